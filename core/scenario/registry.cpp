@@ -1,0 +1,23 @@
+// The list of built-in scenarios. Each model area contributes through one add_*_scenarios()
+// function declared and called here (explicit, so a static library cannot drop it).
+#include "scenario/scenario.h"
+
+namespace topo {
+
+// Each area declares its contribution here and calls it below, in catalogue order.
+
+const std::vector<ScenarioInfo>& scenarios() {
+  static const std::vector<ScenarioInfo> all = [] {
+    std::vector<ScenarioInfo> v;
+    return v;
+  }();
+  return all;
+}
+
+const ScenarioInfo* find_scenario(const std::string& name) {
+  for (const auto& s : scenarios())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+}  // namespace topo

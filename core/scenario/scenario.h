@@ -1,0 +1,59 @@
+// Scenarios: named recipes that build a World (topology, load, parameters) from a seed and a
+// set of `key=value` parameters. The built-in list is explicit (no static registration, which a
+// static library would drop); each model adds its scenarios in register_builtin_scenarios().
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/world.h"
+
+namespace topo {
+
+using Params = std::map<std::string, std::string>;
+
+struct ScenarioInfo {
+  std::string name;      ///< "raft-5", "shop", "mm1", ...
+  std::string summary;   ///< one line for `topolab-cli scenarios` and the UI picker
+  /// Builds the world: adds nodes, links, commands and load. Returns an error message for bad
+  /// parameters (unknown key, value out of range), empty on success. Must not call start().
+  std::function<std::string(World&, const Params&)> build;
+};
+
+/// All built-in scenarios, in a stable order.
+const std::vector<ScenarioInfo>& scenarios();
+const ScenarioInfo* find_scenario(const std::string& name);
+
+/// Builds and starts a world; on failure returns null and sets `error`.
+std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, const Params& params,
+                                   std::string* error);
+
+/// A replayable run: (scenario, params, seed, command log) -> world. Every change goes through
+/// apply(), which records it; rewind(t) rebuilds the world and replays the log up to t.
+class Session {
+ public:
+  /// Returns null and sets `error` if the scenario cannot be built.
+  static std::unique_ptr<Session> create(const std::string& scenario, uint64_t seed,
+                                         const Params& params, std::string* error);
+  World& world() { return *world_; }
+  const World& world() const { return *world_; }
+  const std::string& scenario() const { return scenario_; }
+  const Params& params() const { return params_; }
+  uint64_t seed() const { return seed_; }
+  CommandResult apply(const Command& c) { return world_->apply(c); }
+  void run_until(Time t) { world_->run_until(t); }
+  /// Restores the world as it was at simulated time t <= now (rebuild + deterministic replay of
+  /// the logged commands applied before or at t).
+  void rewind(Time t);
+
+ private:
+  std::string scenario_;
+  Params params_;
+  uint64_t seed_ = 0;
+  std::unique_ptr<World> world_;
+};
+
+}  // namespace topo
