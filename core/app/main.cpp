@@ -1,0 +1,208 @@
+// The Topolab app: SDL2 + OpenGL3 on the desktop, SDL2 + WebGL2 in the browser, one file for both.
+// The only platform difference, the shape of the main loop, hides in platform_loop.h.
+//
+// Desktop flags:
+//   --scenario NAME   open a built-in scenario (default: the placeholder world "ping")
+//   --lesson FILE     open a lesson file and reload it when it changes on disk
+//   --seed N          the world's seed
+//   --frames N        render N frames, then quit (for tests and screenshots)
+//   --screenshot FILE write the last frame's framebuffer as PNG (with --frames)
+//   --size WxH        window size in pixels (default 1280x800)
+#include <SDL.h>
+#include <SDL_opengl.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "app/hooks.h"
+#include "app/platform_loop.h"
+#include "imgui.h"
+#include "imgui_impl_opengl3.h"
+#include "imgui_impl_sdl2.h"
+#include "ui/lab_app.h"
+#include "ui/style.h"
+
+#ifndef __EMSCRIPTEN__
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb/stb_image_write.h>
+#endif
+
+namespace {
+
+struct Options {
+  topo::ui::AppOptions app;
+  int frames = -1;
+  std::string screenshot;
+  int width = 1280;
+  int height = 800;
+};
+
+bool parse_options(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&](const char* what) -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "topolab: %s needs a value\n", what);
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--scenario") o->app.scenario = next("--scenario");
+    else if (a == "--lesson") o->app.lesson_file = next("--lesson");
+    else if (a == "--seed") o->app.seed = std::strtoull(next("--seed"), nullptr, 10);
+    else if (a == "--frames") o->frames = std::atoi(next("--frames"));
+    else if (a == "--screenshot") o->screenshot = next("--screenshot");
+    else if (a == "--size") {
+      if (std::sscanf(next("--size"), "%dx%d", &o->width, &o->height) != 2) {
+        std::fprintf(stderr, "topolab: --size takes WIDTHxHEIGHT, e.g. 1280x800\n");
+        return false;
+      }
+    } else if (a == "--help" || a == "-h") {
+      std::printf("usage: topolab [--scenario NAME | --lesson FILE] [--seed N] [--frames N] "
+                  "[--screenshot FILE] [--size WxH]\n");
+      std::exit(0);
+    } else if (a == "--version") {
+      std::printf("topolab %s\n", TOPOLAB_VERSION);
+      std::exit(0);
+    } else {
+      std::fprintf(stderr, "topolab: unknown option \"%s\" (see topolab --help)\n", a.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+#ifndef __EMSCRIPTEN__
+bool write_screenshot(const std::string& path, int w, int h) {
+  std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  stbi_flip_vertically_on_write(1);
+  return stbi_write_png(path.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
+}
+#endif
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  if (!parse_options(argc, argv, &opt)) return 2;
+
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+    std::fprintf(stderr, "topolab: SDL_Init failed: %s\n", SDL_GetError());
+    return 1;
+  }
+#ifdef __EMSCRIPTEN__
+  const char* glsl_version = "#version 300 es";
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+#else
+  const char* glsl_version = "#version 130";
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+#endif
+  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+  SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+  topo::app::initial_window_size(&opt.width, &opt.height);
+  auto flags = static_cast<SDL_WindowFlags>(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+  SDL_Window* window = SDL_CreateWindow("Topolab", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                        opt.width, opt.height, flags);
+  if (!window) {
+    std::fprintf(stderr, "topolab: cannot open a window: %s\n", SDL_GetError());
+    return 1;
+  }
+  SDL_GLContext gl = SDL_GL_CreateContext(window);
+  if (!gl) {
+    std::fprintf(stderr, "topolab: cannot create an OpenGL 3 / WebGL2 context: %s\n", SDL_GetError());
+    return 1;
+  }
+  SDL_GL_MakeCurrent(window, gl);
+  SDL_GL_SetSwapInterval(opt.frames > 0 ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.IniFilename = topo::ui::ini_path();
+  ImGui_ImplSDL2_InitForOpenGL(window, gl);
+  ImGui_ImplOpenGL3_Init(glsl_version);
+
+  float dpi_scale = 1.0f;
+  {
+    int dw = 0, ww = 0, dh = 0, wh = 0;
+    SDL_GL_GetDrawableSize(window, &dw, &dh);
+    SDL_GetWindowSize(window, &ww, &wh);
+    if (ww > 0 && dw > ww) dpi_scale = static_cast<float>(dw) / static_cast<float>(ww);
+  }
+  topo::ui::setup_style(dpi_scale, topo::ui::Theme::Dark);
+
+  topo::ui::LabApp app(opt.app);
+  topo::app::set_hook_target(&app);
+  int frame = 0;
+  bool done = false;
+  Uint64 last = SDL_GetPerformanceCounter();
+
+  TOPOLAB_MAIN_LOOP_BEGIN {
+    SDL_Event event;
+    while (SDL_PollEvent(&event)) {
+      ImGui_ImplSDL2_ProcessEvent(&event);
+      if (event.type == SDL_QUIT) done = true;
+      if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
+          event.window.windowID == SDL_GetWindowID(window))
+        done = true;
+      if (event.type == SDL_DROPFILE) {
+        app.open_lesson_file(event.drop.file);
+        SDL_free(event.drop.file);
+      }
+    }
+    Uint64 now = SDL_GetPerformanceCounter();
+    double dt = static_cast<double>(now - last) / static_cast<double>(SDL_GetPerformanceFrequency());
+    last = now;
+    if (opt.frames > 0) dt = 1.0 / 60.0;  // fixed steps: the same frames every test run
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    app.frame(dt);
+    ImGui::Render();
+    int w = 0, h = 0;
+    SDL_GL_GetDrawableSize(window, &w, &h);
+    glViewport(0, 0, w, h);
+    const auto bg = topo::ui::background_color();
+    glClearColor(bg[0], bg[1], bg[2], 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ++frame;
+#ifndef __EMSCRIPTEN__
+    if (opt.frames > 0 && frame >= opt.frames) {
+      if (!opt.screenshot.empty()) {
+        if (!write_screenshot(opt.screenshot, w, h)) {
+          std::fprintf(stderr, "topolab: cannot write %s\n", opt.screenshot.c_str());
+          done = true;
+          frame = -1;
+        } else {
+          std::printf("topolab: wrote %s (%dx%d) after %d frames\n", opt.screenshot.c_str(), w, h, frame);
+        }
+      }
+      done = true;
+    }
+#endif
+    SDL_GL_SwapWindow(window);
+    if (app.wants_quit()) done = true;
+  }
+  TOPOLAB_MAIN_LOOP_END;
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplSDL2_Shutdown();
+  ImGui::DestroyContext();
+  SDL_GL_DeleteContext(gl);
+  SDL_DestroyWindow(window);
+  SDL_Quit();
+  return frame < 0 ? 1 : 0;
+}

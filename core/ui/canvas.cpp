@@ -1,0 +1,307 @@
+// The topology canvas: see canvas.h.
+#include "ui/canvas.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "ui/style.h"
+
+namespace topo::ui {
+
+namespace {
+
+constexpr float kPi = 3.14159265358979f;
+
+std::string inspect_value(const Node& n, const char* key) {
+  if (!n.process) return {};
+  for (auto& [k, v] : n.process->inspect())
+    if (k == key) return v;
+  return {};
+}
+
+bool is_client(const Node& n) { return n.role.find("client") != std::string::npos; }
+bool is_service(const Node& n) { return n.role.rfind("service", 0) == 0 || n.role.find("gateway") != std::string::npos; }
+
+ImVec2 lerp(ImVec2 a, ImVec2 b, float t) { return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t); }
+
+float node_radius(const CanvasView& v, const Node& n) {
+  float r = is_client(n) ? 14.0f : 24.0f;
+  return r * std::clamp(v.zoom, 0.4f, 2.5f);
+}
+
+void draw_star(ImDrawList* dl, ImVec2 c, float r, ImU32 col) {
+  ImVec2 pts[10];
+  for (int i = 0; i < 10; ++i) {
+    float a = -kPi / 2 + static_cast<float>(i) * kPi / 5;
+    float rr = (i % 2 == 0) ? r : r * 0.45f;
+    pts[i] = ImVec2(c.x + std::cos(a) * rr, c.y + std::sin(a) * rr);
+  }
+  dl->AddConvexPolyFilled(pts, 10, col);  // concave; ImGui fills it acceptably for a small star
+}
+
+void text_centered(ImDrawList* dl, ImVec2 c, ImU32 col, const std::string& s) {
+  ImVec2 sz = ImGui::CalcTextSize(s.c_str());
+  dl->AddText(ImVec2(c.x - sz.x / 2, c.y), col, s.c_str());
+}
+
+}  // namespace
+
+ImU32 message_color(const std::string& kind) {
+  if (kind.rfind("vote", 0) == 0) return palette::purple;
+  if (kind == "append") return palette::sky_blue;
+  if (kind.rfind("append", 0) == 0) return palette::blue;
+  if (kind == "request") return palette::orange;
+  if (kind == "response") return palette::green;
+  if (kind == "retry") return palette::vermillion;
+  if (kind == "ping" || kind == "gossip") return palette::yellow;
+  return palette::grey;
+}
+
+void auto_layout(const World& w, CanvasView& v, bool reset) {
+  const auto& nodes = w.nodes();
+  if (reset) v.pos.clear();
+  size_t placed = v.pos.size();
+  v.pos.resize(nodes.size());
+  std::vector<NodeId> servers, clients;
+  for (const auto& n : nodes) (is_client(*n) ? clients : servers).push_back(n->id);
+  for (size_t i = 0; i < servers.size(); ++i) {
+    if (static_cast<size_t>(servers[i]) < placed) continue;
+    float a = -kPi / 2 + 2 * kPi * static_cast<float>(i) / static_cast<float>(std::max<size_t>(1, servers.size()));
+    v.pos[static_cast<size_t>(servers[i])] = ImVec2(std::cos(a) * 0.62f, std::sin(a) * 0.62f);
+  }
+  for (size_t i = 0; i < clients.size(); ++i) {
+    if (static_cast<size_t>(clients[i]) < placed) continue;
+    float t = clients.size() == 1 ? 0.5f : static_cast<float>(i) / static_cast<float>(clients.size() - 1);
+    v.pos[static_cast<size_t>(clients[i])] = ImVec2(-1.15f, -0.6f + 1.2f * t);
+  }
+}
+
+void draw_legend(ImDrawList* dl, ImVec2 at) {
+  struct Item { const char* label; ImU32 col; };
+  const Item items[] = {{"vote", palette::purple}, {"append", palette::sky_blue}, {"ack", palette::blue},
+                        {"request", palette::orange}, {"response", palette::green}, {"retry", palette::vermillion}};
+  float y = at.y;
+  ImU32 tc = text_color();
+  dl->AddText(ImVec2(at.x, y), tc, "Messages");
+  y += 18;
+  for (const auto& it : items) {
+    dl->AddCircleFilled(ImVec2(at.x + 6, y + 8), 5.0f, it.col, 8);
+    dl->AddText(ImVec2(at.x + 16, y), tc, it.label);
+    y += 17;
+  }
+  dl->AddLine(ImVec2(at.x, y + 8), ImVec2(at.x + 12, y + 8), palette::vermillion, 2.0f);
+  dl->AddText(ImVec2(at.x + 16, y), tc, "x  dropped");
+  y += 22;
+  dl->AddText(ImVec2(at.x, y), tc, "Nodes");
+  y += 18;
+  dl->AddCircle(ImVec2(at.x + 6, y + 8), 6.0f, tc, 12, 1.5f);
+  dl->AddText(ImVec2(at.x + 16, y), tc, "server");
+  y += 17;
+  draw_star(dl, ImVec2(at.x + 6, y + 8), 7.0f, palette::yellow);
+  dl->AddText(ImVec2(at.x + 16, y), tc, "leader");
+  y += 17;
+  dl->AddRect(ImVec2(at.x + 1, y + 3), ImVec2(at.x + 11, y + 13), tc, 2.0f);
+  dl->AddText(ImVec2(at.x + 16, y), tc, "client");
+  y += 17;
+  dl->AddLine(ImVec2(at.x, y + 2), ImVec2(at.x + 12, y + 14), palette::vermillion, 2.0f);
+  dl->AddLine(ImVec2(at.x + 12, y + 2), ImVec2(at.x, y + 14), palette::vermillion, 2.0f);
+  dl->AddText(ImVec2(at.x + 16, y), tc, "crashed");
+}
+
+void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command>* out) {
+  const auto& nodes = w.nodes();
+  if (v.pos.size() != nodes.size()) auto_layout(w, v, false);
+  v.screen.resize(nodes.size());
+
+  ImVec2 origin = ImGui::GetCursorScreenPos();
+  size.x = std::max(size.x, 50.0f);
+  size.y = std::max(size.y, 50.0f);
+  v.origin = origin;
+  v.size = size;
+  ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
+                                             ImGuiButtonFlags_MouseButtonMiddle);
+  const bool canvas_hovered = ImGui::IsItemHovered();
+  const bool canvas_active = ImGui::IsItemActive();
+  ImGuiIO& io = ImGui::GetIO();
+
+  // Camera: layout units -> pixels.
+  const float scale = std::min(size.x, size.y) * 0.42f * v.zoom;
+  const ImVec2 centre(origin.x + size.x * 0.5f + v.pan.x, origin.y + size.y * 0.5f + v.pan.y);
+  auto to_screen = [&](ImVec2 p) { return ImVec2(centre.x + p.x * scale, centre.y + p.y * scale); };
+  for (size_t i = 0; i < nodes.size(); ++i) v.screen[i] = to_screen(v.pos[i]);
+
+  // Hover / select / drag.
+  v.hovered = kNoNode;
+  if (canvas_hovered) {
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      float r = node_radius(v, *nodes[i]);
+      float dx = io.MousePos.x - v.screen[i].x, dy = io.MousePos.y - v.screen[i].y;
+      if (dx * dx + dy * dy <= r * r) v.hovered = static_cast<NodeId>(i);
+    }
+    if (io.MouseWheel != 0.0f) {
+      float old = v.zoom;
+      v.zoom = std::clamp(v.zoom * std::pow(1.15f, io.MouseWheel), 0.25f, 4.0f);
+      // zoom about the mouse position
+      float k = v.zoom / old;
+      v.pan.x = (v.pan.x - (io.MousePos.x - origin.x - size.x * 0.5f)) * k + (io.MousePos.x - origin.x - size.x * 0.5f);
+      v.pan.y = (v.pan.y - (io.MousePos.y - origin.y - size.y * 0.5f)) * k + (io.MousePos.y - origin.y - size.y * 0.5f);
+    }
+  }
+  if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) {
+    v.selected = v.hovered;
+    v.dragging = v.hovered;
+  }
+  if (canvas_active && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    if (v.dragging != kNoNode) {
+      auto& p = v.pos[static_cast<size_t>(v.dragging)];
+      p.x += io.MouseDelta.x / scale;
+      p.y += io.MouseDelta.y / scale;
+    } else {
+      v.pan.x += io.MouseDelta.x;
+      v.pan.y += io.MouseDelta.y;
+    }
+  }
+  if (canvas_active && ImGui::IsMouseDragging(ImGuiMouseButton_Middle)) {
+    v.pan.x += io.MouseDelta.x;
+    v.pan.y += io.MouseDelta.y;
+  }
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) v.dragging = kNoNode;
+  if (ImGui::IsItemClicked(ImGuiMouseButton_Right) && v.hovered != kNoNode) {
+    v.selected = v.hovered;
+    ImGui::OpenPopup("node_menu");
+  }
+  if (ImGui::IsWindowFocused() && ImGui::IsKeyPressed(ImGuiKey_F, false) && !io.WantTextInput) {
+    v.pan = ImVec2(0, 0);
+    v.zoom = 1.0f;
+  }
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
+  const ImU32 tc = text_color();
+
+  // Links: pairs that have exchanged messages (scanned incrementally from the trace).
+  const Trace& tr = w.trace();
+  const auto& evs = tr.events();
+  uint64_t fresh = tr.count() - v.trace_seen;
+  size_t from_index = evs.size() > fresh ? evs.size() - static_cast<size_t>(fresh) : 0;
+  for (size_t i = from_index; i < evs.size(); ++i) {
+    const auto& e = evs[i];
+    if (e.kind == TraceKind::Send && e.node >= 0 && e.peer >= 0 && e.node != e.peer)
+      v.links.insert({std::min(e.node, e.peer), std::max(e.node, e.peer)});
+  }
+  v.trace_seen = tr.count();
+  const std::vector<int>& groups = w.partition_groups();
+  for (auto [a, b] : v.links) {
+    if (static_cast<size_t>(std::max(a, b)) >= nodes.size()) continue;
+    bool cut = !groups.empty() && static_cast<size_t>(std::max(a, b)) < groups.size() && groups[a] != groups[b];
+    ImVec2 pa = v.screen[static_cast<size_t>(a)], pb = v.screen[static_cast<size_t>(b)];
+    if (cut) {
+      // A cut link: dashed, with a gap in the middle.
+      for (int k = 0; k < 10; k += 2)
+        dl->AddLine(lerp(pa, pb, k / 10.0f), lerp(pa, pb, (k + 1) / 10.0f), palette::vermillion, 1.5f);
+    } else {
+      dl->AddLine(pa, pb, (tc & 0x00FFFFFF) | 0x40000000, 1.5f);
+    }
+  }
+
+  // Messages in flight: a dot at (now - sent) / (deliver - sent) along its link.
+  const Time now = w.now();
+  const float dot = std::clamp(5.0f * v.zoom, 2.5f, 8.0f);
+  for (const Message* m : w.in_flight()) {
+    if (m->from < 0 || m->to < 0 || static_cast<size_t>(std::max(m->from, m->to)) >= nodes.size()) continue;
+    double span = static_cast<double>(std::max<Time>(1, m->deliver_at - m->sent_at));
+    float t = static_cast<float>(std::clamp(static_cast<double>(now - m->sent_at) / span, 0.0, 1.0));
+    ImVec2 p = lerp(v.screen[static_cast<size_t>(m->from)], v.screen[static_cast<size_t>(m->to)], t);
+    dl->AddCircleFilled(p, dot, message_color(m->kind), 8);
+  }
+  // Dropped messages fall off their link and fade (over a short window of simulated time).
+  const Time fall_window = 40 * kMs;
+  for (auto it = evs.rbegin(); it != evs.rend(); ++it) {
+    if (it->t < now - fall_window) break;
+    if (it->kind != TraceKind::Drop || it->peer < 0 || it->node < 0) continue;
+    if (static_cast<size_t>(std::max(it->node, it->peer)) >= nodes.size()) continue;
+    float age = static_cast<float>(now - it->t) / static_cast<float>(fall_window);
+    ImVec2 p = lerp(v.screen[static_cast<size_t>(it->peer)], v.screen[static_cast<size_t>(it->node)], 0.6f);
+    p.y += age * 40.0f;
+    ImU32 col = (palette::vermillion & 0x00FFFFFF) | (static_cast<ImU32>(255 * (1.0f - age)) << 24);
+    float s = dot;
+    dl->AddLine(ImVec2(p.x - s, p.y - s), ImVec2(p.x + s, p.y + s), col, 2.0f);
+    dl->AddLine(ImVec2(p.x + s, p.y - s), ImVec2(p.x - s, p.y + s), col, 2.0f);
+  }
+
+  // Nodes.
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = *nodes[i];
+    ImVec2 c = v.screen[i];
+    float r = node_radius(v, n);
+    const bool crashed = n.status != NodeStatus::Up;
+    const std::string role = inspect_value(n, "role");
+    const std::string term = inspect_value(n, "term");
+    const bool leader = role == "leader" || role == "primary";
+    ImU32 fill = crashed ? palette::rgb(90, 90, 90) : node_fill();
+    ImU32 outline = leader ? palette::yellow : (role == "candidate" ? palette::orange : tc);
+    bool highlighted = std::find(v.highlight.begin(), v.highlight.end(), n.name) != v.highlight.end();
+    if (highlighted) dl->AddCircle(c, r + 9.0f, palette::yellow, 32, 3.0f);
+    if (static_cast<NodeId>(i) == v.selected) dl->AddCircle(c, r + 5.0f, palette::sky_blue, 32, 2.0f);
+    if (is_client(n)) {
+      dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), fill, 4.0f);
+      dl->AddRect(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), outline, 4.0f, 0, 1.5f);
+    } else if (is_service(n)) {
+      dl->AddRectFilled(ImVec2(c.x - r * 1.3f, c.y - r * 0.8f), ImVec2(c.x + r * 1.3f, c.y + r * 0.8f), fill, 8.0f);
+      dl->AddRect(ImVec2(c.x - r * 1.3f, c.y - r * 0.8f), ImVec2(c.x + r * 1.3f, c.y + r * 0.8f), outline, 8.0f, 0, 2.0f);
+    } else {
+      dl->AddCircleFilled(c, r, fill, 32);
+      dl->AddCircle(c, r, outline, 32, leader ? 4.0f : 2.0f);
+    }
+    if (leader) draw_star(dl, ImVec2(c.x, c.y - r - 10.0f), 9.0f, palette::yellow);
+    if (crashed) {
+      float k = r * 0.6f;
+      dl->AddLine(ImVec2(c.x - k, c.y - k), ImVec2(c.x + k, c.y + k), palette::vermillion, 3.0f);
+      dl->AddLine(ImVec2(c.x + k, c.y - k), ImVec2(c.x - k, c.y + k), palette::vermillion, 3.0f);
+    }
+    // Labels: name inside; state below (never by colour alone).
+    ImVec2 nsz = ImGui::CalcTextSize(n.name.c_str());
+    dl->AddText(ImVec2(c.x - nsz.x / 2, c.y - nsz.y / 2), tc, n.name.c_str());
+    std::string state;
+    if (n.status == NodeStatus::Crashed) state = "crashed";
+    else if (n.status == NodeStatus::Restarting) state = "restarting";
+    else if (!role.empty()) state = role;
+    if (!term.empty() && !crashed) state += " t" + term;
+    if (n.cpu_speed < 0.999) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%sslow x%.0f", state.empty() ? "" : " | ", 1.0 / n.cpu_speed);
+      state += buf;
+    }
+    if (n.version != "v1" && !n.version.empty()) state += " " + n.version;
+    if (!state.empty()) text_centered(dl, ImVec2(c.x, c.y + r + 3.0f), tc, state);
+  }
+  draw_legend(dl, ImVec2(origin.x + size.x - 120.0f, origin.y + 10.0f));
+  dl->PopClipRect();
+
+  // Context menu: every item is a Command.
+  if (ImGui::BeginPopup("node_menu")) {
+    if (v.selected >= 0 && static_cast<size_t>(v.selected) < nodes.size()) {
+      const Node& n = *nodes[static_cast<size_t>(v.selected)];
+      ImGui::TextDisabled("%s (%s)", n.name.c_str(), to_string(n.status));
+      ImGui::Separator();
+      auto issue = [&](Command c) { if (out) out->push_back(std::move(c)); };
+      if (n.status == NodeStatus::Up) {
+        if (ImGui::MenuItem("Crash")) issue({"crash", {{"node", n.name}}});
+      } else if (ImGui::MenuItem("Restart")) {
+        issue({"restart", {{"node", n.name}}});
+      }
+      if (n.cpu_speed > 0.999) {
+        if (ImGui::MenuItem("Slow down x10")) issue({"slow", {{"node", n.name}, {"factor", "10"}}});
+      } else if (ImGui::MenuItem("Normal speed")) {
+        issue({"slow", {{"node", n.name}, {"factor", "1"}}});
+      }
+      if (ImGui::MenuItem("Isolate (partition away)")) issue({"partition", {{"groups", n.name}}});
+      if (ImGui::MenuItem("Heal all partitions")) issue({"heal", {}});
+    }
+    ImGui::EndPopup();
+  }
+}
+
+}  // namespace topo::ui

@@ -1,0 +1,48 @@
+// The topology canvas: machines and services as shapes, links, and every message in flight as a
+// dot moving along its link from its simulated send time to its delivery time. Reads the world
+// through its const view; anything the learner does here (context menu: crash, restart, slow,
+// isolate, heal) comes back as Commands for the app to apply.
+#pragma once
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "imgui.h"
+#include "sim/world.h"
+
+namespace topo::ui {
+
+/// Canvas state kept between frames: layout, camera, selection, what was drawn where.
+struct CanvasView {
+  std::vector<ImVec2> pos;            ///< node positions in layout units (about -1..1)
+  std::vector<ImVec2> screen;         ///< node centres on screen in the last frame (for tests)
+  std::set<std::pair<NodeId, NodeId>> links;  ///< pairs that have exchanged messages (a < b)
+  uint64_t trace_seen = 0;            ///< trace events already scanned for links
+  ImVec2 pan{0, 0};                   ///< camera offset in pixels
+  float zoom = 1.0f;
+  NodeId selected = kNoNode;
+  NodeId hovered = kNoNode;
+  NodeId dragging = kNoNode;
+  std::vector<std::string> highlight; ///< node names a lesson step draws attention to
+  bool fit_requested = true;
+  ImVec2 origin{0, 0};                ///< screen position of the canvas' top-left corner
+  ImVec2 size{0, 0};
+};
+
+/// Places nodes: servers on a circle, clients on an outer arc, services by role. Keeps the
+/// positions of nodes already placed (so a new node does not move the others).
+void auto_layout(const World& w, CanvasView& v, bool reset);
+
+/// Colour for a message kind ("vote", "append", "request", "response", "retry", ...).
+ImU32 message_color(const std::string& kind);
+
+/// Draws the canvas filling `size` at the current cursor, handles pan/zoom/drag/selection and
+/// the node context menu; appends any Commands the learner issued to `out`.
+void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command>* out);
+
+/// Legend of shapes and message colours (drawn as an overlay in the canvas corner).
+void draw_legend(ImDrawList* dl, ImVec2 at);
+
+}  // namespace topo::ui

@@ -1,0 +1,80 @@
+// The lab: one ImGui app for the browser and the desktop. It owns the running Session (scenario,
+// seed, command log), advances simulated time with the wall clock times the chosen speed, draws
+// the views (menu bar, topology canvas, time controls, inspector, event log, About) and applies
+// every learner action as a Command. Platform code (core/app/main.cpp) only feeds it frames.
+// The state/command hooks (state_json, command_json) are what the browser tests and the
+// JavaScript page call.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "ui/canvas.h"
+
+namespace topo::ui {
+
+struct AppOptions {
+  std::string scenario = "ping";   ///< built-in scenario to open first
+  uint64_t seed = 1;
+  std::string lesson_file;         ///< a lesson file to open (desktop: reloaded when it changes)
+};
+
+class LabApp {
+ public:
+  explicit LabApp(AppOptions opt);
+  ~LabApp();
+
+  /// Builds one ImGui frame (call between ImGui::NewFrame and ImGui::Render). `wall_dt` is the
+  /// real time since the last frame in seconds; simulated time advances by wall_dt x speed.
+  void frame(double wall_dt);
+  bool wants_quit() const { return quit_; }
+
+  /// Opens a built-in scenario; on error keeps the current world and shows the message.
+  bool open_scenario(const std::string& name, uint64_t seed, const Params& params = {});
+  /// Opens a lesson file from disk; on error keeps the last good lesson and shows the message.
+  bool open_lesson_file(const std::string& path);
+
+  /// Applies a world Command (recorded in the session's log) and reports it in the event log.
+  CommandResult apply(const Command& c);
+
+  /// JSON for tests and the page: scenario, seed, time, play state, nodes (with their on-screen
+  /// centres), models' state, last error.
+  std::string state_json() const;
+  /// Runs a command given as a flat JSON object: world Commands ({"op":"crash","node":"n1"}) or
+  /// app controls ({"op":"ui.play"}, "ui.pause", "ui.step", {"op":"ui.speed","value":0.1},
+  /// {"op":"ui.run_ms","value":500}, {"op":"ui.rewind_ms","value":200},
+  /// {"op":"ui.scenario","name":"raft-5","seed":3}). Returns {"ok":true} or {"ok":false,"error":..}.
+  std::string command_json(const std::string& json);
+
+  Session* session() { return session_.get(); }
+  const CanvasView& canvas() const { return canvas_; }
+  double speed() const { return speed_; }
+  bool playing() const { return playing_; }
+
+ private:
+  void advance(double wall_dt);
+  void draw_menu();
+  void draw_controls();
+  void draw_inspector();
+  void draw_event_log();
+  void draw_about();
+  void log_line(std::string line);
+
+  AppOptions opt_;
+  std::unique_ptr<Session> session_;
+  CanvasView canvas_;
+  bool playing_ = true;
+  double speed_ = 0.1;           ///< simulated seconds per wall second
+  double carry_us_ = 0.0;        ///< fractional simulated microseconds not yet run
+  bool lagging_ = false;         ///< the last frame hit the event budget
+  bool show_about_ = false;
+  bool quit_ = false;
+  uint64_t frames_ = 0;           ///< frames drawn (tests wait for frames)
+  std::string error_;            ///< last error shown to the learner
+  std::vector<std::string> log_; ///< event log lines (bounded)
+  uint64_t log_trace_seen_ = 0;
+};
+
+}  // namespace topo::ui

@@ -1,0 +1,54 @@
+// Look and feel: see style.h.
+#include "ui/style.h"
+
+extern const unsigned char topolab_font_ttf[];
+extern const unsigned int topolab_font_ttf_size;
+
+namespace topo::ui {
+
+namespace {
+Theme g_theme = Theme::Dark;
+}
+
+void apply_theme(Theme theme) {
+  g_theme = theme;
+  ImGuiStyle& st = ImGui::GetStyle();
+  if (theme == Theme::Dark) ImGui::StyleColorsDark(&st);
+  else ImGui::StyleColorsLight(&st);
+  st.WindowRounding = 6.0f;
+  st.FrameRounding = 4.0f;
+  st.GrabRounding = 4.0f;
+  st.WindowBorderSize = 1.0f;
+}
+
+void setup_style(float dpi_scale, Theme theme) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImFontConfig cfg;
+  cfg.FontDataOwnedByAtlas = false;  // the bytes are static, embedded at build time
+  cfg.OversampleH = 2;
+  io.Fonts->Clear();
+  io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(topolab_font_ttf),
+                                 static_cast<int>(topolab_font_ttf_size), 16.0f * dpi_scale, &cfg);
+  io.FontGlobalScale = 1.0f / dpi_scale;  // drawn crisp on HiDPI, laid out in window points
+  apply_theme(theme);
+}
+
+Theme current_theme() { return g_theme; }
+
+std::array<float, 3> background_color() {
+  if (g_theme == Theme::Dark) return {0.09f, 0.10f, 0.12f};
+  return {0.93f, 0.94f, 0.95f};
+}
+
+const char* ini_path() {
+#ifdef __EMSCRIPTEN__
+  return "/persist/topolab.ini";
+#else
+  return "topolab.ini";
+#endif
+}
+
+ImU32 text_color() { return g_theme == Theme::Dark ? palette::rgb(230, 230, 230) : palette::rgb(25, 25, 25); }
+ImU32 node_fill() { return g_theme == Theme::Dark ? palette::rgb(52, 58, 70) : palette::rgb(250, 250, 252); }
+
+}  // namespace topo::ui
