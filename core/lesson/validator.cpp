@@ -1,0 +1,375 @@
+// Lesson validation against a built world; action placeholders; text rendering; action listing.
+#include "lesson/validator.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
+namespace topo::lesson {
+
+namespace {
+
+std::vector<std::string> node_names(const World& w) {
+  std::vector<std::string> v;
+  for (const auto& n : w.nodes()) v.push_back(n->name);
+  return v;
+}
+
+bool is_placeholder(const std::string& v) { return v.size() > 2 && v.front() == '{' && v.back() == '}'; }
+
+bool parse_int(const std::string& s, int64_t* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (end == nullptr || *end != '\0') return false;
+  *out = v;
+  return true;
+}
+
+bool parse_num(const std::string& s, double* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end == nullptr || *end != '\0' || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) { out.push_back(cur); cur.clear(); }
+    else cur += c;
+  }
+  out.push_back(cur);
+  return out;
+}
+
+/// Checks a value key exists in the world; reports at `p`.
+void check_key(const std::string& key, Pos p, const World& w, const std::string& scenario, Diagnostics& d) {
+  WorldFacts facts(w);
+  if (facts.get(key)) return;
+  // node.NAME.FIELD with an unknown node name: suggest a node.
+  if (key.rfind("node.", 0) == 0) {
+    std::string rest = key.substr(5);
+    auto dot = rest.rfind('.');
+    if (dot != std::string::npos && !w.find_node(rest.substr(0, dot))) {
+      std::string name = rest.substr(0, dot);
+      d.push_back({p, "unknown node \"" + name + "\" in \"" + key + "\"" + did_you_mean(name, node_names(w))});
+      return;
+    }
+  }
+  d.push_back({p, "unknown value \"" + key + "\": no model in scenario \"" + scenario + "\" provides it" +
+                      did_you_mean(key, known_value_keys(w))});
+}
+
+bool is_fraction_key(const std::string& key) {
+  for (const char* f : {"rate", "availability", "ratio", "fraction", "probability"})
+    if (key.find(f) != std::string::npos) return true;
+  return false;
+}
+
+bool is_nonnegative_key(const std::string& key) {
+  if (is_fraction_key(key)) return true;
+  if (key.rfind("nodes.", 0) == 0) return true;
+  for (const char* k : {"time_s", "time_ms", "elapsed_s", "commands", "violations", "leader_count", "term",
+                        "commit_index", "partition.groups"})
+    if (key == k) return true;
+  for (const char* p : {"p50_ms", "p95_ms", "p99_ms", "replicas", "throughput", "ops_"})
+    if (key.rfind(p, 0) == 0) return true;
+  return false;
+}
+
+CmpOp flip(CmpOp op) {
+  switch (op) {
+    case CmpOp::Lt: return CmpOp::Gt;
+    case CmpOp::Le: return CmpOp::Ge;
+    case CmpOp::Gt: return CmpOp::Lt;
+    case CmpOp::Ge: return CmpOp::Le;
+    default: return op;
+  }
+}
+
+void check_condition(const Condition& c, const World& w, const std::string& scenario, Diagnostics& d) {
+  std::vector<const Operand*> keys;
+  collect_keys(c.root, keys);
+  for (const Operand* k : keys) check_key(k->key, k->pos, w, scenario, d);
+  std::vector<const Expr*> cmps;
+  collect_comparisons(c.root, cmps);
+  for (const Expr* e : cmps) {
+    const Operand* key = e->a.kind == Operand::Kind::Key ? &e->a : &e->b;
+    const Operand* lit = e->a.kind == Operand::Kind::Key ? &e->b : &e->a;
+    if (lit->kind == Operand::Kind::Key) continue;
+    CmpOp op = e->a.kind == Operand::Kind::Key ? e->op : flip(e->op);
+    bool text_key = is_text_key(key->key) && key->key.rfind("node.", 0) == 0 &&
+                    (key->key.size() > 7 && (key->key.substr(key->key.rfind('.') + 1) == "status" ||
+                                             key->key.substr(key->key.rfind('.') + 1) == "role"));
+    std::string field = key->key.substr(key->key.rfind('.') + 1);
+    if (text_key && lit->kind == Operand::Kind::Number) {
+      d.push_back({lit->pos, "\"" + key->key + "\" is text: compare it with a quoted word, like \"" +
+                                 std::string(field == "status" ? "crashed" : "leader") + "\""});
+      continue;
+    }
+    if (lit->kind == Operand::Kind::String) {
+      if (key->key.rfind("node.", 0) == 0 && field == "status") {
+        std::vector<std::string> st = {"up", "crashed", "restarting"};
+        if (lit->text != "up" && lit->text != "crashed" && lit->text != "restarting")
+          d.push_back({lit->pos, "a node's status is \"up\", \"crashed\" or \"restarting\", not \"" + lit->text + "\"" +
+                                     did_you_mean(lit->text, st)});
+      } else if (!is_text_key(key->key)) {
+        // Model values are numbers; inspector fields may be text. Only complain for model values.
+        WorldFacts facts(w);
+        auto v = facts.get(key->key);
+        if (v && std::holds_alternative<double>(*v) && key->key.rfind("node.", 0) != 0)
+          d.push_back({lit->pos, "\"" + key->key + "\" is a number: compare it with a number, not \"" + lit->text + "\""});
+      }
+      continue;
+    }
+    double n = lit->number;
+    double lo = 0, hi = is_fraction_key(key->key) ? 1.0 : INFINITY;
+    if (!is_nonnegative_key(key->key)) continue;
+    bool never = false;
+    switch (op) {
+      case CmpOp::Gt: never = n >= hi; break;
+      case CmpOp::Ge: never = n > hi; break;
+      case CmpOp::Lt: never = n <= lo; break;
+      case CmpOp::Le: never = n < lo; break;
+      case CmpOp::Eq: never = n < lo || n > hi; break;
+      case CmpOp::Ne: break;
+    }
+    if (never) {
+      std::string range = std::isinf(hi) ? "is never below 0" : "is a fraction between 0 and 1";
+      d.push_back({e->pos, "impossible condition: \"" + key->key + "\" " + range + ", so \"" + key->key + " " +
+                               to_string(op) + " " + lit->text + "\" never holds"});
+    }
+  }
+}
+
+void check_names(const std::vector<Highlight>& hs, const World& w, bool panels, Diagnostics& d) {
+  std::vector<std::string> all = node_names(w);
+  for (auto& s : service_names(w)) all.push_back(s);
+  if (panels) for (auto& p : panel_names()) all.push_back(p);
+  for (const auto& h : hs) {
+    bool ok = false;
+    for (auto& a : all) if (a == h.name) ok = true;
+    if (!ok)
+      d.push_back({h.pos, "unknown " + std::string(panels ? "node, service or panel" : "node or service") + " \"" +
+                              h.name + "\"" + did_you_mean(h.name, all)});
+  }
+}
+
+void check_text_placeholders(const std::string& text, Pos base, const World& w, const std::string& scenario,
+                             Diagnostics& d) {
+  size_t i = 0;
+  while ((i = text.find("{{", i)) != std::string::npos) {
+    size_t e = text.find("}}", i);
+    Pos p = base;
+    for (size_t k = 0; k < i; ++k) { if (text[k] == '\n') { ++p.line; p.col = 1; } else ++p.col; }
+    if (e == std::string::npos) { d.push_back({p, "unclosed {{ in text: write {{term}}"}); return; }
+    std::string key = text.substr(i + 2, e - i - 2);
+    Pos kp{p.line, p.col + 2};
+    if (key.rfind("node:", 0) == 0) { key = key.substr(5); kp.col += 5; }
+    check_key(key, kp, w, scenario, d);
+    i = e + 2;
+  }
+}
+
+}  // namespace
+
+void validate_action(const Action& a, const World& w, Diagnostics& d) {
+  const CommandSpec* spec = w.find_command(a.op);
+  if (!spec) {
+    std::vector<std::string> ops;
+    for (const auto& s : w.command_specs()) ops.push_back(s.op);
+    d.push_back({a.op_pos, "unknown action \"" + a.op + "\"" + did_you_mean(a.op, ops)});
+    return;
+  }
+  std::vector<std::string> pnames;
+  for (const auto& p : spec->params) pnames.push_back(p.name);
+  for (const auto& arg : a.args) {
+    const CommandParam* param = nullptr;
+    for (const auto& p : spec->params) if (p.name == arg.key) param = &p;
+    if (!param) {
+      d.push_back({arg.key_pos, "action \"" + a.op + "\" has no parameter \"" + arg.key + "\"" +
+                                    did_you_mean(arg.key, pnames)});
+      continue;
+    }
+    const std::string& v = arg.value;
+    const std::string& t = param->type;
+    if (is_placeholder(v)) {
+      check_key(v.substr(1, v.size() - 2), {arg.value_pos.line, arg.value_pos.col + 1}, w, "this scenario", d);
+      continue;
+    }
+    auto bad = [&](const std::string& what) {
+      d.push_back({arg.value_pos, "\"" + arg.key + "\" of \"" + a.op + "\" must be " + what + ", not \"" + v + "\""});
+    };
+    auto check_node = [&](const std::string& name, Pos p) {
+      if (!w.find_node(name))
+        d.push_back({p, "unknown node \"" + name + "\"" + did_you_mean(name, node_names(w))});
+    };
+    if (t == "node") check_node(v, arg.value_pos);
+    else if (t == "nodes" || t == "groups") {
+      int off = 0;
+      for (const auto& group : split(v, '|')) {
+        for (const auto& name : split(group, ',')) {
+          Pos p{arg.value_pos.line, arg.value_pos.col + off};
+          off += static_cast<int>(name.size()) + 1;
+          if (name.empty()) { bad(t == "nodes" ? "node names separated by commas" : "groups like n1,n2|n3,n4,n5"); break; }
+          check_node(name, p);
+        }
+      }
+    } else if (t == "int") {
+      int64_t x;
+      if (!parse_int(v, &x)) bad("a whole number");
+    } else if (t == "number") {
+      double x;
+      if (!parse_num(v, &x)) bad("a number");
+    } else if (t == "prob") {
+      double x;
+      if (!parse_num(v, &x) || x < 0 || x > 1) bad("a probability between 0 and 1");
+    } else if (t == "bool") {
+      if (v != "true" && v != "false") bad("true or false");
+    } else if (t == "duration") {
+      int64_t x;
+      if (!parse_duration_us(v) && !parse_int(v, &x)) bad("a duration like 500ms or 2s");
+    }
+  }
+  for (const auto& p : spec->params) {
+    if (!p.required) continue;
+    bool given = false;
+    for (const auto& arg : a.args) if (arg.key == p.name) given = true;
+    if (!given) d.push_back({a.op_pos, "action \"" + a.op + "\" needs \"" + p.name + "\" (" + p.help + ")"});
+  }
+}
+
+void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d) {
+  const ScenarioRef& s = l.scenario;
+  if (s.name.empty()) return;   // the parser reported it
+  std::vector<std::string> names = source.names ? source.names() : std::vector<std::string>{};
+  bool known = false;
+  for (auto& n : names) if (n == s.name) known = true;
+  if (!known) {
+    d.push_back({s.name_pos, "unknown scenario \"" + s.name + "\"" + did_you_mean(s.name, names)});
+    return;
+  }
+  std::string err;
+  std::unique_ptr<LessonWorld> lw;
+  try {
+    lw = source.make(s.name, s.seed, s.params, &err);
+  } catch (const std::exception& e) {
+    err = e.what();
+  }
+  if (!lw) {
+    // Point at the parameter the message names, if any.
+    Pos p = s.params_pos.line ? s.params_pos : s.pos;
+    for (const auto& [k, kp] : s.param_pos)
+      if (err.find("\"" + k + "\"") != std::string::npos || err.find(k + "=") != std::string::npos ||
+          err.find(k + " ") == 0 || err.find(" " + k) != std::string::npos) { p = kp; break; }
+    d.push_back({p, "scenario \"" + s.name + "\" cannot be built: " + err});
+    return;
+  }
+  const World& w = lw->world();
+  for (const auto& st : l.steps) {
+    check_text_placeholders(st.text, st.text_pos, w, s.name, d);
+    for (const auto& a : st.actions) validate_action(a, w, d);
+    if (st.wait) check_condition(st.wait->until, w, s.name, d);
+    if (st.goal) check_condition(st.goal->check, w, s.name, d);
+    if (st.task) {
+      check_condition(st.task->check, w, s.name, d);
+      for (const auto& a : st.task->solution) validate_action(a, w, d);
+    }
+    if (st.predict)
+      for (const auto& c : st.predict->choices)
+        if (c.when) check_condition(*c.when, w, s.name, d);
+    check_names(st.highlight, w, true, d);
+    if (st.camera) check_names(st.camera->focus, w, false, d);
+  }
+}
+
+CheckResult check_lesson(std::string_view text, const WorldSource& source) {
+  CheckResult r;
+  ParseResult p = parse_lesson(text);
+  r.diags = std::move(p.diags);
+  r.lesson = std::move(p.lesson);
+  if (r.lesson) {
+    try {
+      validate_lesson(*r.lesson, source, r.diags);
+    } catch (const std::exception& e) {
+      r.diags.push_back({{1, 1}, std::string("internal error while validating: ") + e.what()});
+    }
+  }
+  sort_diagnostics(r.diags);
+  return r;
+}
+
+std::optional<Command> resolve_action(const Action& a, const World& w, Time step_started_us, std::string* error) {
+  Command c = a.to_command();
+  const CommandSpec* spec = w.find_command(a.op);
+  WorldFacts facts(w, step_started_us);
+  for (auto& [k, v] : c.args) {
+    if (!is_placeholder(v)) continue;
+    std::string key = v.substr(1, v.size() - 2);
+    auto val = facts.get(key);
+    if (!val) { if (error) *error = "no value \"" + key + "\" for " + k; return std::nullopt; }
+    bool node_param = false;
+    if (spec)
+      for (const auto& p : spec->params) if (p.name == k && (p.type == "node" || p.type == "nodes")) node_param = true;
+    if (auto* d = std::get_if<double>(&*val)) {
+      if (node_param) {
+        int64_t id = static_cast<int64_t>(*d);
+        if (id < 0 || static_cast<size_t>(id) >= w.nodes().size()) {
+          if (error) *error = "\"" + key + "\" names no node right now (it is " + format_number(*d) + ")";
+          return std::nullopt;
+        }
+        v = w.node(static_cast<NodeId>(id)).name;
+      } else {
+        v = format_number(*d);
+      }
+    } else {
+      v = std::get<std::string>(*val);
+    }
+  }
+  return c;
+}
+
+std::string render_text(std::string_view text, const World& w, Time step_started_us) {
+  WorldFacts facts(w, step_started_us);
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t open = text.find("{{", i);
+    if (open == std::string_view::npos) { out += text.substr(i); break; }
+    size_t close = text.find("}}", open);
+    if (close == std::string_view::npos) { out += text.substr(i); break; }
+    out += text.substr(i, open - i);
+    std::string key(text.substr(open + 2, close - open - 2));
+    bool as_node = key.rfind("node:", 0) == 0;
+    if (as_node) key = key.substr(5);
+    auto v = facts.get(key);
+    if (!v) out += "?";
+    else if (auto* d = std::get_if<double>(&*v)) {
+      int64_t id = static_cast<int64_t>(*d);
+      if (as_node) out += (id >= 0 && static_cast<size_t>(id) < w.nodes().size()) ? w.node(static_cast<NodeId>(id)).name : "none";
+      else out += format_number(*d);
+    } else {
+      out += std::get<std::string>(*v);
+    }
+    i = close + 2;
+  }
+  return out;
+}
+
+std::string describe_actions(const World& w) {
+  std::ostringstream o;
+  for (const auto& s : w.command_specs()) {
+    o << s.op;
+    for (const auto& p : s.params) o << " " << (p.required ? "" : "[") << p.name << "=" << p.type << (p.required ? "" : "]");
+    o << "\n    " << s.help << "\n";
+    for (const auto& p : s.params) o << "    - " << p.name << " (" << p.type << (p.required ? "" : ", optional") << "): " << p.help << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace topo::lesson

@@ -1,0 +1,190 @@
+// LessonWorld wrappers, the built-in WorldSource, and WorldFacts: engine facts and model values
+// for lesson conditions.
+#include "lesson/world_facts.h"
+
+#include <set>
+
+#include "lesson/text.h"
+
+namespace topo::lesson {
+
+namespace {
+
+class SessionWorld : public LessonWorld {
+ public:
+  explicit SessionWorld(std::unique_ptr<Session> s) : s_(std::move(s)) {}
+  World& world() override { return s_->world(); }
+  CommandResult apply(const Command& c) override { return s_->apply(c); }
+  void run_until(Time t) override { s_->run_until(t); }
+  Session* session() override { return s_.get(); }
+
+ private:
+  std::unique_ptr<Session> s_;
+};
+
+class BareWorld : public LessonWorld {
+ public:
+  explicit BareWorld(std::unique_ptr<World> w) : w_(std::move(w)) {}
+  World& world() override { return *w_; }
+  CommandResult apply(const Command& c) override { return w_->apply(c); }
+  void run_until(Time t) override { w_->run_until(t); }
+
+ private:
+  std::unique_ptr<World> w_;
+};
+
+std::optional<Value> num(double v) { return Value(v); }
+
+}  // namespace
+
+std::unique_ptr<LessonWorld> wrap_session(std::unique_ptr<Session> s) {
+  return std::make_unique<SessionWorld>(std::move(s));
+}
+std::unique_ptr<LessonWorld> wrap_world(std::unique_ptr<World> w) { return std::make_unique<BareWorld>(std::move(w)); }
+
+WorldSource WorldSource::builtin() {
+  WorldSource s;
+  s.make = [](const std::string& name, uint64_t seed, const Params& p, std::string* err) -> std::unique_ptr<LessonWorld> {
+    auto session = Session::create(name, seed, p, err);
+    if (!session) return nullptr;
+    return wrap_session(std::move(session));
+  };
+  s.names = [] {
+    std::vector<std::string> v;
+    for (const auto& sc : scenarios()) v.push_back(sc.name);
+    return v;
+  };
+  return s;
+}
+
+bool is_text_key(std::string_view key) {
+  if (key.rfind("node.", 0) != 0) return false;
+  auto dot = key.rfind('.');
+  std::string_view field = key.substr(dot + 1);
+  return field == "status" || field == "version" || field == "kind" || field == "role";
+}
+
+std::optional<Value> WorldFacts::get(std::string_view key) const {
+  const World& w = w_;
+  if (key == "time_s") return num(static_cast<double>(w.now()) / 1e6);
+  if (key == "time_ms") return num(static_cast<double>(w.now()) / 1e3);
+  if (key == "elapsed_s") return num(static_cast<double>(w.now() - step_started_) / 1e6);
+  if (key == "commands") return num(static_cast<double>(w.command_log().size()));
+  if (key.rfind("nodes.", 0) == 0) {
+    std::string_view f = key.substr(6);
+    int total = 0, up = 0, crashed = 0, restarting = 0, slow = 0;
+    for (const auto& n : w.nodes()) {
+      ++total;
+      if (n->status == NodeStatus::Up) ++up;
+      if (n->status == NodeStatus::Crashed) ++crashed;
+      if (n->status == NodeStatus::Restarting) ++restarting;
+      if (n->cpu_speed < 1.0) ++slow;
+    }
+    if (f == "total") return num(total);
+    if (f == "up") return num(up);
+    if (f == "crashed") return num(crashed);
+    if (f == "restarting") return num(restarting);
+    if (f == "slow") return num(slow);
+  }
+  if (key == "partitioned" || key == "partition.groups") {
+    std::set<int> g(w.partition_groups().begin(), w.partition_groups().end());
+    if (key == "partitioned") return num(g.size() > 1 ? 1 : 0);
+    return num(static_cast<double>(g.size()));
+  }
+  if (key == "violations") {
+    size_t n = 0;
+    for (const auto& m : w.models()) n += m->violations().size();
+    return num(static_cast<double>(n));
+  }
+  if (key.rfind("counter.", 0) == 0) return num(static_cast<double>(w.metrics().counter(std::string(key.substr(8)))));
+  if (key.rfind("gauge.", 0) == 0) return num(w.metrics().gauge(std::string(key.substr(6))));
+  if (key.rfind("node.", 0) == 0) {
+    // node.NAME.FIELD: the name may itself contain dots, so try the longest name first.
+    std::string_view rest = key.substr(5);
+    for (size_t dot = rest.rfind('.'); dot != std::string_view::npos && dot > 0;
+         dot = dot == 0 ? std::string_view::npos : rest.rfind('.', dot - 1)) {
+      auto id = w.find_node(rest.substr(0, dot));
+      if (!id) continue;
+      const Node& n = w.node(*id);
+      std::string_view f = rest.substr(dot + 1);
+      if (f == "status") return Value(std::string(to_string(n.status)));
+      if (f == "up") return num(n.status == NodeStatus::Up ? 1 : 0);
+      if (f == "cpu_speed") return num(n.cpu_speed);
+      if (f == "version") return Value(n.version);
+      if (f == "kind") return Value(n.role);
+      if (f == "incarnation") return num(n.incarnation);
+      if (f == "queued_work") return num(static_cast<double>(n.queued_work));
+      if (f == "group") {
+        const auto& g = w.partition_groups();
+        return num(static_cast<size_t>(*id) < g.size() ? g[static_cast<size_t>(*id)] : 0);
+      }
+      if (n.process) {
+        for (const auto& [k, v] : n.process->inspect())
+          if (k == f) return Value(v);
+      }
+      return std::nullopt;
+    }
+  }
+  for (const auto& m : w.models())
+    if (auto v = m->value(key)) return num(*v);
+  return std::nullopt;
+}
+
+std::vector<std::string> service_names(const World& w) {
+  std::set<std::string> out;
+  for (const auto& n : w.nodes()) {
+    if (n->role.rfind("service:", 0) == 0) out.insert(n->role.substr(8));
+  }
+  return {out.begin(), out.end()};
+}
+
+// Documented model keys, per model area, with {svc} and {node} placeholders. Only keys the world
+// actually answers are offered. Add new keys here when a model documents them.
+static const char* const kModelKeyPatterns[] = {
+    // Raft (core/models/raft)
+    "leader_count", "term", "commit_index", "availability", "leader", "elections", "votes",
+    "committed", "last_applied",
+    // replication / quorum / sharding
+    "acked_writes", "lost_writes", "stale_reads", "keys_moved", "keys_moved_fraction",
+    // services / monolith
+    "success_rate", "error_rate", "throughput", "p50_ms", "p95_ms", "p99_ms",
+    "success_rate.{svc}", "error_rate.{svc}", "throughput.{svc}", "p50_ms.{svc}", "p95_ms.{svc}",
+    "p99_ms.{svc}", "replicas.{svc}", "breaker_open.{svc}", "queue_depth.{svc}", "in_flight.{svc}",
+    "version.{svc}", "cost.replicas",
+};
+
+std::vector<std::string> known_value_keys(const World& w) {
+  std::vector<std::string> keys = {"time_s", "time_ms", "elapsed_s", "commands", "nodes.total", "nodes.up",
+                                   "nodes.crashed", "nodes.restarting", "nodes.slow", "partitioned",
+                                   "partition.groups", "violations"};
+  for (const auto& n : w.nodes()) {
+    for (const char* f : {"status", "up", "cpu_speed", "version", "kind", "incarnation", "queued_work", "group"})
+      keys.push_back("node." + n->name + "." + f);
+    if (n->process)
+      for (const auto& [k, v] : n->process->inspect()) {
+        (void)v;
+        keys.push_back("node." + n->name + "." + k);
+      }
+  }
+  std::vector<std::string> svcs = service_names(w);
+  WorldFacts facts(w);
+  std::set<std::string> seen(keys.begin(), keys.end());
+  for (const char* p : kModelKeyPatterns) {
+    std::string pat = p;
+    std::vector<std::string> expanded;
+    auto at = pat.find("{svc}");
+    if (at != std::string::npos) {
+      for (const auto& s : svcs) expanded.push_back(pat.substr(0, at) + s + pat.substr(at + 5));
+    } else {
+      expanded.push_back(pat);
+    }
+    for (auto& k : expanded)
+      if (!seen.count(k)) {
+        for (const auto& m : w.models())
+          if (m->value(k)) { keys.push_back(k); seen.insert(k); break; }
+      }
+  }
+  return keys;
+}
+
+}  // namespace topo::lesson

@@ -1,0 +1,73 @@
+// How lessons meet the simulation: LessonWorld (the world a runner drives: a Session, or a bare
+// World in tests), WorldSource (how a lesson's [scenario] becomes a world, and which scenario
+// names exist), and WorldFacts (the values conditions read: engine facts such as
+// node.n1.status and nodes.up, each model's Model::value keys, metrics counters and gauges).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lesson/condition.h"
+#include "scenario/scenario.h"
+#include "sim/world.h"
+
+namespace topo::lesson {
+
+/// The world a lesson runs in. Commands go through apply() so a Session records them.
+class LessonWorld {
+ public:
+  virtual ~LessonWorld() = default;
+  virtual World& world() = 0;
+  virtual CommandResult apply(const Command& c) = 0;
+  virtual void run_until(Time t) = 0;
+  /// The Session behind this world, if there is one (the UI uses it to rewind).
+  virtual Session* session() { return nullptr; }
+};
+
+/// Wraps a Session (the normal case) or a bare, started World (tests).
+std::unique_ptr<LessonWorld> wrap_session(std::unique_ptr<Session> s);
+std::unique_ptr<LessonWorld> wrap_world(std::unique_ptr<World> w);
+
+/// Where lesson worlds come from: the built-in scenarios, or a test's own.
+struct WorldSource {
+  /// Builds and starts the world; null and `error` set on failure (bad params, ...).
+  std::function<std::unique_ptr<LessonWorld>(const std::string& scenario, uint64_t seed, const Params& params,
+                                             std::string* error)>
+      make;
+  /// The scenario names that exist (for "did you mean").
+  std::function<std::vector<std::string>()> names;
+  /// The built-in scenarios through Session::create.
+  static WorldSource builtin();
+};
+
+/// Values for conditions, read from a world at the current simulated time.
+/// Engine facts (always present): time_s, time_ms, elapsed_s (since the step started),
+/// nodes.total/up/crashed/restarting/slow, partitioned, partition.groups, violations, commands,
+/// node.NAME.status ("up"/"crashed"/"restarting"), node.NAME.up, node.NAME.cpu_speed,
+/// node.NAME.version, node.NAME.kind, node.NAME.incarnation, node.NAME.queued_work,
+/// node.NAME.group, node.NAME.KEY for every key the node's process shows in the inspector
+/// (role, term, ...), counter.NAME and gauge.NAME (metrics; 0 when never set). Every other key
+/// is asked of each model's Model::value in order; the first answer wins.
+class WorldFacts : public Facts {
+ public:
+  /// `step_started_us` is the simulated time the current step began (for elapsed_s).
+  WorldFacts(const World& w, Time step_started_us = 0) : w_(w), step_started_(step_started_us) {}
+  std::optional<Value> get(std::string_view key) const override;
+
+ private:
+  const World& w_;
+  Time step_started_;
+};
+
+/// Value keys the world answers right now, for suggestions and the FORMAT.md listing: engine
+/// facts, node.* keys per node, and model keys from each model's documented key list.
+std::vector<std::string> known_value_keys(const World& w);
+/// Keys whose value is text (compared with == / != and quoted words).
+bool is_text_key(std::string_view key);
+/// Service names in the world (nodes with role "service:NAME", or "NAME-N" replicas of them).
+std::vector<std::string> service_names(const World& w);
+
+}  // namespace topo::lesson
