@@ -62,6 +62,7 @@ struct Message {
   Time sent_at = 0;                ///< simulated send time
   Time deliver_at = 0;             ///< simulated delivery (or drop) time
   std::shared_ptr<const Payload> body;  ///< may be null
+  uint64_t value = 0;              ///< a small inline payload (no allocation): a version, an id
 };
 
 class World;
@@ -187,6 +188,11 @@ struct CommandSpec {
   std::function<CommandResult(World&, const Command&)> apply;
 };
 
+/// Parses a decimal number ("0.25", "-3", "1e3"); false if malformed or not finite.
+bool parse_number(std::string_view s, double* out);
+/// Parses a decimal integer; false if malformed or out of range.
+bool parse_int(std::string_view s, int64_t* out);
+
 /// The API a Process uses to act on the world. Valid only during a handler call.
 class Ctx {
  public:
@@ -197,6 +203,8 @@ class Ctx {
   /// Sends a message; the network decides its delivery time, loss, duplication.
   MsgId send(NodeId to, std::string kind, std::shared_ptr<const Payload> body = nullptr,
              int64_t size_bytes = 100);
+  /// Sends a message whose only content is `value` (the allocation-free path for hot models).
+  MsgId send_value(NodeId to, std::string kind, uint64_t value, int64_t size_bytes = 100);
   /// Fires on_timer(tag) after `delay` (if the node has not crashed meanwhile).
   TimerId set_timer(Time delay, uint64_t tag);
   void cancel_timer(TimerId id);
@@ -247,7 +255,7 @@ class World {
   uint64_t run_events(uint64_t n);
   /// Runs the next event; false when there is none.
   bool step();
-  /// Time of the next event, or std::nullopt.
+  /// Time of the next event (possibly a cancelled timer's), or std::nullopt.
   std::optional<Time> next_event_time() const;
   /// Schedules an engine-level callback (load generators, samplers, lesson waits).
   void schedule(Time at, std::function<void(World&)> fn);
@@ -264,6 +272,20 @@ class World {
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
   const Node& node(NodeId id) const { return *nodes_.at(static_cast<size_t>(id)); }
   std::optional<NodeId> find_node(std::string_view name) const;
+  /// Like find_node, but on failure sets `error` to `unknown node "x" (did you mean "y"? nodes:
+  /// n1..n5)` so every Command reports a bad node name the same way.
+  std::optional<NodeId> resolve_node(std::string_view name, std::string* error) const;
+  /// The node names in short form for messages: "n1..n5" or "a, b, c, ...".
+  std::string node_names_text() const;
+  bool started() const;
+  /// Totals of the network since the start (for tests, metrics and the HUD).
+  struct NetStats {
+    uint64_t sent = 0, delivered = 0, dropped = 0, duplicated = 0;
+    uint64_t dropped_loss = 0, dropped_partition = 0, dropped_down = 0;
+  };
+  const NetStats& net_stats() const;
+  /// Jobs waiting for a core (not yet in service) on a node.
+  size_t waiting_work(NodeId id) const;
   /// Messages sent and not yet delivered or dropped, ordered by id.
   std::vector<const Message*> in_flight() const;
   const LinkParams& link(NodeId from, NodeId to) const;
@@ -289,7 +311,17 @@ class World {
 
  private:
   friend class Ctx;
-  struct Impl;
+ public:
+  struct Impl;  ///< engine internals (world.cpp)
+
+ private:
+  void register_builtins();
+  bool dispatch(const void* ev);
+  void recover(NodeId id);
+  void start_job(NodeId id, size_t core, Time cost, uint64_t tag);
+  void patch_links(NodeId from, NodeId to, NodeId node, const void* patch);
+  MsgId send_from(NodeId from, NodeId to, std::string&& kind, std::shared_ptr<const Payload>&& body,
+                  int64_t size_bytes, uint64_t value);
   std::unique_ptr<Impl> impl_;
   uint64_t seed_;
   Time now_ = 0;

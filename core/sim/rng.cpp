@@ -1,0 +1,166 @@
+// Deterministic randomness for the simulation: xoshiro256** seeded through splitmix64, derived
+// streams, and the project's own distributions built on det_log/det_exp, which use only IEEE
+// basic operations (+ - * / sqrt) and the exact frexp/ldexp scalings, so libstdc++ (native) and
+// libc++ (WebAssembly) produce bit-identical numbers.
+#include "sim/rng.h"
+
+#include <cmath>
+#include <limits>
+
+namespace topo {
+
+namespace {
+
+uint64_t splitmix64(uint64_t& x) {
+  uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+// ln 2 split so that k * kLn2Hi is exact for |k| < 2^11.
+constexpr double kLn2Hi = 6.93147180369123816490e-01;
+constexpr double kLn2Lo = 1.90821492927058770002e-10;
+constexpr double kInvLn2 = 1.44269504088896338700e+00;
+constexpr double kSqrtHalf = 0.70710678118654752440;
+
+}  // namespace
+
+Rng::Rng(uint64_t seed) : seed_(seed) {
+  uint64_t x = seed;
+  for (auto& s : s_) s = splitmix64(x);
+}
+
+Rng Rng::derive(uint64_t stream) const {
+  uint64_t x = stream ^ 0xD1B54A32D192ED03ull;
+  uint64_t mixed = splitmix64(x);
+  uint64_t y = seed_ ^ mixed;
+  return Rng(splitmix64(y) ^ rotl(seed_, 17));
+}
+
+uint64_t Rng::next_u64() {
+  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+  const uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return result;
+}
+
+double Rng::uniform() { return static_cast<double>(next_u64() >> 11) * (1.0 / 9007199254740992.0); }
+
+double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+
+int64_t Rng::uniform_int(int64_t lo, int64_t hi) {
+  if (hi <= lo) return lo;
+  const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
+  if (range == 0) return static_cast<int64_t>(next_u64());  // the whole 64-bit range
+  // Rejection sampling: accept r >= (2^64 mod range) so every residue is equally likely.
+  const uint64_t threshold = (0 - range) % range;
+  for (;;) {
+    const uint64_t r = next_u64();
+    if (r >= threshold) return static_cast<int64_t>(static_cast<uint64_t>(lo) + r % range);
+  }
+}
+
+bool Rng::bernoulli(double p) {
+  if (!(p > 0.0)) return false;  // no draw: p = 0 never perturbs the stream
+  if (p >= 1.0) return true;
+  return uniform() < p;
+}
+
+double Rng::exponential(double mean) { return -mean * det_log(1.0 - uniform()); }
+
+double Rng::normal(double mean, double stddev) {
+  if (has_spare_) {
+    has_spare_ = false;
+    return mean + stddev * spare_;
+  }
+  // Marsaglia's polar method: two independent standard normals per accepted point.
+  double u, v, s;
+  do {
+    u = 2.0 * uniform() - 1.0;
+    v = 2.0 * uniform() - 1.0;
+    s = u * u + v * v;
+  } while (s >= 1.0 || s == 0.0);
+  const double f = std::sqrt(-2.0 * det_log(s) / s);
+  spare_ = v * f;
+  has_spare_ = true;
+  return mean + stddev * (u * f);
+}
+
+double Rng::lognormal(double mu, double sigma) { return det_exp(normal(mu, sigma)); }
+
+double Rng::pareto(double x_m, double alpha) {
+  // Inverse CDF: x_m * U^(-1/alpha) with U in (0, 1].
+  const double u = 1.0 - uniform();
+  return x_m * det_exp(-det_log(u) / alpha);
+}
+
+size_t Rng::choice(const std::vector<double>& weights) {
+  double total = 0.0;
+  for (double w : weights) total += (w > 0.0 ? w : 0.0);
+  if (weights.empty()) return 0;
+  if (!(total > 0.0)) return static_cast<size_t>(uniform_int(0, static_cast<int64_t>(weights.size()) - 1));
+  double x = uniform() * total;
+  size_t last = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    if (!(weights[i] > 0.0)) continue;
+    last = i;
+    if (x < weights[i]) return i;
+    x -= weights[i];
+  }
+  return last;  // rounding left x just above the last weight
+}
+
+double det_log(double x) {
+  if (std::isnan(x) || x < 0.0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == 0.0) return -std::numeric_limits<double>::infinity();
+  if (std::isinf(x)) return x;
+  // x = m * 2^e exactly, with m moved into [sqrt(1/2), sqrt(2)).
+  int e = 0;
+  double m = std::frexp(x, &e);  // m in [0.5, 1)
+  if (m < kSqrtHalf) {
+    m = m * 2.0;  // exact
+    e -= 1;
+  }
+  // log(m) = 2 atanh(s) = 2 (s + s^3/3 + s^5/5 + ...), s = (m - 1) / (m + 1), |s| < 0.1716.
+  const double f = m - 1.0;  // exact (Sterbenz)
+  const double s = f / (2.0 + f);
+  const double z = s * s;
+  double poly = 1.0 / 25.0;
+  for (int k = 23; k >= 3; k -= 2) poly = 1.0 / k + z * poly;
+  const double hfsq = 0.5 * f * f;
+  // log(m) = f - hfsq + s * (hfsq + R) with R = z * (2/3 + ...), the fdlibm arrangement, which
+  // keeps the big term f exact and the correction small.
+  const double r = z * 2.0 * poly;  // 2 (s^2/3 + s^4/5 + ...)
+  const double logm = f - (hfsq - s * (hfsq + r));
+  const double de = static_cast<double>(e);
+  return de * kLn2Hi + (logm + de * kLn2Lo);
+}
+
+double det_exp(double x) {
+  if (std::isnan(x)) return x;
+  if (x > 709.782712893384) return std::numeric_limits<double>::infinity();
+  if (x < -745.1332191019412) return 0.0;
+  // x = k ln2 + r with |r| <= ln2 / 2; exp(x) = 2^k exp(r).
+  const double kd = std::floor(x * kInvLn2 + 0.5);
+  const int k = static_cast<int>(kd);
+  const double r = (x - kd * kLn2Hi) - kd * kLn2Lo;
+  // Taylor series of exp(r) to degree 14 (|r|^15/15! < 1e-19), Horner form.
+  double p = 1.0 / 87178291200.0;  // 1/14!
+  double fact = 87178291200.0;
+  for (int n = 13; n >= 1; --n) {
+    fact = fact / (n + 1);
+    p = 1.0 / fact + r * p;
+  }
+  p = 1.0 + r * p;
+  return std::ldexp(p, k);
+}
+
+}  // namespace topo

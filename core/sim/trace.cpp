@@ -1,0 +1,166 @@
+// The trace: the incremental hash over a canonical encoding of every event, the bounded window of
+// stored events the UI animates, and the JSON-lines export (one object per event).
+#include "sim/trace.h"
+
+#include <cstdio>
+
+namespace topo {
+
+void Hasher::bytes(const void* p, size_t n) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w = 0;
+    for (int k = 7; k >= 0; --k) w = (w << 8) | b[i + static_cast<size_t>(k)];
+    u64(w);
+  }
+  if (i < n) {
+    uint64_t w = 0;
+    for (size_t k = n; k > i; --k) w = (w << 8) | b[k - 1];
+    u64(w);
+  }
+}
+
+void Hasher::str(std::string_view s) {
+  u64(s.size());
+  bytes(s.data(), s.size());
+}
+
+const char* to_string(TraceKind k) {
+  switch (k) {
+    case TraceKind::Send: return "send";
+    case TraceKind::Deliver: return "deliver";
+    case TraceKind::Drop: return "drop";
+    case TraceKind::Duplicate: return "duplicate";
+    case TraceKind::Timer: return "timer";
+    case TraceKind::Crash: return "crash";
+    case TraceKind::Restart: return "restart";
+    case TraceKind::Recover: return "recover";
+    case TraceKind::Slow: return "slow";
+    case TraceKind::Partition: return "partition";
+    case TraceKind::Heal: return "heal";
+    case TraceKind::Command: return "command";
+    case TraceKind::Note: return "note";
+    case TraceKind::Work: return "work";
+  }
+  return "?";
+}
+
+// Canonical encoding: t, kind|node|peer packed, msg, sent_at, deliver_at, value, what, detail.
+void Trace::hash_event(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
+                       int64_t sent_at, int64_t deliver_at, std::string_view what,
+                       std::string_view detail, uint64_t value) {
+  hasher_.i64(t);
+  hasher_.u64(static_cast<uint64_t>(kind) ^
+              (static_cast<uint64_t>(static_cast<uint32_t>(node)) << 8) ^
+              (static_cast<uint64_t>(static_cast<uint32_t>(peer)) << 32));
+  hasher_.u64(msg);
+  hasher_.i64(sent_at);
+  hasher_.i64(deliver_at);
+  hasher_.u64(value);
+  hasher_.str(what);
+  hasher_.str(detail);
+}
+
+void Trace::record(TraceEvent e) {
+  hash_event(e.t, e.kind, e.node, e.peer, e.msg, e.sent_at, e.deliver_at, e.what, e.detail, e.value);
+  ++count_;
+  if (sink_) *sink_ << to_json(e) << '\n';
+  if (capacity_ == 0) return;
+  if (events_.size() >= capacity_) events_.pop_front();
+  events_.push_back(std::move(e));
+}
+
+void Trace::record_described(TraceEvent e, std::string_view hashed_detail) {
+  hash_event(e.t, e.kind, e.node, e.peer, e.msg, e.sent_at, e.deliver_at, e.what, hashed_detail, e.value);
+  ++count_;
+  if (sink_) *sink_ << to_json(e) << '\n';
+  if (capacity_ == 0) return;
+  if (events_.size() >= capacity_) events_.pop_front();
+  events_.push_back(std::move(e));
+}
+
+void Trace::record(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
+                   int64_t sent_at, int64_t deliver_at, std::string_view what,
+                   std::string_view detail, uint64_t value) {
+  if (!storing()) {
+    hash_event(t, kind, node, peer, msg, sent_at, deliver_at, what, detail, value);
+    ++count_;
+    return;
+  }
+  TraceEvent e;
+  e.t = t;
+  e.kind = kind;
+  e.node = node;
+  e.peer = peer;
+  e.msg = msg;
+  e.sent_at = sent_at;
+  e.deliver_at = deliver_at;
+  e.what = std::string(what);
+  e.detail = std::string(detail);
+  e.value = value;
+  record(std::move(e));
+}
+
+void Trace::set_capacity(size_t n) {
+  capacity_ = n;
+  while (events_.size() > capacity_) events_.pop_front();
+}
+
+void Trace::write_jsonl(std::ostream& out) const {
+  for (const auto& e : events_) out << to_json(e) << '\n';
+}
+
+namespace {
+
+void json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);  // UTF-8 passes through unchanged
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string Trace::to_json(const TraceEvent& e) {
+  std::string s;
+  s.reserve(128);
+  s += "{\"t\":";
+  s += std::to_string(e.t);
+  s += ",\"kind\":\"";
+  s += to_string(e.kind);
+  s += '"';
+  if (e.node >= 0) { s += ",\"node\":"; s += std::to_string(e.node); }
+  if (e.peer >= 0) { s += ",\"peer\":"; s += std::to_string(e.peer); }
+  const bool message = e.kind == TraceKind::Send || e.kind == TraceKind::Deliver ||
+                       e.kind == TraceKind::Drop || e.kind == TraceKind::Duplicate;
+  if (message || e.msg != 0) { s += ",\"msg\":"; s += std::to_string(e.msg); }
+  if (message) {
+    s += ",\"sent_at\":"; s += std::to_string(e.sent_at);
+    s += ",\"deliver_at\":"; s += std::to_string(e.deliver_at);
+  }
+  if (e.value != 0) { s += ",\"value\":"; s += std::to_string(e.value); }
+  if (!e.what.empty()) { s += ",\"what\":"; json_string(s, e.what); }
+  if (!e.detail.empty()) { s += ",\"detail\":"; json_string(s, e.detail); }
+  s += '}';
+  return s;
+}
+
+}  // namespace topo
