@@ -5,10 +5,12 @@
 namespace topo {
 
 // Each area declares its contribution here and calls it below, in catalogue order.
+void add_raft_scenarios(std::vector<ScenarioInfo>& v);   // models/raft: raft-3, raft-5
 
 const std::vector<ScenarioInfo>& scenarios() {
   static const std::vector<ScenarioInfo> all = [] {
     std::vector<ScenarioInfo> v;
+    add_raft_scenarios(v);
     return v;
   }();
   return all;

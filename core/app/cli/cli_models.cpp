@@ -1,4 +1,6 @@
-// Placeholder: replaced by the owner of this area. Each command reports that it is not built yet.
+// topolab-cli subcommands of the distributed-system models: `chaos` (randomized fault campaigns
+// against a Raft store, models/raft/chaos.h) and `check-history` (linearizability of a recorded
+// history, models/kv/linearizability.h).
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -7,12 +9,70 @@
 #include "cli.h"
 #include "models/kv/history.h"
 #include "models/kv/linearizability.h"
+#include "models/raft/chaos.h"
 
 namespace topo::cli {
 
-int cmd_chaos(const Args&) {
-  std::cerr << "topolab-cli chaos: not built yet\n";
-  return 2;
+/// `chaos --scenario NAME --seeds N [--first-seed S] [--set K=V]... [--verbose]`: runs N chaos
+/// campaigns (seeds S..S+N-1). `--set` takes scenario parameters (e.g. raft.persist_vote=false)
+/// and campaign options prefixed `chaos.` (e.g. chaos.faulty_ms=6000). Prints the options first,
+/// then each failing seed with its problems and a replay command (`--verbose`: every seed and its
+/// fault schedule), and ends with `seeds N, violations V, stalled S`. Exit 0 only if V = S = 0.
+int cmd_chaos(const Args& a) {
+  raft::ChaosOptions opt;
+  opt.scenario = flag(a, "scenario", "raft-5");
+  int64_t seeds = 0, first = 0;
+  if (!parse_int(flag(a, "seeds", "1"), &seeds) || seeds < 0) {
+    std::cerr << "chaos: --seeds wants a non-negative integer\n";
+    return 2;
+  }
+  if (!parse_int(flag(a, "first-seed", "1"), &first) || first < 0) {
+    std::cerr << "chaos: --first-seed wants a non-negative integer\n";
+    return 2;
+  }
+  for (const auto& kv_text : flag_all(a, "set")) {
+    const size_t eq = kv_text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "chaos: --set wants KEY=VALUE, got " << kv_text << "\n";
+      return 2;
+    }
+    const std::string key = kv_text.substr(0, eq), value = kv_text.substr(eq + 1);
+    if (key.rfind("chaos.", 0) == 0) {
+      const std::string err = opt.set(key.substr(6), value);
+      if (!err.empty()) {
+        std::cerr << "chaos: " << err << "\n";
+        return 2;
+      }
+    } else {
+      opt.params[key] = value;
+    }
+  }
+  const bool verbose = has_flag(a, "verbose");
+  std::string sets;
+  for (const auto& s : flag_all(a, "set")) sets += " --set " + s;
+  std::cout << "chaos: seeds " << first << ".." << (first + seeds - 1) << "; " << opt.describe() << "\n";
+  int64_t violations = 0, stalled = 0;
+  for (int64_t s = first; s < first + seeds; ++s) {
+    std::string err;
+    raft::ChaosResult r = raft::run_chaos(static_cast<uint64_t>(s), opt, &err);
+    if (!err.empty()) {
+      std::cerr << "chaos: seed " << s << ": " << err << "\n";
+      return 2;
+    }
+    violations += r.violation ? 1 : 0;
+    stalled += r.stalled ? 1 : 0;
+    if (r.ok() && !verbose) continue;
+    std::cout << "seed " << s << ": " << (r.violation ? "VIOLATION" : r.stalled ? "STALLED" : "ok") << " ("
+              << r.ops << " client ops, " << r.schedule.size() << " commands, " << r.events << " events)\n";
+    for (const auto& p : r.problems) std::cout << "  " << p << "\n";
+    if (verbose)
+      for (const auto& c : r.schedule) std::cout << "    at " << c << "\n";
+    if (!r.ok())
+      std::cout << "  replay: topolab-cli chaos --scenario " << opt.scenario << " --seeds 1 --first-seed " << s << sets
+                << " --verbose\n";
+  }
+  std::cout << "seeds " << seeds << ", violations " << violations << ", stalled " << stalled << "\n";
+  return (violations == 0 && stalled == 0) ? 0 : 1;
 }
 
 /// `check-history FILE [--max-steps N] [--stats]`: checks a JSON-lines history (kv/history.h) for
