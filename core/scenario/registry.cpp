@@ -5,12 +5,16 @@
 namespace topo {
 
 // Each area declares its contribution here and calls it below, in catalogue order.
+void add_basic_scenarios(std::vector<ScenarioInfo>& v);  // models/basic: ping, mm1, mmc, gossip
 void add_raft_scenarios(std::vector<ScenarioInfo>& v);   // models/raft: raft-3, raft-5
+void add_services_scenarios(std::vector<ScenarioInfo>& v);  // models/services: shop, shop-monolith, shop-vs-monolith, mmc-service
 
 const std::vector<ScenarioInfo>& scenarios() {
   static const std::vector<ScenarioInfo> all = [] {
     std::vector<ScenarioInfo> v;
+    add_basic_scenarios(v);
     add_raft_scenarios(v);
+    add_services_scenarios(v);
     return v;
   }();
   return all;

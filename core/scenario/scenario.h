@@ -31,6 +31,12 @@ const ScenarioInfo* find_scenario(const std::string& name);
 std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, const Params& params,
                                    std::string* error);
 
+/// Same, calling `before_start(world)` after the scenario built it and before start() (the CLI
+/// uses it to attach a trace sink so the events of start() are streamed too).
+std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, const Params& params,
+                                   std::string* error,
+                                   const std::function<void(World&)>& before_start);
+
 /// A replayable run: (scenario, params, seed, command log) -> world. Every change goes through
 /// apply(), which records it; rewind(t) rebuilds the world and replays the log up to t.
 class Session {

@@ -1,28 +1,234 @@
-// Placeholder: replaced by the owner of this area. Each command reports that it is not built yet.
+// topolab-cli engine subcommands: `scenarios` (the catalogue), `hash` (the trace hash of a run,
+// last line, 16 hex digits), `trace` (the run as JSON lines) and `bench` (engine benchmarks:
+// the M/M/8 queue and 1,000-node gossip; wall-clock time is read here only, never inside the
+// simulation).
+#include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli.h"
+#include "scenario/scenario.h"
 
 namespace topo::cli {
 
+namespace {
+
+struct RunSpec {
+  std::string scenario;
+  uint64_t seed = 1;
+  Time until = 0;
+  Params params;
+};
+
+// Parses --scenario, --seed, --until-ms and --set K=V; prints the problem and returns nullopt.
+std::optional<RunSpec> parse_run(const Args& a, const char* cmd) {
+  RunSpec r;
+  r.scenario = flag(a, "scenario");
+  if (r.scenario.empty()) {
+    std::cerr << "topolab-cli " << cmd << ": --scenario NAME is required (see topolab-cli scenarios)\n";
+    return std::nullopt;
+  }
+  int64_t seed = 1;
+  if (!parse_int(flag(a, "seed", "1"), &seed) || seed < 0) {
+    std::cerr << "topolab-cli " << cmd << ": --seed must be a non-negative integer\n";
+    return std::nullopt;
+  }
+  r.seed = static_cast<uint64_t>(seed);
+  double until_ms = 0;
+  if (!has_flag(a, "until-ms") || !parse_number(flag(a, "until-ms"), &until_ms) || until_ms < 0) {
+    std::cerr << "topolab-cli " << cmd << ": --until-ms T (simulated milliseconds, >= 0) is required\n";
+    return std::nullopt;
+  }
+  r.until = static_cast<Time>(until_ms * 1000.0 + 0.5);
+  for (const auto& kv : flag_all(a, "set")) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "topolab-cli " << cmd << ": --set expects KEY=VALUE, got \"" << kv << "\"\n";
+      return std::nullopt;
+    }
+    r.params[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return r;
+}
+
+std::string hex16(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// Erlang C mean time in system for M/M/c (for comparison in the bench output only).
+double mmc_theory_s(double lambda, double mu, int c) {
+  const double a = lambda / mu, rho = a / c;
+  if (rho >= 1) return -1;
+  double term = 1, sum = 1;  // sum_{k<c} a^k / k!
+  for (int k = 1; k < c; ++k) {
+    term *= a / k;
+    sum += term;
+  }
+  const double last = term * a / c;  // a^c / c!
+  const double pc = last / (1 - rho) / (sum + last / (1 - rho));
+  return pc / (c * mu - lambda) + 1 / mu;
+}
+
+}  // namespace
+
 int cmd_scenarios(const Args&) {
-  std::cerr << "topolab-cli scenarios: not built yet\n";
-  return 2;
+  for (const auto& s : scenarios()) std::cout << s.name << "  " << s.summary << "\n";
+  return 0;
 }
 
-int cmd_hash(const Args&) {
-  std::cerr << "topolab-cli hash: not built yet\n";
-  return 2;
+int cmd_hash(const Args& a) {
+  auto spec = parse_run(a, "hash");
+  if (!spec) return 2;
+  std::string err;
+  auto w = build_world(spec->scenario, spec->seed, spec->params, &err,
+                       [](World& fresh) { fresh.trace().set_capacity(0); });
+  if (!w) {
+    std::cerr << "topolab-cli hash: " << err << "\n";
+    return 2;
+  }
+  w->run_until(spec->until);
+  std::cout << "scenario=" << spec->scenario << " seed=" << spec->seed << " until_ms=" << spec->until / 1000
+            << " events=" << w->events_processed() << " trace_events=" << w->trace().count() << "\n";
+  std::cout << hex16(w->trace().hash()) << "\n";
+  return 0;
 }
 
-int cmd_trace(const Args&) {
-  std::cerr << "topolab-cli trace: not built yet\n";
-  return 2;
+int cmd_trace(const Args& a) {
+  auto spec = parse_run(a, "trace");
+  if (!spec) return 2;
+  const std::string out_path = flag(a, "out");
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!out_path.empty()) {
+    file.open(out_path);
+    if (!file) {
+      std::cerr << "topolab-cli trace: cannot write " << out_path << "\n";
+      return 2;
+    }
+    out = &file;
+  }
+  std::string err;
+  auto w = build_world(spec->scenario, spec->seed, spec->params, &err, [out](World& fresh) {
+    fresh.trace().set_capacity(0);
+    fresh.trace().set_sink(out);
+  });
+  if (!w) {
+    std::cerr << "topolab-cli trace: " << err << "\n";
+    return 2;
+  }
+  w->run_until(spec->until);
+  w->trace().set_sink(nullptr);
+  out->flush();
+  if (!out_path.empty())
+    std::cerr << "wrote " << w->trace().count() << " events to " << out_path << " (hash "
+              << hex16(w->trace().hash()) << ")\n";
+  return 0;
 }
 
-int cmd_bench(const Args&) {
-  std::cerr << "topolab-cli bench: not built yet\n";
-  return 2;
+namespace {
+
+struct BenchResult {
+  std::string name;
+  uint64_t events = 0;
+  double seconds = 0;
+  std::string extra_json;   // more fields for --json
+  std::string extra_text;   // more columns for the table
+};
+
+// Builds a scenario with a hash-only trace and runs it until no event is left.
+std::optional<BenchResult> bench_run(const std::string& name, const Params& params, std::string* err) {
+  auto w = build_world(name, 1, params, err, [](World& fresh) { fresh.trace().set_capacity(0); });
+  if (!w) return std::nullopt;
+  const auto t0 = std::chrono::steady_clock::now();
+  while (w->step()) {
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  BenchResult r;
+  r.name = name;
+  r.events = w->events_processed();
+  r.seconds = std::chrono::duration<double>(t1 - t0).count();
+  if (name == "mmc") {
+    Model* m = w->models().empty() ? nullptr : w->models().front().get();
+    const double customers = m ? m->value("customers_served").value_or(0) : 0;
+    const double mean = m ? m->value("mean_time_in_system_s").value_or(0) : 0;
+    const double lambda = m ? m->value("lambda_per_sec").value_or(0) : 0;
+    const double mu = m ? m->value("mu_per_sec").value_or(1) : 1;
+    const int c = m ? static_cast<int>(m->value("servers").value_or(1)) : 1;
+    const double theory = mmc_theory_s(lambda, mu, c);
+    r.extra_json = ",\"customers\":" + num(customers) + ",\"customers_per_sec\":" + num(customers / r.seconds) +
+                   ",\"mean_time_in_system\":" + num(mean) + ",\"mean_time_in_system_theory\":" + num(theory) +
+                   ",\"time_unit\":\"s\"";
+    r.extra_text = "customers " + num(customers) + " (" + num(customers / r.seconds) +
+                   "/s), mean time in system " + num(mean * 1e3) + " ms (Erlang C " + num(theory * 1e3) + " ms)";
+  } else if (name == "gossip") {
+    Model* m = w->models().empty() ? nullptr : w->models().front().get();
+    const auto& net = w->net_stats();
+    r.extra_json = ",\"messages\":" + std::to_string(net.sent) + ",\"dropped\":" + std::to_string(net.dropped) +
+                   ",\"latest_version\":" + num(m ? m->value("latest_version").value_or(0) : 0);
+    r.extra_text = "messages " + std::to_string(net.sent) + ", dropped " + std::to_string(net.dropped);
+  }
+  return r;
+}
+
+}  // namespace
+
+int cmd_bench(const Args& a) {
+  const bool json = has_flag(a, "json");
+  const std::string only = flag(a, "only");
+  Params extra;
+  for (const auto& kv : flag_all(a, "set")) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) {
+      std::cerr << "topolab-cli bench: --set expects KEY=VALUE\n";
+      return 2;
+    }
+    extra[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  // (a) M/M/8 at rho 0.9 for 10^6 customers; (b) 1,000 nodes gossiping, 10^7 events.
+  const std::vector<std::pair<std::string, Params>> workloads = {
+      {"mmc", {{"c", "8"}, {"rho", "0.9"}, {"customers", "1000000"}}},
+      {"gossip", {{"nodes", "1000"}, {"loss", "0.01"}, {"fanout", "3"}, {"events", "10000000"}}},
+  };
+  bool any = false;
+  if (!json)
+    std::printf("%-8s %12s %9s %14s  %s\n", "workload", "events", "seconds", "events/s", "notes");
+  for (const auto& [name, defaults] : workloads) {
+    if (!only.empty() && only != name) continue;
+    any = true;
+    Params p = defaults;
+    if (!only.empty())
+      for (const auto& [k, v] : extra) p[k] = v;
+    std::string err;
+    auto r = bench_run(name, p, &err);
+    if (!r) {
+      std::cerr << "topolab-cli bench: " << err << "\n";
+      return 2;
+    }
+    const double eps = r->seconds > 0 ? static_cast<double>(r->events) / r->seconds : 0;
+    if (json) {
+      std::cout << "{\"name\":\"" << r->name << "\",\"events\":" << r->events << ",\"seconds\":" << num(r->seconds)
+                << ",\"events_per_sec\":" << num(eps) << r->extra_json << "}" << std::endl;
+    } else {
+      std::printf("%-8s %12llu %9.3f %14.0f  %s\n", r->name.c_str(), static_cast<unsigned long long>(r->events),
+                  r->seconds, eps, r->extra_text.c_str());
+      std::fflush(stdout);
+    }
+  }
+  if (!any) {
+    std::cerr << "topolab-cli bench: unknown workload \"" << only << "\" (workloads: mmc, gossip)\n";
+    return 2;
+  }
+  return 0;
 }
 
 }  // namespace topo::cli

@@ -1,0 +1,24 @@
+// `mmc`: the M/M/c benchmark workload (c = 8 servers at utilisation rho = 0.9 by default, 10^6
+// customers): lambda = rho * c * mu. Params c, rho, mu (per second), customers.
+#include "models/basic/basic.h"
+#include "models/basic/queue.h"
+
+namespace topo::basic {
+
+void add_mmc(std::vector<ScenarioInfo>& v) {
+  v.push_back({"mmc", "M/M/c queue, c=8 cores at rho=0.9 (params: c, rho, mu per second, customers)",
+               [](World& w, const Params& params) -> std::string {
+                 ParamReader r(params, {"c", "rho", "mu", "customers"});
+                 QueueConfig cfg;
+                 cfg.servers = static_cast<int>(r.integer("c", 8, 1, 4096));
+                 const double rho = r.number("rho", 0.9, 1e-6, 10);
+                 cfg.mu_per_sec = r.number("mu", 100, 1e-6, 1e7);
+                 cfg.customers = r.integer("customers", 1000000, 0, int64_t{1} << 40);
+                 if (!r.error().empty()) return r.error();
+                 cfg.lambda_per_sec = rho * cfg.servers * cfg.mu_per_sec;
+                 build_queue(w, "mmc", cfg);
+                 return "";
+               }});
+}
+
+}  // namespace topo::basic
