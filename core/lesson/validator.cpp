@@ -232,8 +232,8 @@ void validate_action(const Action& a, const World& w, Diagnostics& d) {
     } else if (t == "bool") {
       if (v != "true" && v != "false") bad("true or false");
     } else if (t == "duration") {
-      int64_t x;
-      if (!parse_duration_us(v) && !parse_int(v, &x)) bad("a duration like 500ms or 2s");
+      double x;
+      if (!parse_duration_us(v) && !(parse_num(v, &x) && x >= 0)) bad("a duration in milliseconds (like 500) or with a unit (like \"2s\")");
     }
   }
   for (const auto& p : spec->params) {
@@ -331,6 +331,15 @@ std::optional<Command> resolve_action(const Action& a, const World& w, Time step
       v = std::get<std::string>(*val);
     }
   }
+  // Durations written with a unit ("2s") become the engine's milliseconds.
+  if (spec)
+    for (const auto& p : spec->params) {
+      auto it = c.args.find(p.name);
+      if (it == c.args.end() || p.type != "duration") continue;
+      double ms;
+      if (parse_num(it->second, &ms)) continue;
+      if (auto us = parse_duration_us(it->second)) it->second = format_number(static_cast<double>(*us) / 1000.0);
+    }
   return c;
 }
 

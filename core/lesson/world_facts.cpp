@@ -141,17 +141,32 @@ std::vector<std::string> service_names(const World& w) {
 // Documented model keys, per model area, with {svc} and {node} placeholders. Only keys the world
 // actually answers are offered. Add new keys here when a model documents them.
 static const char* const kModelKeyPatterns[] = {
-    // Raft (core/models/raft)
-    "leader_count", "term", "commit_index", "availability", "leader", "elections", "votes",
-    "committed", "last_applied",
+    // Raft (core/models/raft/raft.h)
+    "leader_count", "leader", "term", "commit_index", "committed_writes", "ops_ok", "ops_failed", "ops_pending",
+    "availability", "up_nodes", "upgraded", "upgrade_active", "last_write_ok_ms", "term.{node}", "commit.{node}",
+    "applied.{node}", "is_leader.{node}",
     // replication / quorum / sharding
     "acked_writes", "lost_writes", "stale_reads", "keys_moved", "keys_moved_fraction",
-    // services / monolith
-    "success_rate", "error_rate", "throughput", "p50_ms", "p95_ms", "p99_ms",
-    "success_rate.{svc}", "error_rate.{svc}", "throughput.{svc}", "p50_ms.{svc}", "p95_ms.{svc}",
-    "p99_ms.{svc}", "replicas.{svc}", "breaker_open.{svc}", "queue_depth.{svc}", "in_flight.{svc}",
-    "version.{svc}", "cost.replicas",
+    // services / monolith (core/models/services/services.h); {svc} = services and request types
+    "success_rate", "success_rate.{svc}", "p50_ms.{svc}", "p95_ms.{svc}", "p99_ms.{svc}", "rps.{svc}",
+    "error_budget_burn.{svc}", "requests.{svc}", "error_budget_remaining.{svc}", "error_rate.{svc}",
+    "throughput.{svc}", "replicas.{svc}", "replicas_desired.{svc}", "queue.{svc}", "cpu.{svc}", "memory_mb.{svc}",
+    "canary_traffic.{svc}", "rolled_back.{svc}",
 };
+
+/// Words to put in {svc}: service names, kinds ("queue:queue"), replica base names, request types.
+static std::vector<std::string> service_words(const World& w) {
+  std::set<std::string> out;
+  for (const auto& s : service_names(w)) out.insert(s);
+  for (const auto& n : w.nodes()) {
+    auto colon = n->role.find(':');
+    if (colon != std::string::npos) out.insert(n->role.substr(colon + 1));
+    auto dash = n->name.rfind('-');
+    if (dash != std::string::npos && dash > 0) out.insert(n->name.substr(0, dash));
+  }
+  for (const char* t : {"browse", "checkout", "login", "search", "cart", "order", "pay", "all"}) out.insert(t);
+  return {out.begin(), out.end()};
+}
 
 std::vector<std::string> known_value_keys(const World& w) {
   std::vector<std::string> keys = {"time_s", "time_ms", "elapsed_s", "commands", "nodes.total", "nodes.up",
@@ -166,15 +181,20 @@ std::vector<std::string> known_value_keys(const World& w) {
         keys.push_back("node." + n->name + "." + k);
       }
   }
-  std::vector<std::string> svcs = service_names(w);
+  std::vector<std::string> svcs = service_words(w);
+  std::vector<std::string> nodes;
+  for (const auto& n : w.nodes()) nodes.push_back(n->name);
   WorldFacts facts(w);
   std::set<std::string> seen(keys.begin(), keys.end());
   for (const char* p : kModelKeyPatterns) {
     std::string pat = p;
     std::vector<std::string> expanded;
     auto at = pat.find("{svc}");
+    auto nat = pat.find("{node}");
     if (at != std::string::npos) {
       for (const auto& s : svcs) expanded.push_back(pat.substr(0, at) + s + pat.substr(at + 5));
+    } else if (nat != std::string::npos) {
+      for (const auto& s : nodes) expanded.push_back(pat.substr(0, nat) + s + pat.substr(nat + 6));
     } else {
       expanded.push_back(pat);
     }

@@ -1,18 +1,241 @@
-// Placeholder: replaced by the owner of this area. Each command reports that it is not built yet.
+// topolab-cli subcommands for lessons and runs:
+//   check FILE...                     validate lessons; every problem as FILE:LINE:COL: message
+//   check --list-actions SCENARIO     the actions (Commands) a scenario offers, with parameters
+//   check --list-values SCENARIO      the value keys conditions can read in a scenario, with values
+//   check --index FILE...             the lesson catalogue as JSON (lessons/index.json)
+//   run FILE [--autoplay]             play a lesson headless; per-step summary; exit 0 if all reached
+//   run --scenario NAME --seed N --until-ms T [--set K=V]... [--metrics] [--history FILE]
+//                                     run a scenario; --metrics prints each model's metrics (JSON
+//                                     lines), --history writes the client history; violations are
+//                                     printed and make the exit code 1.
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli.h"
+#include "lesson/runner.h"
+#include "lesson/validator.h"
+#include "scenario/scenario.h"
 
 namespace topo::cli {
 
-int cmd_check(const Args&) {
-  std::cerr << "topolab-cli check: not built yet\n";
-  return 2;
+namespace {
+
+using namespace topo::lesson;
+
+bool read_file(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  *out = s.str();
+  return true;
 }
 
-int cmd_run(const Args&) {
-  std::cerr << "topolab-cli run: not built yet\n";
-  return 2;
+bool parse_sets(const Args& a, Params* p) {
+  for (const auto& kv : flag_all(a, "set")) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "--set needs KEY=VALUE, got \"" << kv << "\"\n";
+      return false;
+    }
+    (*p)[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return true;
+}
+
+/// Positional arguments (not flags, not values of flags that take one).
+std::vector<std::string> positionals(const Args& a, std::initializer_list<const char*> with_value) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].rfind("--", 0) == 0) {
+      bool takes = false;
+      for (const char* f : with_value) if (a[i] == std::string("--") + f) takes = true;
+      if (takes) ++i;
+      continue;
+    }
+    out.push_back(a[i]);
+  }
+  return out;
+}
+
+std::unique_ptr<World> build_for_listing(const Args& a, const std::string& scenario) {
+  Params p;
+  if (!parse_sets(a, &p)) return nullptr;
+  std::string err;
+  auto w = build_world(scenario, static_cast<uint64_t>(std::stoll(flag(a, "seed", "1"))), p, &err);
+  if (!w) {
+    std::vector<std::string> names;
+    for (const auto& s : scenarios()) names.push_back(s.name);
+    std::cerr << "cannot build scenario \"" << scenario << "\": " << err << did_you_mean(scenario, names) << "\n";
+  }
+  return w;
+}
+
+int list_values(const Args& a, const std::string& scenario) {
+  auto w = build_for_listing(a, scenario);
+  if (!w) return 2;
+  WorldFacts facts(*w);
+  for (const auto& k : known_value_keys(*w)) {
+    auto v = facts.get(k);
+    std::cout << k << " = ";
+    if (!v) std::cout << "?";
+    else if (auto* d = std::get_if<double>(&*v)) std::cout << format_number(*d);
+    else std::cout << json_quote(std::get<std::string>(*v));
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int index_json(const std::vector<std::string>& files) {
+  std::cout << "[\n";
+  bool first = true;
+  int rc = 0;
+  for (const auto& f : files) {
+    std::string text;
+    if (!read_file(f, &text)) { std::cerr << f << ":1:1: cannot read the file\n"; rc = 2; continue; }
+    ParseResult p = parse_lesson(text);
+    if (!p.lesson || !p.diags.empty()) {
+      for (const auto& d : p.diags) std::cerr << format_diagnostic(f, d) << "\n";
+      rc = 1;
+      continue;
+    }
+    const Lesson& l = *p.lesson;
+    std::string file = f.substr(f.find_last_of('/') == std::string::npos ? 0 : f.find_last_of('/') + 1);
+    std::cout << (first ? "" : ",\n") << "  {\"id\": " << json_quote(l.id) << ", \"file\": " << json_quote(file)
+              << ", \"title\": " << json_quote(l.title) << ", \"summary\": " << json_quote(l.summary)
+              << ", \"level\": " << json_quote(l.level) << ", \"minutes\": " << l.minutes << ", \"tags\": [";
+    for (size_t i = 0; i < l.tags.size(); ++i) std::cout << (i ? ", " : "") << json_quote(l.tags[i]);
+    std::cout << "], \"steps\": " << l.steps.size() << "}";
+    first = false;
+  }
+  std::cout << "\n]\n";
+  return rc;
+}
+
+int run_scenario(const Args& a) {
+  const std::string name = flag(a, "scenario");
+  Params params;
+  if (!parse_sets(a, &params)) return 2;
+  int64_t seed = 0, until_ms = 0;
+  if (!parse_int(flag(a, "seed", "1"), &seed) || seed < 0) { std::cerr << "run: --seed must be a whole number >= 0\n"; return 2; }
+  if (!parse_int(flag(a, "until-ms", ""), &until_ms) || until_ms < 0) {
+    std::cerr << "run: --until-ms T is required (simulated milliseconds, >= 0)\n";
+    return 2;
+  }
+  std::string err;
+  auto session = Session::create(name, static_cast<uint64_t>(seed), params, &err);
+  if (!session) {
+    std::vector<std::string> names;
+    for (const auto& s : scenarios()) names.push_back(s.name);
+    std::cerr << "run: cannot build scenario \"" << name << "\": " << err;
+    if (!find_scenario(name)) std::cerr << did_you_mean(name, names);
+    std::cerr << "\n";
+    return 2;
+  }
+  session->run_until(until_ms * kMs);
+  World& w = session->world();
+  const bool metrics = has_flag(a, "metrics");
+  std::ostream& human = metrics ? std::cerr : std::cout;
+  char hash[32];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(w.trace().hash()));
+  human << "scenario " << name << " seed " << seed << " until " << until_ms << " ms: " << w.events_processed()
+        << " events, trace hash " << hash << "\n";
+  if (metrics)
+    for (const auto& m : w.models()) m->report_metrics(std::cout);
+  const std::string history = flag(a, "history");
+  if (!history.empty()) {
+    std::ofstream out(history);
+    bool any = false;
+    for (const auto& m : w.models()) any = m->write_history(out) || any;
+    if (!out) { std::cerr << "run: cannot write " << history << "\n"; return 2; }
+    if (!any) std::cerr << "run: no model in \"" << name << "\" records a client history\n";
+  }
+  size_t violations = 0;
+  for (const auto& m : w.models())
+    for (const auto& v : m->violations()) {
+      ++violations;
+      if (metrics) std::cout << "{\"model\":" << json_quote(m->name()) << ",\"violation\":" << json_quote(v) << "}\n";
+      else std::cout << "violation (" << m->name() << "): " << v << "\n";
+    }
+  return violations ? 1 : 0;
+}
+
+int run_lesson(const std::string& file, bool autoplay_on) {
+  std::string text;
+  if (!read_file(file, &text)) { std::cerr << file << ":1:1: cannot read the file\n"; return 2; }
+  WorldSource src = WorldSource::builtin();
+  CheckResult c = check_lesson(text, src);
+  if (!c.ok()) {
+    for (const auto& d : c.diags) std::cerr << format_diagnostic(file, d) << "\n";
+    return 1;
+  }
+  std::string err;
+  const Lesson& l = *c.lesson;
+  std::cout << "lesson " << l.id << ": \"" << l.title << "\" (scenario " << l.scenario.name << ", seed "
+            << l.scenario.seed << (autoplay_on ? ", autoplay" : ", nobody acting") << ")\n";
+  auto r = Runner::create(*c.lesson, src, autoplay_on ? Mode::Autoplay : Mode::Unassisted, &err);
+  if (!r) { std::cerr << file << ": " << err << "\n"; return 1; }
+  AutoplayResult res = autoplay(*r);
+  size_t bad = 0;
+  for (const auto& s : res.steps) {
+    bool ok = s.failures.empty();
+    if (!ok) ++bad;
+    std::cout << "step " << s.index + 1 << "/" << res.steps.size() << " \"" << s.title << "\": " << (ok ? "ok" : "FAILED")
+              << "\n";
+    for (const auto& line : s.log) std::cout << "    " << line << "\n";
+    if (!s.values.empty()) std::cout << "    values at the end: " << s.values << "\n";
+    for (const auto& wline : s.warnings) std::cout << "    warning: " << wline << "\n";
+  }
+  std::cout << "lesson " << l.id << ": " << res.steps.size() - bad << "/" << res.steps.size() << " steps reached"
+            << (res.ok ? "" : ", " + std::to_string(bad) + " failed") << ", simulated time " << format_time(r->world().now())
+            << "\n";
+  return res.ok ? 0 : 1;
+}
+
+}  // namespace
+
+int cmd_check(const Args& a) {
+  if (has_flag(a, "list-actions")) {
+    auto w = build_for_listing(a, flag(a, "list-actions"));
+    if (!w) return 2;
+    std::cout << describe_actions(*w);
+    return 0;
+  }
+  if (has_flag(a, "list-values")) return list_values(a, flag(a, "list-values"));
+  auto files = positionals(a, {"seed", "set", "list-actions", "list-values"});
+  if (has_flag(a, "index")) return index_json(files);
+  if (files.empty()) {
+    std::cerr << "usage: topolab-cli check FILE... | check --list-actions SCENARIO | check --list-values SCENARIO"
+                 " | check --index FILE...\n";
+    return 2;
+  }
+  WorldSource src = WorldSource::builtin();
+  int rc = 0;
+  for (const auto& f : files) {
+    std::string text;
+    if (!read_file(f, &text)) {
+      std::cerr << f << ":1:1: cannot read the file\n";
+      rc = std::max(rc, 2);
+      continue;
+    }
+    CheckResult c = check_lesson(text, src);
+    for (const auto& d : c.diags) std::cout << format_diagnostic(f, d) << "\n";
+    if (!c.ok()) rc = std::max(rc, 1);
+  }
+  if (rc == 0 && !has_flag(a, "quiet")) std::cerr << files.size() << " lesson file(s) valid\n";
+  return rc;
+}
+
+int cmd_run(const Args& a) {
+  if (has_flag(a, "scenario")) return run_scenario(a);
+  auto files = positionals(a, {});
+  if (files.size() != 1) {
+    std::cerr << "usage: topolab-cli run FILE [--autoplay]\n"
+                 "       topolab-cli run --scenario NAME --seed N --until-ms T [--set K=V]... [--metrics] [--history FILE]\n";
+    return 2;
+  }
+  return run_lesson(files[0], has_flag(a, "autoplay"));
 }
 
 }  // namespace topo::cli

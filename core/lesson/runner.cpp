@@ -1,0 +1,453 @@
+// The lesson runner: steps, gates, autoplay, and progress save/restore.
+#include "lesson/runner.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "lesson/validator.h"
+
+namespace topo::lesson {
+
+const char* to_string(Gate g) {
+  switch (g) {
+    case Gate::None: return "none";
+    case Gate::Pending: return "pending";
+    case Gate::Active: return "active";
+    case Gate::Done: return "done";
+    case Gate::Failed: return "failed";
+  }
+  return "?";
+}
+
+const char* to_string(Phase p) {
+  switch (p) {
+    case Phase::Predict: return "predict";
+    case Phase::Task: return "task";
+    case Phase::Wait: return "wait";
+    case Phase::Goal: return "goal";
+    case Phase::Done: return "done";
+  }
+  return "?";
+}
+
+bool Runner::Hold::update(const Condition& c, const Facts& f, Time now) {
+  if (topo::lesson::evaluate(c.root, f)) {
+    if (since < 0) since = now;
+    return now - since >= c.for_us;
+  }
+  since = -1;
+  return false;
+}
+
+Runner::Runner(Lesson lesson, std::unique_ptr<LessonWorld> host, Mode mode)
+    : lesson_(std::move(lesson)), host_(std::move(host)), mode_(mode) {
+  answers_.assign(lesson_.steps.size(), {-1, -1});
+}
+
+std::unique_ptr<Runner> Runner::create(Lesson lesson, const WorldSource& source, Mode mode, std::string* error) {
+  if (lesson.steps.empty()) {
+    if (error) *error = "the lesson has no steps";
+    return nullptr;
+  }
+  std::string err;
+  auto host = source.make(lesson.scenario.name, lesson.scenario.seed, lesson.scenario.params, &err);
+  if (!host) {
+    if (error) *error = "cannot build scenario \"" + lesson.scenario.name + "\": " + err;
+    return nullptr;
+  }
+  std::unique_ptr<Runner> r(new Runner(std::move(lesson), std::move(host), mode));
+  r->enter_step(0);
+  return r;
+}
+
+void Runner::note(std::string what) { state_.log.push_back(format_time(world().now()) + " " + std::move(what)); }
+void Runner::fail(std::string what) {
+  state_.failures.push_back(what);
+  note("FAILED: " + what);
+}
+
+std::string Runner::text() const { return render_text(step().text, world(), state_.started_us); }
+
+void Runner::enter_step(size_t i) {
+  index_ = i;
+  state_ = StepState{};
+  state_.started_us = world().now();
+  task_hold_ = wait_hold_ = goal_hold_ = Hold{};
+  const Step& s = step();
+  predict_holds_.assign(s.predict ? s.predict->choices.size() : 0, Hold{});
+  for (const auto& a : s.actions) {
+    std::string err;
+    auto cmd = resolve_action(a, world(), state_.started_us, &err);
+    if (!cmd) { fail("action \"" + a.text() + "\": " + err); continue; }
+    auto res = host_->apply(*cmd);
+    if (res.ok) note("do: " + cmd->to_text());
+    else fail("action \"" + cmd->to_text() + "\" failed: " + res.error);
+  }
+  if (s.predict) state_.predict = Gate::Pending;
+  if (s.task) state_.task = Gate::Pending;
+  if (s.wait) state_.wait = Gate::Pending;
+  if (s.goal) state_.goal = Gate::Pending;
+  if (s.quiz) state_.quiz = Gate::Active;
+  begin_phase(Phase::Predict);
+  evaluate();
+}
+
+void Runner::begin_phase(Phase p) {
+  const Step& s = step();
+  // Skip phases the step does not have.
+  while (p != Phase::Done) {
+    if ((p == Phase::Predict && s.predict) || (p == Phase::Task && s.task) || (p == Phase::Wait && s.wait) ||
+        (p == Phase::Goal && s.goal))
+      break;
+    p = static_cast<Phase>(static_cast<int>(p) + 1);
+  }
+  state_.phase = p;
+  state_.phase_started_us = world().now();
+  switch (p) {
+    case Phase::Predict: state_.predict = Gate::Active; break;
+    case Phase::Task: {
+      state_.task = Gate::Active;
+      WorldFacts f(world(), state_.started_us);
+      if (topo::lesson::evaluate(s.task->check.root, f) && mode_ != Mode::Interactive) state_.task_done_before_acting = true;
+      if (mode_ == Mode::Autoplay) apply_solution();
+      break;
+    }
+    case Phase::Wait: state_.wait = Gate::Active; break;
+    case Phase::Goal: state_.goal = Gate::Active; break;
+    case Phase::Done: break;
+  }
+}
+
+void Runner::apply_solution() {
+  if (state_.phase != Phase::Task || !step().task || state_.task_solution_applied) return;
+  state_.task_solution_applied = true;
+  state_.task_solution_at_us = world().now();
+  for (const auto& a : step().task->solution) {
+    std::string err;
+    auto cmd = resolve_action(a, world(), state_.started_us, &err);
+    if (!cmd) { fail("solution \"" + a.text() + "\": " + err); continue; }
+    auto res = host_->apply(*cmd);
+    if (res.ok) note("solution: " + cmd->to_text());
+    else fail("solution \"" + cmd->to_text() + "\" failed: " + res.error);
+  }
+}
+
+void Runner::evaluate() {
+  const Step& s = step();
+  const Time now = world().now();
+  WorldFacts f(world(), state_.started_us);
+  for (int guard = 0; guard < 8 && state_.phase != Phase::Done; ++guard) {
+    const Time in_phase = now - state_.phase_started_us;
+    switch (state_.phase) {
+      case Phase::Predict: {
+        if (state_.predict_answer < 0) return;   // paused until the learner answers
+        const auto& ch = s.predict->choices;
+        for (size_t i = 0; i < ch.size(); ++i)
+          if (ch[i].when && predict_holds_[i].update(*ch[i].when, f, now) && state_.predict_outcome < 0) {
+            state_.predict_outcome = static_cast<int>(i);
+            state_.predict_resolved_us = now;
+          }
+        if (state_.predict_outcome >= 0) {
+          state_.predict = Gate::Done;
+          note("predict: the simulation did choice " + std::to_string(state_.predict_outcome + 1) + " (\"" +
+               ch[static_cast<size_t>(state_.predict_outcome)].when->text + "\"); the answer was " +
+               std::to_string(state_.predict_answer + 1) +
+               (state_.predict_outcome == state_.predict_answer ? " (right)" : " (not what happened)"));
+          begin_phase(Phase::Task);
+          continue;
+        }
+        if (in_phase >= s.predict->timeout_us) {
+          state_.predict = Gate::Failed;
+          fail("predict: none of the choices happened within " + format_duration(s.predict->timeout_us));
+          begin_phase(Phase::Task);
+          continue;
+        }
+        return;
+      }
+      case Phase::Task: {
+        if (task_hold_.update(s.task->check, f, now)) {
+          state_.task = Gate::Done;
+          state_.task_done_us = now;
+          note("task done: \"" + s.task->check.text + "\" held");
+          begin_phase(Phase::Wait);
+          continue;
+        }
+        Time from = state_.task_solution_applied ? state_.task_solution_at_us : state_.phase_started_us;
+        if (mode_ != Mode::Interactive || state_.task_solution_applied) {
+          if (now - from >= s.task->timeout_us) {
+            state_.task = Gate::Failed;
+            fail("task: \"" + s.task->check.text + "\" did not hold within " + format_duration(s.task->timeout_us) +
+                 (state_.task_solution_applied ? " of the solution" : ""));
+            begin_phase(Phase::Wait);
+            continue;
+          }
+        }
+        return;
+      }
+      case Phase::Wait: {
+        if (wait_hold_.update(s.wait->until, f, now)) {
+          state_.wait = Gate::Done;
+          state_.wait_done_us = now;
+          note("wait: \"" + s.wait->until.text + "\" held");
+          begin_phase(Phase::Goal);
+          continue;
+        }
+        if (in_phase >= s.wait->timeout_us) {
+          state_.wait = Gate::Failed;
+          fail("wait: \"" + s.wait->until.text + "\" did not hold within " + format_duration(s.wait->timeout_us));
+          begin_phase(Phase::Goal);
+          continue;
+        }
+        return;
+      }
+      case Phase::Goal: {
+        bool held = goal_hold_.update(s.goal->check, f, now);
+        state_.goal_since_us = goal_hold_.since;
+        const Time need = s.goal->check.for_us;
+        if (goal_hold_.since >= 0)
+          state_.goal_progress = need > 0 ? std::min(1.0, static_cast<double>(now - goal_hold_.since) / static_cast<double>(need)) : 1.0;
+        else
+          state_.goal_progress = 0;
+        if (held) {
+          state_.goal = Gate::Done;
+          state_.goal_done_us = now;
+          state_.goal_progress = 1.0;
+          note("goal reached: \"" + s.goal->check.text + "\"");
+          begin_phase(Phase::Done);
+          continue;
+        }
+        if (in_phase >= s.goal->timeout_us) {
+          state_.goal = Gate::Failed;
+          fail("goal: \"" + s.goal->check.text + "\" not reached within " + format_duration(s.goal->timeout_us));
+          begin_phase(Phase::Done);
+          continue;
+        }
+        return;
+      }
+      case Phase::Done: return;
+    }
+  }
+}
+
+bool Runner::awaiting_predict() const {
+  return !finished_ && state_.phase == Phase::Predict && state_.predict_answer < 0;
+}
+
+void Runner::advance(Time dt_us) {
+  if (dt_us <= 0) return;
+  const Time target = world().now() + dt_us;
+  while (world().now() < target) {
+    if (awaiting_predict()) return;
+    const Time next = std::min(target, world().now() + kEvalStepUs);
+    host_->run_until(next);
+    if (!finished_) evaluate();
+  }
+}
+
+CommandResult Runner::apply(const Command& c) {
+  auto res = host_->apply(c);
+  if (res.ok && !finished_) {
+    note("learner: " + c.to_text());
+    evaluate();
+  }
+  return res;
+}
+
+bool Runner::answer_quiz(int choice) {
+  const Step& s = step();
+  if (finished_ || !s.quiz || choice < 0 || static_cast<size_t>(choice) >= s.quiz->choices.size()) return false;
+  state_.quiz_answer = choice;
+  ++state_.quiz_tries;
+  bool right = choice == s.quiz->correct;
+  state_.quiz = Gate::Done;
+  note("quiz: answered " + std::to_string(choice + 1) + (right ? " (correct)" : " (not correct)"));
+  answers_[index_].first = choice;
+  return right;
+}
+
+bool Runner::answer_predict(int choice) {
+  const Step& s = step();
+  if (finished_ || !s.predict || state_.predict_answer >= 0 || choice < 0 ||
+      static_cast<size_t>(choice) >= s.predict->choices.size())
+    return false;
+  state_.predict_answer = choice;
+  answers_[index_].second = choice;
+  note("predict: answered " + std::to_string(choice + 1));
+  evaluate();
+  return true;
+}
+
+std::vector<const Hint*> Runner::hints_due() const {
+  std::vector<const Hint*> out;
+  if (finished_ || state_.phase != Phase::Task) return out;
+  const Time sim = world().now() - state_.phase_started_us;
+  const Time real = static_cast<Time>(state_.real_elapsed_s * 1e6);
+  for (const auto& h : step().task->hints)
+    if (h.after_us <= std::max(sim, real)) out.push_back(&h);
+  return out;
+}
+
+bool Runner::step_complete() const {
+  if (finished_) return true;
+  return state_.phase == Phase::Done && (state_.quiz == Gate::None || state_.quiz == Gate::Done);
+}
+
+bool Runner::next(bool force) {
+  if (finished_) return false;
+  if (!force && !step_complete()) return false;
+  if (index_ + 1 >= lesson_.steps.size()) {
+    finished_ = true;
+    return true;
+  }
+  enter_step(index_ + 1);
+  return true;
+}
+
+// ---- progress ------------------------------------------------------------------------------
+
+std::string Runner::save() const {
+  std::ostringstream o;
+  o << "topolab-progress 1\n";
+  o << "lesson " << lesson_.id << "\n";
+  o << "step " << (finished_ ? lesson_.steps.size() : index_) << "\n";
+  for (size_t i = 0; i < answers_.size(); ++i) {
+    int q = i == index_ && !finished_ ? state_.quiz_answer : answers_[i].first;
+    int p = i == index_ && !finished_ ? state_.predict_answer : answers_[i].second;
+    if (q >= 0) o << "quiz " << i << " " << q << "\n";
+    if (p >= 0) o << "predict " << i << " " << p << "\n";
+  }
+  return o.str();
+}
+
+std::unique_ptr<Runner> Runner::restore(Lesson lesson, const WorldSource& source, const std::string& blob,
+                                        std::string* error) {
+  std::istringstream in(blob);
+  std::string line;
+  if (!std::getline(in, line) || line != "topolab-progress 1") {
+    if (error) *error = "not a Topolab progress blob";
+    return nullptr;
+  }
+  std::string id;
+  long long target = 0;
+  std::vector<std::pair<int, int>> answers(lesson.steps.size(), {-1, -1});
+  while (std::getline(in, line)) {
+    std::istringstream ls(line);
+    std::string word;
+    ls >> word;
+    if (word == "lesson") ls >> id;
+    else if (word == "step") ls >> target;
+    else if (word == "quiz" || word == "predict") {
+      long long s = -1, c = -1;
+      ls >> s >> c;
+      if (s >= 0 && static_cast<size_t>(s) < answers.size() && c >= 0 && c < 64) {
+        if (word == "quiz") answers[static_cast<size_t>(s)].first = static_cast<int>(c);
+        else answers[static_cast<size_t>(s)].second = static_cast<int>(c);
+      }
+    } else if (!word.empty()) {
+      if (error) *error = "unknown progress line \"" + line + "\"";
+      return nullptr;
+    }
+  }
+  if (id != lesson.id) {
+    if (error) *error = "progress is for lesson \"" + id + "\", not \"" + lesson.id + "\"";
+    return nullptr;
+  }
+  if (target < 0 || static_cast<size_t>(target) > lesson.steps.size()) {
+    if (error) *error = "progress step " + std::to_string(target) + " is out of range";
+    return nullptr;
+  }
+  auto r = create(std::move(lesson), source, Mode::Autoplay, error);
+  if (!r) return nullptr;
+  // Fast-forward: autoplay every earlier step (solutions applied), using the saved answers.
+  while (!r->finished() && r->step_index() < static_cast<size_t>(target)) {
+    const size_t i = r->step_index();
+    const Step& s = r->step();
+    Time cap = r->world().now() + 3600 * kSec;
+    while (!r->step_complete() && r->world().now() < cap) {
+      if (r->awaiting_predict()) r->answer_predict(std::max(0, answers[i].second));
+      if (s.quiz && r->state().quiz_answer < 0) r->answer_quiz(answers[i].first >= 0 ? answers[i].first : s.quiz->correct);
+      r->advance(kEvalStepUs);
+    }
+    r->next(true);
+  }
+  r->set_mode(Mode::Interactive);
+  if (!r->finished()) {
+    const size_t i = r->step_index();
+    if (answers[i].first >= 0) r->answer_quiz(answers[i].first);
+    if (answers[i].second >= 0) r->answer_predict(answers[i].second);
+  }
+  return r;
+}
+
+std::string Runner::state_json() const {
+  std::ostringstream o;
+  o << "{\"lesson\":" << json_quote(lesson_.id) << ",\"step\":" << index_ << ",\"steps\":" << lesson_.steps.size()
+    << ",\"finished\":" << (finished_ ? "true" : "false") << ",\"time_us\":" << world().now();
+  if (!finished_) {
+    const Step& s = step();
+    o << ",\"title\":" << json_quote(s.title) << ",\"text\":" << json_quote(text())
+      << ",\"phase\":\"" << to_string(state_.phase) << "\",\"complete\":" << (step_complete() ? "true" : "false")
+      << ",\"awaiting_predict\":" << (awaiting_predict() ? "true" : "false")
+      << ",\"predict\":\"" << to_string(state_.predict) << "\",\"predict_answer\":" << state_.predict_answer
+      << ",\"predict_outcome\":" << state_.predict_outcome << ",\"task\":\"" << to_string(state_.task)
+      << "\",\"wait\":\"" << to_string(state_.wait) << "\",\"goal\":\"" << to_string(state_.goal)
+      << "\",\"goal_progress\":" << format_number(state_.goal_progress) << ",\"quiz\":\"" << to_string(state_.quiz)
+      << "\",\"quiz_answer\":" << state_.quiz_answer << ",\"hints_due\":" << hints_due().size()
+      << ",\"failures\":" << state_.failures.size();
+  }
+  o << "}";
+  return o.str();
+}
+
+// ---- autoplay ------------------------------------------------------------------------------
+
+AutoplayResult autoplay(Runner& r) {
+  AutoplayResult out;
+  while (!r.finished()) {
+    const Step& s = r.step();
+    AutoplayStep rep;
+    rep.index = r.step_index();
+    rep.title = s.title;
+    // Every gate has a timeout, so a step resolves within their sum; the cap guards the loop.
+    Time budget = kSec;
+    if (s.predict) budget += s.predict->timeout_us;
+    if (s.task) budget += s.task->timeout_us;
+    if (s.wait) budget += s.wait->timeout_us;
+    if (s.goal) budget += s.goal->timeout_us;
+    const Time cap = r.world().now() + budget + kSec;
+    while (!r.step_complete() && r.world().now() < cap) {
+      if (r.awaiting_predict()) r.answer_predict(0);
+      if (s.quiz && r.state().quiz_answer < 0) r.answer_quiz(s.quiz->correct);
+      if (r.step_complete()) break;
+      r.advance(kEvalStepUs);
+    }
+    rep.log = r.state().log;
+    rep.failures = r.state().failures;
+    if (!r.step_complete()) rep.failures.push_back("the step did not finish within " + format_duration(budget));
+    if (r.state().task_done_before_acting)
+      rep.warnings.push_back("the task's check \"" + s.task->check.text + "\" already held before anyone acted");
+    {
+      std::vector<const Operand*> keys;
+      auto add = [&](const Condition& c) { collect_keys(c.root, keys); };
+      if (s.predict) for (const auto& ch : s.predict->choices) if (ch.when) add(*ch.when);
+      if (s.task) add(s.task->check);
+      if (s.wait) add(s.wait->until);
+      if (s.goal) add(s.goal->check);
+      WorldFacts f(r.world(), r.state().started_us);
+      std::vector<std::string> seen;
+      for (const Operand* k : keys) {
+        if (std::find(seen.begin(), seen.end(), k->key) != seen.end()) continue;
+        seen.push_back(k->key);
+        auto v = f.get(k->key);
+        rep.values += (rep.values.empty() ? "" : " ") + k->key + "=" +
+                      (!v ? "?" : std::holds_alternative<double>(*v) ? format_number(std::get<double>(*v)) : std::get<std::string>(*v));
+      }
+    }
+    if (!rep.failures.empty()) out.ok = false;
+    out.steps.push_back(std::move(rep));
+    r.next(true);
+  }
+  return out;
+}
+
+}  // namespace topo::lesson
