@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include <fstream>
+
 #include "imgui.h"
+#include "lesson/validator.h"
 #include "scenario/json.h"
 #include "ui/style.h"
 
@@ -52,17 +55,138 @@ bool LabApp::open_scenario(const std::string& name, uint64_t seed, const Params&
   return true;
 }
 
-bool LabApp::open_lesson_file(const std::string& path) {
-  error_ = path + ": lessons open in the lesson player (not in this build yet)";
-  log_line(error_);
-  return false;
+World* LabApp::world() {
+  if (runner_) return &runner_->world();
+  return session_ ? &session_->world() : nullptr;
+}
+
+const World* LabApp::world() const {
+  if (runner_) return &runner_->world();
+  return session_ ? &session_->world() : nullptr;
+}
+
+std::string LabApp::bundled_lesson_dir() {
+#ifdef __EMSCRIPTEN__
+  return "/lessons";
+#else
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("TOPOLAB_LESSONS")) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path().parent_path() / "share" / "topolab" / "lessons";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+#ifdef TOPOLAB_LESSON_DIR
+  return TOPOLAB_LESSON_DIR;
+#else
+  return "lessons";
+#endif
+#endif
+}
+
+bool LabApp::open_lesson_file(const std::string& path, int step) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error_ = path + ": cannot read the file";
+    log_line(error_);
+    return false;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!open_lesson_text(path, text, step)) return false;
+  lesson_path_ = path;
+  std::error_code ec;
+  lesson_mtime_ = std::filesystem::last_write_time(path, ec);
+  return true;
+}
+
+bool LabApp::open_lesson_text(const std::string& name, const std::string& text, int step,
+                              const std::string& progress) {
+  const lesson::WorldSource source = lesson::WorldSource::builtin();
+  lesson::CheckResult checked = lesson::check_lesson(text, source);
+  if (!checked.ok()) {
+    std::string first = checked.diags.empty() ? name + ": not a lesson"
+                                              : lesson::format_diagnostic(name, checked.diags.front());
+    if (checked.diags.size() > 1) first += " (and " + std::to_string(checked.diags.size() - 1) + " more)";
+    error_ = first;
+    log_line(error_);
+    return false;
+  }
+  std::string err;
+  std::unique_ptr<lesson::Runner> r;
+  if (!progress.empty()) {
+    r = lesson::Runner::restore(*checked.lesson, source, progress, &err);
+  } else if (step > 1) {
+    std::string blob = "topolab-progress 1\nlesson " + checked.lesson->id + "\nstep " + std::to_string(step - 1) + "\n";
+    r = lesson::Runner::restore(*checked.lesson, source, blob, &err);
+  } else {
+    r = lesson::Runner::create(*checked.lesson, source, lesson::Mode::Interactive, &err);
+  }
+  if (!r) {
+    error_ = name + ": " + err;
+    log_line(error_);
+    return false;
+  }
+  r->set_mode(lesson::Mode::Interactive);
+  runner_ = std::move(r);
+  lesson_name_ = name;
+  lesson_text_ = text;
+  lesson_path_.clear();
+  canvas_ = CanvasView{};
+  auto_layout(runner_->world(), canvas_, true);
+  carry_us_ = 0.0;
+  log_trace_seen_ = 0;
+  lesson_step_seen_ = static_cast<size_t>(-1);
+  error_.clear();
+  playing_ = true;
+  log_line("opened lesson " + runner_->lesson().title + " (" + name + ")");
+  return true;
+}
+
+void LabApp::close_lesson() {
+  runner_.reset();
+  lesson_path_.clear();
+  canvas_ = CanvasView{};
+  if (session_) auto_layout(session_->world(), canvas_, true);
+}
+
+void LabApp::enter_lesson_step() {
+  if (!runner_ || runner_->finished()) return;
+  const lesson::Step& st = runner_->step();
+  canvas_.highlight.clear();
+  for (const auto& h : st.highlight) canvas_.highlight.push_back(h.name);
+  if (st.camera) {
+    for (const auto& h : st.camera->focus) canvas_.highlight.push_back(h.name);
+    if (st.camera->fit) { canvas_.pan = ImVec2(0, 0); canvas_.zoom = static_cast<float>(st.camera->zoom); }
+  }
+  if (st.speed) speed_ = std::clamp(*st.speed, 0.01, 100.0);
+}
+
+void LabApp::poll_lesson_file(double wall_dt) {
+#ifndef __EMSCRIPTEN__
+  if (lesson_path_.empty()) return;
+  reload_poll_s_ += wall_dt;
+  if (reload_poll_s_ < 0.5) return;
+  reload_poll_s_ = 0;
+  std::error_code ec;
+  auto mtime = std::filesystem::last_write_time(lesson_path_, ec);
+  if (ec || mtime == lesson_mtime_) return;
+  lesson_mtime_ = mtime;
+  const std::string path = lesson_path_;
+  const int step = runner_ ? static_cast<int>(runner_->step_index()) + 1 : 1;
+  // A broken edit shows its error; the last good lesson keeps running.
+  if (open_lesson_file(path, step)) log_line("reloaded " + path);
+  else lesson_path_ = path;
+#else
+  (void)wall_dt;
+#endif
 }
 
 CommandResult LabApp::apply(const Command& c) {
-  if (!session_) return CommandResult::fail("no world is open");
-  CommandResult r = session_->apply(c);
+  if (!world()) return CommandResult::fail("no world is open");
+  CommandResult r = runner_ ? runner_->apply(c) : session_->apply(c);
   if (r.ok) {
-    log_line("[" + fmt_time(session_->world().now()) + "] " + c.to_text());
+    log_line("[" + fmt_time(world()->now()) + "] " + c.to_text());
     error_.clear();
   } else {
     error_ = c.op + ": " + r.error;
@@ -77,12 +201,17 @@ void LabApp::log_line(std::string line) {
 }
 
 void LabApp::advance(double wall_dt) {
-  if (!session_ || !playing_) return;
-  World& w = session_->world();
+  if (runner_) runner_->add_real_time(wall_dt);
+  if (!world() || !playing_) return;
+  World& w = *world();
   carry_us_ += std::clamp(wall_dt, 0.0, 0.25) * speed_ * 1e6;
   Time step = static_cast<Time>(carry_us_);
   if (step <= 0) return;
   carry_us_ -= static_cast<double>(step);
+  if (runner_) {
+    runner_->advance(step);
+    return;
+  }
   const Time target = w.now() + step;
   uint64_t ran = 0;
   while (ran < kEventBudgetPerFrame) {
@@ -97,11 +226,16 @@ void LabApp::advance(double wall_dt) {
 
 void LabApp::frame(double wall_dt) {
   ++frames_;
+  poll_lesson_file(wall_dt);
+  if (runner_ && runner_->step_index() != lesson_step_seen_) {
+    lesson_step_seen_ = runner_->step_index();
+    enter_lesson_step();
+  }
   advance(wall_dt);
   ImGuiIO& io = ImGui::GetIO();
   if (!io.WantTextInput) {
     if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) playing_ = !playing_;
-    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow) && session_) { playing_ = false; session_->world().step(); }
+    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow) && world()) { playing_ = false; world()->step(); }
     if (ImGui::IsKeyPressed(ImGuiKey_Equal) || ImGui::IsKeyPressed(ImGuiKey_KeypadAdd)) speed_ = std::min(100.0, speed_ * 2);
     if (ImGui::IsKeyPressed(ImGuiKey_Minus) || ImGui::IsKeyPressed(ImGuiKey_KeypadSubtract)) speed_ = std::max(0.01, speed_ / 2);
   }
@@ -117,12 +251,21 @@ void LabApp::frame(double wall_dt) {
   draw_menu();
   draw_controls();
 
-  const float side = std::clamp(ImGui::GetContentRegionAvail().x * 0.3f, 260.0f, 420.0f);
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  ImGui::BeginChild("canvas_pane", ImVec2(avail.x - side - 8.0f, avail.y), ImGuiChildFlags_Border);
-  if (session_) {
+  const float side = std::clamp(avail.x * 0.24f, 240.0f, 380.0f);
+  float lesson_w = 0.0f;
+  if (runner_) {
+    lesson_w = std::clamp(avail.x * 0.3f, 280.0f, 460.0f);
+    ImGui::BeginChild("lesson_pane", ImVec2(lesson_w, avail.y), ImGuiChildFlags_Border);
+    draw_lesson();
+    ImGui::EndChild();
+    ImGui::SameLine();
+    lesson_w += ImGui::GetStyle().ItemSpacing.x;
+  }
+  ImGui::BeginChild("canvas_pane", ImVec2(avail.x - side - lesson_w - 8.0f, avail.y), ImGuiChildFlags_Border);
+  if (world()) {
     std::vector<Command> issued;
-    draw_canvas(session_->world(), canvas_, ImGui::GetContentRegionAvail(), &issued);
+    draw_canvas(*world(), canvas_, ImGui::GetContentRegionAvail(), &issued);
     for (const auto& c : issued) apply(c);
   } else {
     ImGui::TextWrapped("No world is open. Pick a scenario from the Scenario menu.");
@@ -140,12 +283,130 @@ void LabApp::frame(double wall_dt) {
   draw_about();
 }
 
+void LabApp::draw_lesson_picker() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(bundled_lesson_dir(), ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".toml") files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) ImGui::TextDisabled("no lessons found in %s", bundled_lesson_dir().c_str());
+  for (const auto& f : files)
+    if (ImGui::MenuItem(f.stem().string().c_str())) open_lesson_file(f.string());
+  if (runner_) {
+    ImGui::Separator();
+    if (ImGui::MenuItem("Close the lesson")) close_lesson();
+  }
+}
+
+void LabApp::draw_lesson() {
+  lesson::Runner& r = *runner_;
+  const lesson::Lesson& L = r.lesson();
+  ImGui::TextWrapped("%s", L.title.c_str());
+  if (r.finished()) {
+    ImGui::Separator();
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::green);
+    ImGui::TextWrapped("Lesson complete. Well done!");
+    ImGui::PopStyleColor();
+    ImGui::TextWrapped("Pick another lesson from the Lessons menu, or keep experimenting with this world.");
+    return;
+  }
+  const lesson::Step& st = r.step();
+  const lesson::StepState& ss = r.state();
+  ImGui::TextDisabled("Step %zu of %zu", r.step_index() + 1, r.step_count());
+  ImGui::ProgressBar(static_cast<float>(r.step_index()) / static_cast<float>(std::max<size_t>(1, r.step_count())),
+                     ImVec2(-1, 4), "");
+  ImGui::Separator();
+  if (!st.title.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::sky_blue);
+    ImGui::TextWrapped("%s", st.title.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::BeginChild("lesson_body", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 1.5f));
+  ImGui::TextWrapped("%s", r.text().c_str());
+  auto gate_line = [](const char* what, lesson::Gate g, const std::string& text) {
+    const char* mark = g == lesson::Gate::Done ? "[done]" : g == lesson::Gate::Failed ? "[missed]" : "[ .. ]";
+    ImU32 col = g == lesson::Gate::Done ? palette::green : g == lesson::Gate::Failed ? palette::vermillion : text_color();
+    ImGui::PushStyleColor(ImGuiCol_Text, col);
+    ImGui::TextWrapped("%s %s: %s", mark, what, text.c_str());
+    ImGui::PopStyleColor();
+  };
+  if (st.predict) {
+    ImGui::Spacing();
+    ImGui::SeparatorText("Predict");
+    ImGui::TextWrapped("%s", st.predict->question.c_str());
+    for (size_t i = 0; i < st.predict->choices.size(); ++i) {
+      const auto& c = st.predict->choices[i];
+      bool picked = ss.predict_answer == static_cast<int>(i);
+      if (ss.predict_answer < 0) {
+        if (ImGui::Button((c.text + "##p" + std::to_string(i)).c_str(), ImVec2(-1, 0))) r.answer_predict(static_cast<int>(i));
+      } else {
+        bool happened = ss.predict_outcome == static_cast<int>(i);
+        ImGui::TextWrapped("%s %s%s", picked ? "(you)" : "     ", c.text.c_str(), happened ? "   <- what happened" : "");
+        if ((picked || happened) && ss.predict_outcome >= 0 && !c.explain.empty()) ImGui::TextDisabled("%s", c.explain.c_str());
+      }
+    }
+    if (ss.predict_answer >= 0 && ss.predict_outcome < 0) ImGui::TextDisabled("Watching what the simulation does...");
+  }
+  if (st.task) {
+    ImGui::Spacing();
+    ImGui::SeparatorText("Your turn");
+    gate_line("task", ss.task, st.task->prompt);
+    for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped("Hint: %s", h->text.c_str());
+    if (ss.task != lesson::Gate::Done && !st.task->solution.empty() && ImGui::SmallButton("Show me")) r.apply_solution();
+  }
+  if (st.wait) gate_line("waiting", ss.wait, st.wait->text.empty() ? st.wait->until.text : st.wait->text);
+  if (st.goal) {
+    gate_line("goal", ss.goal, st.goal->text.empty() ? st.goal->check.text : st.goal->text);
+    ImGui::ProgressBar(static_cast<float>(ss.goal_progress), ImVec2(-1, 0));
+  }
+  if (st.quiz) {
+    ImGui::Spacing();
+    ImGui::SeparatorText("Quiz");
+    ImGui::TextWrapped("%s", st.quiz->question.c_str());
+    for (size_t i = 0; i < st.quiz->choices.size(); ++i) {
+      const auto& c = st.quiz->choices[i];
+      bool picked = ss.quiz_answer == static_cast<int>(i);
+      if (ImGui::RadioButton((c.text + "##q" + std::to_string(i)).c_str(), picked)) r.answer_quiz(static_cast<int>(i));
+      if (picked) {
+        ImGui::PushStyleColor(ImGuiCol_Text, c.correct ? palette::green : palette::orange);
+        ImGui::TextWrapped("%s %s", c.correct ? "Right." : "Not quite.", c.explain.c_str());
+        ImGui::PopStyleColor();
+      }
+    }
+  }
+  for (const auto& f : ss.failures) {
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::vermillion);
+    ImGui::TextWrapped("%s", f.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::EndChild();
+  if (ImGui::Button("Back") && r.step_index() > 0) {
+    const std::string text = lesson_text_, name = lesson_name_, path = lesson_path_;
+    const int target = static_cast<int>(r.step_index());
+    if (open_lesson_text(name, text, target)) lesson_path_ = path;
+    return;
+  }
+  ImGui::SameLine();
+  const bool can_next = r.step_complete();
+  if (!can_next) ImGui::BeginDisabled();
+  if (ImGui::Button(r.step_index() + 1 == r.step_count() ? "Finish" : "Next")) r.next();
+  if (!can_next) ImGui::EndDisabled();
+}
+
 void LabApp::draw_menu() {
   if (!ImGui::BeginMenuBar()) return;
+  if (ImGui::BeginMenu("Lessons")) {
+    draw_lesson_picker();
+    ImGui::EndMenu();
+  }
   if (ImGui::BeginMenu("Scenario")) {
     for (const auto& s : scenarios()) {
       bool current = session_ && session_->scenario() == s.name;
-      if (ImGui::MenuItem(s.name.c_str(), nullptr, current)) open_scenario(s.name, opt_.seed);
+      if (ImGui::MenuItem(s.name.c_str(), nullptr, current && !runner_)) {
+        close_lesson();
+        open_scenario(s.name, opt_.seed);
+      }
       if (ImGui::IsItemHovered() && !s.summary.empty()) ImGui::SetTooltip("%s", s.summary.c_str());
     }
     ImGui::EndMenu();
@@ -154,7 +415,7 @@ void LabApp::draw_menu() {
     if (ImGui::MenuItem("Dark theme", nullptr, current_theme() == Theme::Dark)) apply_theme(Theme::Dark);
     if (ImGui::MenuItem("Light theme", nullptr, current_theme() == Theme::Light)) apply_theme(Theme::Light);
     if (ImGui::MenuItem("Fit view", "F")) { canvas_.pan = ImVec2(0, 0); canvas_.zoom = 1.0f; }
-    if (ImGui::MenuItem("Re-layout") && session_) auto_layout(session_->world(), canvas_, true);
+    if (ImGui::MenuItem("Re-layout") && world()) auto_layout(*world(), canvas_, true);
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
@@ -173,9 +434,9 @@ void LabApp::draw_menu() {
 void LabApp::draw_controls() {
   if (ImGui::Button(playing_ ? "Pause" : "Play")) playing_ = !playing_;
   ImGui::SameLine();
-  if (ImGui::Button("Step") && session_) {
+  if (ImGui::Button("Step") && world()) {
     playing_ = false;
-    session_->world().step();
+    world()->step();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the next event (Right arrow)");
   ImGui::SameLine();
@@ -186,8 +447,8 @@ void LabApp::draw_controls() {
   if (ImGui::SliderFloat("##speed", &log_speed, -2.0f, 2.0f, label)) speed_ = std::pow(10.0, static_cast<double>(log_speed));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Simulation speed (simulated time per real second); +/- keys");
   ImGui::SameLine();
-  if (session_) {
-    const World& w = session_->world();
+  if (world()) {
+    const World& w = *world();
     ImGui::Text("t = %s   events %llu   seed %llu%s", fmt_time(w.now()).c_str(),
                 static_cast<unsigned long long>(w.events_processed()), static_cast<unsigned long long>(w.seed()),
                 lagging_ ? "   (simulation lagging)" : "");
@@ -200,8 +461,8 @@ void LabApp::draw_controls() {
 }
 
 void LabApp::draw_inspector() {
-  if (!session_) return;
-  const World& w = session_->world();
+  if (!world()) return;
+  const World& w = *world();
   if (canvas_.selected < 0 || static_cast<size_t>(canvas_.selected) >= w.nodes().size()) {
     ImGui::TextWrapped("Click a node to inspect it. Right-click a node to crash, restart or slow it.");
     ImGui::Separator();
@@ -231,17 +492,17 @@ void LabApp::draw_inspector() {
 }
 
 void LabApp::draw_event_log() {
-  if (session_) {
+  if (world()) {
     // Model notes from the trace join the log (leader elected, commit, violation, ...).
-    const Trace& tr = session_->world().trace();
+    const World& w = *world();
+    const Trace& tr = w.trace();
     const auto& evs = tr.events();
     uint64_t fresh = tr.count() - log_trace_seen_;
     size_t from = evs.size() > fresh ? evs.size() - static_cast<size_t>(fresh) : 0;
     for (size_t i = from; i < evs.size(); ++i) {
       const auto& e = evs[i];
       if (e.kind == TraceKind::Note || e.kind == TraceKind::Crash || e.kind == TraceKind::Restart) {
-        std::string who = e.node >= 0 && static_cast<size_t>(e.node) < session_->world().nodes().size()
-                              ? session_->world().node(e.node).name + ": " : "";
+        std::string who = e.node >= 0 && static_cast<size_t>(e.node) < w.nodes().size() ? w.node(e.node).name + ": " : "";
         log_line("[" + fmt_time(e.t) + "] " + who + to_string(e.kind) + " " + e.what + (e.detail.empty() ? "" : " " + e.detail));
       }
     }
@@ -276,9 +537,19 @@ std::string LabApp::state_json() const {
   o << ",\"frames\":" << frames_;
   o << ",\"playing\":" << (playing_ ? "true" : "false") << ",\"speed\":" << speed_;
   o << ",\"error\":" << json_quote(error_);
-  if (session_) {
-    const World& w = session_->world();
-    o << ",\"scenario\":" << json_quote(session_->scenario()) << ",\"seed\":" << w.seed()
+  if (runner_) {
+    o << ",\"lesson\":{\"id\":" << json_quote(runner_->lesson().id) << ",\"title\":" << json_quote(runner_->lesson().title)
+      << ",\"file\":" << json_quote(lesson_name_) << ",\"step\":" << runner_->step_index() + 1
+      << ",\"steps\":" << runner_->step_count() << ",\"complete\":" << (runner_->finished() ? "true" : "false")
+      << ",\"step_complete\":" << (!runner_->finished() && runner_->step_complete() ? "true" : "false")
+      << ",\"runner\":" << runner_->state_json() << "}";
+    o << ",\"progress\":" << json_quote(runner_->save());
+  } else {
+    o << ",\"lesson\":null";
+  }
+  if (const World* wp = world()) {
+    const World& w = *wp;
+    o << ",\"scenario\":" << json_quote(runner_ ? runner_->lesson().scenario.name : session_->scenario()) << ",\"seed\":" << w.seed()
       << ",\"time_us\":" << w.now() << ",\"events\":" << w.events_processed()
       << ",\"trace_hash\":" << json_quote([&] {
            char b[20];
@@ -299,7 +570,13 @@ std::string LabApp::state_json() const {
         for (auto& [k, v] : n.process->inspect()) o << "," << json_quote("p_" + k) << ":" << json_quote(v);
       o << "}";
     }
-    o << "],\"models\":[";
+    o << "],\"share\":{\"scenario\":" << json_quote(runner_ ? runner_->lesson().scenario.name : session_->scenario())
+      << ",\"seed\":" << w.seed() << ",\"lesson\":" << (runner_ ? json_quote(lesson_name_) : std::string("null"))
+      << ",\"time_us\":" << w.now() << ",\"log\":";
+    std::string log;
+    for (const auto& lc : w.command_log()) log += std::to_string(lc.at) + " " + lc.cmd.to_text() + "\n";
+    o << json_quote(log) << "}";
+    o << ",\"models\":[";
     for (size_t i = 0; i < w.models().size(); ++i) o << (i ? "," : "") << w.models()[i]->state_json();
     o << "]";
   }
@@ -332,17 +609,106 @@ std::string LabApp::command_json(const std::string& json) {
   if (op == "ui.scenario") {
     auto n = m->find("name");
     if (n == m->end()) return fail("ui.scenario: missing \"name\"");
+    if (!find_scenario(n->second)) return fail("ui.scenario: unknown scenario \"" + n->second + "\"");
+    close_lesson();
     return open_scenario(n->second, static_cast<uint64_t>(num("seed", static_cast<double>(opt_.seed)))) ? "{\"ok\":true}" : fail(error_);
   }
-  if (!session_) return fail("no world is open");
-  if (op == "ui.step") { playing_ = false; session_->world().step(); return "{\"ok\":true}"; }
+  auto str = [&](const char* key) {
+    auto f = m->find(key);
+    return f == m->end() ? std::string() : f->second;
+  };
+  const std::string ok = "{\"ok\":true}";
+  if (op == "ui.open_lesson") {
+    if (str("path").empty()) return fail("ui.open_lesson: missing \"path\"");
+    return open_lesson_file(str("path"), static_cast<int>(num("step", 1))) ? ok : fail(error_);
+  }
+  if (op == "ui.open_lesson_text") {
+    std::string name = str("name").empty() ? "lesson.toml" : str("name");
+    return open_lesson_text(name, str("text"), static_cast<int>(num("step", 1))) ? ok : fail(error_);
+  }
+  if (op == "ui.restore_progress") {
+    if (!runner_) return fail("ui.restore_progress: no lesson is open");
+    const std::string text = lesson_text_, name = lesson_name_, path = lesson_path_;
+    if (!open_lesson_text(name, text, 1, str("blob"))) return fail(error_);
+    lesson_path_ = path;
+    return ok;
+  }
+  if (op == "ui.reset_progress" || op == "ui.lesson_step") {
+    if (!runner_) return fail(op + ": no lesson is open");
+    const std::string text = lesson_text_, name = lesson_name_, path = lesson_path_;
+    int step = op == "ui.lesson_step" ? static_cast<int>(num("step", 1)) : 1;
+    if (step < 1 || static_cast<size_t>(step) > runner_->step_count()) return fail(op + ": step must be between 1 and " + std::to_string(runner_->step_count()));
+    if (!open_lesson_text(name, text, step)) return fail(error_);
+    lesson_path_ = path;
+    return ok;
+  }
+  if (op == "ui.answer") {
+    if (!runner_ || runner_->finished()) return fail("ui.answer: no lesson step is open");
+    int choice = static_cast<int>(num("choice", -1));
+    const auto& st = runner_->step();
+    if (runner_->awaiting_predict() && st.predict) {
+      if (choice < 0 || static_cast<size_t>(choice) >= st.predict->choices.size()) return fail("ui.answer: no such choice");
+      runner_->answer_predict(choice);
+      return ok;
+    }
+    if (!st.quiz) return fail("ui.answer: this step has no quiz or open prediction");
+    if (choice < 0 || static_cast<size_t>(choice) >= st.quiz->choices.size()) return fail("ui.answer: no such choice");
+    bool correct = runner_->answer_quiz(choice);
+    return std::string("{\"ok\":true,\"correct\":") + (correct ? "true" : "false") + "}";
+  }
+  if (op == "ui.next") {
+    if (!runner_) return fail("ui.next: no lesson is open");
+    return runner_->next() ? ok : fail("ui.next: the step is not complete yet");
+  }
+  if (op == "ui.solution") {
+    if (!runner_ || runner_->finished() || !runner_->step().task) return fail("ui.solution: this step has no task");
+    runner_->apply_solution();
+    return ok;
+  }
+  if (op == "ui.replay") {
+    // A shared link: rebuild the scenario from its seed and replay the command log, each
+    // command at its recorded simulated time, then run to the shared moment.
+    std::string err;
+    auto s = Session::create(str("scenario"), static_cast<uint64_t>(num("seed", 1)), {}, &err);
+    if (!s) return fail("ui.replay: " + err);
+    std::istringstream lines(str("log"));
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+      ++n;
+      if (line.empty()) continue;
+      size_t sp = line.find(' ');
+      Time at = 0;
+      try { at = std::stoll(line.substr(0, sp)); } catch (...) { return fail("ui.replay: log line " + std::to_string(n) + ": no time"); }
+      std::string perr;
+      auto c = Command::parse(sp == std::string::npos ? "" : line.substr(sp + 1), &perr);
+      if (!c) return fail("ui.replay: log line " + std::to_string(n) + ": " + perr);
+      if (at < s->world().now()) return fail("ui.replay: log line " + std::to_string(n) + ": times go backwards");
+      s->run_until(at);
+      CommandResult r = s->apply(*c);
+      if (!r.ok) return fail("ui.replay: log line " + std::to_string(n) + ": " + r.error);
+    }
+    Time until = static_cast<Time>(num("time_us", static_cast<double>(s->world().now())));
+    if (until > s->world().now()) s->run_until(until);
+    close_lesson();
+    session_ = std::move(s);
+    canvas_ = CanvasView{};
+    auto_layout(session_->world(), canvas_, true);
+    playing_ = false;
+    log_line("replayed a shared moment of " + session_->scenario());
+    return ok;
+  }
+  if (!world()) return fail("no world is open");
+  if (op == "ui.step") { playing_ = false; world()->step(); return ok; }
   if (op == "ui.run_ms") {
     double v = num("value", -1);
     if (!(v >= 0)) return fail("ui.run_ms: value must be >= 0");
-    session_->run_until(session_->world().now() + static_cast<Time>(v * 1000));
-    return "{\"ok\":true}";
+    if (runner_) runner_->advance(static_cast<Time>(v * 1000));
+    else session_->run_until(session_->world().now() + static_cast<Time>(v * 1000));
+    return ok;
   }
   if (op == "ui.rewind_ms") {
+    if (runner_) return fail("ui.rewind_ms: rewinding inside a lesson is not available yet");
     double v = num("value", -1);
     if (!(v >= 0) || static_cast<Time>(v * 1000) > session_->world().now()) return fail("ui.rewind_ms: value must be between 0 and now");
     session_->rewind(static_cast<Time>(v * 1000));

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include <filesystem>
+
+#include "lesson/runner.h"
 #include "scenario/scenario.h"
 #include "ui/canvas.h"
 
@@ -33,8 +36,16 @@ class LabApp {
 
   /// Opens a built-in scenario; on error keeps the current world and shows the message.
   bool open_scenario(const std::string& name, uint64_t seed, const Params& params = {});
-  /// Opens a lesson file from disk; on error keeps the last good lesson and shows the message.
-  bool open_lesson_file(const std::string& path);
+  /// Opens a lesson file from disk (desktop: watched and reloaded when it changes); on error
+  /// keeps the last good lesson and shows `FILE:LINE:COL: message`.
+  bool open_lesson_file(const std::string& path, int step = 1);
+  /// Opens a lesson from text (`name` is how errors call it). `step` is 1-based.
+  bool open_lesson_text(const std::string& name, const std::string& text, int step = 1,
+                        const std::string& progress = "");
+  /// Closes the lesson (the world stays as a plain scenario is not kept; the picker reopens).
+  void close_lesson();
+  /// The folder of the bundled lessons (/lessons on the web; next to the app on the desktop).
+  static std::string bundled_lesson_dir();
 
   /// Applies a world Command (recorded in the session's log) and reports it in the event log.
   CommandResult apply(const Command& c);
@@ -49,6 +60,10 @@ class LabApp {
   std::string command_json(const std::string& json);
 
   Session* session() { return session_.get(); }
+  lesson::Runner* runner() { return runner_.get(); }
+  /// The world on screen: the lesson's when a lesson is open, else the scenario's.
+  World* world();
+  const World* world() const;
   const CanvasView& canvas() const { return canvas_; }
   double speed() const { return speed_; }
   bool playing() const { return playing_; }
@@ -60,6 +75,10 @@ class LabApp {
   void draw_inspector();
   void draw_event_log();
   void draw_about();
+  void draw_lesson();
+  void draw_lesson_picker();
+  void enter_lesson_step();
+  void poll_lesson_file(double wall_dt);
   void log_line(std::string line);
 
   AppOptions opt_;
@@ -75,6 +94,14 @@ class LabApp {
   std::string error_;            ///< last error shown to the learner
   std::vector<std::string> log_; ///< event log lines (bounded)
   uint64_t log_trace_seen_ = 0;
+  // The open lesson, if any.
+  std::unique_ptr<lesson::Runner> runner_;
+  std::string lesson_name_;      ///< file name shown in errors
+  std::string lesson_path_;      ///< on disk (desktop reload), empty for text-opened lessons
+  std::string lesson_text_;      ///< the last good text
+  std::filesystem::file_time_type lesson_mtime_{};
+  double reload_poll_s_ = 0;
+  size_t lesson_step_seen_ = static_cast<size_t>(-1);
 };
 
 }  // namespace topo::ui
