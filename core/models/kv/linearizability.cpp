@@ -77,49 +77,56 @@ inline bool step(const POp& o, int32_t s, int32_t* ns) {
 
 enum class SearchResult { Linearizable, Violation, Budget };
 
-/// Memo of explored (linearized set, value) configurations: open addressing over entry ids,
-/// bitsets stored contiguously.
+/// Memo of explored (linearized set, value) configurations: open addressing over entry ids.
+/// A set is stored compactly as the words between its first word that is not all ones and its
+/// last non-zero word (the search linearizes roughly in time order, so that window is small).
 class Memo {
  public:
-  explicit Memo(size_t words) : words_(words) { table_.assign(1024, 0); }
+  Memo() { table_.assign(1024, 0); }
 
   /// Inserts the configuration; false if it was already there.
   bool insert(uint64_t hash, const std::vector<uint64_t>& bits, int32_t state) {
+    uint32_t lo = 0, hi = static_cast<uint32_t>(bits.size());
+    while (lo < hi && bits[lo] == ~uint64_t{0}) ++lo;
+    while (hi > lo && bits[hi - 1] == 0) --hi;
+    const uint32_t len = hi - lo;
     size_t mask = table_.size() - 1;
     for (size_t i = static_cast<size_t>(hash) & mask;; i = (i + 1) & mask) {
       uint32_t e = table_[i];
       if (e == 0) break;
-      size_t idx = e - 1;
-      if (hashes_[idx] == hash && states_[idx] == state &&
-          std::equal(bits.begin(), bits.end(), arena_.begin() + static_cast<ptrdiff_t>(idx * words_)))
+      const Entry& x = entries_[e - 1];
+      if (x.hash == hash && x.state == state && x.lo == lo && x.len == len &&
+          std::equal(bits.begin() + lo, bits.begin() + hi, arena_.begin() + static_cast<ptrdiff_t>(x.offset)))
         return false;
     }
-    size_t idx = hashes_.size();
-    hashes_.push_back(hash);
-    states_.push_back(state);
-    arena_.insert(arena_.end(), bits.begin(), bits.end());
-    if ((idx + 1) * 2 > table_.size()) rehash(table_.size() * 2);
-    else place(idx);
+    entries_.push_back({hash, arena_.size(), state, lo, len});
+    arena_.insert(arena_.end(), bits.begin() + lo, bits.begin() + hi);
+    if (entries_.size() * 2 > table_.size()) rehash(table_.size() * 2);
+    else place(entries_.size() - 1);
     return true;
   }
-  size_t size() const { return hashes_.size(); }
-  size_t bytes() const { return arena_.size() * 8 + hashes_.size() * 12 + table_.size() * 4; }
+  size_t size() const { return entries_.size(); }
+  size_t bytes() const { return arena_.size() * 8 + entries_.size() * sizeof(Entry) + table_.size() * 4; }
 
  private:
+  struct Entry {
+    uint64_t hash;
+    size_t offset;
+    int32_t state;
+    uint32_t lo, len;
+  };
   void place(size_t idx) {
     size_t mask = table_.size() - 1;
-    size_t i = static_cast<size_t>(hashes_[idx]) & mask;
+    size_t i = static_cast<size_t>(entries_[idx].hash) & mask;
     while (table_[i] != 0) i = (i + 1) & mask;
     table_[i] = static_cast<uint32_t>(idx + 1);
   }
   void rehash(size_t n) {
     table_.assign(n, 0);
-    for (size_t i = 0; i < hashes_.size(); ++i) place(i);
+    for (size_t i = 0; i < entries_.size(); ++i) place(i);
   }
-  size_t words_;
   std::vector<uint32_t> table_;
-  std::vector<uint64_t> hashes_;
-  std::vector<int32_t> states_;
+  std::vector<Entry> entries_;
   std::vector<uint64_t> arena_;
 };
 
@@ -128,8 +135,49 @@ struct Limits {
   size_t max_memo_bytes;
 };
 
+/// Sound simplifications of unknown writes before a search (each keeps the answer):
+///  - an unknown write of a value nobody observes may always take effect "never" (at the end)
+///    when the key has no cas (only a cas could tell that value from another): dropped;
+///  - an unknown write of a value observed by some op, and the only write of that value, must
+///    precede every observer, so it must take effect before the earliest observer returned:
+///    that becomes its return time (instead of infinity), which keeps it out of the way.
+std::vector<POp> tighten(const std::vector<POp>& in) {
+  bool has_cas = false;
+  std::map<int32_t, int> writers;
+  std::map<int32_t, int64_t> first_seen;  // value -> earliest return of an op that observed it
+  for (const POp& o : in) {
+    if (o.kind == OpKind::Cas) has_cas = true;
+    if (o.kind != OpKind::Read) ++writers[o.value];
+    int32_t v = 0;
+    const bool observes = !o.unknown && (o.kind == OpKind::Read || (o.kind == OpKind::Cas && o.swapped));
+    if (observes) {
+      v = o.kind == OpKind::Read ? o.value : o.expected;
+      auto it = first_seen.find(v);
+      if (it == first_seen.end() || o.ret < it->second) first_seen[v] = o.ret;
+    }
+  }
+  std::vector<POp> out;
+  out.reserve(in.size());
+  for (const POp& o : in) {
+    if (o.kind == OpKind::Write && o.unknown) {
+      auto seen = first_seen.find(o.value);
+      if (seen == first_seen.end() || o.value < 0) {
+        if (!has_cas) continue;
+      } else if (o.value != 0 && writers[o.value] == 1) {
+        POp t = o;
+        t.ret = std::max(seen->second, o.inv);
+        out.push_back(t);
+        continue;
+      }
+    }
+    out.push_back(o);
+  }
+  return out;
+}
+
 /// Wing & Gong / Porcupine search over one key's ops. `steps` accumulates the work done.
-SearchResult search(const std::vector<POp>& ops, const Limits& lim, uint64_t* steps) {
+SearchResult search(const std::vector<POp>& ops_in, const Limits& lim, uint64_t* steps) {
+  const std::vector<POp> ops = tighten(ops_in);
   const size_t n = ops.size();
   if (n == 0) return SearchResult::Linearizable;
   struct Ev {
@@ -187,56 +235,144 @@ SearchResult search(const std::vector<POp>& ops, const Limits& lim, uint64_t* st
   std::vector<uint64_t> zobrist(n);
   for (size_t i = 0; i < n; ++i) zobrist[i] = splitmix64(i * 2 + 1);
   auto state_mix = [](int32_t s) { return splitmix64(0xA5A5A5A5ull ^ static_cast<uint64_t>(static_cast<uint32_t>(s)) << 20); };
-  Memo memo(words);
+  Memo memo;
+  // Depth-first search over configurations. At each configuration the candidates are the
+  // calls before the first pending return in time order (an op whose return comes first must
+  // be linearized before anything invoked after that return). Candidates are tried by earliest
+  // return first (the op that must take effect soonest), which finds the real order of a
+  // correct history with little backtracking.
   struct Frame {
-    int32_t entry;
-    int32_t state;
-    uint64_t hash;
+    int32_t entry;   ///< the call entry taken
+    int32_t state;   ///< register value before it
+    uint64_t hash;   ///< linearized-set hash before it
+    uint32_t tried;  ///< index of the entry in the sorted candidates (forced: unused)
+    bool forced;     ///< a read-only op taken without alternatives (see below)
   };
   std::vector<Frame> calls;
   calls.reserve(n);
   int32_t state = 0;
   uint64_t hash = 0;
-  int32_t entry = next[static_cast<size_t>(head)];
   uint64_t local_steps = 0;
+  std::vector<int32_t> cands;
+  auto collect = [&]() {
+    cands.clear();
+    for (int32_t e = next[static_cast<size_t>(head)]; e != -1 && is_call[static_cast<size_t>(e)];
+         e = next[static_cast<size_t>(e)])
+      cands.push_back(e);
+  };
+  auto sort_cands = [&]() {
+    std::sort(cands.begin(), cands.end(), [&](int32_t a, int32_t b) {
+      const POp& x = ops[static_cast<size_t>(op_of[static_cast<size_t>(a)])];
+      const POp& y = ops[static_cast<size_t>(op_of[static_cast<size_t>(b)])];
+      if (x.ret != y.ret) return x.ret < y.ret;
+      return a < b;
+    });
+  };
+  auto take = [&](int32_t e, int32_t ns, uint64_t h2, uint32_t tried, bool forced) {
+    calls.push_back({e, state, hash, tried, forced});
+    state = ns;
+    hash = h2;
+    lift(e);
+  };
+  // Tries the sorted candidates from index `from`; true if one was taken.
+  auto try_from = [&](size_t from) -> bool {
+    for (size_t k = from; k < cands.size(); ++k) {
+      ++local_steps;
+      const int32_t e = cands[k];
+      const size_t o = static_cast<size_t>(op_of[static_cast<size_t>(e)]);
+      int32_t ns = 0;
+      if (!step(ops[o], state, &ns)) continue;
+      bits[o / 64] |= uint64_t{1} << (o % 64);
+      const uint64_t h2 = hash ^ zobrist[o];
+      if (memo.insert(h2 ^ state_mix(ns), bits, ns)) {
+        take(e, ns, h2, static_cast<uint32_t>(k), false);
+        return true;
+      }
+      bits[o / 64] &= ~(uint64_t{1} << (o % 64));
+    }
+    return false;
+  };
+  // Undoes choices until one has an untried alternative and takes it; false when none is left.
+  auto backtrack = [&]() -> bool {
+    while (!calls.empty()) {
+      Frame f = calls.back();
+      calls.pop_back();
+      state = f.state;
+      hash = f.hash;
+      const size_t o = static_cast<size_t>(op_of[static_cast<size_t>(f.entry)]);
+      bits[o / 64] &= ~(uint64_t{1} << (o % 64));
+      unlift(f.entry);
+      if (f.forced) continue;
+      collect();
+      sort_cands();
+      if (try_from(f.tried + 1)) return true;
+    }
+    return false;
+  };
   SearchResult result = SearchResult::Linearizable;
   while (next[static_cast<size_t>(head)] != -1) {
-    if (++local_steps > lim.max_steps || memo.bytes() > lim.max_memo_bytes) {
+    if (local_steps > lim.max_steps || memo.bytes() > lim.max_memo_bytes) {
       result = SearchResult::Budget;
       break;
     }
-    const size_t e = static_cast<size_t>(entry);
-    if (is_call[e]) {
-      const size_t o = static_cast<size_t>(op_of[e]);
+    collect();
+    // A read-only op (read, cas without a match) that can take effect now may always be
+    // linearized first: moving it to the front of any valid completion keeps every state and
+    // every real-time order. So it is taken without branching, and if that configuration was
+    // already explored, the one before it is a dead end too.
+    bool progressed = false, dead = false;
+    for (int32_t e : cands) {
+      const size_t o = static_cast<size_t>(op_of[static_cast<size_t>(e)]);
+      const POp& op = ops[o];
+      const bool read_only = op.kind == OpKind::Read || (op.kind == OpKind::Cas && !op.unknown && !op.swapped);
+      if (!read_only) continue;
+      ++local_steps;
       int32_t ns = 0;
-      if (step(ops[o], state, &ns)) {
-        bits[o / 64] |= uint64_t{1} << (o % 64);
-        uint64_t h2 = hash ^ zobrist[o];
-        if (memo.insert(h2 ^ state_mix(ns), bits, ns)) {
-          calls.push_back({entry, state, hash});
-          state = ns;
-          hash = h2;
-          lift(entry);
-          entry = next[static_cast<size_t>(head)];
-          continue;
-        }
+      if (!step(op, state, &ns)) continue;
+      bits[o / 64] |= uint64_t{1} << (o % 64);
+      const uint64_t h2 = hash ^ zobrist[o];
+      if (memo.insert(h2 ^ state_mix(ns), bits, ns)) {
+        take(e, ns, h2, 0, true);
+        progressed = true;
+      } else {
         bits[o / 64] &= ~(uint64_t{1} << (o % 64));
+        dead = true;
       }
-      entry = next[e];
-    } else {
-      if (calls.empty()) {
-        result = SearchResult::Violation;
-        break;
+      break;
+    }
+    if (progressed) continue;
+    // The op with the earliest pending return must take effect before anything invoked later.
+    // If it is a read (or a matching cas) that cannot take effect now and no candidate writes
+    // the value it needs, nothing done here can help it: a dead end, found without a deep dive.
+    if (!dead) {
+      int32_t first_ret = next[static_cast<size_t>(head)];
+      while (first_ret != -1 && is_call[static_cast<size_t>(first_ret)]) first_ret = next[static_cast<size_t>(first_ret)];
+      if (first_ret != -1) {
+        const POp& r = ops[static_cast<size_t>(op_of[static_cast<size_t>(first_ret)])];
+        int32_t need = 0;
+        bool needs = false;
+        if (r.kind == OpKind::Read) { need = r.value; needs = true; }
+        else if (r.kind == OpKind::Cas && !r.unknown && r.swapped) { need = r.expected; needs = true; }
+        if (needs && state != need) {
+          bool writer = false;
+          for (int32_t e : cands) {
+            const POp& w = ops[static_cast<size_t>(op_of[static_cast<size_t>(e)])];
+            if (w.kind != OpKind::Read && w.value == need && (w.kind == OpKind::Write || w.unknown || w.swapped)) {
+              writer = true;
+              break;
+            }
+          }
+          if (!writer) dead = true;
+        }
       }
-      Frame f = calls.back();
-      calls.pop_back();
-      entry = f.entry;
-      state = f.state;
-      hash = f.hash;
-      const size_t o = static_cast<size_t>(op_of[static_cast<size_t>(entry)]);
-      bits[o / 64] &= ~(uint64_t{1} << (o % 64));
-      unlift(entry);
-      entry = next[static_cast<size_t>(entry)];
+    }
+    if (!dead) {
+      sort_cands();
+      if (try_from(0)) continue;
+    }
+    if (!backtrack()) {
+      result = SearchResult::Violation;
+      break;
     }
   }
   *steps += local_steps;
@@ -254,6 +390,19 @@ std::vector<POp> prepare(const std::vector<const Op*>& ops) {
     ids.emplace(v, id);
     return id;
   };
+  // Values nobody observes (no read returns them, no cas compares with them) all behave the
+  // same for the search: they share one id, so the memo merges configurations that differ only
+  // in which unobserved write came last.
+  constexpr int32_t kUnobserved = -1;
+  std::map<std::string, bool> observed;
+  for (const Op* op : ops) {
+    if (op->outcome == Outcome::Failed) continue;
+    if (op->kind == OpKind::Read && op->outcome == Outcome::Ok) observed[op->value] = true;
+    if (op->kind == OpKind::Cas) observed[op->expected] = true;
+  }
+  auto intern_written = [&](const std::string& v) {
+    return v.empty() || observed.count(v) ? intern(v) : kUnobserved;
+  };
   std::vector<POp> out;
   out.reserve(ops.size());
   for (const Op* op : ops) {
@@ -262,7 +411,7 @@ std::vector<POp> prepare(const std::vector<const Op*>& ops) {
     if (op->kind == OpKind::Read && unknown) continue;
     POp p;
     p.kind = op->kind;
-    p.value = intern(op->value);
+    p.value = op->kind == OpKind::Read ? intern(op->value) : intern_written(op->value);
     p.expected = op->kind == OpKind::Cas ? intern(op->expected) : 0;
     p.swapped = op->swapped;
     p.unknown = unknown;

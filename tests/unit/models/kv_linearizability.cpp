@@ -4,6 +4,8 @@
 // shrunk core and its explanation, and large generated histories that must be accepted.
 #include <doctest/doctest.h>
 
+#include <functional>
+#include <limits>
 #include <sstream>
 
 #include "models/kv/generate.h"
@@ -204,4 +206,98 @@ TEST_CASE("kv lincheck: the search budget gives inconclusive, not a wrong answer
   CheckResult r = check_linearizable(h, opt);
   CHECK(r.verdict == Verdict::Inconclusive);
   CHECK(r.key == "k0");
+}
+
+namespace {
+
+// Brute force: tries every order of the ops consistent with real time (unknown ops may also be
+// left out). Exponential; for a handful of ops only.
+bool brute_force(const std::vector<Op>& all) {
+  std::vector<Op> ops;
+  for (const Op& o : all)
+    if (o.outcome != Outcome::Failed && !(o.kind == OpKind::Read && o.outcome == Outcome::Unknown))
+      ops.push_back(o);
+  std::vector<bool> used(ops.size(), false);
+  auto ret = [](const Op& o) {
+    return o.outcome == Outcome::Unknown ? std::numeric_limits<int64_t>::max() : o.complete_us;
+  };
+  std::function<bool(const std::string&, size_t)> go = [&](const std::string& state, size_t done) {
+    bool only_unknown_left = true;
+    for (size_t i = 0; i < ops.size(); ++i)
+      if (!used[i] && ops[i].outcome != Outcome::Unknown) only_unknown_left = false;
+    if (only_unknown_left) return true;  // the rest take effect "never"
+    (void)done;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      if (used[i]) continue;
+      bool blocked = false;  // some other pending op returned before this one was invoked
+      for (size_t j = 0; j < ops.size(); ++j)
+        if (!used[j] && j != i && ret(ops[j]) < ops[i].invoke_us) blocked = true;
+      if (blocked) continue;
+      const Op& o = ops[i];
+      std::string next = state;
+      if (o.kind == OpKind::Read) {
+        if (state != o.value) continue;
+      } else if (o.kind == OpKind::Write) {
+        next = o.value;
+      } else if (o.outcome == Outcome::Unknown) {
+        if (state == o.expected) next = o.value;
+      } else if (o.swapped) {
+        if (state != o.expected) continue;
+        next = o.value;
+      } else if (state == o.expected) {
+        continue;
+      }
+      used[i] = true;
+      bool ok = go(next, done + 1);
+      used[i] = false;
+      if (ok) return true;
+    }
+    return false;
+  };
+  return go("", 0);
+}
+
+}  // namespace
+
+TEST_CASE("kv lincheck: agrees with brute force on random small histories") {
+  // Few values (so writes repeat values), all outcomes, cas: exercises every pruning rule.
+  uint64_t s = 12345;
+  auto rnd = [&](int64_t n) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<int64_t>((s >> 33) % static_cast<uint64_t>(n));
+  };
+  const char* values[] = {"", "1", "2", "3"};
+  int violations = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    std::vector<Op> ops;
+    const int n = 2 + static_cast<int>(rnd(5));
+    const bool with_cas = trial % 3 == 0;
+    for (int i = 0; i < n; ++i) {
+      Op o;
+      o.id = static_cast<uint64_t>(i + 1);
+      o.client = i;
+      o.key = "x";
+      int64_t k = rnd(with_cas ? 3 : 2);
+      o.kind = k == 0 ? OpKind::Read : k == 1 ? OpKind::Write : OpKind::Cas;
+      o.value = values[rnd(4)];
+      if (o.kind == OpKind::Write && o.value.empty()) o.value = "1";
+      o.expected = values[rnd(4)];
+      o.swapped = rnd(2) == 0;
+      o.invoke_us = rnd(40);
+      o.complete_us = o.invoke_us + rnd(30);
+      int64_t out = rnd(10);
+      o.outcome = out < 7 ? Outcome::Ok : out < 9 ? Outcome::Unknown : Outcome::Failed;
+      if (o.outcome == Outcome::Unknown) o.complete_us = kNotCompleted;
+      ops.push_back(o);
+    }
+    const bool expect = brute_force(ops);
+    CheckResult r = check_linearizable(ops);
+    CAPTURE(trial);
+    REQUIRE(r.verdict == (expect ? Verdict::Linearizable : Verdict::Violation));
+    if (!expect) {
+      ++violations;
+      CHECK(check_linearizable(r.ops).verdict == Verdict::Violation);
+    }
+  }
+  CHECK(violations > 100);  // the generator makes both kinds
 }
