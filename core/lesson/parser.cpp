@@ -628,6 +628,12 @@ ParseResult parse_lesson(std::string_view text) {
   } catch (const toml::parse_error& e) {
     Pos p = pos_of(e.source());
     std::string msg(e.description());
+    // Plain words for the mistakes teachers make most.
+    if (msg.find("unescaped control characters") != std::string::npos ||
+        (msg.find("encountered end-of-file") != std::string::npos && msg.find("string") != std::string::npos))
+      msg = "text is missing its closing quote (\") before the end of the line — use \"\"\" ... \"\"\" for text over several lines";
+    else if (msg.find("redefinition") != std::string::npos || msg.find("already") != std::string::npos)
+      msg += " (a key can appear only once per table)";
     r.diags.push_back({p, "TOML syntax: " + msg});
     return r;
   } catch (const std::exception& e) {

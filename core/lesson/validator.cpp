@@ -240,7 +240,7 @@ void validate_action(const Action& a, const World& w, Diagnostics& d) {
     if (!p.required) continue;
     bool given = false;
     for (const auto& arg : a.args) if (arg.key == p.name) given = true;
-    if (!given) d.push_back({a.op_pos, "action \"" + a.op + "\" needs \"" + p.name + "\" (" + p.help + ")"});
+    if (!given) d.push_back({a.op_pos, "action \"" + a.op + "\" needs \"" + p.name + "\": " + p.help});
   }
 }
 

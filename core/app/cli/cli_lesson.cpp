@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "lesson/catalog.h"
 #include "lesson/runner.h"
 #include "lesson/validator.h"
 #include "scenario/scenario.h"
@@ -88,28 +89,21 @@ int list_values(const Args& a, const std::string& scenario) {
 }
 
 int index_json(const std::vector<std::string>& files) {
-  std::cout << "[\n";
-  bool first = true;
   int rc = 0;
+  std::vector<std::pair<std::string, Lesson>> lessons;
   for (const auto& f : files) {
     std::string text;
     if (!read_file(f, &text)) { std::cerr << f << ":1:1: cannot read the file\n"; rc = 2; continue; }
     ParseResult p = parse_lesson(text);
     if (!p.lesson || !p.diags.empty()) {
       for (const auto& d : p.diags) std::cerr << format_diagnostic(f, d) << "\n";
-      rc = 1;
+      rc = std::max(rc, 1);
       continue;
     }
-    const Lesson& l = *p.lesson;
-    std::string file = f.substr(f.find_last_of('/') == std::string::npos ? 0 : f.find_last_of('/') + 1);
-    std::cout << (first ? "" : ",\n") << "  {\"id\": " << json_quote(l.id) << ", \"file\": " << json_quote(file)
-              << ", \"title\": " << json_quote(l.title) << ", \"summary\": " << json_quote(l.summary)
-              << ", \"level\": " << json_quote(l.level) << ", \"minutes\": " << l.minutes << ", \"tags\": [";
-    for (size_t i = 0; i < l.tags.size(); ++i) std::cout << (i ? ", " : "") << json_quote(l.tags[i]);
-    std::cout << "], \"steps\": " << l.steps.size() << "}";
-    first = false;
+    auto slash = f.find_last_of('/');
+    lessons.emplace_back(slash == std::string::npos ? f : f.substr(slash + 1), std::move(*p.lesson));
   }
-  std::cout << "\n]\n";
+  std::cout << catalog_json(lessons);
   return rc;
 }
 

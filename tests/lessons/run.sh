@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Lesson checks for scripts/test: every lessons/*.toml must pass `topolab-cli check` and
+# `topolab-cli run --autoplay`; every tests/lessons/malformed/*.toml must fail `check` with exactly
+# the lines in its sibling .expected file (and never crash); lessons/index.json must be current.
+# Usage: tests/lessons/run.sh [CLI]   (CLI defaults to build/release/topolab-cli; a .js CLI runs
+# under node). Prints "lessons: N passed, M failed" and exits non-zero if anything failed.
+set -u
+cd "$(dirname "$0")/../.."
+CLI="${1:-build/release/topolab-cli}"
+if [[ "$CLI" == *.js ]]; then
+  export NODE_PATH=/usr/share/nodejs
+  run_cli() { node --no-experimental-fetch "$CLI" "$@"; }
+else
+  run_cli() { "$CLI" "$@"; }
+fi
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+for f in lessons/*.toml; do
+  if run_cli check --quiet "$f" > "$tmp/out" 2>&1; then ok; else bad "check $f"; cat "$tmp/out"; fi
+  if run_cli run "$f" --autoplay > "$tmp/out" 2>&1; then ok; else bad "run --autoplay $f"; cat "$tmp/out"; fi
+done
+
+for f in tests/lessons/malformed/*.toml; do
+  exp="${f%.toml}.expected"
+  run_cli check --quiet "$f" > "$tmp/out" 2> "$tmp/err"
+  rc=$?
+  if [[ $rc -ne 1 ]]; then bad "check $f exited $rc (expected 1)"; cat "$tmp/err"; continue; fi
+  if [[ ! -f "$exp" ]]; then bad "$exp is missing"; continue; fi
+  if diff -u "$exp" "$tmp/out" > "$tmp/diff"; then ok; else bad "check $f"; cat "$tmp/diff"; fi
+done
+
+if run_cli check --index lessons/*.toml > "$tmp/index.json" 2> "$tmp/err" && diff -u lessons/index.json "$tmp/index.json" > "$tmp/diff"; then
+  ok
+else
+  bad "lessons/index.json is not current: run topolab-cli check --index lessons/*.toml > lessons/index.json"
+  cat "$tmp/diff" "$tmp/err"
+fi
+
+echo "lessons: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
