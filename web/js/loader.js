@@ -1,6 +1,8 @@
 // Loads the lab: checks for WebAssembly and WebGL2, downloads topolab.wasm with a real byte
 // progress bar, starts the emscripten module on the full-window canvas, and exposes the test and
-// page hooks as Module.topolab.state() / Module.topolab.command({...}).
+// page hooks as Module.topolab.state() / Module.topolab.command({...}). When the server sends the
+// wasm gzip-compressed (Content-Length is then the compressed size), the uncompressed size comes
+// from build.json, written next to the module when the site is assembled (cmake/stamp_site.cmake).
 'use strict';
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -21,9 +23,16 @@
     return;
   }
 
+  // Fetched alongside the wasm; tiny, so it is normally back before the first wasm bytes.
+  let buildInfo = null;
+  fetch('build.json', { cache: 'no-cache' }).then((r) => (r.ok ? r.json() : null))
+    .then((j) => { buildInfo = j; }, () => { buildInfo = null; });
+
   function setProgress(loaded, total) {
     const pct = total ? Math.min(100, (100 * loaded) / total) : 0;
     $('loading-bar').style.width = pct.toFixed(1) + '%';
+    const pb = $('loading-progress');
+    if (pb) pb.setAttribute('aria-valuenow', pct.toFixed(0));
     $('loading-bytes').textContent = total
       ? `${(loaded / 1048576).toFixed(2)} of ${(total / 1048576).toFixed(2)} MB`
       : `${(loaded / 1048576).toFixed(2)} MB`;
@@ -32,7 +41,11 @@
   async function fetchWithProgress(url) {
     const resp = await fetch(url);
     if (!resp.ok) throw new Error(`${url}: HTTP ${resp.status}`);
-    const total = Number(resp.headers.get('Content-Length')) || 0;
+    let total = Number(resp.headers.get('Content-Length')) || 0;
+    // A compressed transfer: Content-Length counts compressed bytes, the reader gives plain ones.
+    const encoded = (resp.headers.get('Content-Encoding') || 'identity') !== 'identity';
+    const plainTotal = () => (buildInfo && buildInfo.wasm_bytes) || 0;
+    if (encoded) total = plainTotal();
     if (!resp.body || !resp.body.getReader) return new Uint8Array(await resp.arrayBuffer());
     const reader = resp.body.getReader();
     const chunks = [];
@@ -42,7 +55,8 @@
       if (done) break;
       chunks.push(value);
       loaded += value.length;
-      setProgress(loaded, total);
+      if (encoded && !total) total = plainTotal();
+      setProgress(loaded, total && loaded <= total ? total : 0);
     }
     const out = new Uint8Array(loaded);
     let at = 0;

@@ -1,0 +1,515 @@
+// The page around the lab: the lesson catalogue (from lessons/index.json, with each lesson's
+// saved completion), deep links (?lesson=ID&step=N, ?lesson_url=URL, ?scenario=NAME, &seed=N and
+// a shared command log in #log=...), teacher lesson files (file picker and drag-and-drop, errors
+// as file:line:col: message while the last good lesson keeps running), progress kept in
+// localStorage and restored on reload, the "share this moment" link, and the offline service
+// worker. It talks to the lab only through Module.topolab.state() / .command() (docs/hooks.md).
+'use strict';
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const Store = window.TopolabStore, Links = window.TopolabLinks;
+  const POLL_MS = 1000;
+
+  const page = {
+    lessons: null,        // the bundled catalogue (array), null until loaded
+    indexError: '',       // why the catalogue could not be loaded
+    current: null,        // what the lab shows: {kind: 'bundled'|'url'|'file'|'scenario'|'shared', id, url, name, title}
+    running: false,       // the lab draws frames and answers commands
+    lastShareLink: '',
+    timings: { navigation_ms: 0, ready_ms: 0, first_frame_ms: 0 },
+  };
+  window.topolabPage = page;   // for tests and the curious
+
+  // ---- the lab hooks ------------------------------------------------------------------------
+  const labState = () => window.Module.topolab.state();
+  const labCommand = (c) => window.Module.topolab.command(c);
+
+  // ---- small UI helpers ---------------------------------------------------------------------
+  function show(el, on) { el.classList.toggle('hidden', !on); }
+
+  let toastTimer = 0;
+  function toast(text, ms = 3500) {
+    const t = $('toast');
+    t.textContent = text;
+    show(t, true);
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => show(t, false), ms);
+  }
+
+  /// A problem with a lesson, shown over the lab; `detail` is the lab's own message
+  /// (file:line:col: message) in a monospaced block.
+  function showMessage(title, text, detail) {
+    $('message-title').textContent = title;
+    $('message-text').textContent = text || '';
+    $('message-detail').textContent = detail || '';
+    show($('message-detail'), !!detail);
+    show($('message'), true);
+  }
+  function hideMessage() { show($('message'), false); }
+
+  function catalogueOpen() { return !$('catalogue').classList.contains('hidden'); }
+
+  function showLab() {
+    show($('catalogue'), false);
+    show($('topbar'), true);
+    updateTopbar();
+    $('canvas').focus();
+  }
+  function showCatalogue() {
+    renderCatalogue();
+    show($('cat-close'), !!page.current);
+    show($('topbar'), false);
+    show($('catalogue'), true);
+    const first = $('catalogue').querySelector('.lesson button, #continue-btn:not(.hidden)');
+    (first || $('cat-open')).focus({ preventScroll: true });
+  }
+  function updateTopbar() {
+    const inLesson = !!(page.current && page.current.kind !== 'scenario' && page.current.kind !== 'shared');
+    $('btn-reset').disabled = !inLesson;
+  }
+
+  // ---- the catalogue ------------------------------------------------------------------------
+  async function loadIndex() {
+    try {
+      const r = await fetch('lessons/index.json', { cache: 'no-cache' });
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      const data = await r.json();
+      const list = Array.isArray(data) ? data : (data && Array.isArray(data.lessons) ? data.lessons : null);
+      if (!list) throw new Error('it is not a list of lessons');
+      page.lessons = list.filter((l) => l && typeof l.id === 'string');
+    } catch (e) {
+      page.lessons = [];
+      page.indexError = 'The list of lessons could not be loaded (lessons/index.json: ' + e.message + ').';
+    }
+    if (catalogueOpen()) renderCatalogue();
+    return page.lessons;
+  }
+  const indexReady = loadIndex();
+
+  function findLesson(id) { return (page.lessons || []).find((l) => l.id === id) || null; }
+
+  function completion(id) {
+    const s = Store.summary(id);
+    if (!s) return { label: 'Not started', cls: 'new', frac: 0 };
+    if (s.complete) return { label: 'Completed', cls: 'done', frac: 1 };
+    const steps = Math.max(1, s.steps || 1);
+    return { label: `Step ${s.step} of ${steps}`, cls: 'started', frac: Math.min(1, (s.step - 1) / steps) };
+  }
+
+  function el(tag, props, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (k === 'class') e.className = v;
+      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    for (const k of kids) if (k != null) e.append(k);
+    return e;
+  }
+
+  function renderCatalogue() {
+    const list = $('lesson-list');
+    list.textContent = '';
+    const status = $('cat-status');
+    if (!page.lessons) status.textContent = 'Loading the list of lessons…';
+    else if (page.indexError) status.textContent = page.indexError + ' You can still open a lesson file or play freely.';
+    else if (!page.lessons.length) status.textContent = 'No lessons are bundled with this build.';
+    else status.textContent = '';
+
+    for (const l of page.lessons || []) {
+      const c = completion(l.id);
+      const titleId = 'lesson-title-' + l.id;
+      const action = c.cls === 'new' ? 'Start' : c.cls === 'done' ? 'Review' : 'Continue';
+      const tags = el('ul', { class: 'tags', 'aria-label': 'Topics' }, ...(l.tags || []).map((t) => el('li', {}, t)));
+      const meta = el('p', { class: 'meta' },
+        el('span', { class: 'level level-' + String(l.level || '').toLowerCase() }, l.level || ''),
+        l.minutes ? el('span', {}, `${l.minutes} min`) : null,
+        l.steps ? el('span', {}, `${l.steps} steps`) : null);
+      const bar = el('div', { class: 'mini-bar', 'aria-hidden': 'true' });
+      bar.append(el('div', { style: `width:${(100 * c.frac).toFixed(0)}%` }));
+      const card = el('li', { class: 'lesson ' + c.cls, 'data-lesson': l.id },
+        el('article', { 'aria-labelledby': titleId },
+          el('h2', { id: titleId }, l.title || l.id),
+          meta,
+          el('p', { class: 'summary' }, l.summary || ''),
+          tags,
+          el('div', { class: 'lesson-foot' },
+            el('span', { class: 'state ' + c.cls }, c.cls === 'done' ? '✓ ' + c.label : c.label),
+            bar,
+            el('button', { type: 'button', class: 'primary', 'aria-describedby': titleId,
+              onclick: () => openBundled(l.id, {}) }, action))));
+      list.append(card);
+    }
+
+    const last = Store.last();
+    const cont = $('continue');
+    if (last && last.kind !== 'file' && (last.kind !== 'bundled' || findLesson(last.id) || !page.lessons)) {
+      const s = last.id ? Store.summary(last.id) : null;
+      $('continue-title').textContent = last.title || last.id || last.url;
+      $('continue-detail').textContent = s ? (s.complete ? 'Completed' : `Step ${s.step} of ${s.steps}`)
+                                             : (last.kind === 'url' ? last.url : '');
+      show(cont, true);
+    } else {
+      show(cont, false);
+    }
+  }
+
+  // ---- opening lessons ----------------------------------------------------------------------
+  function lessonPath(id) {
+    const l = findLesson(id);
+    return '/lessons/' + (l && l.file ? l.file : id + '.toml');
+  }
+
+  /// After a lesson opened: restore its saved progress (unless `fresh`), then go to `step` if the
+  /// link asked for another one. Returns the lab's state.
+  function afterOpen(step, fresh) {
+    let s = labState();
+    const id = s.lesson && s.lesson.id;
+    const blob = id && !fresh ? Store.progress(id) : null;
+    if (blob) {
+      const r = labCommand({ op: 'ui.restore_progress', blob });
+      if (!r.ok) console.warn('topolab: saved progress not restored:', r.error);
+      s = labState();
+    }
+    if (step && s.lesson && s.lesson.step !== step && step <= s.lesson.steps) {
+      const r = labCommand({ op: 'ui.lesson_step', step });
+      if (!r.ok) console.warn('topolab: cannot go to step', step, r.error);
+      s = labState();
+    }
+    return s;
+  }
+
+  function opened(current, s) {
+    page.current = current;
+    if (s.lesson) {
+      current.id = s.lesson.id;
+      current.title = s.lesson.title;
+    }
+    if (current.kind !== 'shared') Store.setLast({ kind: current.kind, id: current.id, url: current.url, title: current.title });
+    hideMessage();
+    saveProgress(s);
+    syncUrl(s);
+    showLab();
+  }
+
+  /// Opens a bundled lesson by id. opts: {step, seed, fresh}.
+  async function openBundled(id, opts) {
+    await indexReady;
+    if (page.lessons && page.lessons.length && !findLesson(id)) {
+      showMessage('There is no lesson called “' + id + '”', 'Pick one from the list of lessons.');
+      if (!page.current) showCatalogue();
+      return false;
+    }
+    const cmd = { op: 'ui.open_lesson', path: lessonPath(id) };
+    const haveBlob = !opts.fresh && !!Store.progress(id);
+    if (opts.step && !haveBlob) cmd.step = opts.step;
+    if (opts.seed != null) cmd.seed = opts.seed;
+    const r = labCommand(cmd);
+    if (!r.ok) {
+      showMessage('Could not open the lesson “' + id + '”', 'The lab says:', r.error);
+      if (!page.current) showCatalogue();
+      return false;
+    }
+    opened({ kind: 'bundled', id }, afterOpen(opts.step, opts.fresh));
+    return true;
+  }
+
+  /// Downloads a teacher-hosted lesson and opens it. opts: {step, seed}.
+  async function openUrl(url, opts) {
+    let text;
+    const name = url.split(/[?#]/)[0].split('/').pop() || 'lesson.toml';
+    try {
+      const r = await fetch(url, { cache: 'no-cache' });
+      if (!r.ok) throw new Error(`the server answered HTTP ${r.status} ${r.statusText}`.trim());
+      text = await r.text();
+    } catch (e) {
+      const cors = e instanceof TypeError ? ' If the file is on another server, that server must allow it (CORS: Access-Control-Allow-Origin).' : '';
+      showMessage('Could not download the lesson', `${url}: ${e.message}.${cors}`);
+      if (!page.current) showCatalogue();
+      return false;
+    }
+    return openText(name, text, { kind: 'url', url }, opts);
+  }
+
+  /// Opens lesson text (a downloaded or dropped file). On error the last good lesson keeps running.
+  function openText(name, text, current, opts) {
+    const cmd = { op: 'ui.open_lesson_text', name, text };
+    if (opts.step) cmd.step = opts.step;
+    if (opts.seed != null) cmd.seed = opts.seed;
+    const r = labCommand(cmd);
+    if (!r.ok) {
+      const still = page.current ? ' The lab keeps running what it showed before.' : '';
+      showMessage('This lesson file has a problem', 'Fix it and open it again.' + still, r.error);
+      if (!page.current) showCatalogue();
+      return false;
+    }
+    current.name = name;
+    opened(current, afterOpen(null, !!opts.fresh));
+    return true;
+  }
+
+  function openFile(file) {
+    if (!file) return;
+    if (file.size > 1 << 20) {
+      showMessage('This file is too big to be a lesson', `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; lesson files are small .toml text files.`);
+      return;
+    }
+    file.text().then((text) => openText(file.name, text, { kind: 'file' }, {}),
+      (e) => showMessage('Could not read the file', `${file.name}: ${e.message}`));
+  }
+
+  /// A shared moment: rebuild the world from scenario (or lesson), seed and command log.
+  async function openShared(link) {
+    let log;
+    try { log = await Links.decodeLog(link.log_encoded); } catch (e) {
+      showMessage('This shared link is damaged', e.message + '. Ask for the link again.');
+      showCatalogue();
+      return false;
+    }
+    // Open the lesson first (for its text and steps), then replay the world.
+    if (link.lesson) {
+      await indexReady;
+      const r = labCommand({ op: 'ui.open_lesson', path: lessonPath(link.lesson), ...(link.step ? { step: link.step } : {}) });
+      if (!r.ok) console.warn('topolab: shared lesson not opened:', r.error);
+    }
+    const cmd = { op: 'ui.replay', seed: link.seed == null ? 1 : link.seed, log };
+    if (link.scenario) cmd.scenario = link.scenario;
+    if (link.lesson) cmd.lesson = lessonPath(link.lesson);
+    if (link.at != null) cmd.time_us = link.at;
+    const r = labCommand(cmd);
+    if (!r.ok) {
+      showMessage('Could not replay this shared moment', 'The lab says:', r.error);
+      if (!page.current) showCatalogue();
+      return false;
+    }
+    const s = labState();
+    page.current = { kind: 'shared', id: s.lesson ? s.lesson.id : null, title: s.lesson ? s.lesson.title : null };
+    hideMessage();
+    showLab();
+    toast('You are looking at a shared moment: the same world, rebuilt from its seed and commands.', 6000);
+    return true;
+  }
+
+  // ---- progress and the address bar ---------------------------------------------------------
+  let lastSavedKey = '';
+  function saveProgress(s) {
+    if (!s || !s.lesson || !page.current || page.current.kind === 'shared') return;
+    const l = s.lesson;
+    const key = `${l.id}|${l.step}|${l.complete}|${s.progress || ''}`;
+    if (key === lastSavedKey) return;
+    lastSavedKey = key;
+    Store.save(l.id, s.progress || '', { title: l.title, step: l.step, steps: l.steps, complete: !!l.complete, at: Date.now() });
+  }
+
+  /// Keeps the address bar pointing at what is open (so a reload comes back to it).
+  function syncUrl(s) {
+    const c = page.current;
+    if (!c || c.kind === 'shared' || c.kind === 'file') return;
+    const u = new URL(location.href);
+    u.search = '';
+    u.hash = '';
+    if (c.kind === 'bundled') u.searchParams.set('lesson', c.id);
+    else if (c.kind === 'url') u.searchParams.set('lesson_url', c.url);
+    else if (c.kind === 'scenario' && s.scenario) u.searchParams.set('scenario', s.scenario);
+    if (s.lesson && c.kind !== 'scenario') u.searchParams.set('step', String(s.lesson.step));
+    if (u.href !== location.href) history.replaceState(null, '', u.href);
+  }
+
+  function poll() {
+    if (!page.running || document.hidden) return;
+    let s;
+    try { s = labState(); } catch (e) { return; }
+    if (!s || s.frames === undefined) return;
+    if (s.lesson && page.current && page.current.id && s.lesson.id !== page.current.id && page.current.kind !== 'shared') {
+      // The learner opened another lesson from inside the lab (its own menu).
+      page.current = { kind: 'file', id: s.lesson.id, title: s.lesson.title };
+    }
+    saveProgress(s);
+    if (!catalogueOpen()) syncUrl(s);
+  }
+
+  // ---- share, reset -------------------------------------------------------------------------
+  async function copyText(text) {
+    try {
+      if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); return true; }
+    } catch (e) { /* fall back below */ }
+    const ta = el('textarea', { class: 'visually-hidden', readonly: '' });
+    ta.value = text;
+    document.body.append(ta);
+    ta.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    ta.remove();
+    return ok;
+  }
+
+  /// The link that reproduces what is on screen now (also kept in topolabPage.lastShareLink).
+  async function shareLink() {
+    const s = labState();
+    const sh = s.share || {};
+    const c = page.current || {};
+    const what = { scenario: sh.scenario || s.scenario, seed: sh.seed != null ? sh.seed : s.seed, log: sh.log || '' };
+    if (c.kind === 'bundled' || (c.kind === 'shared' && c.id && findLesson(c.id))) what.lesson = c.id;
+    else if (c.kind === 'url') what.lesson_url = c.url;
+    if (s.lesson && (what.lesson || what.lesson_url)) what.step = s.lesson.step;
+    // The moment: the simulated time to run to after replaying the log.
+    what.at = sh.time_us != null ? sh.time_us : s.time_us;
+    return Links.build(location.href, what);
+  }
+
+  async function share() {
+    let href;
+    try { href = await shareLink(); } catch (e) {
+      showMessage('Could not make a link', e.message);
+      return;
+    }
+    page.lastShareLink = href;
+    const copied = await copyText(href);
+    const fileNote = page.current && page.current.kind === 'file'
+      ? ' (This lesson came from a file on your computer: the link rebuilds its world, not the lesson text.)' : '';
+    toast((copied ? 'Link copied: it opens this exact moment.' : 'Copy this link: ' + href) + fileNote, 6000);
+  }
+
+  function resetProgress() {
+    const c = page.current;
+    if (!c || !c.id) return;
+    if (!window.confirm(`Forget your progress in “${c.title || c.id}”? The lesson starts again at step 1.`)) return;
+    Store.reset(c.id);
+    lastSavedKey = '';
+    const r = labCommand({ op: 'ui.reset_progress' });
+    if (!r.ok) console.warn('topolab: reset_progress:', r.error);
+    const s = labState();
+    saveProgress(s);
+    syncUrl(s);
+    toast('Progress reset: the lesson starts again at step 1.');
+  }
+
+  // ---- start-up -----------------------------------------------------------------------------
+  async function start() {
+    page.running = true;
+    const link = Links.parse(location);
+    const bad = (v) => Number.isNaN(v);
+    if (bad(link.step) || bad(link.seed) || bad(link.at)) {
+      showMessage('This link has a mistake', '“step” and “seed” must be whole numbers, like ?lesson=…&step=2&seed=7.');
+      for (const k of ['step', 'seed', 'at']) if (bad(link[k])) link[k] = null;
+    }
+    if (link.shared) await openShared(link);
+    else if (link.lesson) await openBundled(link.lesson, { step: link.step, seed: link.seed });
+    else if (link.lesson_url) await openUrl(link.lesson_url, { step: link.step, seed: link.seed });
+    else if (link.scenario) {
+      const r = labCommand({ op: 'ui.scenario', name: link.scenario, ...(link.seed != null ? { seed: link.seed } : {}) });
+      if (r.ok) { page.current = { kind: 'scenario' }; showLab(); }
+      else { showMessage('Could not open the scenario “' + link.scenario + '”', 'The lab says:', r.error); showCatalogue(); }
+    } else {
+      await indexReady;
+      showCatalogue();
+    }
+    setInterval(poll, POLL_MS);
+    window.dispatchEvent(new Event('topolab-page-ready'));
+  }
+
+  /// Waits until the lab's main loop runs (the module is initialised a moment before main()).
+  function whenRunning() {
+    return new Promise((resolve) => {
+      const check = () => {
+        let s = null;
+        try { s = labState(); } catch (e) { s = null; }
+        if (s && typeof s.frames === 'number' && s.frames >= 1) resolve(s);
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+  }
+
+  window.addEventListener('topolab-ready', () => {
+    page.timings.ready_ms = performance.now();
+    whenRunning().then(() => {
+      page.timings.first_frame_ms = performance.now();
+      return start();
+    }).catch((e) => showMessage('Something went wrong while starting', String(e && e.message || e)));
+  });
+
+  // ---- wiring -------------------------------------------------------------------------------
+  function pickFile() { $('file-input').value = ''; $('file-input').click(); }
+  $('file-input').addEventListener('change', (e) => openFile(e.target.files && e.target.files[0]));
+  $('btn-open').addEventListener('click', pickFile);
+  $('cat-open').addEventListener('click', pickFile);
+  $('btn-lessons').addEventListener('click', showCatalogue);
+  $('btn-share').addEventListener('click', share);
+  $('btn-reset').addEventListener('click', resetProgress);
+  $('message-close').addEventListener('click', () => { hideMessage(); if (!catalogueOpen()) $('canvas').focus(); });
+  $('cat-close').addEventListener('click', showLab);
+  $('cat-sandbox').addEventListener('click', () => {
+    if (!page.current || page.current.kind !== 'scenario') page.current = { kind: 'scenario' };
+    showLab();
+  });
+  $('continue-btn').addEventListener('click', () => {
+    const last = Store.last();
+    if (!last) return;
+    if (last.kind === 'url') openUrl(last.url, {});
+    else openBundled(last.id, {});
+  });
+  $('cat-reset-all').addEventListener('click', () => {
+    if (!window.confirm('Forget your progress in every lesson?')) return;
+    Store.resetAll();
+    lastSavedKey = '';
+    renderCatalogue();
+    toast('All progress was forgotten.');
+  });
+
+  // Keys typed in the page's own controls belong to them, not to the lab (SDL listens on window).
+  for (const id of ['catalogue', 'topbar', 'message', 'toast']) {
+    for (const type of ['keydown', 'keyup', 'keypress']) {
+      $(id).addEventListener(type, (e) => {
+        if (type === 'keydown' && e.key === 'Escape') {
+          if (id === 'message') { hideMessage(); $('canvas').focus(); }
+          else if (id === 'catalogue' && page.current) showLab();
+        }
+        e.stopPropagation();
+      });
+    }
+  }
+
+  // Drag and drop a lesson file anywhere on the page.
+  let dragDepth = 0;
+  const hasFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
+  window.addEventListener('dragenter', (e) => { if (!hasFiles(e)) return; e.preventDefault(); dragDepth++; show($('dropzone'), true); });
+  window.addEventListener('dragover', (e) => { if (!hasFiles(e)) return; e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; });
+  window.addEventListener('dragleave', () => { if (--dragDepth <= 0) { dragDepth = 0; show($('dropzone'), false); } });
+  window.addEventListener('drop', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    dragDepth = 0;
+    show($('dropzone'), false);
+    if (!page.running) { toast('The lab is still loading: drop the file again in a moment.'); return; }
+    openFile(e.dataTransfer.files[0]);
+  });
+
+  // Save before the tab goes away (the poll runs once a second).
+  window.addEventListener('pagehide', poll);
+  document.addEventListener('visibilitychange', () => { if (document.hidden && page.running) { try { saveProgress(labState()); } catch (e) { /* lab stopped */ } } });
+
+  // The canvas follows the window and the device pixel ratio: SDL resizes on 'resize'; a change
+  // of devicePixelRatio alone (moving to another screen) fires no resize, so report it as one.
+  (function watchDpr() {
+    if (!window.matchMedia) return;
+    const mq = window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    const onChange = () => { window.dispatchEvent(new Event('resize')); watchDpr(); };
+    if (mq.addEventListener) mq.addEventListener('change', onChange, { once: true });
+  })();
+
+  // ---- offline: the service worker ----------------------------------------------------------
+  if ('serviceWorker' in navigator && window.isSecureContext && location.protocol !== 'file:') {
+    window.addEventListener('load', () => {
+      navigator.serviceWorker.register('sw.js').then((reg) => {
+        reg.addEventListener('updatefound', () => {
+          const w = reg.installing;
+          if (!w || !navigator.serviceWorker.controller) return;   // first install: nothing to replace
+          w.addEventListener('statechange', () => {
+            if (w.state === 'activated') toast('A new version of Topolab is ready: reload the page to use it.', 8000);
+          });
+        });
+      }).catch((e) => console.warn('topolab: offline use is not available:', e.message));
+    });
+  }
+})();
