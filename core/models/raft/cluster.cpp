@@ -376,7 +376,9 @@ std::string config_from_params(const std::map<std::string, std::string>& params,
     int64_t i = 0;
     double d = 0;
     bool b = false;
-    auto bad = [&](const std::string& why) { return "parameter " + k + "=" + v + ": " + why; };
+    const std::string& key = k;  // clang 14 cannot capture structured bindings in lambdas
+    const std::string& val = v;
+    auto bad = [&](const std::string& why) { return "parameter " + key + "=" + val + ": " + why; };
     if (bool* rule = (k.rfind("raft.", 0) == 0) ? rule_ref(cfg->rules, k) : nullptr) {
       if (!parse_bool(v, &b)) return bad("expected true or false");
       *rule = b;
