@@ -281,6 +281,13 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   dl->PopClipRect();
 
   // Context menu: every item is a Command.
+  v.menu_items.clear();
+  auto item = [&](const char* label) {
+    bool hit = ImGui::MenuItem(label);
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    v.menu_items.emplace_back(label, ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f));
+    return hit;
+  };
   if (ImGui::BeginPopup("node_menu")) {
     if (v.selected >= 0 && static_cast<size_t>(v.selected) < nodes.size()) {
       const Node& n = *nodes[static_cast<size_t>(v.selected)];
@@ -288,17 +295,17 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
       ImGui::Separator();
       auto issue = [&](Command c) { if (out) out->push_back(std::move(c)); };
       if (n.status == NodeStatus::Up) {
-        if (ImGui::MenuItem("Crash")) issue({"crash", {{"node", n.name}}});
-      } else if (ImGui::MenuItem("Restart")) {
+        if (item("Crash")) issue({"crash", {{"node", n.name}}});
+      } else if (item("Restart")) {
         issue({"restart", {{"node", n.name}}});
       }
       if (n.cpu_speed > 0.999) {
-        if (ImGui::MenuItem("Slow down x10")) issue({"slow", {{"node", n.name}, {"factor", "10"}}});
-      } else if (ImGui::MenuItem("Normal speed")) {
+        if (item("Slow down x10")) issue({"slow", {{"node", n.name}, {"factor", "10"}}});
+      } else if (item("Normal speed")) {
         issue({"slow", {{"node", n.name}, {"factor", "1"}}});
       }
-      if (ImGui::MenuItem("Isolate (partition away)")) issue({"partition", {{"groups", n.name}}});
-      if (ImGui::MenuItem("Heal all partitions")) issue({"heal", {}});
+      if (item("Isolate (partition away)")) issue({"partition", {{"groups", n.name}}});
+      if (item("Heal all partitions")) issue({"heal", {}});
     }
     ImGui::EndPopup();
   }

@@ -27,6 +27,8 @@ struct CanvasView {
   NodeId dragging = kNoNode;
   std::vector<std::string> highlight; ///< node names a lesson step draws attention to
   bool fit_requested = true;
+  /// Items of the open context menu in the last frame (label, centre): tests click them.
+  std::vector<std::pair<std::string, ImVec2>> menu_items;
   ImVec2 origin{0, 0};                ///< screen position of the canvas' top-left corner
   ImVec2 size{0, 0};
 };

@@ -570,6 +570,10 @@ std::string LabApp::state_json() const {
         for (auto& [k, v] : n.process->inspect()) o << "," << json_quote("p_" + k) << ":" << json_quote(v);
       o << "}";
     }
+    o << "],\"menu\":[";
+    for (size_t i = 0; i < canvas_.menu_items.size(); ++i)
+      o << (i ? "," : "") << "{\"label\":" << json_quote(canvas_.menu_items[i].first) << ",\"x\":" << canvas_.menu_items[i].second.x
+        << ",\"y\":" << canvas_.menu_items[i].second.y << "}";
     o << "],\"share\":{\"scenario\":" << json_quote(runner_ ? runner_->lesson().scenario.name : session_->scenario())
       << ",\"seed\":" << w.seed() << ",\"lesson\":" << (runner_ ? json_quote(lesson_name_) : std::string("null"))
       << ",\"time_us\":" << w.now() << ",\"log\":";
@@ -703,15 +707,15 @@ std::string LabApp::command_json(const std::string& json) {
   if (op == "ui.run_ms") {
     double v = num("value", -1);
     if (!(v >= 0)) return fail("ui.run_ms: value must be >= 0");
-    if (runner_) runner_->advance(static_cast<Time>(v * 1000));
-    else session_->run_until(session_->world().now() + static_cast<Time>(v * 1000));
+    if (runner_) runner_->advance(static_cast<Time>(std::llround(v * 1000)));
+    else session_->run_until(session_->world().now() + static_cast<Time>(std::llround(v * 1000)));
     return ok;
   }
   if (op == "ui.rewind_ms") {
     if (runner_) return fail("ui.rewind_ms: rewinding inside a lesson is not available yet");
     double v = num("value", -1);
-    if (!(v >= 0) || static_cast<Time>(v * 1000) > session_->world().now()) return fail("ui.rewind_ms: value must be between 0 and now");
-    session_->rewind(static_cast<Time>(v * 1000));
+    if (!(v >= 0) || static_cast<Time>(std::llround(v * 1000)) > session_->world().now()) return fail("ui.rewind_ms: value must be between 0 and now");
+    session_->rewind(static_cast<Time>(std::llround(v * 1000)));
     canvas_.trace_seen = 0;
     return "{\"ok\":true}";
   }
