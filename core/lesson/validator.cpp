@@ -61,8 +61,31 @@ void check_key(const std::string& key, Pos p, const World& w, const std::string&
       return;
     }
   }
-  d.push_back({p, "unknown value \"" + key + "\": no model in scenario \"" + scenario + "\" provides it" +
-                      did_you_mean(key, known_value_keys(w))});
+  std::string hint = did_you_mean(key, known_value_keys(w));
+  if (hint.empty() && key.size() <= 64) {
+    // Models may answer keys no list documents: ask them about every one-edit variant.
+    static const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_.-";
+    std::vector<std::string> variants;
+    for (size_t i = 0; i <= key.size(); ++i) {
+      if (i < key.size()) variants.push_back(key.substr(0, i) + key.substr(i + 1));
+      if (i + 1 < key.size()) {
+        std::string t = key;
+        std::swap(t[i], t[i + 1]);
+        variants.push_back(t);
+      }
+      for (char c : alphabet) {
+        variants.push_back(key.substr(0, i) + c + key.substr(i));
+        if (i < key.size()) {
+          std::string t = key;
+          t[i] = c;
+          variants.push_back(t);
+        }
+      }
+    }
+    for (const auto& v : variants)
+      if (v != key && facts.get(v)) { hint = did_you_mean(key, {v}); break; }
+  }
+  d.push_back({p, "unknown value \"" + key + "\": no model in scenario \"" + scenario + "\" provides it" + hint});
 }
 
 bool is_fraction_key(const std::string& key) {
