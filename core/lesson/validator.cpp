@@ -294,14 +294,39 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
     return;
   }
   const World& w = lw->world();
+  // A scratch world the actions are tried on, in lesson order, to catch names only the models
+  // know (services, request types, strategies). Only "unknown ..." answers are reported: other
+  // refusals may depend on what happened before in the real run.
+  std::unique_ptr<LessonWorld> scratch;
+  try {
+    std::string e2;
+    scratch = source.make(s.name, s.seed, s.params, &e2);
+  } catch (const std::exception&) {
+  }
+  auto dry_run = [&](const Action& a) {
+    if (!scratch) return;
+    const size_t before = d.size();
+    validate_action(a, w, d);
+    if (d.size() != before) return;
+    for (const auto& arg : a.args) if (is_placeholder(arg.value)) return;
+    std::string err;
+    auto cmd = resolve_action(a, scratch->world(), 0, &err);
+    if (!cmd) return;
+    CommandResult res = scratch->apply(*cmd);
+    if (res.ok || res.error.find("unknown") == std::string::npos) return;
+    Pos p = a.op_pos;
+    for (const auto& arg : a.args)
+      if (res.error.find("\"" + arg.value + "\"") != std::string::npos) { p = arg.value_pos; break; }
+    d.push_back({p, res.error});
+  };
   for (const auto& st : l.steps) {
     check_text_placeholders(st.text, st.text_pos, w, s.name, d);
-    for (const auto& a : st.actions) validate_action(a, w, d);
+    for (const auto& a : st.actions) dry_run(a);
     if (st.wait) check_condition(st.wait->until, w, s.name, d);
     if (st.goal) check_condition(st.goal->check, w, s.name, d);
     if (st.task) {
       check_condition(st.task->check, w, s.name, d);
-      for (const auto& a : st.task->solution) validate_action(a, w, d);
+      for (const auto& a : st.task->solution) dry_run(a);
     }
     if (st.predict)
       for (const auto& c : st.predict->choices)
