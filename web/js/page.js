@@ -15,6 +15,7 @@
     indexError: '',       // why the catalogue could not be loaded
     current: null,        // what the lab shows: {kind: 'bundled'|'url'|'file'|'scenario'|'shared', id, url, name, title}
     running: false,       // the lab draws frames and answers commands
+    started: false,       // the start-up link was handled (catalogue or lab shown)
     lastShareLink: '',
     timings: { navigation_ms: 0, ready_ms: 0, first_frame_ms: 0 },
   };
@@ -295,6 +296,9 @@
   function saveProgress(s) {
     if (!s || !s.lesson || !page.current || page.current.kind === 'shared') return;
     const l = s.lesson;
+    // At step 1 of an unfinished lesson there is nothing to keep (answers are saved per finished
+    // step), so a fresh or reset lesson stays "not started" in the catalogue.
+    if (l.step <= 1 && !l.complete && !Store.summary(l.id)) return;
     const key = `${l.id}|${l.step}|${l.complete}|${s.progress || ''}`;
     if (key === lastSavedKey) return;
     lastSavedKey = key;
@@ -384,6 +388,8 @@
     toast('Progress reset: the lesson starts again at step 1.');
   }
 
+  Object.assign(page, { openBundled, openUrl, openText, openFile, shareLink, share, showCatalogue, showLab });
+
   // ---- start-up -----------------------------------------------------------------------------
   async function start() {
     page.running = true;
@@ -405,6 +411,7 @@
       showCatalogue();
     }
     setInterval(poll, POLL_MS);
+    page.started = true;
     window.dispatchEvent(new Event('topolab-page-ready'));
   }
 

@@ -1,0 +1,52 @@
+// Offline use: after one visit the service worker has cached the page, the module and the bundled
+// lessons; with the network blocked a reload still shows the catalogue and a deep link still opens
+// a lesson. Uses the packaged dist/web under nginx when it is built (cache-first, as learners get
+// it), else the build's site under the small Node server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { siteDir, distDir, missingSite, siteLessons, launch, serveDir, startNginx, newPage, gotoPage, waitPage, labState, visible, shot } from './page_util.mjs';
+
+const useDist = !missingSite(distDir());
+const site = useDist ? distDir() : siteDir();
+const missing = missingSite(site);
+const skip = missing ? `the web site is not built (${missing}): build the web preset or run scripts/package web` : false;
+
+let server, browser;
+before(async () => {
+  if (skip) return;
+  server = useDist ? await startNginx(site) : await serveDir(site);
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('with the service worker installed, a reload with the network off still opens a lesson', { skip }, async () => {
+  const lesson = siteLessons(site)[0];
+  const { context, page, errors } = await newPage(browser);
+  await gotoPage(page, server.url);
+  // The worker installs (precaching everything) and takes control of the page.
+  await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 60000 });
+  const cached = await page.evaluate(async () => {
+    const names = (await caches.keys()).filter((n) => n.startsWith('topolab-') && n !== 'topolab-runtime');
+    const c = await caches.open(names[0]);
+    return { names, keys: (await c.keys()).map((r) => new URL(r.url).pathname) };
+  });
+  assert.equal(cached.names.length, 1, `one build cache: ${cached.names}`);
+  for (const f of ['/topolab.wasm', '/topolab.js', '/index.html', '/lessons/index.json', '/lessons/' + lesson.file]) {
+    assert.ok(cached.keys.includes(f), `${f} is cached (have ${cached.keys.join(' ')})`);
+  }
+
+  await context.setOffline(true);
+  await page.reload();
+  await waitPage(page);
+  assert.ok(await visible(page, '#catalogue'), 'the catalogue shows offline');
+  assert.ok((await page.$$('#lesson-list .lesson')).length >= 1, 'with the bundled lessons');
+  await gotoPage(page, `${server.url}?lesson=${encodeURIComponent(lesson.id)}&step=2`);
+  const s = await labState(page);
+  assert.ok(s.lesson, `a lesson opens offline (error: ${s.error})`);
+  assert.equal(s.lesson.id, lesson.id);
+  assert.equal(s.lesson.step, 2);
+  await shot(page, 'page-offline-lesson.png');
+  await context.setOffline(false);
+  assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
+  await context.close();
+});

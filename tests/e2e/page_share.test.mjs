@@ -1,0 +1,93 @@
+// "Share this moment": the link built from state().share (scenario or lesson, seed, and the command
+// log in the fragment) opened in a fresh browser context rebuilds the same world: the same trace
+// hash, simulated time and nodes. Also: a damaged link says so instead of breaking the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { siteDir, missingSite, siteLessons, launch, serveDir, newPage, gotoPage, labState, labCommand, visible, shot } from './page_util.mjs';
+
+const site = siteDir();
+const missing = missingSite(site);
+const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
+
+let lab, browser;
+before(async () => {
+  if (skip) return;
+  lab = await serveDir(site);
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await lab?.close(); });
+
+const world = (s) => ({
+  scenario: s.scenario, seed: s.seed, time_us: s.time_us, trace_hash: s.trace_hash, commands: s.commands,
+  nodes: s.nodes.map((n) => ({ name: n.name, status: n.status, role: n.role })),
+});
+
+/// Clicks "Share this moment" and returns the link it made.
+async function clickShare(page) {
+  await page.evaluate(() => { window.topolabPage.lastShareLink = ''; });
+  await page.click('#btn-share');
+  await page.waitForFunction(() => window.topolabPage.lastShareLink !== '');
+  return page.evaluate(() => window.topolabPage.lastShareLink);
+}
+
+test('a shared link with seed and command log reproduces the same world (scenario)', { skip }, async () => {
+  const { context, page, errors } = await newPage(browser);
+  await gotoPage(page, lab.url + '?scenario=ping&seed=11');
+  assert.ok(await visible(page, '#topbar'), 'the lab is shown');
+  let s = await labState(page);
+  assert.equal(s.seed, 11);
+  await labCommand(page, { op: 'ui.pause' });
+  await labCommand(page, { op: 'ui.run_ms', value: 150 });
+  assert.equal((await labCommand(page, { op: 'crash', node: s.nodes[0].name })).ok, true);
+  await labCommand(page, { op: 'ui.run_ms', value: 250 });
+  assert.equal((await labCommand(page, { op: 'restart', node: s.nodes[0].name })).ok, true);
+  await labCommand(page, { op: 'ui.run_ms', value: 120 });
+  s = await labState(page);
+  const link = await clickShare(page);
+  assert.match(link, /[?&]scenario=ping/);
+  assert.match(link, /[?&]seed=11/);
+  assert.match(link, /#at=\d+&log=[zt]\./);
+  assert.ok(await visible(page, '#toast'), 'the page says the link was copied (or shows it)');
+  await shot(page, 'page-share-original.png');
+
+  const other = await newPage(browser);
+  await gotoPage(other.page, link);
+  const r = await labState(other.page);
+  assert.deepEqual(world(r), world(s));
+  assert.ok(!(await visible(other.page, '#message')), 'no error');
+  await shot(other.page, 'page-share-replayed.png');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(other.errors, []);
+  await other.context.close();
+  await context.close();
+});
+
+test('a shared moment inside a lesson rebuilds the same world', { skip }, async () => {
+  const lesson = siteLessons(site)[0];
+  const { context, page } = await newPage(browser);
+  await gotoPage(page, `${lab.url}?lesson=${encodeURIComponent(lesson.id)}`);
+  await labCommand(page, { op: 'ui.pause' });
+  await labCommand(page, { op: 'ui.run_ms', value: 300 });
+  let s = await labState(page);
+  const victim = s.nodes.find((n) => n.status === 'up');
+  assert.equal((await labCommand(page, { op: 'crash', node: victim.name })).ok, true);
+  await labCommand(page, { op: 'ui.run_ms', value: 200 });
+  s = await labState(page);
+  const link = await clickShare(page);
+  assert.match(link, new RegExp(`[?&]lesson=${lesson.id}`));
+  const other = await newPage(browser);
+  await gotoPage(other.page, link);
+  const r = await labState(other.page);
+  assert.deepEqual(world(r), world(s));
+  await other.context.close();
+  await context.close();
+});
+
+test('a damaged shared link shows a message and the catalogue', { skip }, async () => {
+  const { context, page } = await newPage(browser);
+  await gotoPage(page, lab.url + '?scenario=ping&seed=2#at=5&log=z.!!notbase64');
+  assert.ok(await visible(page, '#message'));
+  assert.match(await page.textContent('#message-title'), /damaged/);
+  assert.ok(await visible(page, '#catalogue'));
+  await context.close();
+});
