@@ -1,0 +1,34 @@
+// Internal functions shared by the service model's source files (runtime, commands, reports).
+// Not part of the model's public API.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "models/services/services.h"
+
+namespace topo::svc::detail {
+
+/// Picks a replica of `dep` for one call with the deployable's LB policy, canary weights and
+/// blue-green colour; -1 if no replica is eligible. Uses `rng` (the caller's stream).
+int pick_replica(Graph& g, int sys, int dep, Rng& rng);
+/// Starts a new replica (reusing a stopped node when there is one), ready after `startup`.
+void launch_replica(const std::shared_ptr<Graph>& g, int sys, int dep, const std::string& version,
+                    bool canary, int color);
+/// Takes a replica out of the load balancer; the controller stops it when idle.
+void drain_replica(Graph& g, int sys, int dep, int rep);
+/// Crashes a replica now and restarts it after its start-up delay plus CrashLoopBackOff.
+void crash_replica(Graph& g, int sys, int dep, int rep, const std::string& reason);
+/// The periodic controller (health checks, autoscaler, deployments, drains, series).
+void controller_tick(const std::shared_ptr<Graph>& g);
+/// Registers the model's Commands on the world.
+void register_commands(World& w, const std::shared_ptr<Graph>& g);
+/// Starts a deployment; returns an error (and changes nothing) if it cannot.
+std::string start_deploy(const std::shared_ptr<Graph>& g, int sys, int dep, Deployment d,
+                         const std::string& strategy);
+/// "payment" or "mono/payment" for notes.
+std::string qualified(const Graph& g, int sys, const std::string& name);
+/// Number formatting for JSON (deterministic, no exponent for ordinary values).
+std::string num(double v);
+
+}  // namespace topo::svc::detail
