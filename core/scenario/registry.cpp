@@ -7,6 +7,7 @@ namespace topo {
 // Each area declares its contribution here and calls it below, in catalogue order.
 void add_basic_scenarios(std::vector<ScenarioInfo>& v);  // models/basic: ping, mm1, mmc, gossip
 void add_raft_scenarios(std::vector<ScenarioInfo>& v);   // models/raft: raft-3, raft-5
+void add_replication_scenarios(std::vector<ScenarioInfo>& v);  // models/replication: primary-backup, quorum, sharding
 void add_services_scenarios(std::vector<ScenarioInfo>& v);  // models/services: shop, shop-monolith, shop-vs-monolith, mmc-service
 
 const std::vector<ScenarioInfo>& scenarios() {
@@ -14,6 +15,7 @@ const std::vector<ScenarioInfo>& scenarios() {
     std::vector<ScenarioInfo> v;
     add_basic_scenarios(v);
     add_raft_scenarios(v);
+    add_replication_scenarios(v);
     add_services_scenarios(v);
     return v;
   }();

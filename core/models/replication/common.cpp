@@ -1,0 +1,185 @@
+// Shared pieces of the replication contrasts: message payload hashing/description and the
+// client-operation recorder with its measurements (see common.h).
+#include "models/replication/common.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+
+#include "models/kv/linearizability.h"
+
+namespace topo::replication {
+
+std::string json_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// ---- payload --------------------------------------------------------------------------------
+
+namespace {
+void hash_cell(Hasher& h, const Cell& c) {
+  h.str(c.value);
+  h.i64(c.version.major);
+  h.i64(c.version.minor);
+  h.u64(c.write_id);
+}
+}  // namespace
+
+void KvMsg::hash_into(Hasher& h) const {
+  h.u64(op);
+  h.u64(status);
+  h.u64(is_read ? 1 : 0);
+  h.str(key);
+  hash_cell(h, cell);
+  h.i64(view);
+  h.i64(seq);
+  h.i64(hint);
+  h.u64(entries.size());
+  for (const Entry& e : entries) {
+    h.i64(e.seq);
+    h.str(e.key);
+    hash_cell(h, e.cell);
+  }
+  h.u64(snapshot ? snapshot->size() + 1 : 0);
+  if (snapshot)
+    for (const auto& [k, c] : *snapshot) {
+      h.str(k);
+      hash_cell(h, c);
+    }
+  h.u64(applied ? applied->size() + 1 : 0);
+  if (applied)
+    for (uint64_t id : *applied) h.u64(id);
+}
+
+std::string KvMsg::describe() const {
+  std::string s;
+  auto add = [&](const std::string& part) {
+    if (!s.empty()) s += ' ';
+    s += part;
+  };
+  if (op) add("op=" + std::to_string(op));
+  if (!key.empty()) add((is_read ? "get " : "put ") + key + (cell.value.empty() ? "" : "=" + cell.value));
+  if (cell.version != Version{}) add("v=" + cell.version.text());
+  if (status == Redirect) add("redirect");
+  if (status == Fail) add("fail");
+  if (view) add("view=" + std::to_string(view));
+  if (seq) add("seq=" + std::to_string(seq));
+  if (!entries.empty()) add(std::to_string(entries.size()) + " entries");
+  if (snapshot) add("snapshot of " + std::to_string(snapshot->size()) + " keys");
+  return s;
+}
+
+// ---- recorder -------------------------------------------------------------------------------
+
+uint64_t KvRecorder::invoke(int32_t client, kv::OpKind kind, const std::string& key, const std::string& value,
+                            Time now) {
+  ++changes_;
+  return history_.invoke(client, kind, key, value, now);
+}
+
+void KvRecorder::write_ok(uint64_t id, Time now, const Version& v) {
+  const kv::Op* op = history_.find(id);
+  if (!op || op->outcome != kv::Outcome::Unknown || op->complete_us != kv::kNotCompleted) return;
+  history_.complete(id, now, "", true);
+  ++changes_;
+  ++acked_writes_;
+  ++ops_ok_;
+  acked_ids_.push_back(id);
+  latency_us_.record(now - op->invoke_us);
+  KeyAcks& k = acks_[op->key];
+  Version m = k.max_v.empty() ? v : std::max(k.max_v.back(), v);
+  k.at.push_back(now);
+  k.max_v.push_back(m);
+}
+
+void KvRecorder::read_ok(uint64_t id, Time now, const Cell& cell) {
+  const kv::Op* op = history_.find(id);
+  if (!op || op->outcome != kv::Outcome::Unknown || op->complete_us != kv::kNotCompleted) return;
+  history_.complete(id, now, cell.value, true);
+  ++changes_;
+  ++ops_ok_;
+  ++reads_ok_;
+  latency_us_.record(now - op->invoke_us);
+  auto it = acks_.find(op->key);
+  if (it == acks_.end()) return;
+  const KeyAcks& k = it->second;
+  // Newest version acknowledged strictly before the read was invoked.
+  auto pos = std::lower_bound(k.at.begin(), k.at.end(), op->invoke_us);
+  if (pos == k.at.begin()) return;
+  const Version newest = k.max_v[static_cast<size_t>(pos - k.at.begin()) - 1];
+  if (cell.version < newest) ++stale_reads_;
+}
+
+void KvRecorder::fail(uint64_t id, Time now) {
+  const kv::Op* op = history_.find(id);
+  if (!op || op->outcome != kv::Outcome::Unknown || op->complete_us != kv::kNotCompleted) return;
+  history_.fail(id, now);
+  ++changes_;
+  ++ops_failed_;
+}
+
+void KvRecorder::timed_out(uint64_t id) {
+  const kv::Op* op = history_.find(id);
+  if (!op || op->outcome != kv::Outcome::Unknown || op->complete_us != kv::kNotCompleted) return;
+  ++ops_unknown_;
+}
+
+double KvRecorder::latency_ms(double q) const {
+  if (latency_us_.count() == 0) return 0.0;
+  return static_cast<double>(latency_us_.quantile(q)) / 1000.0;
+}
+
+const std::vector<std::string>& KvRecorder::violations() const {
+  if (checked_at_ == changes_) return violations_;
+  checked_at_ = changes_;
+  violations_.clear();
+  std::map<std::string, std::vector<kv::Op>> by_key;
+  for (const kv::Op& op : history_.ops()) by_key[op.key].push_back(op);
+  kv::CheckOptions opt;
+  opt.max_steps_per_key = 2'000'000;
+  for (const auto& [key, ops] : by_key) {
+    kv::CheckResult r = kv::check_linearizable(ops, opt);
+    if (r.verdict == kv::Verdict::Violation) violations_.push_back("not linearizable: " + r.report());
+  }
+  return violations_;
+}
+
+std::string KvRecorder::json_fields() const {
+  return "\"ops\":" + std::to_string(history_.size()) + ",\"ops_ok\":" + std::to_string(ops_ok_) +
+         ",\"ops_failed\":" + std::to_string(ops_failed_) + ",\"ops_unknown\":" + std::to_string(ops_unknown_) +
+         ",\"acked_writes\":" + std::to_string(acked_writes_) + ",\"reads_ok\":" + std::to_string(reads_ok_) +
+         ",\"stale_reads\":" + std::to_string(stale_reads_) + ",\"p50_ms\":" + json_number(latency_ms(0.5)) +
+         ",\"p99_ms\":" + json_number(latency_ms(0.99));
+}
+
+void KvRecorder::report(std::ostream& out, const std::string& model) const {
+  out << "{\"model\":" << json_string(model) << "," << json_fields()
+      << ",\"violations\":" << violations().size() << "}\n";
+}
+
+}  // namespace topo::replication

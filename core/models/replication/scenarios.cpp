@@ -1,0 +1,92 @@
+// The replication and sharding scenarios: `primary-backup`, `quorum` and `sharding`, with their
+// parameters (see each model's header for what they build and measure).
+#include "models/basic/basic.h"
+#include "models/replication/primary_backup.h"
+#include "models/replication/quorum.h"
+#include "models/sharding/sharding.h"
+
+namespace topo {
+
+namespace {
+
+using basic::ParamReader;
+
+/// Reads the client-load and link parameters shared by the two stores.
+void read_load(ParamReader& r, replication::LoadConfig* load, LinkParams* link) {
+  load->clients = static_cast<int>(r.integer("clients", 3, 0, 32));
+  load->rate_per_sec = r.number("rate", 20, 0, 10000);
+  load->keys = static_cast<int>(r.integer("keys", 3, 1, 10000));
+  load->read_fraction = r.number("read_fraction", 0.5, 0, 1);
+  load->op_timeout_us = static_cast<Time>(r.number("timeout_ms", 500, 1, 600000) * 1000);
+  link->latency_us = static_cast<Time>(r.number("latency_ms", 2, 0, 60000) * 1000);
+  link->jitter_us = static_cast<Time>(r.number("jitter_ms", 3, 0, 60000) * 1000);
+}
+
+std::string build_pb(World& w, const Params& p) {
+  ParamReader r(p, {"servers", "clients", "rate", "keys", "read_fraction", "timeout_ms", "latency_ms",
+                    "jitter_ms", "replication_ms", "failover_ms"});
+  replication::PbConfig cfg;
+  LinkParams link;
+  cfg.servers = static_cast<int>(r.integer("servers", 3, 2, 9));
+  read_load(r, &cfg.load, &link);
+  cfg.replication_interval_us = static_cast<Time>(r.number("replication_ms", 100, 1, 600000) * 1000);
+  cfg.failover_timeout_us = static_cast<Time>(r.number("failover_ms", 300, 1, 600000) * 1000);
+  if (!r.error().empty()) return r.error();
+  w.set_default_link(link);
+  return replication::build_primary_backup(w, cfg);
+}
+
+std::string build_q(World& w, const Params& p) {
+  Params rest = p;
+  rest.erase("read_repair");
+  ParamReader r(rest, {"n", "r", "w", "clients", "rate", "keys", "read_fraction", "timeout_ms", "latency_ms",
+                       "jitter_ms"});
+  replication::QuorumConfig cfg;
+  LinkParams link;
+  cfg.n = static_cast<int>(r.integer("n", 3, 1, 15));
+  cfg.r = static_cast<int>(r.integer("r", 2, 1, 15));
+  cfg.w = static_cast<int>(r.integer("w", 2, 1, 15));
+  read_load(r, &cfg.load, &link);
+  if (!r.error().empty()) return r.error();
+  auto rr = p.find("read_repair");
+  if (rr != p.end() && !replication::parse_read_repair(rr->second, &cfg.read_repair))
+    return "read_repair=" + rr->second + " must be off, async or sync";
+  w.set_default_link(link);
+  return replication::build_quorum(w, cfg);
+}
+
+std::string build_shard(World& w, const Params& p) {
+  ParamReader r(p, {"nodes", "keys", "vnodes", "hot_key", "rate", "latency_ms"});
+  sharding::ShardConfig cfg;
+  cfg.nodes = static_cast<int>(r.integer("nodes", 4, 1, 64));
+  cfg.keys = static_cast<int>(r.integer("keys", 1000, 1, 1000000));
+  cfg.vnodes = static_cast<int>(r.integer("vnodes", 64, 1, 1000));
+  cfg.hot_key = r.number("hot_key", 0, 0, 1);
+  cfg.rate_per_sec = r.number("rate", 200, 0, 100000);
+  LinkParams link;
+  link.latency_us = static_cast<Time>(r.number("latency_ms", 2, 0, 60000) * 1000);
+  if (!r.error().empty()) return r.error();
+  w.set_default_link(link);
+  return sharding::build_sharding(w, cfg);
+}
+
+}  // namespace
+
+/// Adds primary-backup, quorum and sharding to the catalogue (called from scenario/registry.cpp).
+void add_replication_scenarios(std::vector<ScenarioInfo>& v) {
+  v.push_back({"primary-backup",
+               "primary-backup store with asynchronous replication: failover loses acknowledged writes (params: "
+               "servers, clients, rate, keys, read_fraction, timeout_ms, latency_ms, jitter_ms, replication_ms, "
+               "failover_ms)",
+               build_pb});
+  v.push_back({"quorum",
+               "leaderless quorum store, N/R/W: stale reads when R + W <= N (params: n, r, w, read_repair, clients, "
+               "rate, keys, read_fraction, timeout_ms, latency_ms, jitter_ms)",
+               build_q});
+  v.push_back({"sharding",
+               "consistent-hash ring with virtual nodes: adding a node moves about K/(N+1) keys (params: nodes, "
+               "keys, vnodes, hot_key, rate, latency_ms)",
+               build_shard});
+}
+
+}  // namespace topo
