@@ -7,11 +7,14 @@
 #include <sstream>
 
 #include <fstream>
+#include <map>
 
 #include "imgui.h"
 #include "lesson/validator.h"
 #include "scenario/json.h"
 #include "ui/style.h"
+#include "ui/widgets/chart.h"
+#include "ui/widgets/markdown.h"
 
 namespace topo::ui {
 
@@ -25,6 +28,30 @@ std::string fmt_time(Time t) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f s", static_cast<double>(t) / 1e6);
   return buf;
+}
+
+/// A full-width clickable choice whose text wraps (a quiz or predict answer).
+bool wrapped_choice(const char* id, const std::string& text) {
+  const float w = ImGui::GetContentRegionAvail().x;
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, w - 2 * pad.x);
+  ImVec2 pos = ImGui::GetCursorScreenPos();
+  bool hit = ImGui::Button(id, ImVec2(w, ts.y + 2 * pad.y));
+  ImGui::GetWindowDrawList()->AddText(nullptr, 0.0f, ImVec2(pos.x + pad.x, pos.y + pad.y), ImGui::GetColorU32(ImGuiCol_Text),
+                                      text.c_str(), nullptr, w - 2 * pad.x);
+  return hit;
+}
+
+/// The chart marker that stands for a command on the time axis.
+MarkerKind marker_kind_for(const std::string& op) {
+  if (op == "crash") return MarkerKind::Crash;
+  if (op == "restart") return MarkerKind::Restart;
+  if (op == "partition") return MarkerKind::Partition;
+  if (op == "heal") return MarkerKind::Heal;
+  if (op.find("rollback") != std::string::npos) return MarkerKind::Rollback;
+  if (op.find("deploy") != std::string::npos || op.find("upgrade") != std::string::npos) return MarkerKind::Deploy;
+  if (op == "slow" || op.find("fault") != std::string::npos) return MarkerKind::Fault;
+  return MarkerKind::Note;
 }
 
 }  // namespace
@@ -275,6 +302,7 @@ void LabApp::frame(double wall_dt) {
   ImGui::BeginChild("side_pane", ImVec2(0, avail.y), ImGuiChildFlags_Border);
   if (ImGui::BeginTabBar("side_tabs")) {
     if (ImGui::BeginTabItem("Inspector")) { draw_inspector(); ImGui::EndTabItem(); }
+    if (ImGui::BeginTabItem("Charts")) { draw_charts(); ImGui::EndTabItem(); }
     if (ImGui::BeginTabItem("Event log")) { draw_event_log(); ImGui::EndTabItem(); }
     ImGui::EndTabBar();
   }
@@ -323,7 +351,11 @@ void LabApp::draw_lesson() {
     ImGui::PopStyleColor();
   }
   ImGui::BeginChild("lesson_body", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 1.5f));
-  ImGui::TextWrapped("%s", r.text().c_str());
+  {
+    MarkdownOptions mo;
+    std::string url;
+    markdown("##step_text", r.text(), mo, &url);
+  }
   auto gate_line = [](const char* what, lesson::Gate g, const std::string& text) {
     const char* mark = g == lesson::Gate::Done ? "[done]" : g == lesson::Gate::Failed ? "[missed]" : "[ .. ]";
     ImU32 col = g == lesson::Gate::Done ? palette::green : g == lesson::Gate::Failed ? palette::vermillion : text_color();
@@ -339,7 +371,7 @@ void LabApp::draw_lesson() {
       const auto& c = st.predict->choices[i];
       bool picked = ss.predict_answer == static_cast<int>(i);
       if (ss.predict_answer < 0) {
-        if (ImGui::Button((c.text + "##p" + std::to_string(i)).c_str(), ImVec2(-1, 0))) r.answer_predict(static_cast<int>(i));
+        if (wrapped_choice(("##p" + std::to_string(i)).c_str(), c.text)) r.answer_predict(static_cast<int>(i));
       } else {
         bool happened = ss.predict_outcome == static_cast<int>(i);
         ImGui::TextWrapped("%s %s%s", picked ? "(you)" : "     ", c.text.c_str(), happened ? "   <- what happened" : "");
@@ -512,6 +544,60 @@ void LabApp::draw_event_log() {
   for (const auto& l : log_) ImGui::TextWrapped("%s", l.c_str());
   if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 5.0f) ImGui::SetScrollHereY(1.0f);
   ImGui::EndChild();
+}
+
+void LabApp::draw_charts() {
+  const World* wp = world();
+  if (!wp) return;
+  const World& w = *wp;
+  // One chart per kind of metric (the part after the last '.'), one line per thing measured
+  // ("svc.payment.p99_ms" and "svc.catalog.p99_ms" share the p99_ms chart).
+  std::map<std::string, std::vector<std::pair<std::string, const std::vector<SeriesPoint>*>>> kinds;
+  for (const auto& [name, pts] : w.metrics().all_series()) {
+    size_t dot = name.rfind('.');
+    std::string kind = dot == std::string::npos ? name : name.substr(dot + 1);
+    std::string who = dot == std::string::npos ? name : name.substr(0, dot);
+    kinds[kind].emplace_back(who, &pts);
+  }
+  if (kinds.empty()) {
+    ImGui::TextWrapped("This world records no time series yet.");
+    return;
+  }
+  // Event markers from the command log: what the learner or the lesson did, and when.
+  std::vector<ChartMarker> markers;
+  std::vector<std::string> labels;
+  labels.reserve(w.command_log().size());
+  for (const auto& lc : w.command_log()) labels.push_back(lc.cmd.arg("node", lc.cmd.arg("service", lc.cmd.op)));
+  for (size_t i = 0; i < w.command_log().size(); ++i) {
+    const auto& lc = w.command_log()[i];
+    markers.push_back({lc.at, marker_kind_for(lc.cmd.op), labels[i].c_str()});
+  }
+  static ChartHover hover;
+  const int64_t cursor = hover.time_us;
+  ChartHover next_hover;
+  ImGui::BeginChild("charts");
+  for (const auto& [kind, list] : kinds) {
+    if (!ImGui::CollapsingHeader(kind.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) continue;
+    std::vector<ChartSeries> series(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      series[i].label = list[i].first.c_str();
+      series[i].points = list[i].second->data();
+      series[i].count = static_cast<int>(list[i].second->size());
+    }
+    ChartOptions o;
+    o.x_min_us = std::max<Time>(0, w.now() - 60 * kSec);
+    o.x_max_us = std::max<Time>(w.now(), 1);
+    const bool rate = kind.find("rate") != std::string::npos || kind == "availability";
+    if (rate) { o.y_fixed = true; o.y_min = 0; o.y_max = 1; }
+    if (kind.size() > 3 && kind.compare(kind.size() - 3, 3, "_ms") == 0) o.y_unit = "ms";
+    o.cursor_time_us = cursor;
+    ChartHover h;
+    chart(("##" + kind).c_str(), ImVec2(-1, 170), series.data(), static_cast<int>(series.size()), o, markers.data(),
+          static_cast<int>(markers.size()), &h);
+    if (h.hovered) next_hover = h;
+  }
+  ImGui::EndChild();
+  hover = next_hover;
 }
 
 void LabApp::draw_about() {

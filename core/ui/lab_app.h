@@ -74,6 +74,7 @@ class LabApp {
   void draw_controls();
   void draw_inspector();
   void draw_event_log();
+  void draw_charts();
   void draw_about();
   void draw_lesson();
   void draw_lesson_picker();
