@@ -233,24 +233,7 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
                           SystemRt& s = g->systems[static_cast<size_t>(si)];
                           s.modules[static_cast<size_t>(m)].fault = f;
                           if (s.spec.faults_at_us > world.now()) s.spec.faults_at_us = world.now();
-                          if (f.kind == FaultSpec::Kind::CrashLoop) {
-                            // Running processes start crashing after their next uptime draw.
-                            DeployableRt& d = s.deps[static_cast<size_t>(s.modules[static_cast<size_t>(m)].dep)];
-                            for (size_t ri = 0; ri < d.replicas.size(); ri++) {
-                              const ReplicaRt& r = d.replicas[ri];
-                              if (r.state != RState::Ready && r.state != RState::Draining) continue;
-                              std::shared_ptr<Graph> gg = g;
-                              const Time up_us = std::max<Time>(100'000, static_cast<Time>(world.rng().exponential(static_cast<double>(f.crash_uptime_us))));
-                              const uint32_t inc = world.node(r.node).incarnation;
-                              const NodeId node = r.node;
-                              const int dep = s.modules[static_cast<size_t>(m)].dep, rep = static_cast<int>(ri);
-                              world.schedule(world.now() + up_us, [gg, si = si, m = m, dep, rep, inc, node](World& w2) {
-                                if (w2.node(node).incarnation != inc) return;
-                                if (gg->systems[static_cast<size_t>(si)].modules[static_cast<size_t>(m)].fault.kind != FaultSpec::Kind::CrashLoop) return;
-                                crash_replica(*gg, si, dep, rep, "crash loop: process exited");
-                              });
-                            }
-                          }
+                          if (f.kind == FaultSpec::Kind::CrashLoop) arm_crash_loop(g, si, m);
                         }
                         return CommandResult::success();
                       }});

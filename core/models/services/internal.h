@@ -19,6 +19,9 @@ void launch_replica(const std::shared_ptr<Graph>& g, int sys, int dep, const std
 void drain_replica(Graph& g, int sys, int dep, int rep);
 /// Crashes a replica now and restarts it after its start-up delay plus CrashLoopBackOff.
 void crash_replica(Graph& g, int sys, int dep, int rep, const std::string& reason);
+/// Makes the running replicas of module `m`'s deployable crash after a random uptime (a
+/// crash_loop fault that starts now); restarted processes re-arm it in on_start.
+void arm_crash_loop(const std::shared_ptr<Graph>& g, int sys, int m);
 /// The periodic controller (health checks, autoscaler, deployments, drains, series).
 void controller_tick(const std::shared_ptr<Graph>& g);
 /// Registers the model's Commands on the world.

@@ -856,6 +856,28 @@ void crash_replica(Graph& g, int sys, int dep, int rep, const std::string& reaso
   r.state_since = w.now();
 }
 
+void arm_crash_loop(const std::shared_ptr<Graph>& g, int sys, int m) {
+  World& world = *g->world;
+  SystemRt& s = g->systems[static_cast<size_t>(sys)];
+  const ModuleRt& mod = s.modules[static_cast<size_t>(m)];
+  DeployableRt& d = s.deps[static_cast<size_t>(mod.dep)];
+  for (size_t ri = 0; ri < d.replicas.size(); ri++) {
+    const ReplicaRt& r = d.replicas[ri];
+    if (r.state != RState::Ready && r.state != RState::Draining) continue;
+    if (world.node(r.node).status != NodeStatus::Up) continue;
+    const Time up_us = std::max<Time>(100'000, static_cast<Time>(world.rng().exponential(static_cast<double>(mod.fault.crash_uptime_us))));
+    const uint32_t inc = world.node(r.node).incarnation;
+    const NodeId node = r.node;
+    const int dep = mod.dep, rep = static_cast<int>(ri);
+    std::shared_ptr<Graph> gg = g;
+    world.schedule(world.now() + up_us, [gg, sys, m, dep, rep, inc, node](World& w2) {
+      if (w2.node(node).incarnation != inc) return;
+      if (gg->systems[static_cast<size_t>(sys)].modules[static_cast<size_t>(m)].fault.kind != FaultSpec::Kind::CrashLoop) return;
+      crash_replica(*gg, sys, dep, rep, "crash loop: process exited");
+    });
+  }
+}
+
 namespace {
 
 void note(Graph& g, NodeId node, const std::string& what, const std::string& detail) {
@@ -1048,6 +1070,22 @@ void autoscale(Graph& g, int sys, int dep) {
   }
 }
 
+// The kubelet: a serving replica whose process died (a `crash node=` Command) is restarted
+// after its start-up time plus CrashLoopBackOff. It stays "ready" in the model, so the load
+// balancer's health checks decide when it gets traffic again.
+void restart_crashed(Graph& g, int sys, int dep) {
+  DeployableRt& d = g.systems[static_cast<size_t>(sys)].deps[static_cast<size_t>(dep)];
+  for (auto& r : d.replicas) {
+    if (r.state != RState::Ready || g.world->node(r.node).status != NodeStatus::Crashed) continue;
+    r.restarts++;
+    Time backoff = 10'000'000;
+    for (int i = 1; i < r.restarts && backoff < 300'000'000; i++) backoff *= 2;
+    backoff = std::min<Time>(backoff, 300'000'000);
+    g.world->restart(r.node, d.spec.startup_us + backoff);
+    note(g, r.node, "kubelet", "restarting crashed replica in " + num((d.spec.startup_us + backoff) / 1e6) + " s");
+  }
+}
+
 void finish_drains(Graph& g, int sys, int dep) {
   DeployableRt& d = g.systems[static_cast<size_t>(sys)].deps[static_cast<size_t>(dep)];
   const Time now = g.world->now();
@@ -1089,6 +1127,7 @@ void controller_tick(const std::shared_ptr<Graph>& g) {
       else if (progressing && dp.kind == Deployment::Kind::BlueGreen) progress_bluegreen(g, sys, dep);
       else reconcile_count(g, sys, dep);
       finish_drains(*g, sys, dep);
+      restart_crashed(*g, sys, dep);
       if (sample) {
         const std::string p = "svc." + qualified(*g, sys, d.spec.name) + ".";
         int ready = 0, queued = 0;
@@ -1240,6 +1279,16 @@ std::string build_services_world(World& w, std::vector<SystemSpec> specs) {
     g->systems[si].client = w.add_node(name, "client", [gg, sys](NodeId, Persistent*) {
       return std::unique_ptr<Process>(new ClientProc(gg, sys));
     });
+  }
+  for (size_t si = 0; si < g->systems.size(); si++) {
+    const SystemRt& s = g->systems[si];
+    if (s.spec.faults_at_us <= 0) continue;   // replicas arm them in on_start
+    for (size_t m = 0; m < s.modules.size(); m++) {
+      if (s.modules[m].fault.kind != FaultSpec::Kind::CrashLoop) continue;
+      std::shared_ptr<Graph> gg = g;
+      const int sys = static_cast<int>(si), mod = static_cast<int>(m);
+      w.schedule(s.spec.faults_at_us, [gg, sys, mod](World&) { detail::arm_crash_loop(gg, sys, mod); });
+    }
   }
   detail::register_commands(w, g);
   w.add_model(std::make_unique<ServicesModel>(g));
