@@ -586,7 +586,8 @@ std::string apply_params(SystemSpec& s, const std::map<std::string, std::string>
     double d = 0;
     int64_t i = 0;
     bool b = false;
-    auto mark = [&] { if (used) used->push_back(key); };
+    const std::string& key_ref = key;  // clang 14 cannot capture structured bindings in lambdas
+    auto mark = [&] { if (used) used->push_back(key_ref); };
     // global keys
     if (key == "resilience") {
       if (!parse_bool(val, &b)) return bad(key, val, "expected on/off");
