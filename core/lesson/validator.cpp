@@ -316,7 +316,8 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
     if (res.ok || res.error.find("unknown") == std::string::npos) return;
     Pos p = a.op_pos;
     for (const auto& arg : a.args)
-      if (res.error.find("\"" + arg.value + "\"") != std::string::npos) { p = arg.value_pos; break; }
+      if (res.error.find("\"" + arg.value + "\"") != std::string::npos ||
+          res.error.find("'" + arg.value + "'") != std::string::npos) { p = arg.value_pos; break; }
     d.push_back({p, res.error});
   };
   for (const auto& st : l.steps) {
