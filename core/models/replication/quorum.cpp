@@ -76,6 +76,14 @@ class QuorumClient : public Process {
       schedule_next(ctx);
       return;
     }
+    if (tag & kSpeculate) {  // a read's replicas are slow: ask the others too
+      auto it = pending_.find(tag & ~kSpeculate);
+      if (it == pending_.end() || it->second.phase != 0) return;
+      for (NodeId rep : model_->replicas())
+        if (std::find(it->second.asked.begin(), it->second.asked.end(), rep) == it->second.asked.end())
+          send_read(ctx, it->first, it->second, rep);
+      return;
+    }
     auto it = pending_.find(tag);
     if (it == pending_.end()) return;
     model_->recorder().timed_out(tag);  // no quorum in time: outcome unknown
@@ -146,6 +154,7 @@ class QuorumClient : public Process {
     Version version;
     int64_t phase = 0;  ///< 0: the op itself; 1: a read's write-back
     std::vector<NodeId> acked;
+    std::vector<NodeId> asked;  ///< replicas a read was sent to
     std::vector<std::pair<NodeId, Cell>> replies;
     Cell result;
     TimerId timer = 0;
@@ -176,20 +185,38 @@ class QuorumClient : public Process {
     const uint64_t id = model_->recorder().invoke(index_, p.is_read ? kv::OpKind::Read : kv::OpKind::Write, p.key,
                                                   value, ctx.now());
     p.timer = ctx.set_timer(load.op_timeout_us, id);
+    Pending& slot = pending_[id] = std::move(p);
+    if (slot.is_read) {
+      // R replicas picked at random (a partial shuffle); the others only if these are slow.
+      std::vector<NodeId> reps = model_->replicas();
+      const size_t r = static_cast<size_t>(std::min<int>(model_->config().r, static_cast<int>(reps.size())));
+      for (size_t i = 0; i < r; ++i) {
+        const size_t j = i + static_cast<size_t>(ctx.rng().uniform_int(0, static_cast<int64_t>(reps.size() - 1 - i)));
+        std::swap(reps[i], reps[j]);
+        send_read(ctx, id, slot, reps[i]);
+      }
+      ctx.set_timer(std::max<Time>(1, load.op_timeout_us / 4), id | kSpeculate);
+      return;
+    }
     for (NodeId rep : model_->replicas()) {
       auto r = msg();
       r->op = id;
-      r->key = p.key;
-      if (p.is_read) {
-        r->is_read = true;
-        ctx.send(rep, "read", r, 60);
-      } else {
-        r->cell = Cell{value, p.version, id};
-        ctx.send(rep, "write", r);
-      }
+      r->key = slot.key;
+      r->cell = Cell{value, slot.version, id};
+      ctx.send(rep, "write", r);
     }
-    pending_[id] = std::move(p);
   }
+
+  void send_read(Ctx& ctx, uint64_t id, Pending& p, NodeId rep) {
+    auto r = msg();
+    r->op = id;
+    r->key = p.key;
+    r->is_read = true;
+    p.asked.push_back(rep);
+    ctx.send(rep, "read", r, 60);
+  }
+
+  static constexpr uint64_t kSpeculate = uint64_t{1} << 62;
 
   int32_t index_;
   QuorumModel* model_;

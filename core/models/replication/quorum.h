@@ -1,7 +1,8 @@
 // A leaderless quorum store in the style of Dynamo / Cassandra: N replicas, every client is its
 // own coordinator. A write gets a version (the client's send time in microseconds, then the
 // client number: last-write-wins), goes to all N replicas and succeeds after W acks. A read
-// asks all N and answers with the newest of the first R replies. When R + W > N every read
+// asks R replicas picked at random (the rest too if those have not all answered after a quarter
+// of the op timeout: a speculative retry) and answers with the newest of the first R replies. When R + W > N every read
 // quorum overlaps every write quorum, so a read sees the newest acknowledged write; when
 // R + W <= N it may not (a stale read), most visibly after a replica missed writes behind a
 // partition, or while replication is delayed by a slow link. Read repair is optional: "async"

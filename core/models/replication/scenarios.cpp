@@ -12,10 +12,10 @@ namespace {
 using basic::ParamReader;
 
 /// Reads the client-load and link parameters shared by the two stores.
-void read_load(ParamReader& r, replication::LoadConfig* load, LinkParams* link) {
+void read_load(ParamReader& r, replication::LoadConfig* load, LinkParams* link, int keys) {
   load->clients = static_cast<int>(r.integer("clients", 3, 0, 32));
   load->rate_per_sec = r.number("rate", 20, 0, 10000);
-  load->keys = static_cast<int>(r.integer("keys", 3, 1, 10000));
+  load->keys = static_cast<int>(r.integer("keys", keys, 1, 10000));
   load->read_fraction = r.number("read_fraction", 0.5, 0, 1);
   load->op_timeout_us = static_cast<Time>(r.number("timeout_ms", 500, 1, 600000) * 1000);
   link->latency_us = static_cast<Time>(r.number("latency_ms", 2, 0, 60000) * 1000);
@@ -28,7 +28,7 @@ std::string build_pb(World& w, const Params& p) {
   replication::PbConfig cfg;
   LinkParams link;
   cfg.servers = static_cast<int>(r.integer("servers", 3, 2, 9));
-  read_load(r, &cfg.load, &link);
+  read_load(r, &cfg.load, &link, 3);
   cfg.replication_interval_us = static_cast<Time>(r.number("replication_ms", 100, 1, 600000) * 1000);
   cfg.failover_timeout_us = static_cast<Time>(r.number("failover_ms", 300, 1, 600000) * 1000);
   if (!r.error().empty()) return r.error();
@@ -46,7 +46,7 @@ std::string build_q(World& w, const Params& p) {
   cfg.n = static_cast<int>(r.integer("n", 3, 1, 15));
   cfg.r = static_cast<int>(r.integer("r", 2, 1, 15));
   cfg.w = static_cast<int>(r.integer("w", 2, 1, 15));
-  read_load(r, &cfg.load, &link);
+  read_load(r, &cfg.load, &link, 10);
   if (!r.error().empty()) return r.error();
   auto rr = p.find("read_repair");
   if (rr != p.end() && !replication::parse_read_repair(rr->second, &cfg.read_repair))
