@@ -379,7 +379,8 @@ bool chart(const char* id, ImVec2 size, const ChartSeries* series, int n,
 
   // Event markers on the time axis.
   h.marker = draw_markers(dl, sc.x, markers, n_markers, L.plot_min.y, L.plot_max.y, pos.x,
-                          wmax.x, item_hovered ? mouse : ImVec2(-1e9f, -1e9f));
+                          wmax.x, item_hovered ? mouse : ImVec2(-1e9f, -1e9f),
+                          MarkerPlacement{true, 2});  // the top has headroom, data sits low
   dl->AddRect(L.plot_min, L.plot_max, grid_col);
 
   // Hover read-out: a vertical line at the nearest sample and every series' value there.

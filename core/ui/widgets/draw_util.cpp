@@ -12,13 +12,19 @@ namespace topo::ui {
 // ---- Palette ---------------------------------------------------------------------------------
 
 ImU32 series_color(int i) {
-  static const ImU32 kColors[] = {okabe_ito::orange, okabe_ito::sky_blue, okabe_ito::green,
-                                  okabe_ito::yellow, okabe_ito::vermillion, okabe_ito::purple,
-                                  okabe_ito::blue};
-  const int n = static_cast<int>(sizeof(kColors) / sizeof(kColors[0]));
-  if (i < 0) i = 0;
-  if (i % (n + 1) == n) return ImGui::GetColorU32(ImGuiCol_Text);
-  return kColors[i % (n + 1)];
+  // Yellow is hard to see on a light background: there it moves to the end of the cycle.
+  static const ImU32 kDark[] = {okabe_ito::orange, okabe_ito::sky_blue, okabe_ito::green,
+                                okabe_ito::yellow, okabe_ito::vermillion, okabe_ito::purple,
+                                okabe_ito::blue};
+  static const ImU32 kLight[] = {okabe_ito::orange, okabe_ito::sky_blue, okabe_ito::green,
+                                 okabe_ito::blue, okabe_ito::vermillion, okabe_ito::purple,
+                                 okabe_ito::yellow};
+  const int n = static_cast<int>(sizeof(kDark) / sizeof(kDark[0]));
+  const int k = (i < 0 ? 0 : i) % (n + 1);
+  if (k == n) return ImGui::GetColorU32(ImGuiCol_Text);
+  const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+  const bool light = bg.x * 0.299f + bg.y * 0.587f + bg.z * 0.114f > 0.5f;
+  return light ? kLight[k] : kDark[k];
 }
 
 LineDash series_dash(int i) {
@@ -204,7 +210,8 @@ void draw_time_axis(ImDrawList* dl, const TimeAxis& axis, float y, float grid_to
 }
 
 int draw_markers(ImDrawList* dl, const TimeAxis& axis, const ChartMarker* markers, int n,
-                 float top, float bottom, float clip_x0, float clip_x1, ImVec2 mouse) {
+                 float top, float bottom, float clip_x0, float clip_x1, ImVec2 mouse,
+                 MarkerPlacement placement) {
   if (!markers || n <= 0) return -1;
   const float fs = ImGui::GetFontSize();
   const float row_h = fs + 4.0f;
@@ -231,7 +238,7 @@ int draw_markers(ImDrawList* dl, const TimeAxis& axis, const ChartMarker* marker
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return x0s[a] < x0s[b]; });
   std::vector<float> sx0, sw;
   for (size_t k : order) { sx0.push_back(x0s[k]); sw.push_back(ws[k]); }
-  const int max_rows = (bottom - top) > 3.0f * row_h ? 2 : 1;
+  const int max_rows = std::max(1, std::min(placement.max_rows, static_cast<int>((bottom - top) / row_h) - 1));
   const std::vector<int> srows = stack_labels(sx0, sw, 2.0f, max_rows);
   int hovered = -1;
   for (size_t s = 0; s < order.size(); ++s) {
@@ -240,12 +247,13 @@ int draw_markers(ImDrawList* dl, const TimeAxis& axis, const ChartMarker* marker
     const float x = axis.x_of(m.t_us);
     const ImU32 col = marker_color(m.kind);
     // A flag wider than the room keeps only its glyph (the tooltip still names it).
-    const bool fits = x0s[k] >= clip_x0 && x0s[k] + ws[k] <= clip_x1;
+    const bool fits = x0s[k] >= clip_x0 && x0s[k] + ws[k] <= clip_x1 && bottom - top >= row_h + 2.0f;
     const int row = fits ? srows[s] : -1;
-    const float fy1 = bottom - 1.0f - (row < 0 ? 0 : row) * row_h;
-    const float fy0 = fy1 - row_h + 2.0f;
-    // Pole: dashed line from the top of the plot down to the flag.
-    const ImVec2 pole[2] = {{x, top}, {x, fy1}};
+    const float rr = static_cast<float>(row < 0 ? 0 : row) * row_h;
+    const float fy0 = placement.at_top ? top + 1.0f + rr : bottom - 1.0f - rr - row_h + 2.0f;
+    const float fy1 = fy0 + row_h - 2.0f;
+    // Pole: dashed line across the plot, from the flag to the far edge.
+    const ImVec2 pole[2] = {{x, placement.at_top ? fy0 : top}, {x, placement.at_top ? bottom : fy1}};
     add_dashed_polyline(dl, pole, 2, with_alpha(col, 0.8f), 1.0f, LineDash::Dashed);
     const ImVec2 gc(row < 0 ? x : x0s[k] + r + 3.0f, (fy0 + fy1) * 0.5f);
     if (row >= 0) {

@@ -123,13 +123,20 @@ void draw_time_axis(ImDrawList* dl, const TimeAxis& axis, float y, float grid_to
 /// Height in pixels that draw_time_axis uses below its line.
 float time_axis_height();
 
+/// Where draw_markers puts the flags.
+struct MarkerPlacement {
+  bool at_top = false;  ///< flags hang from `top` (else they stand on `bottom`)
+  int max_rows = 2;     ///< rows for overlapping flags; a flag that fits in none shows its glyph
+};
+
 /// Draws event markers: a dashed vertical line from `top` to `bottom` at each marker's time and
-/// a glyph with its label in a band of height `band_h` just above `bottom` (labels stacked in
-/// up to 2 rows when they would overlap). Markers outside the axis are skipped. Everything is
-/// kept inside [axis.x0 - pad, clip_x1] horizontally. Returns the index of the marker whose
-/// glyph or label is under `mouse` (or -1).
+/// a small flag (glyph + label) at the top or bottom end, stacked in rows when flags would
+/// overlap. Markers outside the axis are skipped; everything stays inside [clip_x0, clip_x1]
+/// and [top, bottom]. Returns the index of the marker whose flag or glyph is under `mouse`
+/// (or -1).
 int draw_markers(ImDrawList* dl, const TimeAxis& axis, const ChartMarker* markers, int n,
-                 float top, float bottom, float clip_x0, float clip_x1, ImVec2 mouse);
+                 float top, float bottom, float clip_x0, float clip_x1, ImVec2 mouse,
+                 MarkerPlacement placement = MarkerPlacement{});
 
 // ---- Drawing helpers -------------------------------------------------------------------------
 

@@ -279,7 +279,8 @@ bool history_view(const char* id, ImVec2 size, const HistoryOp* ops, int n,
   // Event markers and the linked cursor.
   const float band_bottom = L.plot_max.y;
   const int marker = draw_markers(dl, L.axis, opts.markers, opts.n_markers, L.plot_min.y, band_bottom,
-                                  pos.x, wmax.x, item_hovered ? mouse : ImVec2(-1e9f, -1e9f));
+                                  pos.x, wmax.x, item_hovered ? mouse : ImVec2(-1e9f, -1e9f),
+                                  MarkerPlacement{false, 1});  // flags in the band under the lanes
   const int64_t cursor = in_plot ? h.time_us : opts.cursor_time_us;
   if (cursor >= L.axis.t0_us && cursor <= L.axis.t1_us) {
     const float cx = L.axis.x_of(cursor);
