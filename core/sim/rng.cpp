@@ -26,6 +26,22 @@ constexpr double kLn2Lo = 1.90821492927058770002e-10;
 constexpr double kInvLn2 = 1.44269504088896338700e+00;
 constexpr double kSqrtHalf = 0.70710678118654752440;
 
+// 1/k for the odd k of the atanh series, and 1/n! for the exp series: computed at compile time
+// (IEEE division, correctly rounded, the same on every platform).
+struct Tables {
+  double inv_odd[13];  // 1/3, 1/5, ..., 1/27
+  double inv_fact[15]; // 1/0!, ..., 1/14!
+  constexpr Tables() : inv_odd(), inv_fact() {
+    for (int i = 0; i < 13; ++i) inv_odd[i] = 1.0 / (2 * i + 3);
+    double f = 1.0;
+    for (int n = 0; n < 15; ++n) {
+      if (n > 0) f = f * n;
+      inv_fact[n] = 1.0 / f;
+    }
+  }
+};
+constexpr Tables kT;
+
 }  // namespace
 
 Rng::Rng(uint64_t seed) : seed_(seed) {
@@ -60,12 +76,18 @@ int64_t Rng::uniform_int(int64_t lo, int64_t hi) {
   if (hi <= lo) return lo;
   const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
   if (range == 0) return static_cast<int64_t>(next_u64());  // the whole 64-bit range
-  // Rejection sampling: accept r >= (2^64 mod range) so every residue is equally likely.
-  const uint64_t threshold = (0 - range) % range;
-  for (;;) {
-    const uint64_t r = next_u64();
-    if (r >= threshold) return static_cast<int64_t>(static_cast<uint64_t>(lo) + r % range);
+  // Lemire's multiply-and-shift with rejection: unbiased, and a division only when the low
+  // word lands in the rare biased zone.
+  unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * range;
+  uint64_t low = static_cast<uint64_t>(m);
+  if (low < range) {
+    const uint64_t threshold = (0 - range) % range;
+    while (low < threshold) {
+      m = static_cast<unsigned __int128>(next_u64()) * range;
+      low = static_cast<uint64_t>(m);
+    }
   }
+  return static_cast<int64_t>(static_cast<uint64_t>(lo) + static_cast<uint64_t>(m >> 64));
 }
 
 bool Rng::bernoulli(double p) {
@@ -133,8 +155,8 @@ double det_log(double x) {
   const double f = m - 1.0;  // exact (Sterbenz)
   const double s = f / (2.0 + f);
   const double z = s * s;
-  double poly = 1.0 / 25.0;
-  for (int k = 23; k >= 3; k -= 2) poly = 1.0 / k + z * poly;
+  double poly = kT.inv_odd[11];  // 1/25
+  for (int i = 10; i >= 0; --i) poly = kT.inv_odd[i] + z * poly;  // 1/23 ... 1/3
   const double hfsq = 0.5 * f * f;
   // log(m) = f - hfsq + s * (hfsq + R) with R = z * (2/3 + ...), the fdlibm arrangement, which
   // keeps the big term f exact and the correction small.
@@ -153,12 +175,8 @@ double det_exp(double x) {
   const int k = static_cast<int>(kd);
   const double r = (x - kd * kLn2Hi) - kd * kLn2Lo;
   // Taylor series of exp(r) to degree 14 (|r|^15/15! < 1e-19), Horner form.
-  double p = 1.0 / 87178291200.0;  // 1/14!
-  double fact = 87178291200.0;
-  for (int n = 13; n >= 1; --n) {
-    fact = fact / (n + 1);
-    p = 1.0 / fact + r * p;
-  }
+  double p = kT.inv_fact[14];
+  for (int n = 13; n >= 1; --n) p = kT.inv_fact[n] + r * p;
   p = 1.0 + r * p;
   return std::ldexp(p, k);
 }

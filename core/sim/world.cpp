@@ -106,15 +106,17 @@ Time ms_to_us(double ms) { return static_cast<Time>(std::floor(ms * 1000.0 + 0.5
 // Event types, kept in the low bits of the ordering key (key = seq << 3 | type).
 enum EvType : uint64_t { kDeliver = 0, kTimer = 1, kWork = 2, kCallback = 3, kRecover = 4 };
 
+// One pending event. `k` packs (time << 64 | seq << 3 | type): one unsigned 128-bit compare
+// orders by time, then by insertion sequence, without branches.
+using EvKey = unsigned __int128;
 struct Ev {
-  Time t;
-  uint64_t key;   // insertion sequence << 3 | type: ties at equal t break by insertion order
+  EvKey k;
   uint64_t a;     // message slot, timer id, work tag or callback slot
   int32_t node;
   uint32_t inc;   // the node's incarnation when scheduled
+  Time t() const { return static_cast<Time>(static_cast<uint64_t>(k >> 64)); }
+  uint64_t type() const { return static_cast<uint64_t>(k) & 7; }
 };
-
-inline bool ev_before(const Ev& x, const Ev& y) { return x.t < y.t || (x.t == y.t && x.key < y.key); }
 
 constexpr int kTimerSlotBits = 24;
 constexpr uint64_t kTimerSlotMask = (uint64_t{1} << kTimerSlotBits) - 1;
@@ -213,37 +215,54 @@ struct World::Impl {
 
   // ---- heap ----
   void push(Time t, EvType type, uint64_t a, int32_t node, uint32_t inc) {
-    Ev e{t, (seq++ << 3) | type, a, node, inc};
+    const EvKey k = (static_cast<EvKey>(static_cast<uint64_t>(t)) << 64) | ((seq++ << 3) | type);
+    const Ev e{k, a, node, inc};
     size_t i = heap.size();
     heap.push_back(e);
     while (i > 0) {
-      size_t p = (i - 1) >> 2;
-      if (!ev_before(e, heap[p])) break;
+      const size_t p = (i - 1) >> 2;
+      if (!(k < heap[p].k)) break;
       heap[i] = heap[p];
       i = p;
     }
     heap[i] = e;
   }
 
+  // 4-ary heap pop, Floyd's way: move the hole down along the smallest children to a leaf
+  // (branch-free selection), then sift the last element up from there.
   Ev pop() {
-    Ev top = heap[0];
-    Ev last = heap.back();
+    const Ev top = heap[0];
+    const Ev last = heap.back();
     heap.pop_back();
     const size_t n = heap.size();
     if (n == 0) return top;
+    Ev* h = heap.data();
     size_t i = 0;
     for (;;) {
-      size_t c = 4 * i + 1;
-      if (c >= n) break;
-      size_t best = c;
-      const size_t end = std::min(c + 4, n);
-      for (size_t k = c + 1; k < end; ++k)
-        if (ev_before(heap[k], heap[best])) best = k;
-      if (!ev_before(heap[best], last)) break;
-      heap[i] = heap[best];
-      i = best;
+      const size_t c = 4 * i + 1;
+      if (c + 3 < n) {
+        size_t b01 = h[c + 1].k < h[c].k ? c + 1 : c;
+        size_t b23 = h[c + 3].k < h[c + 2].k ? c + 3 : c + 2;
+        size_t best = h[b23].k < h[b01].k ? b23 : b01;
+        h[i] = h[best];
+        i = best;
+      } else {
+        if (c >= n) break;
+        size_t best = c;
+        for (size_t j = c + 1; j < n; ++j)
+          if (h[j].k < h[best].k) best = j;
+        h[i] = h[best];
+        i = best;
+        break;
+      }
     }
-    heap[i] = last;
+    while (i > 0) {
+      const size_t p = (i - 1) >> 2;
+      if (!(last.k < h[p].k)) break;
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = last;
     return top;
   }
 
@@ -658,8 +677,8 @@ void World::start_job(NodeId id, size_t core, Time cost, uint64_t tag) {
 bool World::dispatch(const void* evp) {
   const Ev& e = *static_cast<const Ev*>(evp);
   Impl& im = *impl_;
-  now_ = e.t;
-  switch (static_cast<EvType>(e.key & 7)) {
+  now_ = e.t();
+  switch (static_cast<EvType>(e.type())) {
     case kDeliver: {
       const uint32_t slot = static_cast<uint32_t>(e.a);
       const bool lost = im.msg_state[slot] == kLost;
@@ -783,7 +802,7 @@ bool World::step() {
 
 void World::run_until(Time t) {
   Impl& im = *impl_;
-  while (!im.heap.empty() && im.heap[0].t <= t) {
+  while (!im.heap.empty() && im.heap[0].t() <= t) {
     const Ev e = im.pop();
     ++im.dispatch_depth;
     const bool real = dispatch(&e);
@@ -802,7 +821,7 @@ uint64_t World::run_events(uint64_t n) {
 
 std::optional<Time> World::next_event_time() const {
   if (impl_->heap.empty()) return std::nullopt;
-  return impl_->heap[0].t;
+  return impl_->heap[0].t();
 }
 
 void World::schedule(Time at, std::function<void(World&)> fn) {
@@ -874,7 +893,13 @@ std::optional<NodeId> World::resolve_node(std::string_view name, std::string* er
       }
     }
     std::string msg = "unknown node \"" + std::string(name) + "\" (";
-    if (!best.empty() && best_d <= std::max<size_t>(1, best.size() / 3))
+    // No suggestion when only the number differs ("n7" among n1..n5): the list says enough.
+    auto stem = [](std::string_view x) {
+      while (!x.empty() && x.back() >= '0' && x.back() <= '9') x.remove_suffix(1);
+      return x;
+    };
+    const bool number_only = stem(name) == stem(best) && stem(name).size() < name.size();
+    if (!best.empty() && !number_only && best_d <= std::max<size_t>(1, best.size() / 3))
       msg += "did you mean \"" + best + "\"? ";
     msg += "nodes: " + node_names_text() + ")";
     *error = msg;
