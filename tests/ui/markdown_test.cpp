@@ -264,3 +264,72 @@ TEST_CASE("markdown widget: draws inside its rectangle, styles emit draw command
     CHECK(rmax.x - rmin.x == doctest::Approx(90.0f));
   }
 }
+
+TEST_CASE("md_parse never loses plain characters and survives random marker soup") {
+  // Deterministic LCG: the same strings on every platform.
+  uint32_t state = 12345u;
+  auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  const char alphabet[] = "**``[]()\\- \n#_xy+";
+  const size_t alpha_n = sizeof(alphabet) - 1;
+  const MdMeasure m = fixed_measure();
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string s;
+    const size_t len = next() % 40;
+    for (size_t i = 0; i < len; ++i) s += alphabet[next() % alpha_n];
+    CAPTURE(s);
+    const MdDoc d = md_parse(s);
+    // Letters are never markup: every 'x' and 'y' of the input comes out exactly once
+    // (link targets hold the ones inside "(...)").
+    size_t in_letters = 0, out_letters = 0;
+    for (char c : s) in_letters += (c == 'x' || c == 'y');
+    for (const MdBlock& b : d.blocks)
+      for (const MdSpan& sp : b.spans)
+        for (char c : sp.text) out_letters += (c == 'x' || c == 'y');
+    for (const std::string& l : d.links)
+      for (char c : l) out_letters += (c == 'x' || c == 'y');
+    if (s.find('[') == std::string::npos) CHECK(out_letters == in_letters);
+    for (const MdBlock& b : d.blocks)
+      for (const MdSpan& sp : b.spans) CHECK((sp.link < 0 || sp.link < static_cast<int>(d.links.size())));
+    const MdLayout L = md_layout(d, 50.0f, m);
+    for (const MdItem& it : L.items) CHECK(it.pos.x + it.width <= 50.0f + 0.01f);
+  }
+}
+
+TEST_CASE("markdown rendering: each style changes the draw commands") {
+  topo::ui::test::Harness h;
+  struct Drawn {
+    int verts = 0;
+    float top_dx = 0;  // mean x of a glyph quad's top edge minus its bottom edge
+  };
+  auto draw = [&](const char* text) {
+    Drawn out;
+    h.frame([&] {
+      ImGui::SetCursorScreenPos(ImVec2(10, 10));
+      MarkdownOptions mo;
+      mo.wrap_width = 400.0f;
+      const topo::ui::test::VertexSpan s = topo::ui::test::capture([&] { markdown("##m", text, mo); });
+      out.verts = s.end - s.begin;
+      ImDrawList* dl = ImGui::GetWindowDrawList();
+      if (out.verts >= 4) {
+        // Glyph quads are 4 vertices: top-left, top-right, bottom-right, bottom-left.
+        const ImDrawVert* v = &dl->VtxBuffer[s.begin];
+        out.top_dx = v[0].pos.x - v[3].pos.x;
+      }
+    });
+    return out;
+  };
+  const Drawn plain = draw("abc");
+  const Drawn bold = draw("**abc**");
+  const Drawn italic = draw("*abc*");
+  const Drawn code = draw("`abc`");
+  const Drawn link = draw("[abc](u)");
+  CHECK(plain.verts == 12);            // 3 glyphs x 4 vertices
+  CHECK(bold.verts == 2 * plain.verts);  // faux bold: drawn twice
+  CHECK(plain.top_dx == doctest::Approx(0.0f));
+  CHECK(italic.top_dx > 0.5f);         // slanted: the top edge is further right
+  CHECK(code.verts > plain.verts);     // background rectangle
+  CHECK(link.verts > plain.verts);     // underline
+}

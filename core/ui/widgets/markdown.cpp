@@ -282,9 +282,13 @@ class LineBuilder {
   void add_word(const std::vector<Frag>& word, const Frag* space) {
     if (word.empty()) return;
     const float ww = word_width(word);
-    const float sw = (space && !line_empty()) ? frag_width(*space) : 0.0f;
+    float sw = 0.0f;
+    if (space && !line_empty()) {
+      sw = frag_width(*space);
+      if (is_code(space->span) && !continues(space->span)) sw += 2.0f * m_.code_pad;
+    }
     if (!line_empty() && x_ + sw + ww > wrap_) newline();
-    if (!line_empty() && space) emit(*space, frag_width(*space));
+    if (!line_empty() && space) emit(*space, frag_width(*space));  // (its padding, if code, is added by emit)
     if (x_ + ww <= wrap_ || !line_empty()) {
       for (const Frag& f : word) emit(f, frag_width(f));
       return;
