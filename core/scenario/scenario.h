@@ -49,13 +49,21 @@ class Session {
   const std::string& scenario() const { return scenario_; }
   const Params& params() const { return params_; }
   uint64_t seed() const { return seed_; }
-  CommandResult apply(const Command& c) { return world_->apply(c); }
-  void run_until(Time t) { world_->run_until(t); }
+  /// Applies a command now. After a rewind, a new command branches off the recorded timeline:
+  /// the recorded future is dropped.
+  CommandResult apply(const Command& c);
+  /// Runs to t, re-applying the recorded future (commands kept by rewind) at their times, so
+  /// scrubbing back and playing on shows the same run again.
+  void run_until(Time t);
+  /// Simulated time of the next recorded future command, if any.
+  std::optional<Time> next_replay_at() const;
   /// Restores the world as it was at simulated time t <= now (rebuild + deterministic replay of
-  /// the logged commands applied before or at t).
+  /// the logged commands applied before or at t); the commands after t become the recorded
+  /// future that run_until replays.
   void rewind(Time t);
 
  private:
+  std::vector<LoggedCommand> future_;   ///< recorded commands after the rewound time, in order
   std::string scenario_;
   Params params_;
   uint64_t seed_ = 0;

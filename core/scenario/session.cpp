@@ -48,12 +48,38 @@ std::unique_ptr<Session> Session::create(const std::string& scenario, uint64_t s
   return s;
 }
 
+CommandResult Session::apply(const Command& c) {
+  CommandResult r = world_->apply(c);
+  if (r.ok) future_.clear();
+  return r;
+}
+
+void Session::run_until(Time t) {
+  size_t done = 0;
+  for (; done < future_.size() && future_[done].at <= t; ++done) {
+    world_->run_until(future_[done].at);
+    CommandResult r = world_->apply(future_[done].cmd);
+    if (!r.ok) throw std::runtime_error("replaying \"" + future_[done].cmd.to_text() + "\" failed: " + r.error);
+  }
+  future_.erase(future_.begin(), future_.begin() + static_cast<long>(done));
+  world_->run_until(t);
+}
+
+std::optional<Time> Session::next_replay_at() const {
+  if (future_.empty()) return std::nullopt;
+  return future_.front().at;
+}
+
 void Session::rewind(Time t) {
   if (t >= world_->now()) {
-    world_->run_until(t);
+    run_until(t);
     return;
   }
   const std::vector<LoggedCommand> log = world_->command_log();
+  std::vector<LoggedCommand> future;
+  for (const auto& lc : log)
+    if (lc.at > t) future.push_back(lc);
+  future.insert(future.end(), future_.begin(), future_.end());
   const size_t capacity = world_->trace().capacity();
   std::string err;
   auto w = build_world(scenario_, seed_, params_, &err,
@@ -69,6 +95,7 @@ void Session::rewind(Time t) {
   }
   w->run_until(t);
   world_ = std::move(w);
+  future_ = std::move(future);
 }
 
 }  // namespace topo

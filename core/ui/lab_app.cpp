@@ -239,6 +239,10 @@ void LabApp::advance(double wall_dt) {
     runner_->advance(step);
     return;
   }
+  if (auto replay = session_->next_replay_at(); replay && *replay <= w.now() + step) {
+    session_->run_until(w.now() + step);   // after a rewind: replay the recorded commands
+    return;
+  }
   const Time target = w.now() + step;
   uint64_t ran = 0;
   while (ran < kEventBudgetPerFrame) {

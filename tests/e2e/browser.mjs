@@ -19,7 +19,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run'
 
 export const shotsDir = path.join(root, 'build', 'screenshots');
 
-export async function startLab(site = path.join(root, 'build', 'web', 'site')) {
+export async function startLab(site = process.env.TOPOLAB_SITE || path.join(root, 'build', 'web', 'site')) {
   if (!fs.existsSync(path.join(site, 'topolab.wasm'))) throw new Error(`${site} has no topolab.wasm: build the web preset first`);
   const server = await serve(site, 0);
   const url = `http://127.0.0.1:${server.address().port}/`;
