@@ -6,6 +6,7 @@
 if(NOT SITE OR NOT EXISTS "${SITE}/index.html")
   message(FATAL_ERROR "stamp_site: SITE=${SITE} is not an assembled site (no index.html)")
 endif()
+get_filename_component(SITE "${SITE}" ABSOLUTE)
 if(NOT VERSION)
   set(VERSION "0.0.0")
 endif()

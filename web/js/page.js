@@ -22,8 +22,27 @@
   window.topolabPage = page;   // for tests and the curious
 
   // ---- the lab hooks ------------------------------------------------------------------------
+  // The page's own calls go straight to the lab; calls from outside (tests, the console) that
+  // open a world also bring the lab to the front (see wrapHooks).
+  let rawCommand = null;
   const labState = () => window.Module.topolab.state();
-  const labCommand = (c) => window.Module.topolab.command(c);
+  const labCommand = (c) => (rawCommand || window.Module.topolab.command)(c);
+  const OPENS_WORLD = new Set(['ui.scenario', 'ui.open_lesson', 'ui.open_lesson_text', 'ui.replay']);
+  function wrapHooks() {
+    rawCommand = window.Module.topolab.command;
+    window.Module.topolab.command = (c) => {
+      const r = rawCommand(c);
+      let op = null;
+      try { op = (typeof c === 'string' ? JSON.parse(c) : c).op; } catch (e) { op = null; }
+      if (r && r.ok && OPENS_WORLD.has(op) && page.started) {
+        const s = labState();
+        page.current = s.lesson ? { kind: 'file', id: s.lesson.id, title: s.lesson.title } : { kind: 'scenario' };
+        hideMessage();
+        showLab();
+      }
+      return r;
+    };
+  }
 
   // ---- small UI helpers ---------------------------------------------------------------------
   function show(el, on) { el.classList.toggle('hidden', !on); }
@@ -430,6 +449,7 @@
 
   window.addEventListener('topolab-ready', () => {
     page.timings.ready_ms = performance.now();
+    wrapHooks();
     whenRunning().then(() => {
       page.timings.first_frame_ms = performance.now();
       return start();
