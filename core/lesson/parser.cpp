@@ -188,6 +188,10 @@ class Reader {
       error(content_pos(*n), "\"" + std::string(key) + "\" must be more than 0");
       return fallback;
     }
+    if (*us > 3600LL * 1000000) {
+      error(content_pos(*n), "\"" + std::string(key) + "\" must be at most 1h of simulated time");
+      return fallback;
+    }
     return *us;
   }
 

@@ -399,6 +399,22 @@ std::string Runner::state_json() const {
   return o.str();
 }
 
+std::unique_ptr<Runner> open_lesson(std::string_view text, const std::string& file, const WorldSource& source,
+                                    Mode mode, std::string* errors) {
+  CheckResult c = check_lesson(text, source);
+  if (!c.ok()) {
+    if (errors) {
+      errors->clear();
+      for (const auto& d : c.diags) *errors += format_diagnostic(file, d) + "\n";
+    }
+    return nullptr;
+  }
+  std::string err;
+  auto r = Runner::create(std::move(*c.lesson), source, mode, &err);
+  if (!r && errors) *errors = file + ":1:1: " + err + "\n";
+  return r;
+}
+
 // ---- autoplay ------------------------------------------------------------------------------
 
 AutoplayResult autoplay(Runner& r) {

@@ -133,6 +133,12 @@ class Runner {
   std::vector<std::pair<int, int>> answers_;
 };
 
+/// Parses, validates and starts a lesson from its text in one call (the UI's open / hot reload
+/// path). On any problem returns null and sets `errors` to the `FILE:LINE:COL: message` lines,
+/// `file` being the name to show (a path or a URL); the caller keeps its last good lesson.
+std::unique_ptr<Runner> open_lesson(std::string_view text, const std::string& file, const WorldSource& source,
+                                    Mode mode, std::string* errors);
+
 /// One step of an autoplay run, for the CLI summary.
 struct AutoplayStep {
   size_t index = 0;

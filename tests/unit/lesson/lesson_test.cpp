@@ -329,3 +329,14 @@ TEST_CASE("action placeholders resolve against the world") {
   REQUIRE(cmd);
   CHECK(cmd->arg("delay_ms") == "2000");
 }
+
+TEST_CASE("open_lesson: one call for the UI, errors as FILE:LINE:COL lines") {
+  std::string errors;
+  auto r = open_lesson(std::string(kHeader) + kGoodLesson, "tiny.toml", test_source(), Mode::Interactive, &errors);
+  CHECK(r);
+  CHECK(errors.empty());
+  r = open_lesson(std::string(kHeader) + "\n[[step]]\ntitle = \"x\"\ntext = \"y\"\nwait = \"nope == 1\"\n", "tiny.toml",
+                  test_source(), Mode::Interactive, &errors);
+  CHECK(!r);
+  CHECK(errors.rfind("tiny.toml:15:9: unknown value \"nope\"", 0) == 0);
+}
