@@ -59,7 +59,7 @@ std::string ChaosOptions::set(const std::string& key, const std::string& value) 
 std::string ChaosOptions::describe() const {
   std::string s = "scenario " + scenario + ", faulty " + ms_text(faulty_us) + " ms then quiet " + ms_text(quiet_us) +
                   " ms, a fault every ~" + ms_text(fault_every_us) + " ms:";
-  if (crashes) s += " crash/restart (down up to " + ms_text(restart_delay_max_us) + " ms)";
+  if (crashes) s += " crash/restart/reboot (down up to " + ms_text(restart_delay_max_us) + " ms)";
   if (partitions) s += " partition/heal";
   if (link_faults)
     s += " set_link loss<=" + prob_text(loss_max) + " duplicate<=" + prob_text(duplicate_max) +
@@ -106,8 +106,9 @@ ChaosResult run_chaos(uint64_t seed, const ChaosOptions& opt, std::string* error
     return true;
   };
 
+  // crash, restart a crashed node, partition, heal, link fault, reboot (an up node restarts)
   std::vector<double> weights = {opt.crashes ? 3.0 : 0.0, opt.crashes ? 3.0 : 0.0, opt.partitions ? 2.0 : 0.0,
-                                 opt.partitions ? 1.0 : 0.0, opt.link_faults ? 2.0 : 0.0};
+                                 opt.partitions ? 1.0 : 0.0, opt.link_faults ? 2.0 : 0.0, opt.crashes ? 1.0 : 0.0};
   const bool any_fault = weights[0] + weights[2] + weights[4] > 0;
   Time t = 0;
   while (any_fault) {
@@ -115,7 +116,10 @@ ChaosResult run_chaos(uint64_t seed, const ChaosOptions& opt, std::string* error
     if (t >= opt.faulty_us) break;
     w.run_until(t);
     std::vector<NodeId> up, down;
-    for (NodeId id : servers) (w.node(id).status == NodeStatus::Crashed ? down : up).push_back(id);
+    for (NodeId id : servers) {
+      if (w.node(id).status == NodeStatus::Crashed) down.push_back(id);
+      if (w.node(id).status == NodeStatus::Up) up.push_back(id);
+    }
     const size_t what = rng.choice(weights);
     std::string text;
     if (what == 0 || (what == 1 && down.empty())) {  // crash
@@ -138,6 +142,10 @@ ChaosResult run_chaos(uint64_t seed, const ChaosOptions& opt, std::string* error
       text = "partition groups=\"" + spec + "\"";
     } else if (what == 3) {
       text = "heal";
+    } else if (what == 5) {  // reboot: the process restarts at once, losing its volatile state
+      if (up.empty()) continue;
+      const NodeId id = up[static_cast<size_t>(rng.uniform_int(0, static_cast<int64_t>(up.size()) - 1))];
+      text = "restart node=" + name(id) + " delay_ms=" + ms_text(rng.uniform_int(0, opt.restart_delay_max_us) / 10);
     } else {  // link fault on a pair, a node, or the default
       std::string scope;
       const double pick = rng.uniform();

@@ -205,6 +205,7 @@ void RaftNode::become_leader(Ctx& ctx) {
   leader_ = self_;
   next_.clear();
   match_.clear();
+  in_flight_.clear();
   waiting_.clear();
   for (NodeId p : cluster_->servers()) {
     if (p == self_) continue;
@@ -219,7 +220,7 @@ void RaftNode::become_leader(Ctx& ctx) {
     e.term = disk_->current_term;
     append_local(ctx, std::move(e));
   }
-  broadcast_append(ctx);
+  broadcast_append(ctx, false);
   advance_commit(ctx);
   ++heartbeat_gen_;
   ctx.set_timer(cluster_->config().heartbeat_us, kTagHeartbeat | (heartbeat_gen_ << 8));
@@ -239,7 +240,7 @@ void RaftNode::on_timer(Ctx& ctx, TimerId, uint64_t tag) {
   }
   if ((tag & 0xff) == kTagHeartbeat) {
     if (role_ != Role::Leader || (tag >> 8) != heartbeat_gen_) return;
-    broadcast_append(ctx);
+    broadcast_append(ctx, false);
     ctx.set_timer(cluster_->config().heartbeat_us, kTagHeartbeat | (heartbeat_gen_ << 8));
   }
 }
@@ -349,11 +350,15 @@ void RaftNode::handle_append_reply(Ctx& ctx, const Message& m, const AppendReply
   if (it == next_.end()) return;
   int64_t& next = it->second;
   int64_t& match = match_[m.from];
+  in_flight_[m.from] = false;
   if (r.success) {
+    const int64_t before = match;
     match = std::max(match, std::min(r.match_index, disk_->last_index()));
     next = std::max(next, match + 1);
     advance_commit(ctx);
-    if (next <= disk_->last_index()) send_append(ctx, m.from);
+    // Keep a lagging follower streaming, but only on a reply that made progress: a duplicated
+    // or stale reply must not start a second stream (that would multiply messages).
+    if (match > before && next <= disk_->last_index()) send_append(ctx, m.from);
   } else {
     // Back up: at most one step per refusal, and straight to the follower's log end if shorter.
     const int64_t backed = std::max(match + 1, std::min(next - 1, r.last_index + 1));
@@ -388,7 +393,7 @@ void RaftNode::handle_client(Ctx& ctx, const Message& m, const ClientRequest& r)
   e.cmd = r.cmd;
   append_local(ctx, std::move(e));
   waiting_[disk_->last_index()] = {r.cmd.client, r.cmd.op_id};
-  broadcast_append(ctx);
+  broadcast_append(ctx, true);
   advance_commit(ctx);  // a one-node cluster commits at once
 }
 
@@ -409,12 +414,13 @@ void RaftNode::send_append(Ctx& ctx, NodeId peer) {
   const int64_t last = std::min(disk_->last_index(), next - 1 + cluster_->config().max_append_entries);
   for (int64_t i = next; i <= last; ++i) r->entries.push_back(disk_->log[static_cast<size_t>(i - 1)]);
   r->leader_commit = commit_index_;
+  in_flight_[peer] = true;
   ctx.send(peer, "append", r, 80 + 40 * static_cast<int64_t>(r->entries.size()));
 }
 
-void RaftNode::broadcast_append(Ctx& ctx) {
+void RaftNode::broadcast_append(Ctx& ctx, bool only_idle) {
   for (NodeId p : cluster_->servers())
-    if (p != self_) send_append(ctx, p);
+    if (p != self_ && !(only_idle && in_flight_[p])) send_append(ctx, p);
 }
 
 void RaftNode::advance_commit(Ctx& ctx) {

@@ -165,7 +165,8 @@ class RaftNode : public Process {
   void handle_append_reply(Ctx& ctx, const Message& m, const AppendReply& r);
   void handle_client(Ctx& ctx, const Message& m, const ClientRequest& r);
   void send_append(Ctx& ctx, NodeId peer);
-  void broadcast_append(Ctx& ctx);
+  /// Sends AppendEntries to every peer; `only_idle` skips peers with one awaiting its reply.
+  void broadcast_append(Ctx& ctx, bool only_idle);
   void advance_commit(Ctx& ctx);
   void apply_committed(Ctx& ctx);
   void append_local(Ctx& ctx, LogEntry e);
@@ -184,6 +185,9 @@ class RaftNode : public Process {
   std::map<NodeId, bool> votes_;          ///< candidate: who granted
   std::map<NodeId, int64_t> next_;        ///< leader: nextIndex per peer
   std::map<NodeId, int64_t> match_;       ///< leader: matchIndex per peer
+  /// Leader: an AppendEntries to the peer awaits its reply. New entries are then not sent at once
+  /// (the reply or the next heartbeat sends them), which bounds the messages per peer.
+  std::map<NodeId, bool> in_flight_;
   std::map<std::string, std::string> kv_; ///< the state machine
   /// Results of applied client operations, by (client, op_id), so a retry is answered, not re-run.
   std::map<std::pair<NodeId, uint64_t>, std::pair<bool, std::string>> applied_ops_;
