@@ -379,6 +379,11 @@ std::unique_ptr<Runner> Runner::restore(Lesson lesson, const WorldSource& source
   return r;
 }
 
+std::unique_ptr<Runner> Runner::at_step(Lesson lesson, const WorldSource& source, size_t step, std::string* error) {
+  std::string blob = "topolab-progress 1\nlesson " + lesson.id + "\nstep " + std::to_string(step) + "\n";
+  return restore(std::move(lesson), source, blob, error);
+}
+
 std::string Runner::state_json() const {
   std::ostringstream o;
   o << "{\"lesson\":" << json_quote(lesson_.id) << ",\"step\":" << index_ << ",\"steps\":" << lesson_.steps.size()

@@ -64,6 +64,10 @@ class Runner {
   static std::unique_ptr<Runner> restore(Lesson lesson, const WorldSource& source, const std::string& blob,
                                          std::string* error);
 
+  /// Opens the lesson at step `step` (0-based), the earlier steps autoplayed: deep links
+  /// (?lesson=ID&step=N) and the Back button. Null and `error` on failure.
+  static std::unique_ptr<Runner> at_step(Lesson lesson, const WorldSource& source, size_t step, std::string* error);
+
   const Lesson& lesson() const { return lesson_; }
   World& world() { return host_->world(); }
   const World& world() const { return host_->world(); }

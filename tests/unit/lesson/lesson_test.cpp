@@ -340,3 +340,16 @@ TEST_CASE("open_lesson: one call for the UI, errors as FILE:LINE:COL lines") {
   CHECK(!r);
   CHECK(errors.rfind("tiny.toml:15:9: unknown value \"nope\"", 0) == 0);
 }
+
+TEST_CASE("at_step: deep links open a later step with the earlier ones played") {
+  CheckResult c = check(kGoodLesson);
+  REQUIRE(c.ok());
+  std::string err;
+  auto r = Runner::at_step(*c.lesson, test_source(), 2, &err);
+  REQUIRE_MESSAGE(r, err);
+  CHECK(r->step_index() == 2);
+  CHECK(r->mode() == Mode::Interactive);
+  CHECK(r->world().node(1).status == NodeStatus::Up);   // b crashed in step 1, restarted in step 2
+  CHECK(r->world().command_log().size() == 2);
+  CHECK(!Runner::at_step(*c.lesson, test_source(), 9, &err));
+}
