@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lesson checks for scripts/test: every lessons/*.toml must pass `topolab-cli check` and
 # `topolab-cli run --autoplay`; every tests/lessons/malformed/*.toml must fail `check` with exactly
-# the lines in its sibling .expected file (and never crash); lessons/index.json must be current.
+# the lines in its sibling .expected file (and never crash); lessons/index.json must be current;
+# the complete example in lessons/FORMAT.md must pass check and autoplay.
 # Usage: tests/lessons/run.sh [CLI]   (CLI defaults to build/release/topolab-cli; a .js CLI runs
 # under node). Prints "lessons: N passed, M failed" and exits non-zero if anything failed.
 set -u
@@ -24,6 +25,14 @@ for f in lessons/*.toml; do
   if run_cli check --quiet "$f" > "$tmp/out" 2>&1; then ok; else bad "check $f"; cat "$tmp/out"; fi
   if run_cli run "$f" --autoplay > "$tmp/out" 2>&1; then ok; else bad "run --autoplay $f"; cat "$tmp/out"; fi
 done
+
+# The complete example in lessons/FORMAT.md must stay a valid, playable lesson.
+awk '/^```toml/{n++; if(n==1){p=1; next}} /^```/{if(p){p=0}} p' lessons/FORMAT.md > "$tmp/format-example.toml"
+if run_cli check --quiet "$tmp/format-example.toml" > "$tmp/out" 2>&1 && run_cli run "$tmp/format-example.toml" --autoplay > "$tmp/out" 2>&1; then
+  ok
+else
+  bad "the example in lessons/FORMAT.md"; cat "$tmp/out"
+fi
 
 for f in tests/lessons/malformed/*.toml; do
   exp="${f%.toml}.expected"
