@@ -98,7 +98,7 @@ std::string KvMsg::describe() const {
 
 uint64_t KvRecorder::invoke(int32_t client, kv::OpKind kind, const std::string& key, const std::string& value,
                             Time now) {
-  ++changes_;
+  touch(key);
   return history_.invoke(client, kind, key, value, now);
 }
 
@@ -106,7 +106,7 @@ void KvRecorder::write_ok(uint64_t id, Time now, const Version& v) {
   const kv::Op* op = history_.find(id);
   if (!op || op->outcome != kv::Outcome::Unknown || op->complete_us != kv::kNotCompleted) return;
   history_.complete(id, now, "", true);
-  ++changes_;
+  touch(op->key);
   ++acked_writes_;
   ++ops_ok_;
   acked_ids_.push_back(id);
@@ -121,7 +121,7 @@ void KvRecorder::read_ok(uint64_t id, Time now, const Cell& cell) {
   const kv::Op* op = history_.find(id);
   if (!op || op->outcome != kv::Outcome::Unknown || op->complete_us != kv::kNotCompleted) return;
   history_.complete(id, now, cell.value, true);
-  ++changes_;
+  touch(op->key);
   ++ops_ok_;
   ++reads_ok_;
   latency_us_.record(now - op->invoke_us);
@@ -139,7 +139,7 @@ void KvRecorder::fail(uint64_t id, Time now) {
   const kv::Op* op = history_.find(id);
   if (!op || op->outcome != kv::Outcome::Unknown || op->complete_us != kv::kNotCompleted) return;
   history_.fail(id, now);
-  ++changes_;
+  touch(op->key);
   ++ops_failed_;
 }
 
@@ -154,18 +154,34 @@ double KvRecorder::latency_ms(double q) const {
   return static_cast<double>(latency_us_.quantile(q)) / 1000.0;
 }
 
+void KvRecorder::touch(const std::string& key) {
+  ++changes_;
+  ++key_changes_[key];
+}
+
 const std::vector<std::string>& KvRecorder::violations() const {
   if (checked_at_ == changes_) return violations_;
   checked_at_ = changes_;
   violations_.clear();
-  std::map<std::string, std::vector<kv::Op>> by_key;
-  for (const kv::Op& op : history_.ops()) by_key[op.key].push_back(op);
+  // Only keys whose history changed since their last check are searched again.
+  std::map<std::string, std::vector<kv::Op>> stale_keys;
+  for (const auto& [key, n] : key_changes_)
+    if (key_checks_[key].at != n) stale_keys[key];
+  if (!stale_keys.empty())
+    for (const kv::Op& op : history_.ops()) {
+      auto it = stale_keys.find(op.key);
+      if (it != stale_keys.end()) it->second.push_back(op);
+    }
   kv::CheckOptions opt;
   opt.max_steps_per_key = 2'000'000;
-  for (const auto& [key, ops] : by_key) {
+  for (auto& [key, ops] : stale_keys) {
     kv::CheckResult r = kv::check_linearizable(ops, opt);
-    if (r.verdict == kv::Verdict::Violation) violations_.push_back("not linearizable: " + r.report());
+    KeyCheck& kc = key_checks_[key];
+    kc.at = key_changes_.at(key);
+    kc.violation = r.verdict == kv::Verdict::Violation ? "not linearizable: " + r.report() : "";
   }
+  for (const auto& [key, kc] : key_checks_)
+    if (!kc.violation.empty()) violations_.push_back(kc.violation);
   return violations_;
 }
 

@@ -117,7 +117,14 @@ class KvRecorder {
   std::vector<uint64_t> acked_ids_;
   Histogram latency_us_;
   int64_t acked_writes_ = 0, ops_ok_ = 0, ops_failed_ = 0, ops_unknown_ = 0, stale_reads_ = 0, reads_ok_ = 0;
+  void touch(const std::string& key);
   uint64_t changes_ = 0;
+  std::map<std::string, uint64_t> key_changes_;  ///< per key: bumped on every change
+  struct KeyCheck {
+    uint64_t at = ~uint64_t{0};  ///< key_changes_ value it was computed for
+    std::string violation;       ///< empty when linearizable
+  };
+  mutable std::map<std::string, KeyCheck> key_checks_;
   mutable uint64_t checked_at_ = ~uint64_t{0};
   mutable std::vector<std::string> violations_;
 };
