@@ -64,7 +64,8 @@ int cmd_chaos(const Args& a) {
     if (r.ok() && !verbose) continue;
     std::cout << "seed " << s << ": " << (r.violation ? "VIOLATION" : r.stalled ? "STALLED" : "ok") << " ("
               << r.ops << " client ops, " << r.schedule.size() << " commands, " << r.events << " events)\n";
-    for (const auto& p : r.problems) std::cout << "  " << p << "\n";
+    for (size_t i = 0; i < r.problems.size() && (i < 5 || verbose); ++i) std::cout << "  " << r.problems[i] << "\n";
+    if (r.problems.size() > 5 && !verbose) std::cout << "  ... and " << (r.problems.size() - 5) << " more\n";
     if (verbose)
       for (const auto& c : r.schedule) std::cout << "    at " << c << "\n";
     if (!r.ok())
