@@ -24,16 +24,27 @@ void read_load(ParamReader& r, replication::LoadConfig* load, LinkParams* link, 
 
 std::string build_pb(World& w, const Params& p) {
   ParamReader r(p, {"servers", "clients", "rate", "keys", "read_fraction", "timeout_ms", "latency_ms",
-                    "jitter_ms", "replication_ms", "failover_ms"});
+                    "jitter_ms", "replication_ms", "failover_ms", "crash_primary_ms"});
   replication::PbConfig cfg;
   LinkParams link;
   cfg.servers = static_cast<int>(r.integer("servers", 3, 2, 9));
   read_load(r, &cfg.load, &link, 3);
   cfg.replication_interval_us = static_cast<Time>(r.number("replication_ms", 100, 1, 600000) * 1000);
   cfg.failover_timeout_us = static_cast<Time>(r.number("failover_ms", 300, 1, 600000) * 1000);
+  const double crash_ms = r.number("crash_primary_ms", 0, 0, 3600000);
   if (!r.error().empty()) return r.error();
   w.set_default_link(link);
-  return replication::build_primary_backup(w, cfg);
+  std::string err = replication::build_primary_backup(w, cfg);
+  if (!err.empty() || crash_ms <= 0) return err;
+  // Part of the scenario (a fault schedule), not an external change: it is re-created by every
+  // rebuild, so it is applied directly rather than logged as a Command.
+  w.schedule(static_cast<Time>(crash_ms * 1000), [](World& world) {
+    auto* m = world.find_model<replication::PbModel>();
+    if (auto p = m ? m->primary() : std::nullopt) {
+      world.crash(*p);
+    }
+  });
+  return "";
 }
 
 std::string build_q(World& w, const Params& p) {
@@ -77,7 +88,7 @@ void add_replication_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"primary-backup",
                "primary-backup store with asynchronous replication: failover loses acknowledged writes (params: "
                "servers, clients, rate, keys, read_fraction, timeout_ms, latency_ms, jitter_ms, replication_ms, "
-               "failover_ms)",
+               "failover_ms, crash_primary_ms: crash the primary at that time)",
                build_pb});
   v.push_back({"quorum",
                "leaderless quorum store, N/R/W: stale reads when R + W <= N (params: n, r, w, read_repair, clients, "
