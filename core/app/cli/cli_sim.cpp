@@ -4,6 +4,7 @@
 // simulation).
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -141,6 +142,7 @@ struct BenchResult {
   std::string name;
   uint64_t events = 0;
   double seconds = 0;
+  double cpu_seconds = 0;   // process CPU time: shows how much a busy machine inflated `seconds`
   std::string extra_json;   // more fields for --json
   std::string extra_text;   // more columns for the table
 };
@@ -149,11 +151,14 @@ struct BenchResult {
 std::optional<BenchResult> bench_run(const std::string& name, const Params& params, std::string* err) {
   auto w = build_world(name, 1, params, err, [](World& fresh) { fresh.trace().set_capacity(0); });
   if (!w) return std::nullopt;
+  const std::clock_t c0 = std::clock();
   const auto t0 = std::chrono::steady_clock::now();
   while (w->step()) {
   }
   const auto t1 = std::chrono::steady_clock::now();
+  const std::clock_t c1 = std::clock();
   BenchResult r;
+  r.cpu_seconds = static_cast<double>(c1 - c0) / CLOCKS_PER_SEC;
   r.name = name;
   r.events = w->events_processed();
   r.seconds = std::chrono::duration<double>(t1 - t0).count();
@@ -201,7 +206,7 @@ int cmd_bench(const Args& a) {
   };
   bool any = false;
   if (!json)
-    std::printf("%-8s %12s %9s %14s  %s\n", "workload", "events", "seconds", "events/s", "notes");
+    std::printf("%-8s %12s %9s %9s %14s  %s\n", "workload", "events", "seconds", "cpu s", "events/s", "notes");
   for (const auto& [name, defaults] : workloads) {
     if (!only.empty() && only != name) continue;
     any = true;
@@ -217,10 +222,12 @@ int cmd_bench(const Args& a) {
     const double eps = r->seconds > 0 ? static_cast<double>(r->events) / r->seconds : 0;
     if (json) {
       std::cout << "{\"name\":\"" << r->name << "\",\"events\":" << r->events << ",\"seconds\":" << num(r->seconds)
-                << ",\"events_per_sec\":" << num(eps) << r->extra_json << "}" << std::endl;
+                << ",\"events_per_sec\":" << num(eps) << ",\"cpu_seconds\":" << num(r->cpu_seconds)
+                << r->extra_json << "}" << std::endl;
     } else {
-      std::printf("%-8s %12llu %9.3f %14.0f  %s\n", r->name.c_str(), static_cast<unsigned long long>(r->events),
-                  r->seconds, eps, r->extra_text.c_str());
+      std::printf("%-8s %12llu %9.3f %9.3f %14.0f  %s\n", r->name.c_str(),
+                  static_cast<unsigned long long>(r->events), r->seconds, r->cpu_seconds, eps,
+                  r->extra_text.c_str());
       std::fflush(stdout);
     }
   }
