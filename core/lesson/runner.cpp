@@ -30,6 +30,16 @@ const char* to_string(Phase p) {
   return "?";
 }
 
+/// Every gate has a timeout, so a played step resolves within their sum; loops cap at this.
+static Time step_budget_us(const Step& s) {
+  Time budget = 2 * kSec;
+  if (s.predict) budget += s.predict->timeout_us;
+  if (s.task) budget += s.task->timeout_us;
+  if (s.wait) budget += s.wait->timeout_us;
+  if (s.goal) budget += s.goal->timeout_us;
+  return budget;
+}
+
 bool Runner::Hold::update(const Condition& c, const Facts& f, Time now) {
   if (topo::lesson::evaluate(c.root, f)) {
     if (since < 0) since = now;
@@ -362,7 +372,7 @@ std::unique_ptr<Runner> Runner::restore(Lesson lesson, const WorldSource& source
   while (!r->finished() && r->step_index() < static_cast<size_t>(target)) {
     const size_t i = r->step_index();
     const Step& s = r->step();
-    Time cap = r->world().now() + 3600 * kSec;
+    Time cap = r->world().now() + step_budget_us(s);
     while (!r->step_complete() && r->world().now() < cap) {
       if (r->awaiting_predict()) r->answer_predict(std::max(0, answers[i].second));
       if (s.quiz && r->state().quiz_answer < 0) r->answer_quiz(answers[i].first >= 0 ? answers[i].first : s.quiz->correct);
@@ -429,13 +439,8 @@ AutoplayResult autoplay(Runner& r) {
     AutoplayStep rep;
     rep.index = r.step_index();
     rep.title = s.title;
-    // Every gate has a timeout, so a step resolves within their sum; the cap guards the loop.
-    Time budget = kSec;
-    if (s.predict) budget += s.predict->timeout_us;
-    if (s.task) budget += s.task->timeout_us;
-    if (s.wait) budget += s.wait->timeout_us;
-    if (s.goal) budget += s.goal->timeout_us;
-    const Time cap = r.world().now() + budget + kSec;
+    const Time budget = step_budget_us(s);
+    const Time cap = r.world().now() + budget;
     while (!r.step_complete() && r.world().now() < cap) {
       if (r.awaiting_predict()) r.answer_predict(0);
       if (s.quiz && r.state().quiz_answer < 0) r.answer_quiz(s.quiz->correct);
