@@ -120,3 +120,21 @@ TEST_CASE("primary-backup: commands validate before changing anything") {
   CHECK(back.size() == m->recorder().history().size());
   CHECK(m->state_json().find("\"primary\":\"p2\"") != std::string::npos);
 }
+
+TEST_CASE("primary-backup: scheduled primary crash replays identically after a rewind") {
+  std::string err;
+  auto s = Session::create("primary-backup", 9, {{"crash_primary_ms", "1000"}, {"rate", "40"}}, &err);
+  REQUIRE_MESSAGE(s, err);
+  s->run_until(600 * kMs);
+  REQUIRE(apply(s->world(), "pb.set replication_ms=150").ok);
+  s->run_until(2500 * kMs);
+  auto* m = s->world().find_model<PbModel>();
+  CHECK(m->failovers() == 1);
+  CHECK(s->world().node(*s->world().find_node("p1")).status == NodeStatus::Crashed);
+  const uint64_t hash = s->world().trace().hash();
+  const std::string state = m->state_json();
+  s->rewind(800 * kMs);
+  s->run_until(2500 * kMs);
+  CHECK(s->world().trace().hash() == hash);
+  CHECK(s->world().find_model<PbModel>()->state_json() == state);
+}
