@@ -1,7 +1,8 @@
 // Headless Dear ImGui harness for the widget tests: a context with no platform or renderer
 // backend (fixed 1280x800 display, default font atlas built), a full-screen window to draw
 // widgets in, mouse input injected through ImGuiIO events, and checks on the vertices a widget
-// added to the window's draw list.
+// added to the window's draw list (set WDEBUG=1 in the environment to print the vertices that
+// fall outside).
 #pragma once
 
 #include <doctest/doctest.h>
