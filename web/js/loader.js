@@ -1,6 +1,7 @@
-// Loads the lab: checks for WebAssembly and WebGL2, downloads topolab.wasm with a real byte
-// progress bar, starts the emscripten module on the full-window canvas, and exposes the test and
-// page hooks as Module.topolab.state() / Module.topolab.command({...}). When the server sends the
+// Loads the lab: checks for WebAssembly and WebGL2, downloads and compiles topolab.wasm as it
+// streams in (with a real byte progress bar) while topolab.js loads, starts the emscripten module
+// on the full-window canvas, and exposes the test and page hooks as Module.topolab.state() /
+// Module.topolab.command({...}). When the server sends the
 // wasm gzip-compressed (Content-Length is then the compressed size), the uncompressed size comes
 // from build.json, written next to the module when the site is assembled (cmake/stamp_site.cmake).
 'use strict';
@@ -38,30 +39,41 @@
       : `${(loaded / 1048576).toFixed(2)} MB`;
   }
 
-  async function fetchWithProgress(url) {
-    const resp = await fetch(url);
-    if (!resp.ok) throw new Error(`${url}: HTTP ${resp.status}`);
+  // The module's download starts at once and topolab.js loads meanwhile; when topolab.js asks for
+  // the module (Module.instantiateWasm), it is compiled while its bytes stream in, counted on the
+  // way for the progress bar.
+  const wasmResponse = fetch('topolab.wasm').then((resp) => {
+    if (!resp.ok) throw new Error(`topolab.wasm: HTTP ${resp.status}`);
     let total = Number(resp.headers.get('Content-Length')) || 0;
-    // A compressed transfer: Content-Length counts compressed bytes, the reader gives plain ones.
+    // A compressed transfer: Content-Length counts compressed bytes, the stream gives plain ones.
     const encoded = (resp.headers.get('Content-Encoding') || 'identity') !== 'identity';
     const plainTotal = () => (buildInfo && buildInfo.wasm_bytes) || 0;
     if (encoded) total = plainTotal();
-    if (!resp.body || !resp.body.getReader) return new Uint8Array(await resp.arrayBuffer());
-    const reader = resp.body.getReader();
-    const chunks = [];
+    if (!resp.body || typeof TransformStream !== 'function') return resp;
     let loaded = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded += value.length;
-      if (encoded && !total) total = plainTotal();
-      setProgress(loaded, total && loaded <= total ? total : 0);
-    }
-    const out = new Uint8Array(loaded);
-    let at = 0;
-    for (const c of chunks) { out.set(c, at); at += c.length; }
-    return out;
+    const counted = resp.body.pipeThrough(new TransformStream({
+      transform(chunk, ctl) {
+        loaded += chunk.length;
+        if (encoded && !total) total = plainTotal();
+        setProgress(loaded, total && loaded <= total ? total : 0);
+        ctl.enqueue(chunk);
+      },
+    }));
+    return new Response(counted, { headers: { 'Content-Type': 'application/wasm' } });
+  });
+
+  function instantiateWasm(imports, receive) {
+    wasmResponse
+      .then(async (resp) => {
+        if (typeof WebAssembly.instantiateStreaming === 'function') return WebAssembly.instantiateStreaming(resp, imports);
+        return WebAssembly.instantiate(await resp.arrayBuffer(), imports);
+      })
+      .then((r) => {
+        $('loading-text').textContent = 'Starting…';
+        receive(r.instance, r.module);
+      })
+      .catch((e) => problem('Could not download the lab: ' + e.message));
+    return {};   // the exports arrive later, through receive()
   }
 
   const canvas = $('canvas');
@@ -82,15 +94,10 @@
     },
   };
 
+  Module.instantiateWasm = instantiateWasm;
   $('loading-text').textContent = 'Downloading the lab…';
-  fetchWithProgress('topolab.wasm')
-    .then((bytes) => {
-      Module.wasmBinary = bytes;
-      $('loading-text').textContent = 'Starting…';
-      const s = document.createElement('script');
-      s.src = 'topolab.js';
-      s.onerror = () => problem('Could not load topolab.js from the server.');
-      document.body.appendChild(s);
-    })
-    .catch((e) => problem('Could not download the lab: ' + e.message));
+  const script = document.createElement('script');
+  script.src = 'topolab.js';
+  script.onerror = () => problem('Could not load topolab.js from the server.');
+  document.body.appendChild(script);
 })();

@@ -80,8 +80,9 @@
     show($('cat-close'), !!page.current);
     show($('topbar'), false);
     show($('catalogue'), true);
-    const first = $('catalogue').querySelector('.lesson button, #continue-btn:not(.hidden)');
-    (first || $('cat-open')).focus({ preventScroll: true });
+    const first = !$('continue').classList.contains('hidden') ? $('continue-btn')
+      : $('catalogue').querySelector('.lesson button') || $('cat-open');
+    first.focus({ preventScroll: true });
   }
   function updateTopbar() {
     const inLesson = !!(page.current && page.current.kind !== 'scenario' && page.current.kind !== 'shared');
