@@ -476,10 +476,15 @@ void RaftNode::apply_committed(Ctx& ctx) {
 }
 
 std::vector<std::pair<std::string, std::string>> RaftNode::inspect() const {
+  auto name = [this](NodeId id) -> std::string {
+    if (id == kNoNode) return "-";
+    const World* w = cluster_->world();
+    return w ? w->node(id).name : std::to_string(id);
+  };
   return {{"role", to_string(role_)},
           {"term", std::to_string(disk_->current_term)},
-          {"voted_for", disk_->voted_for == kNoNode ? "-" : std::to_string(disk_->voted_for)},
-          {"leader", leader_ == kNoNode ? "-" : std::to_string(leader_)},
+          {"voted_for", name(disk_->voted_for)},
+          {"leader", name(leader_)},
           {"log_length", std::to_string(disk_->last_index())},
           {"commit_index", std::to_string(commit_index_)},
           {"last_applied", std::to_string(last_applied_)}};

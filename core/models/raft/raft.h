@@ -236,8 +236,11 @@ class RaftClient : public Process {
 /// The cluster-wide view of a Raft store and its clients.
 ///
 /// Lesson values (value(key)):
-///   leader_count      nodes that believe they are leader in the highest term among up nodes
-///   leader            NodeId of the leader of the highest term, or -1
+///   leader_count      up nodes that believe they are leader in the highest term any up leader
+///                     has (1 when healthy; 2 would break Election Safety)
+///   leaders           up nodes that believe they are leader, in any term (a deposed leader cut
+///                     off by a partition still counts here until it hears of the newer term)
+///   leader            NodeId of the leader of that highest term, or -1
 ///   term              highest currentTerm among all nodes (crashed ones from their disk)
 ///   commit_index      highest commitIndex among up nodes
 ///   committed_writes  distinct client writes known committed (by a leader's commit index)
