@@ -89,7 +89,8 @@ void check_key(const std::string& key, Pos p, const World& w, const std::string&
 }
 
 bool is_fraction_key(const std::string& key) {
-  for (const char* f : {"rate", "availability", "ratio", "fraction", "probability"})
+  if (key.find("error_budget") != std::string::npos) return false;
+  for (const char* f : {"rate", "availability", "ratio", "fraction", "probability", "share", "canary_traffic"})
     if (key.find(f) != std::string::npos) return true;
   return false;
 }

@@ -145,8 +145,11 @@ static const char* const kModelKeyPatterns[] = {
     "leader_count", "leader", "term", "commit_index", "committed_writes", "ops_ok", "ops_failed", "ops_pending",
     "availability", "up_nodes", "upgraded", "upgrade_active", "last_write_ok_ms", "term.{node}", "commit.{node}",
     "applied.{node}", "is_leader.{node}",
-    // replication / quorum / sharding
-    "acked_writes", "lost_writes", "stale_reads", "keys_moved", "keys_moved_fraction",
+    // primary-backup, quorum (core/models/replication), sharding (core/models/sharding)
+    "acked_writes", "lost_writes", "stale_reads", "ops", "ops_unknown", "reads_ok", "primary", "view",
+    "failovers", "p50_ms", "p99_ms", "n", "r", "w", "read_repairs", "divergent_keys", "nodes", "keys",
+    "keys_moved_last", "keys_moved_total", "keys_per_node_max", "keys_per_node_min", "requests", "hot_key_share",
+    "load_share_max",
     // services / monolith (core/models/services/services.h); {svc} = services and request types
     "success_rate", "success_rate.{svc}", "p50_ms.{svc}", "p95_ms.{svc}", "p99_ms.{svc}", "rps.{svc}",
     "error_budget_burn.{svc}", "requests.{svc}", "error_budget_remaining.{svc}", "error_rate.{svc}",
