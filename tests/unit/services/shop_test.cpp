@@ -86,7 +86,9 @@ TEST_CASE("services: the autoscaler follows a ramp without oscillating and waits
   CHECK(d.desired >= 6);
   CHECK(d.desired <= 8);
   int prev = 1;
-  for (auto [t, n] : d.desired_history) {
+  for (const auto& point : d.desired_history) {
+    const Time t = point.first;
+    const int n = point.second;
     CAPTURE(t);
     CHECK(n >= prev);   // only up while the load rises and holds
     prev = n;
@@ -97,8 +99,8 @@ TEST_CASE("services: the autoscaler follows a ramp without oscillating and waits
   cmd(*w, "set_load type=job rps=5");
   w->run_until(drop + 150 * kSec);
   Time first_down = -1;
-  for (auto [t, n] : d.desired_history)
-    if (t > drop && n < high && first_down < 0) first_down = t;
+  for (const auto& point : d.desired_history)
+    if (point.first > drop && point.second < high && first_down < 0) first_down = point.first;
   REQUIRE(first_down > 0);
   CHECK(first_down >= drop + 45 * kSec);   // the 60 s window, less one sync period
   CHECK(d.desired <= 3);
