@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "models/services/services.h"
 #include "ui/style.h"
 
 namespace topo::ui {
@@ -59,8 +60,96 @@ ImU32 message_color(const std::string& kind) {
   return palette::grey;
 }
 
+namespace {
+
+/// Layered layout for service worlds: one column per call depth (client, gateway, the services
+/// it calls, ...), replicas of a service stacked in their column, one band per system (the
+/// shop and the monolith side by side). Returns false when the world has no services.
+bool layout_services(const World& w, CanvasView& v) {
+  const auto* model = w.find_model<svc::ServicesModel>();
+  if (!model) return false;
+  const svc::Graph& g = model->graph();
+  const size_t bands = g.systems.size();
+  v.groups.clear();
+  // Columns of deployables per system, by call depth (breadth-first from the client).
+  std::vector<std::vector<std::vector<size_t>>> columns(bands);
+  std::vector<float> band_weight(bands, 1.0f);
+  float weight_sum = 0.0f;
+  for (size_t si = 0; si < bands; ++si) {
+    const svc::SystemRt& sys = g.systems[si];
+    std::vector<int> depth(sys.deps.size(), -1);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const auto& e : sys.edges) {
+        int from_depth = e.from_module < 0 ? -1 : depth[static_cast<size_t>(sys.modules[static_cast<size_t>(e.from_module)].dep)];
+        if (e.from_module >= 0 && from_depth < 0) continue;
+        int& d = depth[static_cast<size_t>(e.to_dep)];
+        if (d < 0 || from_depth + 1 < d) { d = from_depth + 1; changed = true; }
+      }
+    }
+    int max_depth = 0;
+    for (int d : depth) max_depth = std::max(max_depth, d);
+    columns[si].resize(static_cast<size_t>(max_depth + 2));
+    for (size_t i = 0; i < sys.deps.size(); ++i)
+      columns[si][static_cast<size_t>(depth[i] < 0 ? max_depth + 1 : depth[i])].push_back(i);
+    // A band is as tall as its busiest column needs (replicas plus room for the group label).
+    float tallest = 1.0f;
+    for (const auto& col : columns[si]) {
+      float h = 0.0f;
+      for (size_t d : col) h += static_cast<float>(sys.deps[d].replicas.size()) + 1.0f;
+      tallest = std::max(tallest, h);
+    }
+    band_weight[si] = tallest;
+    weight_sum += tallest;
+  }
+  // Fixed spacing in layout units; the camera fits the whole picture to the canvas.
+  constexpr float kUnit = 0.15f;   // one replica slot
+  constexpr float kCol = 0.75f;    // one call-depth column
+  (void)weight_sum;
+  float band_top = 0.0f;
+  for (size_t si = 0; si < bands; ++si) {
+    const svc::SystemRt& sys = g.systems[si];
+    const float band_h = kUnit * band_weight[si];
+    const float col_w = kCol;
+    if (sys.client != kNoNode && static_cast<size_t>(sys.client) < v.pos.size())
+      v.pos[static_cast<size_t>(sys.client)] = ImVec2(0.0f, band_top + band_h * 0.5f);
+    for (size_t c = 0; c < columns[si].size(); ++c) {
+      const auto& col = columns[si][c];
+      float units = 0.0f;
+      for (size_t d : col) units += static_cast<float>(sys.deps[d].replicas.size()) + 1.0f;
+      const float unit_h = kUnit;
+      float y = band_top + 0.5f * (band_h - unit_h * units);
+      const float cx = col_w * static_cast<float>(c + 1);
+      for (size_t d : col) {
+        const svc::DeployableRt& dep = sys.deps[d];
+        const size_t n = dep.replicas.size();
+        const float h = unit_h * (static_cast<float>(n) + 1.0f);
+        const float cy = y + h * 0.5f;
+        for (size_t r = 0; r < n; ++r) {
+          NodeId id = dep.replicas[r].node;
+          if (id < 0 || static_cast<size_t>(id) >= v.pos.size()) continue;
+          v.pos[static_cast<size_t>(id)] = ImVec2(cx, cy + unit_h * (static_cast<float>(r) - 0.5f * static_cast<float>(n - 1)));
+        }
+        std::string label = bands > 1 ? sys.name + "/" + dep.spec.name : dep.spec.name;
+        v.groups.push_back({label, cx, cy, unit_h * (static_cast<float>(std::max<size_t>(1, n)) * 0.5f + 0.2f)});
+        y += h;
+      }
+    }
+    band_top += band_h + kUnit;
+  }
+  return true;
+}
+
+}  // namespace
+
 void auto_layout(const World& w, CanvasView& v, bool reset) {
   const auto& nodes = w.nodes();
+  if (w.find_model<svc::ServicesModel>()) {
+    // Service worlds re-lay out whenever replicas come and go (scaling, deployments).
+    v.pos.assign(nodes.size(), ImVec2(0, 0));
+    layout_services(w, v);
+    return;
+  }
   if (reset) v.pos.clear();
   size_t placed = v.pos.size();
   v.pos.resize(nodes.size());
@@ -112,8 +201,10 @@ void draw_legend(ImDrawList* dl, ImVec2 at) {
 
 void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command>* out) {
   const auto& nodes = w.nodes();
-  if (v.pos.size() != nodes.size()) auto_layout(w, v, false);
+  const bool services = w.find_model<svc::ServicesModel>() != nullptr;
+  if (services || v.pos.size() != nodes.size()) auto_layout(w, v, false);  // replicas come and go
   v.screen.resize(nodes.size());
+  v.menu_service.clear();
 
   ImVec2 origin = ImGui::GetCursorScreenPos();
   size.x = std::max(size.x, 50.0f);
@@ -127,7 +218,8 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   ImGuiIO& io = ImGui::GetIO();
 
   // Camera: layout units -> pixels, fitted to the layout's bounding box (plus room for labels).
-  ImVec2 lo(-1.0f, -1.0f), hi(1.0f, 1.0f);
+  ImVec2 lo(1e9f, 1e9f), hi(-1e9f, -1e9f);
+  if (v.pos.empty()) lo = ImVec2(-1, -1), hi = ImVec2(1, 1);
   for (const ImVec2& p : v.pos) {
     lo.x = std::min(lo.x, p.x); lo.y = std::min(lo.y, p.y);
     hi.x = std::max(hi.x, p.x); hi.y = std::max(hi.y, p.y);
@@ -188,6 +280,16 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
   const ImU32 tc = text_color();
+
+  // Service groups: a box around a service's replicas, labelled with its name.
+  for (const auto& gr : v.groups) {
+    ImVec2 c = to_screen(ImVec2(gr.x, gr.y));
+    float half_h = gr.half_h * scale;
+    float half_w = std::max(55.0f * std::clamp(v.zoom, 0.4f, 2.5f), 0.09f * scale);
+    dl->AddRect(ImVec2(c.x - half_w, c.y - half_h), ImVec2(c.x + half_w, c.y + half_h), (tc & 0x00FFFFFF) | 0x50000000, 8.0f, 0, 1.0f);
+    ImVec2 ls = ImGui::CalcTextSize(gr.label.c_str());
+    dl->AddText(ImVec2(c.x - ls.x / 2, c.y - half_h - ls.y - 2), (tc & 0x00FFFFFF) | 0xC0000000, gr.label.c_str());
+  }
 
   // Links: pairs that have exchanged messages (scanned incrementally from the trace).
   const Trace& tr = w.trace();
@@ -314,6 +416,34 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
       }
       if (item("Isolate (partition away)")) issue({"partition", {{"groups", n.name}}});
       if (item("Heal all partitions")) issue({"heal", {}});
+      // A replica of a service: service-level tools (scaling and deployments act on the service).
+      const size_t colon = n.role.find(':');
+      if (colon != std::string::npos && n.role.compare(0, colon, "service") == 0 && w.find_model<svc::ServicesModel>()) {
+        const std::string svc_name = n.role.substr(colon + 1);
+        int replicas = 0;
+        for (const auto& other : nodes) replicas += other->role == n.role && other->status == NodeStatus::Up;
+        ImGui::Separator();
+        ImGui::TextDisabled("service %s (%d up)", svc_name.c_str(), replicas);
+        // In a world with several systems (shop and monolith), name the one this replica is in.
+        std::string sys;
+        const svc::Graph& graph = w.find_model<svc::ServicesModel>()->graph();
+        if (graph.multi())
+          for (const auto& sr : graph.systems)
+            for (const auto& d : sr.deps)
+              for (const auto& rep : d.replicas)
+                if (rep.node == n.id) sys = sr.name;
+        auto with_sys = [&](Command c) {
+          if (!sys.empty()) c.args["system"] = sys;
+          return c;
+        };
+        if (item("Scale up (+1 replica)"))
+          issue(with_sys({"scale", {{"service", svc_name}, {"replicas", std::to_string(replicas + 1)}}}));
+        if (replicas > 1 && item("Scale down (-1 replica)"))
+          issue(with_sys({"scale", {{"service", svc_name}, {"replicas", std::to_string(replicas - 1)}}}));
+        if (item("Slow the service x20")) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "20"}}}));
+        if (item("Service back to normal speed")) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "1"}}}));
+        v.menu_service = svc_name;
+      }
     }
     ImGui::EndPopup();
   }

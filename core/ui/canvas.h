@@ -27,6 +27,13 @@ struct CanvasView {
   NodeId dragging = kNoNode;
   std::vector<std::string> highlight; ///< node names a lesson step draws attention to
   bool fit_requested = true;
+  /// A labelled box around a group of nodes (a service's replicas), in layout units.
+  struct Group {
+    std::string label;
+    float x = 0, y = 0, half_h = 0;
+  };
+  std::vector<Group> groups;
+  std::string menu_service;           ///< the service the open context menu acts on, if any
   /// Items of the open context menu in the last frame (label, centre): tests click them.
   std::vector<std::pair<std::string, ImVec2>> menu_items;
   ImVec2 origin{0, 0};                ///< screen position of the canvas' top-left corner
