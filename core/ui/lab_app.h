@@ -75,6 +75,7 @@ class LabApp {
   void draw_inspector();
   void draw_event_log();
   void draw_charts();
+  void draw_history();
   void draw_about();
   void draw_lesson();
   void draw_lesson_picker();
@@ -103,6 +104,10 @@ class LabApp {
   std::filesystem::file_time_type lesson_mtime_{};
   double reload_poll_s_ = 0;
   size_t lesson_step_seen_ = static_cast<size_t>(-1);
+  // The last linearizability check of the client history (History tab).
+  std::string lin_verdict_;
+  std::vector<uint64_t> lin_flagged_;
+  Time lin_checked_at_ = -1;
 };
 
 }  // namespace topo::ui
