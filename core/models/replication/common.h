@@ -76,7 +76,8 @@ struct KvMsg : Payload {
 /// Records client operations and measures them. Owned by a store's Model; clients call it.
 class KvRecorder {
  public:
-  /// A client (history client number `client`) sends an op at `now`; returns the op id.
+  /// A client (history client number `client`: 1 for node c1, ...) sends an op at `now`;
+  /// returns the op id.
   uint64_t invoke(int32_t client, kv::OpKind kind, const std::string& key, const std::string& value, Time now);
   /// A write was acknowledged with the version the store gave it.
   void write_ok(uint64_t id, Time now, const Version& v);

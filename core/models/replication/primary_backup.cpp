@@ -319,7 +319,7 @@ class PbClient : public Process {
     p.is_read = ctx.rng().bernoulli(load.read_fraction);
     p.key = "k" + std::to_string(ctx.rng().uniform_int(0, std::max(1, load.keys) - 1));
     if (!p.is_read) p.value = "c" + std::to_string(index_ + 1) + "-" + std::to_string(++writes_);
-    const uint64_t id = model_->recorder().invoke(index_, p.is_read ? kv::OpKind::Read : kv::OpKind::Write,
+    const uint64_t id = model_->recorder().invoke(index_ + 1, p.is_read ? kv::OpKind::Read : kv::OpKind::Write,
                                                   p.key, p.value, ctx.now());
     p.timer = ctx.set_timer(load.op_timeout_us, id);
     auto& slot = pending_[id] = std::move(p);

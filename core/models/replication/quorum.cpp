@@ -182,7 +182,7 @@ class QuorumClient : public Process {
       value = "c" + std::to_string(index_ + 1) + "-" + std::to_string(++writes_);
       p.version = Version{ctx.now(), index_ + 1};
     }
-    const uint64_t id = model_->recorder().invoke(index_, p.is_read ? kv::OpKind::Read : kv::OpKind::Write, p.key,
+    const uint64_t id = model_->recorder().invoke(index_ + 1, p.is_read ? kv::OpKind::Read : kv::OpKind::Write, p.key,
                                                   value, ctx.now());
     p.timer = ctx.set_timer(load.op_timeout_us, id);
     Pending& slot = pending_[id] = std::move(p);
