@@ -26,9 +26,23 @@ void setup_style(float dpi_scale, Theme theme) {
   ImFontConfig cfg;
   cfg.FontDataOwnedByAtlas = false;  // the bytes are static, embedded at build time
   cfg.OversampleH = 2;
+  // Latin, plus the punctuation, arrows and symbols lesson text uses (dashes, quotes, "->",
+  // check marks, warning signs); DejaVu Sans has them all.
+  static const ImWchar ranges[] = {
+      0x0020, 0x00FF,  // Basic Latin + Latin-1
+      0x0100, 0x017F,  // Latin Extended-A
+      0x0370, 0x03FF,  // Greek (rho, lambda, mu in queueing lessons)
+      0x2000, 0x206F,  // General Punctuation: dashes, quotes, ellipsis
+      0x2190, 0x21FF,  // Arrows
+      0x2200, 0x22FF,  // Mathematical operators: <= >= != ...
+      0x2500, 0x25FF,  // Box drawing, geometric shapes
+      0x2600, 0x26FF,  // Misc symbols (warning sign)
+      0x2700, 0x27BF,  // Dingbats (check marks)
+      0,
+  };
   io.Fonts->Clear();
   io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(topolab_font_ttf),
-                                 static_cast<int>(topolab_font_ttf_size), 16.0f * dpi_scale, &cfg);
+                                 static_cast<int>(topolab_font_ttf_size), 16.0f * dpi_scale, &cfg, ranges);
   io.FontGlobalScale = 1.0f / dpi_scale;  // drawn crisp on HiDPI, laid out in window points
   apply_theme(theme);
 }
