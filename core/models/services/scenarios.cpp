@@ -20,6 +20,7 @@
 //             .breaker_threshold / .breaker_window / .breaker_min_calls / .breaker_wait_s /
 //             .breaker_half_open / .bulkhead / .fallback       (from/to may be *)
 // mmc-service adds: servers=C, service_ms=MS, rho=R (or rps=R), queue_limit=N, replicas=N.
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -67,10 +68,13 @@ std::string apply_all(std::vector<SystemSpec>& systems, const Params& params,
   for (const auto& [k, v] : params) {
     if (used.count(k)) continue;
     std::vector<std::string> subjects;
+    auto add = [&](const std::string& n) {
+      if (std::find(subjects.begin(), subjects.end(), n) == subjects.end()) subjects.push_back(n);
+    };
     for (const auto& s : systems) {
-      for (const auto& m : s.modules) subjects.push_back(m.name);
-      for (const auto& d : s.deployables) subjects.push_back(d.name);
-      for (const auto& t : s.types) subjects.push_back(t.name);
+      for (const auto& m : s.modules) add(m.name);
+      for (const auto& d : s.deployables) add(d.name);
+      for (const auto& t : s.types) add(t.name);
     }
     const std::string subject = k.substr(0, k.find('.'));
     std::string msg = "--set " + k + "=" + v + ": unknown parameter";

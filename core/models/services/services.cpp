@@ -390,7 +390,7 @@ class ReplicaProc final : public CallerProc {
     Job& j = it->second;
     SystemRt& s = sysrt();
     ReplicaRt& r = rep();
-    r.cpu_busy_us += ctx.now() - j.work_start;
+    r.cpu_busy_us += j.work_cpu_us;
     const TypeRt& tr = s.types[static_cast<size_t>(j.type)];
     const int call = j.stack.back().call;
     const ModuleRt& mod = s.modules[static_cast<size_t>(tr.calls[static_cast<size_t>(call)].module)];
@@ -443,7 +443,7 @@ class ReplicaProc final : public CallerProc {
     uint64_t caller_call = 0;
     int type = 0;
     std::vector<Frame> stack;
-    Time arrived = 0, work_start = 0;
+    Time arrived = 0, work_start = 0, work_cpu_us = 0;
     bool detached = false;        ///< nobody waits for the answer
     bool detached_child = false;  ///< an in-process async delivery (no version error on it)
   };
@@ -522,6 +522,8 @@ class ReplicaProc final : public CallerProc {
     }
     const Time cost = std::max<Time>(1, static_cast<Time>(static_cast<double>(mod.spec.work.sample_us(ctx.rng())) * f));
     j.work_start = ctx.now();
+    const double speed = std::max(1e-9, ctx.world().node(ctx.self()).cpu_speed);
+    j.work_cpu_us = static_cast<Time>(static_cast<double>(cost) / speed);
     ctx.work(cost, j.id);
   }
 
@@ -809,7 +811,7 @@ void launch_replica(const std::shared_ptr<Graph>& g, int sys, int dep, const std
     r.node = w.add_node(name, role, [gg, sys, dep, rep](NodeId, Persistent*) {
       return std::unique_ptr<Process>(new ReplicaProc(gg, sys, dep, rep));
     });
-    w.mutable_node(r.node).cores = d.spec.workers;
+    w.mutable_node(r.node).cores = d.spec.cores > 0 ? d.spec.cores : d.spec.workers;
     w.mutable_node(r.node).version = version;
     if (w.started()) {
       // add_node started it at once: a new replica needs its start-up time first.
@@ -819,7 +821,7 @@ void launch_replica(const std::shared_ptr<Graph>& g, int sys, int dep, const std
       r.state = RState::Starting;   // on_start (at World::start) makes it ready at t = 0
     }
   } else {
-    w.mutable_node(r.node).cores = d.spec.workers;
+    w.mutable_node(r.node).cores = d.spec.cores > 0 ? d.spec.cores : d.spec.workers;
     w.mutable_node(r.node).version = version;
     w.restart(r.node, d.spec.startup_us);
   }
@@ -1056,7 +1058,8 @@ void autoscale(Graph& g, int sys, int dep) {
   }
   d.last_sync_us = now;
   d.last_cpu = (ready > 0 && elapsed > 0)
-                   ? static_cast<double>(busy) / (static_cast<double>(elapsed) * ready * d.spec.workers)
+                   ? static_cast<double>(busy) / (static_cast<double>(elapsed) * ready *
+                                                  (d.spec.cores > 0 ? d.spec.cores : d.spec.workers))
                    : 0.0;
   if (!d.autoscale_on) return;
   const int rec = d.hpa.recommend(now, d.desired, std::min(ready, d.desired), d.last_cpu);

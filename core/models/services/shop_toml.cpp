@@ -10,7 +10,8 @@ const std::string& default_shop_toml() {
 # monolith. Teachers copy this file to make their own service scenarios
 # (`topolab-cli run --scenario shop --set file=my-shop.toml`).
 #
-# [[service]]: name, replicas, workers (concurrency limit per replica = its cores), queue_limit
+# [[service]]: name, replicas, workers (concurrency limit per replica), cores (CPU cores per
+#   replica, default = workers: CPU work queues for them; the autoscaler measures them), queue_limit
 #   (requests waiting per replica; more are rejected with 503), service_ms (mean CPU time per
 #   call), distribution (exponential | constant | lognormal | uniform, with cv), lb
 #   (round_robin | least_outstanding | p2c), startup_s, autoscale (+ min_replicas, max_replicas,

@@ -305,7 +305,7 @@ struct TomlReader {
 };
 
 const std::vector<std::string> kServiceKeys = {
-    "name", "kind", "replicas", "workers", "queue_limit", "service_ms", "distribution", "cv",
+    "name", "kind", "replicas", "workers", "cores", "queue_limit", "service_ms", "distribution", "cv",
     "lb", "health_checks", "health_interval_ms", "unhealthy_threshold", "healthy_threshold",
     "startup_s", "memory_limit_mb", "autoscale", "min_replicas", "max_replicas", "target_cpu",
     "scale_down_window_s", "sync_period_s", "version", "versions"};
@@ -317,7 +317,7 @@ const std::vector<std::string> kEdgeKeys = {
     "breaker_half_open", "bulkhead", "fallback"};
 const std::vector<std::string> kSystemKeys = {"entry", "client_timeout_ms", "connect_timeout_ms",
                                               "window_s", "resilience"};
-const std::vector<std::string> kMonolithKeys = {"replicas", "workers", "queue_limit", "startup_s",
+const std::vector<std::string> kMonolithKeys = {"replicas", "workers", "cores", "queue_limit", "startup_s",
                                                 "memory_limit_mb", "lb"};
 const std::vector<std::string> kTopKeys = {"scenario", "system", "service", "request", "edge",
                                            "monolith"};
@@ -346,6 +346,7 @@ bool read_deployable_common(TomlReader& r, const toml::table& t, DeployableSpec&
   double v = 0;
   if (!r.integer(t, "replicas", &d.replicas, 1, 64)) return false;
   if (!r.integer(t, "workers", &d.workers, 1, 1024)) return false;
+  if (!r.integer(t, "cores", &d.cores, 0, 1024)) return false;
   if (!r.integer(t, "queue_limit", &d.queue_limit, 0, 100000)) return false;
   if (t.get("startup_s")) { if (!r.num(t, "startup_s", &v, 0, 3600)) return false; d.startup_us = static_cast<Time>(v * 1e6); }
   if (!r.num(t, "memory_limit_mb", &d.memory_limit_mb, 1, 1e6)) return false;
@@ -671,6 +672,7 @@ std::string apply_params(SystemSpec& s, const std::map<std::string, std::string>
     if (DeployableSpec* dp = s.deployable(subject)) {
       if (field == "replicas") { if (!parse_int(val, &i) || i < 1 || i > 64) return bad(key, val, "expected 1..64"); dp->replicas = static_cast<int>(i); }
       else if (field == "workers") { if (!parse_int(val, &i) || i < 1 || i > 1024) return bad(key, val, "expected 1..1024"); dp->workers = static_cast<int>(i); }
+      else if (field == "cores") { if (!parse_int(val, &i) || i < 0 || i > 1024) return bad(key, val, "expected 0..1024 (0 = as many as workers)"); dp->cores = static_cast<int>(i); }
       else if (field == "queue_limit") { if (!parse_int(val, &i) || i < 0) return bad(key, val, "expected >= 0"); dp->queue_limit = static_cast<int>(i); }
       else if (field == "lb") { auto p = parse_lb(val); if (!p) return bad(key, val, unknown_name_error("lb policy", val, {"round_robin", "least_outstanding", "p2c"})); dp->lb = *p; }
       else if (field == "autoscale") { if (!parse_bool(val, &b)) return bad(key, val, "expected on/off"); dp->autoscale_on = b; }
@@ -681,11 +683,11 @@ std::string apply_params(SystemSpec& s, const std::map<std::string, std::string>
       else if (field == "sync_period_s") { if (!parse_double(val, &d) || d < 1) return bad(key, val, "expected s >= 1"); dp->autoscale.sync_period_us = static_cast<Time>(d * 1e6); }
       else if (field == "startup_s") { if (!parse_double(val, &d) || d < 0) return bad(key, val, "expected s >= 0"); dp->startup_us = static_cast<Time>(d * 1e6); }
       else if (field == "health_checks") { if (!parse_bool(val, &b)) return bad(key, val, "expected on/off"); dp->health_checks = b; }
-      else return bad(key, val, unknown_name_error("option", field, {"replicas", "workers", "queue_limit", "lb", "autoscale", "min_replicas", "max_replicas", "target_cpu", "scale_down_window_s", "sync_period_s", "startup_s", "health_checks", "slow", "fault", "error_rate", "leak_mb", "crash_uptime_ms", "service_ms"}));
+      else return bad(key, val, unknown_name_error("option", field, {"replicas", "workers", "cores", "queue_limit", "lb", "autoscale", "min_replicas", "max_replicas", "target_cpu", "scale_down_window_s", "sync_period_s", "startup_s", "health_checks", "slow", "fault", "error_rate", "leak_mb", "crash_uptime_ms", "service_ms"}));
       mark();
       continue;
     }
-    static const std::vector<std::string> kDeployableFields = {"replicas", "workers", "queue_limit", "lb", "autoscale", "min_replicas", "max_replicas", "target_cpu", "scale_down_window_s", "sync_period_s", "startup_s", "health_checks"};
+    static const std::vector<std::string> kDeployableFields = {"replicas", "workers", "cores", "queue_limit", "lb", "autoscale", "min_replicas", "max_replicas", "target_cpu", "scale_down_window_s", "sync_period_s", "startup_s", "health_checks"};
     if (s.module(subject) && std::find(kDeployableFields.begin(), kDeployableFields.end(), field) == kDeployableFields.end()) {
       return bad(key, val, unknown_name_error("option", field, {"slow", "fault", "error_rate", "leak_mb", "crash_uptime_ms", "service_ms"}));
     }

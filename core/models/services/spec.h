@@ -48,7 +48,8 @@ struct DeployableSpec {
   std::string name;
   bool is_queue = false;      ///< a message queue: acknowledges, then delivers its calls async
   int replicas = 2;
-  int workers = 4;            ///< concurrency limit per replica (= the node's cores)
+  int workers = 4;            ///< concurrency limit per replica (threads)
+  int cores = 0;              ///< CPU cores per replica (0 = as many as workers); CPU work queues for them
   int queue_limit = 50;       ///< requests waiting per replica beyond the workers; more -> 503
   LbPolicy lb = LbPolicy::RoundRobin;
   bool health_checks = true;
