@@ -255,9 +255,9 @@ TEST_CASE("services: health checks eject a crashed replica and re-admit it after
 
 TEST_CASE("services: least-outstanding balancing routes around a slow replica") {
   auto p99 = [](const std::string& policy) {
-    auto w = make("shop", 19, {{"catalog.lb", policy}, {"window_s", "20"}});
+    auto w = make("shop", 19, {{"catalog.lb", policy}, {"window_s", "12"}});
     cmd(*w, "slow node=catalog-1 factor=8");
-    w->run_until(25 * kSec);
+    w->run_until(15 * kSec);
     return val(*w, "p99_ms.browse");
   };
   const double rr = p99("round_robin"), lor = p99("least_outstanding"), p2c = p99("p2c");
