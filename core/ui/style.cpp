@@ -29,15 +29,15 @@ void setup_style(float dpi_scale, Theme theme) {
   // Latin, plus the punctuation, arrows and symbols lesson text uses (dashes, quotes, "->",
   // check marks, warning signs); DejaVu Sans has them all.
   static const ImWchar ranges[] = {
-      0x0020, 0x00FF,  // Basic Latin + Latin-1
-      0x0100, 0x017F,  // Latin Extended-A
+      // Keep in step with TOPOLAB_FONT_UNICODES in CMakeLists.txt (the embedded font subset).
+      0x0020, 0x017F,  // Latin, Latin-1, Latin Extended-A
       0x0370, 0x03FF,  // Greek (rho, lambda, mu in queueing lessons)
       0x2000, 0x206F,  // General Punctuation: dashes, quotes, ellipsis
       0x2190, 0x21FF,  // Arrows
       0x2200, 0x22FF,  // Mathematical operators: <= >= != ...
-      0x2500, 0x25FF,  // Box drawing, geometric shapes
-      0x2600, 0x26FF,  // Misc symbols (warning sign)
-      0x2700, 0x27BF,  // Dingbats (check marks)
+      0x25A0, 0x25FF,  // Geometric shapes
+      0x2600, 0x2626,  // Misc symbols (warning sign)
+      0x2713, 0x2717,  // Check marks and crosses
       0,
   };
   io.Fonts->Clear();
