@@ -159,9 +159,13 @@ ChaosResult run_chaos(uint64_t seed, const ChaosOptions& opt, std::string* error
       } else if (pick < 0.85) {
         scope = "node=" + name(servers[static_cast<size_t>(rng.uniform_int(0, static_cast<int64_t>(servers.size()) - 1))]);
       }
-      text = "set_link" + (scope.empty() ? std::string() : " " + scope) + " loss=" + prob_text(rng.uniform(0, opt.loss_max)) +
-             " duplicate=" + prob_text(rng.uniform(0, opt.duplicate_max)) +
-             " reorder=" + prob_text(rng.uniform(0, opt.reorder_max));
+      // One draw per statement: the evaluation order of operands in an expression is unspecified
+      // (GCC and clang differ), and the schedule must be the same natively and in WebAssembly.
+      const double loss = rng.uniform(0, opt.loss_max);
+      const double duplicate = rng.uniform(0, opt.duplicate_max);
+      const double reorder = rng.uniform(0, opt.reorder_max);
+      text = "set_link" + (scope.empty() ? std::string() : " " + scope) + " loss=" + prob_text(loss) +
+             " duplicate=" + prob_text(duplicate) + " reorder=" + prob_text(reorder);
       if (std::find(link_scopes.begin(), link_scopes.end(), scope) == link_scopes.end()) link_scopes.push_back(scope);
     }
     if (!apply(text)) return res;
