@@ -1,6 +1,10 @@
 // Look and feel: see style.h.
 #include "ui/style.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
 extern const unsigned char topolab_font_ttf[];
 extern const unsigned int topolab_font_ttf_size;
 
@@ -58,7 +62,18 @@ const char* ini_path() {
 #ifdef __EMSCRIPTEN__
   return "/persist/topolab.ini";
 #else
-  return "topolab.ini";
+  // ~/.config/topolab/layout.ini (XDG), never the current folder.
+  static std::string path = [] {
+    namespace fs = std::filesystem;
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    fs::path dir = xdg && *xdg ? fs::path(xdg) : fs::path(home ? home : ".") / ".config";
+    dir /= "topolab";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    return (dir / "layout.ini").string();
+  }();
+  return path.c_str();
 #endif
 }
 
