@@ -76,6 +76,7 @@ class LabApp {
   void draw_event_log();
   void draw_charts();
   void draw_history();
+  void draw_tools();
   void draw_about();
   void draw_lesson();
   void draw_lesson_picker();
@@ -108,6 +109,16 @@ class LabApp {
   std::string lin_verdict_;
   std::vector<uint64_t> lin_flagged_;
   Time lin_checked_at_ = -1;
+  // Tools tab state (what the learner is about to apply).
+  int tool_service_ = 0;
+  int tool_edge_ = 0;
+  int tool_strategy_ = 0;
+  float tool_error_rate_ = 0.5f;
+  float tool_latency_factor_ = 1.0f;
+  float tool_slow_ = 20.0f;
+  float tool_link_latency_ms_ = 2.0f;
+  float tool_link_loss_ = 0.0f;
+  std::vector<char> tool_group_;   ///< partition picker: node -> in the first group
 };
 
 }  // namespace topo::ui
