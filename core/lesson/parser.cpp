@@ -8,6 +8,7 @@
 #include <set>
 
 #include "lesson/lesson.h"
+#include "scenario/toml_guard.h"
 
 namespace topo::lesson {
 
@@ -624,6 +625,10 @@ ParseResult parse_lesson(std::string_view text) {
   ParseResult r;
   if (text.size() > 1000000) {
     r.diags.push_back({{1, 1}, "file too large (more than 1 MB)"});
+    return r;
+  }
+  if (TomlGuardResult g = toml_guard(text); !g.ok()) {
+    r.diags.push_back({{g.line, g.col}, "TOML syntax: " + g.message});
     return r;
   }
   toml::table root;

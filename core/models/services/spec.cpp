@@ -2,6 +2,7 @@
 // commented example), the call-tree mini language, the monolith packing and the scenario
 // parameters. Every error names FILE:LINE:COL from toml++'s source regions.
 #include "models/services/spec.h"
+#include "scenario/toml_guard.h"
 
 #include <algorithm>
 #include <cctype>
@@ -364,6 +365,10 @@ bool read_deployable_common(TomlReader& r, const toml::table& t, DeployableSpec&
 
 std::optional<ShopSpec> parse_shop_toml(const std::string& text, const std::string& file,
                                         std::string* error) {
+  if (TomlGuardResult g = toml_guard(text); !g.ok()) {
+    if (error) *error = file + ":" + std::to_string(g.line) + ":" + std::to_string(g.col) + ": " + g.message;
+    return std::nullopt;
+  }
   toml::table root;
   try {
     root = toml::parse(text, file);
