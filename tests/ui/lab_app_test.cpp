@@ -3,6 +3,10 @@
 // bad commands refused without changing anything.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "imgui.h"
@@ -121,3 +125,44 @@ TEST_CASE("a broken lesson text is refused with FILE:LINE:COL and the last good 
   CHECK(app.runner() == nullptr);
   h.frame(app);
 }
+
+#ifndef __EMSCRIPTEN__  // the desktop watches lesson files; the page reloads on demand instead
+TEST_CASE("desktop hot reload: an edited lesson file reloads; a broken edit keeps the last good lesson") {
+  AppHarness h;
+  const std::string src = std::string(TOPOLAB_SOURCE_DIR) + "/lessons/03-agreeing-on-a-leader.toml";
+  std::ifstream in(src);
+  REQUIRE(in);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string path = "/tmp/topolab_hot_reload_test.toml";
+  auto write = [&](const std::string& t) {
+    std::ofstream out(path, std::ios::trunc);
+    out << t;
+  };
+  write(text);
+  ui::LabApp app({"ping", 1, path});
+  REQUIRE(app.runner() != nullptr);
+  const std::string title = app.runner()->lesson().title;
+  h.frame(app);
+
+  // A valid edit (a new title) is picked up by the file watcher within a second of frames.
+  std::string edited = text;
+  const size_t at = edited.find("title = \"");
+  REQUIRE(at != std::string::npos);
+  edited.insert(at + 9, "Edited: ");
+  write(edited);
+  std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() + std::chrono::seconds(5));
+  for (int i = 0; i < 40; ++i) h.frame(app);
+  REQUIRE(app.runner() != nullptr);
+  CHECK(app.runner()->lesson().title == "Edited: " + title);
+
+  // A broken edit: the error is shown as FILE:LINE:COL and the last good lesson keeps running.
+  write(edited + "\n[[step]\n");
+  std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() + std::chrono::seconds(10));
+  for (int i = 0; i < 40; ++i) h.frame(app);
+  REQUIRE(app.runner() != nullptr);
+  CHECK(app.runner()->lesson().title == "Edited: " + title);
+  const std::string st = app.state_json();
+  CHECK(st.find(path + ":") != std::string::npos);
+  std::filesystem::remove(path);
+}
+#endif
