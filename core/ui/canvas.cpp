@@ -225,10 +225,12 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     hi.x = std::max(hi.x, p.x); hi.y = std::max(hi.y, p.y);
   }
   const float margin = 70.0f;
-  const float fit = std::min((size.x - 2 * margin) / std::max(0.1f, hi.x - lo.x), (size.y - 2 * margin) / std::max(0.1f, hi.y - lo.y));
+  const float legend_w = 130.0f;   // the legend keeps the top-right corner to itself
+  const float room_x = std::max(50.0f, size.x - legend_w);
+  const float fit = std::min((room_x - 2 * margin) / std::max(0.1f, hi.x - lo.x), (size.y - 2 * margin) / std::max(0.1f, hi.y - lo.y));
   const float scale = std::max(20.0f, fit) * v.zoom;
   const ImVec2 mid((lo.x + hi.x) * 0.5f, (lo.y + hi.y) * 0.5f);
-  const ImVec2 centre(origin.x + size.x * 0.5f + v.pan.x - mid.x * scale, origin.y + size.y * 0.5f + v.pan.y - mid.y * scale);
+  const ImVec2 centre(origin.x + room_x * 0.5f + v.pan.x - mid.x * scale, origin.y + size.y * 0.5f + v.pan.y - mid.y * scale);
   auto to_screen = [&](ImVec2 p) { return ImVec2(centre.x + p.x * scale, centre.y + p.y * scale); };
   for (size_t i = 0; i < nodes.size(); ++i) v.screen[i] = to_screen(v.pos[i]);
 

@@ -16,6 +16,7 @@
 #include "ui/widgets/chart.h"
 #include "ui/widgets/markdown.h"
 #include "ui/widgets/history_view.h"
+#include "ui/widgets/timeline.h"
 #include "models/kv/linearizability.h"
 #include "models/services/services.h"
 #include "models/raft/raft.h"
@@ -81,6 +82,7 @@ bool LabApp::open_scenario(const std::string& name, uint64_t seed, const Params&
   session_ = std::move(s);
   canvas_ = CanvasView{};
   auto_layout(session_->world(), canvas_, true);
+  horizon_us_ = 0;
   carry_us_ = 0.0;
   log_trace_seen_ = 0;
   error_.clear();
@@ -496,6 +498,33 @@ void LabApp::draw_controls() {
     ImGui::Text("t = %s   events %llu   seed %llu%s", fmt_time(w.now()).c_str(),
                 static_cast<unsigned long long>(w.events_processed()), static_cast<unsigned long long>(w.seed()),
                 lagging_ ? "   (simulation lagging)" : "");
+  }
+  // The timeline scrubber: drag back to rewind (the world is rebuilt and replayed to that
+  // time), forward again up to the furthest time reached (the recorded commands replay).
+  if (session_ && !runner_) {
+    World& w = session_->world();
+    horizon_us_ = std::max(horizon_us_, w.now());
+    std::vector<ChartMarker> markers;
+    std::vector<std::string> labels;
+    labels.reserve(w.command_log().size());
+    for (const auto& lc : w.command_log()) labels.push_back(lc.cmd.arg("node", lc.cmd.arg("service", lc.cmd.op)));
+    for (size_t i = 0; i < w.command_log().size(); ++i)
+      markers.push_back({w.command_log()[i].at, marker_kind_for(w.command_log()[i].cmd.op), labels[i].c_str()});
+    TimelineOptions to;
+    to.horizon_us = horizon_us_;
+    to.markers = markers.data();
+    to.n_markers = static_cast<int>(markers.size());
+    int64_t want = 0;
+    if (timeline("##timeline", w.now(), to, &want)) {
+      playing_ = false;
+      if (want < w.now()) {
+        session_->rewind(want);
+        canvas_.trace_seen = 0;
+        log_line("rewound to " + fmt_time(want));
+      } else if (want > w.now()) {
+        session_->run_until(want);
+      }
+    }
   }
   if (!error_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, palette::vermillion);
@@ -997,6 +1026,7 @@ std::string LabApp::command_json(const std::string& json) {
     canvas_ = CanvasView{};
     auto_layout(session_->world(), canvas_, true);
     playing_ = false;
+    horizon_us_ = 0;
     log_line("replayed a shared moment of " + session_->scenario());
     return ok;
   }

@@ -94,6 +94,7 @@ class LabApp {
   bool show_about_ = false;
   bool quit_ = false;
   uint64_t frames_ = 0;           ///< frames drawn (tests wait for frames)
+  Time horizon_us_ = 0;           ///< furthest simulated time reached (the scrubber can go back there)
   std::string error_;            ///< last error shown to the learner
   std::vector<std::string> log_; ///< event log lines (bounded)
   uint64_t log_trace_seen_ = 0;
