@@ -9,6 +9,11 @@ void add_basic_scenarios(std::vector<ScenarioInfo>& v);  // models/basic: ping, 
 void add_raft_scenarios(std::vector<ScenarioInfo>& v);   // models/raft: raft-3, raft-5
 void add_replication_scenarios(std::vector<ScenarioInfo>& v);  // models/replication: primary-backup, quorum, sharding
 void add_services_scenarios(std::vector<ScenarioInfo>& v);  // models/services: shop, shop-monolith, shop-vs-monolith, mmc-service
+// models/usecases (lesson 13): one file per use case.
+void add_transfer_scenarios(std::vector<ScenarioInfo>& v);  // money transfer: 2PC vs saga
+void add_game_scenarios(std::vector<ScenarioInfo>& v);      // multiplayer game state sync
+void add_datajob_scenarios(std::vector<ScenarioInfo>& v);   // data-processing job
+void add_feed_scenarios(std::vector<ScenarioInfo>& v);      // social feed fan-out
 
 const std::vector<ScenarioInfo>& scenarios() {
   static const std::vector<ScenarioInfo> all = [] {
@@ -17,6 +22,10 @@ const std::vector<ScenarioInfo>& scenarios() {
     add_raft_scenarios(v);
     add_replication_scenarios(v);
     add_services_scenarios(v);
+    add_transfer_scenarios(v);
+    add_game_scenarios(v);
+    add_datajob_scenarios(v);
+    add_feed_scenarios(v);
     return v;
   }();
   return all;
