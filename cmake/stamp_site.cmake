@@ -1,6 +1,6 @@
 # Stamps an assembled static site with its build: writes SITE/build.json (version, a build hash,
 # the module's uncompressed sizes for the loader's progress bar) and puts the build hash into
-# SITE/sw.js (`const BUILD = '...'`), so the offline cache is named after the build and a new
+# SITE/sw.js (`const BUILD = '...'`) and SITE/index.html (<meta name="topolab-build">), so the offline cache is named after the build and a new
 # build replaces it. The hash covers every file of the site except sw.js, build.json and *.gz.
 # Usage: cmake -DSITE=DIR [-DVERSION=X.Y.Z] -P cmake/stamp_site.cmake
 if(NOT SITE OR NOT EXISTS "${SITE}/index.html")
@@ -17,7 +17,14 @@ foreach(f IN LISTS files)
   if(f STREQUAL "sw.js" OR f STREQUAL "build.json" OR f MATCHES "\\.gz$")
     continue()
   endif()
-  file(SHA256 "${SITE}/${f}" h)
+  if(f STREQUAL "index.html")
+    # index.html carries the build itself: hash it without that stamp so stamping is idempotent.
+    file(READ "${SITE}/${f}" page)
+    string(REGEX REPLACE "<meta name=\"topolab-build\" content=\"[^\"]*\">" "" page "${page}")
+    string(SHA256 h "${page}")
+  else()
+    file(SHA256 "${SITE}/${f}" h)
+  endif()
   string(APPEND all "${f} ${h}\n")
 endforeach()
 string(SHA256 build "${all}")
@@ -32,6 +39,10 @@ if(EXISTS "${SITE}/topolab.js")
 endif()
 file(WRITE "${SITE}/build.json"
   "{\"version\": \"${VERSION}\", \"build\": \"${build}\", \"wasm_bytes\": ${wasm_bytes}, \"js_bytes\": ${js_bytes}}\n")
+file(READ "${SITE}/index.html" page)
+string(REGEX REPLACE "<meta name=\"topolab-build\" content=\"[^\"]*\">"
+  "<meta name=\"topolab-build\" content=\"${build}\">" page "${page}")
+file(WRITE "${SITE}/index.html" "${page}")
 if(EXISTS "${SITE}/sw.js")
   file(READ "${SITE}/sw.js" sw)
   string(REGEX REPLACE "const BUILD = '[^']*';" "const BUILD = '${build}';" sw "${sw}")

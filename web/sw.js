@@ -49,6 +49,11 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
+// The page asks which build controls it; a page from an older build then offers a reload.
+self.addEventListener('message', (event) => {
+  if (event.data === 'build?' && event.source) event.source.postMessage({ topolabBuild: BUILD });
+});
+
 async function fromCache(request, navigate) {
   const cache = await caches.open(CACHE);
   if (navigate) return (await cache.match('index.html')) || (await cache.match('./'));

@@ -528,16 +528,28 @@
 
   // ---- offline: the service worker ----------------------------------------------------------
   if ('serviceWorker' in navigator && window.isSecureContext && location.protocol !== 'file:') {
+    // A new build's worker takes control of this page (it skips waiting and claims its clients)
+    // while the page itself still runs the files of its own build (index.html carries the build,
+    // stamped with the site): ask the controlling worker for its build and offer a reload when
+    // they differ. Asking on load and on every controller change catches the update the browser
+    // starts on navigation, however the two race.
+    const pageBuild = () => (document.querySelector('meta[name="topolab-build"]') || {}).content || 'dev';
+    let offered = false;
+    const askBuild = () => {
+      const c = navigator.serviceWorker.controller;
+      if (c && pageBuild() !== 'dev') c.postMessage('build?');
+    };
+    page.checkForUpdate = askBuild;
+    navigator.serviceWorker.addEventListener('message', (e) => {
+      const b = e.data && e.data.topolabBuild;
+      if (!b || b === 'dev' || b === pageBuild() || offered) return;
+      offered = true;
+      toast('A new version of Topolab is ready: reload the page to use it.', 8000);
+    });
+    navigator.serviceWorker.addEventListener('controllerchange', askBuild);
     window.addEventListener('load', () => {
-      navigator.serviceWorker.register('sw.js').then((reg) => {
-        reg.addEventListener('updatefound', () => {
-          const w = reg.installing;
-          if (!w || !navigator.serviceWorker.controller) return;   // first install: nothing to replace
-          w.addEventListener('statechange', () => {
-            if (w.state === 'activated') toast('A new version of Topolab is ready: reload the page to use it.', 8000);
-          });
-        });
-      }).catch((e) => console.warn('topolab: offline use is not available:', e.message));
+      navigator.serviceWorker.register('sw.js').then(askBuild)
+        .catch((e) => console.warn('topolab: offline use is not available:', e.message));
     });
   }
 })();
