@@ -173,10 +173,12 @@ class JobCoordinator : public Process {
   void init_tasks(Ctx& ctx, int64_t maps, int64_t reduces) {
     const JobConfig& cfg = model_->config();
     tasks_.assign(static_cast<size_t>(maps + reduces), Task{});
+    Time total = 0;
     for (int64_t i = 0; i < maps + reduces; ++i) {
       const Time nominal = i < maps ? cfg.map_us : cfg.reduce_us;
       // Input splits differ a little: +-20% around the nominal cost.
       tasks_[static_cast<size_t>(i)].cost = nominal * ctx.rng().uniform_int(80, 120) / 100;
+      total += tasks_[static_cast<size_t>(i)].cost;
     }
     maps_ = maps;
     maps_done_ = 0;
@@ -185,6 +187,7 @@ class JobCoordinator : public Process {
     JobStats& s = model_->stats();
     s.tasks_total = maps + reduces;
     s.maps = maps;
+    s.total_work_us = total;
     s.tasks_done = s.maps_done = s.reduces_done = 0;
   }
 
@@ -407,6 +410,7 @@ std::optional<double> JobModel::value(std::string_view key) const {
     return s.first_time_us > 0 && s.last_time_us >= 0
                ? static_cast<double>(s.last_time_us) / static_cast<double>(s.first_time_us)
                : 0.0;
+  if (key == "total_work_s") return sec(s.total_work_us);
   if (key == "reassigned") return d(s.reassigned);
   if (key == "speculative_launched") return d(s.speculative_launched);
   if (key == "speculative_won") return d(s.speculative_won);

@@ -20,7 +20,8 @@
 // Model values: job (number of the current or last job), job_running, job_done (1 when the
 // latest job has finished), jobs_done, tasks_total, tasks_done, maps_done, reduces_done,
 // job_time_s (the current job's time so far, or the last job's), last_job_time_s,
-// first_job_time_s, slowdown (last / first job time), reassigned, speculative_launched,
+// first_job_time_s, slowdown (last / first job time), total_work_s (the job's summed task times:
+// what one worker alone would need), reassigned, speculative_launched,
 // speculative_won (a backup finished first), tasks_killed, workers_alive (as the coordinator
 // believes), speculation (1 on, 0 off).
 // Commands: `job.run [maps=N] [reduces=N]` starts a new job; `job.speculation on=BOOL`.
@@ -54,6 +55,7 @@ struct JobStats {
   bool running = false;
   int64_t jobs_done = 0;
   int64_t maps = 0;  ///< map tasks of the current job
+  Time total_work_us = 0;  ///< sum of the current job's task CPU times (one worker alone)
   int64_t tasks_total = 0, tasks_done = 0, maps_done = 0, reduces_done = 0;
   Time started_at = 0;
   Time last_time_us = -1, first_time_us = -1;
