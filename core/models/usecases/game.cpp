@@ -135,6 +135,7 @@ class ServerProc final : public Process {
       epoch_ = s->epoch;
       repl_ = s;
       repl_rx_at_ = ctx.now();
+      m_->replica_tick = s->tick;
     }
   }
 
@@ -417,10 +418,12 @@ std::string build_game(World& w, const Params& p) {
 
 void GameModel::takeover(NodeId node, int64_t epoch, int64_t from, bool failover) {
   epoch_max = std::max(epoch_max, epoch);
-  lost_ticks += std::max<int64_t>(0, max_tick - from);
+  lost_ticks_last = std::max<int64_t>(0, max_tick - from);
+  lost_ticks += lost_ticks_last;
   max_tick = from;
   tick = from;
   active = node;
+  replica_tick = -1;   // the new server's standby (if any) has no copy yet
   if (failover) ++failover_count;
 }
 
@@ -541,6 +544,8 @@ std::optional<double> GameModel::value(std::string_view key) const {
   }
   if (key == "failover_count") return static_cast<double>(failover_count);
   if (key == "lost_ticks") return static_cast<double>(lost_ticks);
+  if (key == "lost_ticks_last") return static_cast<double>(lost_ticks_last);
+  if (key == "replica_tick") return static_cast<double>(replica_tick);
   if (key == "server") {
     const bool serving = active != kNoNode && w.node(active).status == NodeStatus::Up;
     return serving ? static_cast<double>(active) : -1.0;

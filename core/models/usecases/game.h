@@ -45,7 +45,8 @@ class GameModel : public Model {
   /// (longest time between pressing a key and seeing one's own avatar move; 0 with prediction),
   /// snapshot_age_ms (oldest snapshot a connected player shows, counted from when the server made
   /// it), snapshot_age_ms.P, frozen (1 when no server has advanced the match for 500 ms),
-  /// failover_count, lost_ticks (ticks simulated and then lost to a crash), server (node number of
+  /// failover_count, lost_ticks (ticks simulated and then lost to a crash, total), lost_ticks_last
+  /// (lost at the last takeover), replica_tick (tick of the standby's latest copy, -1 if none), server (node number of
   /// the serving game server, -1 if none), standby (1 if on), prediction (1 if on), tick_ms,
   /// replicate_every, failover_ms.
   std::optional<double> value(std::string_view key) const override;
@@ -64,6 +65,8 @@ class GameModel : public Model {
   int64_t tick = 0;                 ///< tick of the active server
   int64_t max_tick = 0;             ///< highest tick reached since the last takeover
   int64_t lost_ticks = 0;
+  int64_t lost_ticks_last = 0;     ///< ticks lost at the last takeover
+  int64_t replica_tick = -1;       ///< tick of the standby's latest copy, -1 if it has none
   int64_t failover_count = 0;
   Time last_tick_at = 0;
   std::vector<Avatar> truth;        ///< the active server's avatars after its last tick
