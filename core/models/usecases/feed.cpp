@@ -41,7 +41,7 @@ constexpr Time kTimelineWriteCost = 20;        ///< timeline cache: one follower
 constexpr int kFanoutBatch = 100;              ///< followers per fan-out message
 constexpr Time kReadCost = 500;                ///< timeline service: accept a read
 constexpr Time kCacheGetCost = 300;            ///< timeline cache: return one ready timeline
-constexpr Time kFetchCostPerAccount = 100;     ///< post store: recent posts of one followed account
+constexpr Time kFetchCostPerAccount = 200;     ///< post store: recent posts of one followed account
 constexpr Time kMergeCostPerAccount = 10;      ///< timeline service: merge one account's posts
 constexpr int kCelebritiesFollowed = 2;        ///< hybrid: celebrities a reader follows (pulled)
 constexpr Time kQueueCost = 100;               ///< queue: enqueue or hand out one item
@@ -515,8 +515,8 @@ std::string build_feed(World& w, const Params& p) {
       w.add_node("notifier", "service:notifier", [m](NodeId, Persistent*) { return std::make_unique<NotifierProc>(m); });
   for (NodeId id : {m->post, m->timeline, m->store, m->cache}) {
     Node& n = w.mutable_node(id);
-    n.cores = 2;
-    n.core_busy_until.assign(2, 0);
+    n.cores = id == m->store ? 4 : 2;
+    n.core_busy_until.assign(static_cast<size_t>(n.cores), 0);
   }
   register_feed_commands(w, m);
   return "";
