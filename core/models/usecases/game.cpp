@@ -78,7 +78,6 @@ class ServerProc final : public Process {
   explicit ServerProc(GameModel* m) : m_(m) {}
 
   void on_start(Ctx& ctx) override {
-    const size_t n = m_->players.size();
     const NodeId self = ctx.self();
     const World& w = ctx.world();
     const bool other_serving = m_->active != kNoNode && m_->active != self &&
@@ -93,7 +92,6 @@ class ServerProc final : public Process {
       start_match(ctx, m_->epoch_max + 1);
       ctx.note("new match", "the state of the old match is gone");
     }
-    (void)n;
     ctx.set_timer(m_->config().tick_us, 0);
   }
 
