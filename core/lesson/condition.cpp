@@ -31,7 +31,7 @@ struct Tok {
 
 bool key_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool key_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == ':';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == ':' || c == '/';
 }
 
 class Parser {
@@ -135,7 +135,8 @@ class Parser {
         t.num = std::strtod(t.text.c_str(), &end);
         if (end == nullptr || *end != '\0') { fail(t.pos, "malformed number \"" + t.text + "\""); return; }
       } else if (key_start(c)) {
-        while (i < s_.size() && key_char(s_[i])) ++i;
+        // Keys may name a system ("micro/p99_ms.browse") and a call edge ("calls.a->b").
+        while (i < s_.size() && (key_char(s_[i]) || (s_[i] == '>' && s_[i - 1] == '-'))) ++i;
         t.text = std::string(s_.substr(start, i - start));
         if (t.text == "and") t.k = Tok::K::And;
         else if (t.text == "or") t.k = Tok::K::Or;

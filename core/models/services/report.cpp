@@ -42,6 +42,11 @@ double budget_remaining(const TypeRt& t) {
   return 1.0 - static_cast<double>(done - t.good) / budget;
 }
 
+/// A fraction as a percentage rounded to 0.1 (for lesson text): 0.98765 -> 98.8.
+double pct(double fraction) {
+  return static_cast<double>(static_cast<int64_t>(fraction * 1000.0 + 0.5)) / 10.0;
+}
+
 double q_ms(const Histogram& h, double q) { return h.count() ? static_cast<double>(h.quantile(q)) / 1000.0 : 0.0; }
 
 }  // namespace
@@ -140,6 +145,16 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
   }
   const Time now = g.world->now();
   const Time win = s->spec.window_us;
+  if (key == "deployables") return static_cast<double>(s->deps.size());
+  if (key == "replicas_total") {
+    int n = 0;
+    for (const auto& d : s->deps) n += view(d).ready;
+    return static_cast<double>(n);
+  }
+  if (key == "success_pct") {
+    auto v = value(slash == std::string::npos ? "success_rate" : s->name + "/success_rate");
+    return v ? pct(*v) : v;
+  }
   if (key == "success_rate" || key == "availability") {
     int64_t ok = 0, all = 0;
     for (const auto& t : s->types) {
@@ -171,15 +186,21 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
   if (ti >= 0) {
     const TypeRt& t = s->types[static_cast<size_t>(ti)];
     if (metric == "requests") return static_cast<double>(t.requests);
+    if (metric == "network_calls") {
+      int n = 0;
+      for (const auto& c : t.calls) n += c.edge >= 0 ? 1 : 0;
+      return static_cast<double>(n);
+    }
     if (metric == "error_budget_remaining") return budget_remaining(t);
     const auto sum = t.window.summary(now, win);
     if (metric == "success_rate") return sum.success_rate;
+    if (metric == "success_pct") return pct(sum.success_rate);
     if (metric == "p50_ms") return sum.p50_ms;
     if (metric == "p95_ms") return sum.p95_ms;
     if (metric == "p99_ms") return sum.p99_ms;
     if (metric == "rps") return sum.rate_per_s;
     if (metric == "error_budget_burn") return burn(t, sum);
-    return std::nullopt;
+    // Not a request-type metric: "checkout" is also a service (replicas.checkout, ...).
   }
   int di = s->find_dep(subject);
   if (di < 0) {
@@ -197,6 +218,18 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
   if (metric == "canary_traffic")
     return d.deploy.picks ? static_cast<double>(d.deploy.picks_new) / static_cast<double>(d.deploy.picks) : 0.0;
   if (metric == "rolled_back") return d.deploy.rolled_back ? 1.0 : 0.0;
+  if (metric == "cores") return static_cast<double>(v.ready) * (d.spec.cores > 0 ? d.spec.cores : d.spec.workers);
+  if (metric == "starts") return static_cast<double>(d.starts);
+  if (metric == "autoscaling") return d.autoscale_on ? 1.0 : 0.0;
+  if (metric == "cpu_pct") return static_cast<double>(static_cast<int64_t>(d.last_cpu * 100.0 + 0.5));
+  if (metric == "deploying") return d.deploy.status == "progressing" ? 1.0 : 0.0;
+  if (metric == "new_version") {
+    if (d.deploy.kind == Deployment::Kind::None) return 0.0;
+    int n = 0;
+    for (const auto& r : d.replicas)
+      if (r.state == RState::Ready && r.color == d.active_color && r.version == d.deploy.to_version) n++;
+    return static_cast<double>(n);
+  }
   const auto sum = d.window.summary(now, win);
   if (metric == "error_rate") return 1.0 - sum.success_rate;
   if (metric == "p99_ms") return sum.p99_ms;

@@ -803,6 +803,7 @@ void launch_replica(const std::shared_ptr<Graph>& g, int sys, int dep, const std
   r.restarts = 0;
   r.state = RState::Starting;
   r.state_since = w.now();
+  if (w.started()) d.starts++;
   if (fresh) {
     std::shared_ptr<Graph> gg = g;
     const int rep = idx;

@@ -52,6 +52,18 @@
 //   that reached the canary since the deploy), rolled_back.S (1 after an automatic rollback)
 //   breaker.A->B (0 closed, 1 open, 2 half-open), retries_in_flight.A->B, error_rate.A->B
 //   (window), calls.A->B (total)
+// For lessons that compare the two architectures:
+//   success_pct, success_pct.T   success rate in percent rounded to 0.1 (window), for text
+//   network_calls.T              calls of one request of type T that cross the network
+//                                (client -> entry included; in-process calls are not)
+//   deployables                  separately deployed programs (9 in the shop, 1 as a monolith)
+//   replicas_total               ready replicas of every deployable
+//   cores.S                      CPU cores of S's ready replicas (replicas x cores per replica)
+//   cpu_pct.S                    cpu.S in percent, rounded (last autoscaler sample)
+//   autoscaling.S                1 while the autoscaler of S is on
+//   starts.S                     replicas of S started since the beginning (scaling, deploys)
+//   deploying.S                  1 while a deployment of S is in progress
+//   new_version.S                ready serving replicas that run the deployment's new version
 #pragma once
 
 #include <cstdint>
@@ -133,6 +145,7 @@ struct DeployableRt {
   Histogram latency;
   RollingWindow window;
   std::vector<std::pair<Time, int>> desired_history;   ///< (time, desired) at every change
+  int64_t starts = 0;   ///< replicas started after the world began (scale-ups, deployments)
   const VersionSpec& version_spec(const std::string& v) const;
 };
 
