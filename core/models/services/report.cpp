@@ -179,6 +179,13 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
     }
     if (metric == "retries_in_flight") return static_cast<double>(ed.retries_in_flight);
     if (metric == "calls") return static_cast<double>(ed.calls);
+    if (metric == "attempts") return static_cast<double>(ed.attempts);
+    if (metric == "retries") return static_cast<double>(ed.retries);
+    if (metric == "fallbacks") return static_cast<double>(ed.fallbacks);
+    if (metric == "timeout_ms") return static_cast<double>(ed.effective().timeout_us) / 1000.0;
+    if (metric == "bulkhead") return static_cast<double>(ed.effective().bulkhead);
+    if (metric == "fallback") return ed.effective().fallback ? 1.0 : 0.0;
+    if (metric == "breaker_on") return ed.effective().breaker ? 1.0 : 0.0;
     if (metric == "error_rate") return 1.0 - ed.window.summary(now, win).success_rate;
     return std::nullopt;
   }

@@ -64,6 +64,9 @@
 //   starts.S                     replicas of S started since the beginning (scaling, deploys)
 //   deploying.S                  1 while a deployment of S is in progress
 //   new_version.S                ready serving replicas that run the deployment's new version
+//   attempts.A->B, retries.A->B, fallbacks.A->B   totals on the edge (attempts = calls + retries)
+//   timeout_ms.A->B, bulkhead.A->B, fallback.A->B, breaker_on.A->B   the edge's active policy
+//                                (0 = off; a switched-off edge shows 0 everywhere)
 #pragma once
 
 #include <cstdint>

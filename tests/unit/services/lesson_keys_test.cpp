@@ -101,3 +101,22 @@ TEST_CASE("services lesson keys: conditions read system-prefixed keys and call e
   CHECK(c->root.kids[1].a.key == "mono/p50_ms.browse");
   CHECK(c->root.kids[1].b.key == "micro/p50_ms.browse");
 }
+
+TEST_CASE("services lesson keys: an edge's policy and its retries") {
+  auto w = make_world("shop", 4, {{"resilience", "off"}, {"payment.fault", "errors"}, {"payment.error_rate", "1"}});
+  CHECK(value(*w, "timeout_ms.checkout->payment") == 0);
+  CHECK(value(*w, "breaker_on.checkout->payment") == 0);
+  apply(*w, "resilience from=checkout to=payment timeout_ms=300 retries=2 bulkhead=4 fallback=on breaker=on");
+  CHECK(value(*w, "timeout_ms.checkout->payment") == 300);
+  CHECK(value(*w, "bulkhead.checkout->payment") == 4);
+  CHECK(value(*w, "fallback.checkout->payment") == 1);
+  CHECK(value(*w, "breaker_on.checkout->payment") == 1);
+  w->run_until(3 * kSec);
+  const double calls = value(*w, "calls.checkout->payment");
+  CHECK(calls > 10);
+  CHECK(value(*w, "retries.checkout->payment") > 0);
+  CHECK(value(*w, "attempts.checkout->payment") > calls);   // the retries went out too
+  CHECK(value(*w, "fallbacks.checkout->payment") > 0);
+  apply(*w, "resilience from=checkout to=payment enabled=off");
+  CHECK(value(*w, "timeout_ms.checkout->payment") == 0);
+}
