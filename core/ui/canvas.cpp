@@ -15,12 +15,24 @@ namespace {
 
 constexpr float kPi = 3.14159265358979f;
 
-std::string inspect_value(const Node& n, const char* key) {
-  if (!n.process) return {};
-  for (auto& [k, v] : n.process->inspect())
-    if (k == key) return v;
-  return {};
+/// The "role" and "term" a node's process reports (one inspect() call per node and frame).
+void role_and_term(const Node& n, std::string* role, std::string* term) {
+  role->clear();
+  term->clear();
+  if (!n.process) return;
+  for (auto& [k, v] : n.process->inspect()) {
+    if (k == "role") *role = std::move(v);
+    else if (k == "term") *term = std::move(v);
+  }
 }
+
+/// Above this many links the canvas stops drawing (and collecting) them: a 1,000-node gossip
+/// world would otherwise draw tens of thousands of lines, a grey hairball that costs more than
+/// everything else; the moving messages show the traffic.
+constexpr size_t kMaxLinks = 4000;
+/// Above this many messages in flight they are drawn as small squares (4 vertices, no
+/// anti-aliased fringe) instead of circles.
+constexpr size_t kManyMessages = 1500;
 
 bool is_client(const Node& n) { return n.role.find("client") != std::string::npos; }
 bool is_service(const Node& n) { return n.role.rfind("service", 0) == 0 || n.role.find("gateway") != std::string::npos; }
@@ -298,14 +310,19 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   const auto& evs = tr.events();
   uint64_t fresh = tr.count() - v.trace_seen;
   size_t from_index = evs.size() > fresh ? evs.size() - static_cast<size_t>(fresh) : 0;
-  for (size_t i = from_index; i < evs.size(); ++i) {
+  for (size_t i = from_index; i < evs.size() && v.links.size() <= kMaxLinks; ++i) {
     const auto& e = evs[i];
     if (e.kind == TraceKind::Send && e.node >= 0 && e.peer >= 0 && e.node != e.peer)
       v.links.insert({std::min(e.node, e.peer), std::max(e.node, e.peer)});
   }
   v.trace_seen = tr.count();
   const std::vector<int>& groups = w.partition_groups();
+  const ImVec2 clip_lo = origin, clip_hi(origin.x + size.x, origin.y + size.y);
+  auto outside = [&](ImVec2 p, float pad) {
+    return p.x < clip_lo.x - pad || p.y < clip_lo.y - pad || p.x > clip_hi.x + pad || p.y > clip_hi.y + pad;
+  };
   for (auto [a, b] : v.links) {
+    if (v.links.size() > kMaxLinks) break;
     if (static_cast<size_t>(std::max(a, b)) >= nodes.size()) continue;
     bool cut = !groups.empty() && static_cast<size_t>(std::max(a, b)) < groups.size() && groups[a] != groups[b];
     ImVec2 pa = v.screen[static_cast<size_t>(a)], pb = v.screen[static_cast<size_t>(b)];
@@ -321,13 +338,32 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   // Messages in flight: a dot at (now - sent) / (deliver - sent) along its link.
   const Time now = w.now();
   const float dot = std::clamp(5.0f * v.zoom, 2.5f, 8.0f);
-  for (const Message* m : w.in_flight()) {
+  const std::vector<const Message*> flying = w.in_flight();
+  const bool many = flying.size() > kManyMessages;
+  const std::string* last_kind = nullptr;
+  ImU32 last_col = 0;
+  if (many) dl->PrimReserve(static_cast<int>(flying.size()) * 6, static_cast<int>(flying.size()) * 4);
+  int unused = many ? static_cast<int>(flying.size()) : 0;
+  const float half = dot * 0.8f;
+  for (const Message* m : flying) {
     if (m->from < 0 || m->to < 0 || static_cast<size_t>(std::max(m->from, m->to)) >= nodes.size()) continue;
     double span = static_cast<double>(std::max<Time>(1, m->deliver_at - m->sent_at));
     float t = static_cast<float>(std::clamp(static_cast<double>(now - m->sent_at) / span, 0.0, 1.0));
     ImVec2 p = lerp(v.screen[static_cast<size_t>(m->from)], v.screen[static_cast<size_t>(m->to)], t);
-    dl->AddCircleFilled(p, dot, message_color(m->kind), 8);
+    if (outside(p, dot)) continue;
+    // Messages of one kind come in runs: colour lookups by string only when the kind changes.
+    if (!last_kind || m->kind != *last_kind) {
+      last_kind = &m->kind;
+      last_col = message_color(m->kind);
+    }
+    if (many) {
+      dl->PrimRect(ImVec2(p.x - half, p.y - half), ImVec2(p.x + half, p.y + half), last_col);
+      --unused;
+    } else {
+      dl->AddCircleFilled(p, dot, last_col, 8);
+    }
   }
+  if (unused > 0) dl->PrimUnreserve(unused * 6, unused * 4);
   // Dropped messages fall off their link and fade (over a short window of simulated time).
   const Time fall_window = 40 * kMs;
   for (auto it = evs.rbegin(); it != evs.rend(); ++it) {
@@ -344,13 +380,14 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   }
 
   // Nodes.
+  std::string role, term;
   for (size_t i = 0; i < nodes.size(); ++i) {
     const Node& n = *nodes[i];
     ImVec2 c = v.screen[i];
     float r = node_radius(v, n);
+    if (outside(c, r + 60.0f)) continue;
     const bool crashed = n.status != NodeStatus::Up;
-    const std::string role = inspect_value(n, "role");
-    const std::string term = inspect_value(n, "term");
+    role_and_term(n, &role, &term);
     const bool leader = role == "leader" || role == "primary";
     ImU32 fill = crashed ? palette::rgb(90, 90, 90) : node_fill();
     ImU32 outline = leader ? palette::yellow : (role == "candidate" ? palette::orange : tc);
@@ -364,8 +401,8 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
       dl->AddRectFilled(ImVec2(c.x - r * 1.3f, c.y - r * 0.8f), ImVec2(c.x + r * 1.3f, c.y + r * 0.8f), fill, 8.0f);
       dl->AddRect(ImVec2(c.x - r * 1.3f, c.y - r * 0.8f), ImVec2(c.x + r * 1.3f, c.y + r * 0.8f), outline, 8.0f, 0, 2.0f);
     } else {
-      dl->AddCircleFilled(c, r, fill, 32);
-      dl->AddCircle(c, r, outline, 32, leader ? 4.0f : 2.0f);
+      dl->AddCircleFilled(c, r, fill, 0);   // 0: ImGui picks the segments for the radius (cached)
+      dl->AddCircle(c, r, outline, 0, leader ? 4.0f : 2.0f);
     }
     if (leader) draw_star(dl, ImVec2(c.x, c.y - r - 10.0f), 9.0f, palette::yellow);
     if (crashed) {

@@ -11,6 +11,7 @@
 
 #include "imgui.h"
 #include "lesson/validator.h"
+#include "lesson/world_facts.h"
 #include "scenario/json.h"
 #include "ui/style.h"
 #include "ui/widgets/chart.h"
@@ -59,6 +60,157 @@ MarkerKind marker_kind_for(const std::string& op) {
   if (op.find("deploy") != std::string::npos || op.find("upgrade") != std::string::npos) return MarkerKind::Deploy;
   if (op == "slow" || op.find("fault") != std::string::npos) return MarkerKind::Fault;
   return MarkerKind::Note;
+}
+
+/// "k=v k2=v2" (spaces or semicolons between pairs) -> Params.
+Params parse_params_text(const std::string& text, std::string* error) {
+  Params p;
+  std::string tok;
+  std::istringstream in(text);
+  while (std::getline(in, tok, ' ')) {
+    std::istringstream in2(tok);
+    std::string kv;
+    while (std::getline(in2, kv, ';')) {
+      if (kv.empty()) continue;
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        if (error) *error = "parameter \"" + kv + "\" is not KEY=VALUE";
+        return {};
+      }
+      p[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+  }
+  return p;
+}
+
+std::string params_text(const Params& p) {
+  std::string s;
+  for (const auto& [k, v] : p) s += (s.empty() ? "" : " ") + k + "=" + v;
+  return s;
+}
+
+/// A lesson world rebuilt by replaying a command log. While `muted`, the runner's step actions
+/// (already in the log) are not applied again and time does not move: the runner is placed at
+/// its step without changing the replayed world.
+class ReplayedLessonWorld : public lesson::LessonWorld {
+ public:
+  explicit ReplayedLessonWorld(std::unique_ptr<Session> s) : s_(std::move(s)) {}
+  World& world() override { return s_->world(); }
+  CommandResult apply(const Command& c) override { return muted ? CommandResult::success() : s_->apply(c); }
+  void run_until(Time t) override {
+    if (!muted) s_->run_until(t);
+  }
+  Session* session() override { return s_.get(); }
+  bool muted = true;
+
+ private:
+  std::unique_ptr<Session> s_;
+};
+
+std::string hash_hex(const World& w) {
+  char b[20];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(w.trace().hash()));
+  return b;
+}
+
+/// A compact JSON view of one world and its canvas (side-by-side mode).
+std::string world_brief_json(const Session& s, const CanvasView& v) {
+  const World& w = s.world();
+  std::ostringstream o;
+  o << "{\"scenario\":" << json_quote(s.scenario()) << ",\"params\":" << json_quote(params_text(s.params()))
+    << ",\"seed\":" << w.seed() << ",\"time_us\":" << w.now() << ",\"trace_hash\":" << json_quote(hash_hex(w))
+    << ",\"commands\":" << w.command_log().size() << ",\"in_flight\":" << w.in_flight().size() << ",\"nodes\":[";
+  for (size_t i = 0; i < w.nodes().size(); ++i) {
+    const Node& n = *w.nodes()[i];
+    o << (i ? "," : "") << "{\"name\":" << json_quote(n.name) << ",\"role\":" << json_quote(n.role)
+      << ",\"status\":" << json_quote(to_string(n.status));
+    if (i < v.screen.size()) o << ",\"x\":" << v.screen[i].x << ",\"y\":" << v.screen[i].y;
+    o << "}";
+  }
+  o << "],\"menu\":[";
+  for (size_t i = 0; i < v.menu_items.size(); ++i)
+    o << (i ? "," : "") << "{\"label\":" << json_quote(v.menu_items[i].first) << ",\"x\":" << v.menu_items[i].second.x
+      << ",\"y\":" << v.menu_items[i].second.y << "}";
+  o << "]}";
+  return o.str();
+}
+
+/// What the Inspector shows of a Raft server: Figure 2's state and its log (read from the
+/// model's public, read-only view). `present` is false for a node that is not a Raft server.
+struct RaftInspect {
+  bool present = false;
+  bool up = false;             ///< volatile state (role, commit index) is known only while up
+  std::string role;
+  int64_t term = 0;
+  std::string voted_for;       ///< node name, empty = nobody this term
+  int64_t commit_index = 0;
+  int64_t last_applied = 0;
+  std::string leader;          ///< the leader this server knows, empty if none
+  const std::vector<raft::LogEntry>* log = nullptr;
+};
+
+RaftInspect raft_inspect(const World& w, NodeId id) {
+  RaftInspect v;
+  const auto* cl = w.find_model<raft::RaftCluster>();
+  if (!cl || id < 0 || static_cast<size_t>(id) >= w.nodes().size()) return v;
+  const raft::RaftDisk* disk = cl->disk(id);
+  if (!disk) return v;
+  v.present = true;
+  v.term = disk->current_term;
+  if (disk->voted_for >= 0 && static_cast<size_t>(disk->voted_for) < w.nodes().size()) v.voted_for = w.node(disk->voted_for).name;
+  v.log = &disk->log;
+  if (const raft::RaftNode* rn = cl->server(id)) {
+    v.up = true;
+    v.role = rn->role() == raft::Role::Leader ? "leader" : rn->role() == raft::Role::Candidate ? "candidate" : "follower";
+    v.commit_index = rn->commit_index();
+    v.last_applied = rn->last_applied();
+    if (rn->known_leader() >= 0 && static_cast<size_t>(rn->known_leader()) < w.nodes().size())
+      v.leader = w.node(rn->known_leader()).name;
+  }
+  return v;
+}
+
+/// The selected node for the state hook: its name and, for a Raft server, the Inspector's
+/// values and the last 50 log entries.
+std::string inspector_json(const World& w, NodeId id) {
+  if (id < 0 || static_cast<size_t>(id) >= w.nodes().size()) return "null";
+  std::ostringstream o;
+  o << "{\"node\":" << json_quote(w.node(id).name);
+  RaftInspect v = raft_inspect(w, id);
+  if (v.present) {
+    o << ",\"raft\":{\"up\":" << (v.up ? "true" : "false") << ",\"role\":" << json_quote(v.role) << ",\"term\":" << v.term
+      << ",\"voted_for\":" << json_quote(v.voted_for) << ",\"commit_index\":" << v.commit_index
+      << ",\"last_applied\":" << v.last_applied << ",\"leader\":" << json_quote(v.leader)
+      << ",\"log_length\":" << v.log->size() << ",\"log\":[";
+    const size_t from = v.log->size() > 50 ? v.log->size() - 50 : 0;
+    for (size_t i = from; i < v.log->size(); ++i) {
+      const auto& e = (*v.log)[i];
+      const int64_t index = static_cast<int64_t>(i) + 1;
+      o << (i > from ? "," : "") << "{\"index\":" << index << ",\"term\":" << e.term << ",\"command\":"
+        << json_quote(e.cmd.describe()) << ",\"committed\":" << (v.up && index <= v.commit_index ? "true" : "false") << "}";
+    }
+    o << "]}";
+  }
+  o << "}";
+  return o.str();
+}
+
+/// Node names a command refers to (its "node" argument and the members of "groups").
+std::vector<std::string> named_nodes(const Command& c) {
+  std::vector<std::string> out;
+  if (auto it = c.args.find("node"); it != c.args.end()) out.push_back(it->second);
+  if (auto it = c.args.find("groups"); it != c.args.end()) {
+    std::string cur;
+    for (char ch : it->second + "|") {
+      if (ch == ',' || ch == '|' || ch == ' ') {
+        if (!cur.empty()) out.push_back(cur);
+        cur.clear();
+      } else {
+        cur += ch;
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -163,6 +315,7 @@ bool LabApp::open_lesson_text(const std::string& name, const std::string& text, 
     return false;
   }
   r->set_mode(lesson::Mode::Interactive);
+  close_compare();
   runner_ = std::move(r);
   lesson_name_ = name;
   lesson_text_ = text;
@@ -172,6 +325,8 @@ bool LabApp::open_lesson_text(const std::string& name, const std::string& text, 
   carry_us_ = 0.0;
   log_trace_seen_ = 0;
   lesson_step_seen_ = static_cast<size_t>(-1);
+  step_starts_.assign(1, {runner_->world().now(), runner_->step_index()});
+  horizon_us_ = runner_->world().now();
   error_.clear();
   playing_ = true;
   log_line("opened lesson " + runner_->lesson().title + " (" + name + ")");
@@ -219,7 +374,8 @@ void LabApp::poll_lesson_file(double wall_dt) {
 
 CommandResult LabApp::apply(const Command& c) {
   if (!world()) return CommandResult::fail("no world is open");
-  CommandResult r = runner_ ? runner_->apply(c) : session_->apply(c);
+  if (!runner_) return apply_to(c, 0);
+  CommandResult r = runner_->apply(c);
   if (r.ok) {
     log_line("[" + fmt_time(world()->now()) + "] " + c.to_text());
     error_.clear();
@@ -228,6 +384,252 @@ CommandResult LabApp::apply(const Command& c) {
     log_line("rejected: " + c.to_text() + " (" + r.error + ")");
   }
   return r;
+}
+
+CommandResult LabApp::apply_to(const Command& c, int first) {
+  if (!session_) return CommandResult::fail("no world is open");
+  if (!twin_) {
+    CommandResult r = session_->apply(c);
+    if (r.ok) {
+      log_line("[" + fmt_time(session_->world().now()) + "] " + c.to_text());
+      error_.clear();
+    } else {
+      error_ = c.op + ": " + r.error;
+      log_line("rejected: " + c.to_text() + " (" + r.error + ")");
+    }
+    return r;
+  }
+  // Side by side: the world clicked first, then the other one when the nodes it names exist
+  // there (a service Command the other world does not have is refused by its own validation).
+  Session* worlds[2] = {session_.get(), twin_.get()};
+  Session& a = *worlds[first ? 1 : 0];
+  Session& b = *worlds[first ? 0 : 1];
+  const std::string& an = compare_title_[first ? 1 : 0];
+  const std::string& bn = compare_title_[first ? 0 : 1];
+  CommandResult r = a.apply(c);
+  if (!r.ok) {
+    error_ = c.op + " (" + an + "): " + r.error;
+    log_line("rejected in " + an + ": " + c.to_text() + " (" + r.error + ")");
+    return r;
+  }
+  error_.clear();
+  log_line("[" + fmt_time(a.world().now()) + "] " + an + ": " + c.to_text());
+  std::string missing;
+  for (const auto& name : named_nodes(c))
+    if (!b.world().find_node(name)) missing = name;
+  if (!missing.empty()) {
+    log_line("   only in " + an + ": " + bn + " has no node " + missing);
+    return r;
+  }
+  CommandResult r2 = b.apply(c);
+  if (r2.ok) log_line("   and in " + bn + " too");
+  else log_line("   only in " + an + ": " + bn + " says " + r2.error);
+  return r;
+}
+
+void LabApp::run_twin_to(Time t) {
+  if (twin_ && t > twin_->world().now()) twin_->run_until(t);
+}
+
+bool LabApp::open_compare(const std::string& left, const Params& left_params, const std::string& right,
+                          const Params& right_params, uint64_t seed) {
+  std::string err;
+  auto a = Session::create(left, seed, left_params, &err);
+  if (!a) {
+    error_ = "cannot open scenario \"" + left + "\": " + err;
+    log_line(error_);
+    return false;
+  }
+  auto b = Session::create(right, seed, right_params, &err);
+  if (!b) {
+    error_ = "cannot open scenario \"" + right + "\": " + err;
+    log_line(error_);
+    return false;
+  }
+  close_lesson();
+  session_ = std::move(a);
+  twin_ = std::move(b);
+  canvas_ = CanvasView{};
+  twin_canvas_ = CanvasView{};
+  auto_layout(session_->world(), canvas_, true);
+  auto_layout(twin_->world(), twin_canvas_, true);
+  auto title = [](const std::string& name, const Params& p) { return p.empty() ? name : name + " (" + params_text(p) + ")"; };
+  compare_title_[0] = title(left, left_params);
+  compare_title_[1] = title(right, right_params);
+  if (compare_title_[0] == compare_title_[1]) {
+    compare_title_[0] = "left: " + compare_title_[0];
+    compare_title_[1] = "right: " + compare_title_[1];
+  }
+  horizon_us_ = 0;
+  carry_us_ = 0.0;
+  log_trace_seen_ = 0;
+  error_.clear();
+  log_line("side by side: " + compare_title_[0] + " | " + compare_title_[1] + " (seed " + std::to_string(seed) + ")");
+  return true;
+}
+
+void LabApp::close_compare() {
+  if (!twin_) return;
+  twin_.reset();
+  twin_canvas_ = CanvasView{};
+  compare_title_[0].clear();
+  compare_title_[1].clear();
+}
+
+void LabApp::track_step() {
+  if (!runner_) return;
+  const size_t i = runner_->step_index();
+  if (step_starts_.empty() || step_starts_.back().second != i)
+    step_starts_.emplace_back(std::min(runner_->state().started_us, runner_->world().now()), i);
+}
+
+bool LabApp::rebuild_lesson(const std::vector<LoggedCommand>& log, Time until_us, size_t step, uint64_t seed,
+                            std::string* error) {
+  const lesson::WorldSource builtin = lesson::WorldSource::builtin();
+  lesson::CheckResult checked = lesson::check_lesson(lesson_text_, builtin);
+  if (!checked.ok()) {
+    *error = "the lesson text no longer checks";
+    return false;
+  }
+  lesson::Lesson L = *checked.lesson;
+  if (step >= L.steps.size()) {
+    *error = "step " + std::to_string(step + 1) + " is out of range";
+    return false;
+  }
+  auto s = Session::create(L.scenario.name, seed, L.scenario.params, error);
+  if (!s) return false;
+  for (size_t i = 0; i < log.size(); ++i) {
+    const LoggedCommand& lc = log[i];
+    if (lc.at > until_us) break;
+    if (lc.at < s->world().now()) {
+      *error = "log line " + std::to_string(i + 1) + ": times go backwards";
+      return false;
+    }
+    s->run_until(lc.at);
+    CommandResult r = s->apply(lc.cmd);
+    if (!r.ok) {
+      *error = "log line " + std::to_string(i + 1) + ": " + lc.cmd.to_text() + ": " + r.error;
+      return false;
+    }
+  }
+  if (until_us > s->world().now()) s->run_until(until_us);
+  auto host = std::make_shared<std::unique_ptr<lesson::LessonWorld>>(std::make_unique<ReplayedLessonWorld>(std::move(s)));
+  auto* replayed = static_cast<ReplayedLessonWorld*>(host->get());
+  lesson::WorldSource src;
+  src.names = builtin.names;
+  src.make = [host](const std::string&, uint64_t, const Params&, std::string*) { return std::move(*host); };
+  auto r = lesson::Runner::create(std::move(L), src, lesson::Mode::Interactive, error);
+  if (!r) return false;
+  while (r->step_index() < step && !r->finished()) r->next(true);
+  replayed->muted = false;
+  runner_ = std::move(r);
+  lesson_step_seen_ = static_cast<size_t>(-1);
+  carry_us_ = 0.0;
+  canvas_.trace_seen = 0;
+  canvas_.links.clear();
+  log_trace_seen_ = runner_->world().trace().count();
+  track_step();
+  return true;
+}
+
+bool LabApp::rewind_to(Time t, std::string* error) {
+  if (!world()) { *error = "no world is open"; return false; }
+  if (t < 0 || t > world()->now()) { *error = "the time must be between 0 and now"; return false; }
+  if (runner_) {
+    // Inside a lesson: the world is replayed to t and the lesson goes back to the step that was
+    // current at t (that step starts over from t: its gates are evaluated again from there).
+    track_step();
+    if (step_starts_.empty()) { *error = "nothing to rewind"; return false; }
+    t = std::max(t, step_starts_.front().first);
+    size_t k = 0;
+    while (k + 1 < step_starts_.size() && step_starts_[k + 1].first <= t) ++k;
+    const size_t step = step_starts_[k].second;
+    step_starts_.resize(k + 1);   // the step keeps its original start time
+    const std::vector<LoggedCommand> log = runner_->world().command_log();
+    const uint64_t seed = runner_->world().seed();
+    std::unique_ptr<lesson::Runner> keep = std::move(runner_);
+    if (!rebuild_lesson(log, t, step, seed, error)) {
+      runner_ = std::move(keep);
+      track_step();
+      return false;
+    }
+    log_line("rewound the lesson to " + fmt_time(t) + " (step " + std::to_string(step + 1) + ")");
+    return true;
+  }
+  session_->rewind(t);
+  canvas_.trace_seen = 0;
+  if (twin_) {
+    twin_->rewind(t);
+    twin_canvas_.trace_seen = 0;
+  }
+  log_line("rewound to " + fmt_time(t));
+  return true;
+}
+
+bool LabApp::reload_lesson(bool from_start) {
+  if (!runner_) {
+    error_ = "no lesson is open";
+    return false;
+  }
+  const int step = from_start ? 1 : static_cast<int>(runner_->step_index()) + 1;
+  const std::string path = lesson_path_, name = lesson_name_, text = lesson_text_;
+  bool ok = false;
+  if (!path.empty()) {
+    ok = open_lesson_file(path, step);
+    if (!ok) lesson_path_ = path;   // a broken edit: keep watching the file, keep the last good lesson
+  } else {
+    ok = open_lesson_text(name, text, step);
+  }
+  if (ok) log_line(std::string("reloaded the lesson ") + (from_start ? "from step 1" : "at step " + std::to_string(step)));
+  return ok;
+}
+
+void LabApp::key_space() { playing_ = !playing_; }
+
+void LabApp::key_right() {
+  if (!world()) return;
+  playing_ = false;
+  if (twin_) {
+    // The next event of either world; both stay at the same simulated time.
+    auto a = session_->world().next_event_time(), b = twin_->world().next_event_time();
+    if (a && (!b || *a <= *b)) session_->world().step();
+    else if (b) twin_->world().step();
+    const Time t = std::max(session_->world().now(), twin_->world().now());
+    if (session_->world().now() < t) session_->run_until(t);
+    run_twin_to(t);
+    return;
+  }
+  world()->step();
+}
+
+void LabApp::key_left() {
+  if (!world()) return;
+  playing_ = false;
+  std::string err;
+  if (runner_) {
+    // In a lesson, Left is the Back button: the previous step, from its start.
+    if (runner_->step_index() == 0) return;
+    const std::string text = lesson_text_, name = lesson_name_, path = lesson_path_;
+    if (open_lesson_text(name, text, static_cast<int>(runner_->step_index()))) lesson_path_ = path;
+    return;
+  }
+  // Free play: rewind to just before the latest moment something happened (Right replays it).
+  const World& w = *world();
+  Time last = -1;
+  const auto& evs = w.trace().events();
+  for (auto it = evs.rbegin(); it != evs.rend(); ++it)
+    if (it->t < w.now() || (it->t == w.now() && it->t > 0)) { last = it->t; break; }
+  const Time target = last > 0 ? last - 1 : 0;
+  if (target < w.now()) rewind_to(target, &err);
+}
+
+void LabApp::key_speed(bool faster) { speed_ = faster ? std::min(100.0, speed_ * 2) : std::max(0.01, speed_ / 2); }
+
+void LabApp::key_fit() {
+  canvas_.pan = ImVec2(0, 0);
+  canvas_.zoom = 1.0f;
+  twin_canvas_.pan = ImVec2(0, 0);
+  twin_canvas_.zoom = 1.0f;
 }
 
 void LabApp::log_line(std::string line) {
@@ -249,6 +651,7 @@ void LabApp::advance(double wall_dt) {
   }
   if (auto replay = session_->next_replay_at(); replay && *replay <= w.now() + step) {
     session_->run_until(w.now() + step);   // after a rewind: replay the recorded commands
+    run_twin_to(w.now());
     return;
   }
   const Time target = w.now() + step;
@@ -261,11 +664,13 @@ void LabApp::advance(double wall_dt) {
   }
   lagging_ = ran >= kEventBudgetPerFrame;
   if (!lagging_) w.run_until(target);
+  run_twin_to(w.now());
 }
 
 void LabApp::frame(double wall_dt) {
   ++frames_;
   poll_lesson_file(wall_dt);
+  track_step();
   if (runner_ && runner_->step_index() != lesson_step_seen_) {
     lesson_step_seen_ = runner_->step_index();
     enter_lesson_step();
@@ -273,10 +678,12 @@ void LabApp::frame(double wall_dt) {
   advance(wall_dt);
   ImGuiIO& io = ImGui::GetIO();
   if (!io.WantTextInput) {
-    if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) playing_ = !playing_;
-    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow) && world()) { playing_ = false; world()->step(); }
-    if (ImGui::IsKeyPressed(ImGuiKey_Equal) || ImGui::IsKeyPressed(ImGuiKey_KeypadAdd)) speed_ = std::min(100.0, speed_ * 2);
-    if (ImGui::IsKeyPressed(ImGuiKey_Minus) || ImGui::IsKeyPressed(ImGuiKey_KeypadSubtract)) speed_ = std::max(0.01, speed_ / 2);
+    if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) key_space();
+    if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) key_right();
+    if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow, false)) key_left();
+    if (ImGui::IsKeyPressed(ImGuiKey_Equal) || ImGui::IsKeyPressed(ImGuiKey_KeypadAdd)) key_speed(true);
+    if (ImGui::IsKeyPressed(ImGuiKey_Minus) || ImGui::IsKeyPressed(ImGuiKey_KeypadSubtract)) key_speed(false);
+    if (ImGui::IsKeyPressed(ImGuiKey_F, false)) key_fit();
   }
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -302,13 +709,7 @@ void LabApp::frame(double wall_dt) {
     lesson_w += ImGui::GetStyle().ItemSpacing.x;
   }
   ImGui::BeginChild("canvas_pane", ImVec2(avail.x - side - lesson_w - 8.0f, avail.y), ImGuiChildFlags_Border);
-  if (world()) {
-    std::vector<Command> issued;
-    draw_canvas(*world(), canvas_, ImGui::GetContentRegionAvail(), &issued);
-    for (const auto& c : issued) apply(c);
-  } else {
-    ImGui::TextWrapped("No world is open. Pick a scenario from the Scenario menu.");
-  }
+  draw_canvas_pane(ImGui::GetContentRegionAvail());
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("side_pane", ImVec2(0, avail.y), ImGuiChildFlags_Border);
@@ -323,6 +724,38 @@ void LabApp::frame(double wall_dt) {
   ImGui::EndChild();
   ImGui::End();
   draw_about();
+  draw_keys();
+}
+
+void LabApp::draw_canvas_pane(ImVec2 size) {
+  if (!world()) {
+    ImGui::TextWrapped("No world is open. Pick a scenario from the Scenario menu.");
+    return;
+  }
+  if (!twin_ || runner_) {
+    std::vector<Command> issued;
+    draw_canvas(*world(), canvas_, size, &issued);
+    for (const auto& c : issued) apply(c);
+    return;
+  }
+  // Side by side: two canvases, one title each; a Command from either goes to both worlds
+  // when it names nodes both have.
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float half = std::max(50.0f, (size.x - gap) * 0.5f);
+  for (int side = 0; side < 2; ++side) {
+    if (side) ImGui::SameLine();
+    ImGui::BeginChild(side ? "compare_right" : "compare_left", ImVec2(half, size.y));
+    Session& s = side ? *twin_ : *session_;
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::sky_blue);
+    ImGui::TextUnformatted(compare_title_[side].c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    ImGui::TextDisabled("%zu commands, %zu in flight", s.world().command_log().size(), s.world().in_flight().size());
+    std::vector<Command> issued;
+    draw_canvas(s.world(), side ? twin_canvas_ : canvas_, ImGui::GetContentRegionAvail(), &issued);
+    ImGui::EndChild();
+    for (const auto& c : issued) apply_to(c, side);
+  }
 }
 
 void LabApp::draw_lesson_picker() {
@@ -337,6 +770,9 @@ void LabApp::draw_lesson_picker() {
     if (ImGui::MenuItem(f.stem().string().c_str())) open_lesson_file(f.string());
   if (runner_) {
     ImGui::Separator();
+    if (ImGui::MenuItem("Reload lesson (from step 1)")) reload_lesson(true);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Read the lesson file again and start over: for teachers editing a lesson");
+    if (ImGui::MenuItem("Reload this step from the file")) reload_lesson(false);
     if (ImGui::MenuItem("Close the lesson")) close_lesson();
   }
 }
@@ -449,22 +885,49 @@ void LabApp::draw_menu() {
   if (ImGui::BeginMenu("Scenario")) {
     for (const auto& s : scenarios()) {
       bool current = session_ && session_->scenario() == s.name;
-      if (ImGui::MenuItem(s.name.c_str(), nullptr, current && !runner_)) {
+      if (ImGui::MenuItem(s.name.c_str(), nullptr, current && !runner_ && !twin_)) {
         close_lesson();
+        close_compare();
         open_scenario(s.name, opt_.seed);
       }
       if (ImGui::IsItemHovered() && !s.summary.empty()) ImGui::SetTooltip("%s", s.summary.c_str());
     }
     ImGui::EndMenu();
   }
+  if (ImGui::BeginMenu("Compare")) {
+    // Side by side: two worlds under the same load (same seed) and the same injected faults.
+    struct Preset { const char* label; const char* left; const char* lp; const char* right; const char* rp; const char* tip; };
+    static const Preset kPresets[] = {
+        {"Microservices vs monolith", "shop", "", "shop-monolith", "",
+         "The same shop as eight services and as one monolith, same load. Slow or crash a part and compare."},
+        {"Shop without vs with resilience", "shop", "resilience=off", "shop", "resilience=on",
+         "Timeouts, retries, breakers and bulkheads off (left) and on (right). Same nodes: a fault you inject hits both."},
+        {"Slow payment: without vs with resilience", "shop", "resilience=off payment.slow=20 fault_at_ms=5000", "shop",
+         "resilience=on payment.slow=20 fault_at_ms=5000", "Payment gets 20x slower at t = 5 s in both worlds."},
+        {"Raft: 3 vs 5 servers", "raft-3", "", "raft-5", "", "Crash n1 (in both) and compare how each cluster copes."},
+    };
+    for (const auto& pr : kPresets) {
+      if (ImGui::MenuItem(pr.label)) {
+        std::string e1, e2;
+        open_compare(pr.left, parse_params_text(pr.lp, &e1), pr.right, parse_params_text(pr.rp, &e2), opt_.seed);
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", pr.tip);
+    }
+    if (twin_) {
+      ImGui::Separator();
+      if (ImGui::MenuItem("Leave side-by-side mode")) close_compare();
+    }
+    ImGui::EndMenu();
+  }
   if (ImGui::BeginMenu("View")) {
     if (ImGui::MenuItem("Dark theme", nullptr, current_theme() == Theme::Dark)) apply_theme(Theme::Dark);
     if (ImGui::MenuItem("Light theme", nullptr, current_theme() == Theme::Light)) apply_theme(Theme::Light);
-    if (ImGui::MenuItem("Fit view", "F")) { canvas_.pan = ImVec2(0, 0); canvas_.zoom = 1.0f; }
+    if (ImGui::MenuItem("Fit view", "F")) key_fit();
     if (ImGui::MenuItem("Re-layout") && world()) auto_layout(*world(), canvas_, true);
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keyboard shortcuts")) show_keys_ = true;
     if (ImGui::MenuItem("About Topolab")) show_about_ = true;
     ImGui::EndMenu();
   }
@@ -480,10 +943,7 @@ void LabApp::draw_menu() {
 void LabApp::draw_controls() {
   if (ImGui::Button(playing_ ? "Pause" : "Play")) playing_ = !playing_;
   ImGui::SameLine();
-  if (ImGui::Button("Step") && world()) {
-    playing_ = false;
-    world()->step();
-  }
+  if (ImGui::Button("Step") && world()) key_right();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the next event (Right arrow)");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(180.0f);
@@ -501,8 +961,8 @@ void LabApp::draw_controls() {
   }
   // The timeline scrubber: drag back to rewind (the world is rebuilt and replayed to that
   // time), forward again up to the furthest time reached (the recorded commands replay).
-  if (session_ && !runner_) {
-    World& w = session_->world();
+  if (world()) {
+    World& w = *world();
     horizon_us_ = std::max(horizon_us_, w.now());
     std::vector<ChartMarker> markers;
     std::vector<std::string> labels;
@@ -517,12 +977,13 @@ void LabApp::draw_controls() {
     int64_t want = 0;
     if (timeline("##timeline", w.now(), to, &want)) {
       playing_ = false;
+      std::string err;
       if (want < w.now()) {
-        session_->rewind(want);
-        canvas_.trace_seen = 0;
-        log_line("rewound to " + fmt_time(want));
+        if (!rewind_to(want, &err)) error_ = "rewind: " + err;
       } else if (want > w.now()) {
-        session_->run_until(want);
+        if (runner_) runner_->advance(want - w.now());
+        else session_->run_until(want);
+        run_twin_to(want);
       }
     }
   }
@@ -561,6 +1022,58 @@ void LabApp::draw_inspector() {
       }
       ImGui::EndTable();
     }
+  }
+  draw_raft_inspector(w, n);
+}
+
+void LabApp::draw_raft_inspector(const World& w, const Node& n) {
+  const RaftInspect v = raft_inspect(w, n.id);
+  if (!v.present) return;
+  ImGui::SeparatorText("Raft");
+  if (v.up) {
+    ImGui::Text("role: %s   term: %lld", v.role.c_str(), static_cast<long long>(v.term));
+    ImGui::Text("voted for: %s", v.voted_for.empty() ? "nobody (this term)" : v.voted_for.c_str());
+    ImGui::Text("commit index: %lld   applied: %lld", static_cast<long long>(v.commit_index),
+                static_cast<long long>(v.last_applied));
+    ImGui::Text("knows leader: %s", v.leader.empty() ? "none" : v.leader.c_str());
+  } else {
+    ImGui::Text("term: %lld   voted for: %s", static_cast<long long>(v.term), v.voted_for.empty() ? "nobody" : v.voted_for.c_str());
+    ImGui::TextWrapped("Down: the disk (term, vote, log) survives the crash; the commit index is volatile and "
+                       "is learned again from the leader after the restart.");
+  }
+  ImGui::Text("log: %zu entries", v.log->size());
+  const ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                             ImGuiTableFlags_SizingFixedFit;
+  const float h = ImGui::GetTextLineHeightWithSpacing() * 12.0f;
+  if (ImGui::BeginTable("raft_log", 4, tf, ImVec2(0, h))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("index");
+    ImGui::TableSetupColumn("term");
+    ImGui::TableSetupColumn("command", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("committed");
+    ImGui::TableHeadersRow();
+    // Newest first: the tail of the log is where replication happens.
+    const int count = static_cast<int>(v.log->size());
+    ImGuiListClipper clip;
+    clip.Begin(count);
+    while (clip.Step()) {
+      for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
+        const int64_t index = count - row;
+        const raft::LogEntry& e = (*v.log)[static_cast<size_t>(index - 1)];
+        const bool committed = v.up && index <= v.commit_index;
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::Text("%lld", static_cast<long long>(index));
+        ImGui::TableSetColumnIndex(1);
+        ImGui::Text("%lld", static_cast<long long>(e.term));
+        ImGui::TableSetColumnIndex(2);
+        ImGui::TextUnformatted(e.cmd.describe().c_str());
+        ImGui::TableSetColumnIndex(3);
+        if (committed) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette::green), "\u2713 yes");
+        else ImGui::TextDisabled("\u2014 no");
+      }
+    }
+    ImGui::EndTable();
   }
 }
 
@@ -852,8 +1365,37 @@ void LabApp::draw_about() {
         "are simulated by a deterministic discrete-event engine: the same scenario, seed and commands "
         "always give the same run, in the browser and on the desktop.");
     ImGui::Spacing();
-    ImGui::TextWrapped("Space: play/pause   Right arrow: next event   +/-: speed   F: fit view");
+    ImGui::TextWrapped("Keyboard: see Help > Keyboard shortcuts.");
     ImGui::TextWrapped("Built with Dear ImGui %s and SDL2.", IMGUI_VERSION);
+  }
+  ImGui::End();
+}
+
+void LabApp::draw_keys() {
+  if (!show_keys_) return;
+  ImGui::SetNextWindowSize(ImVec2(480, 0), ImGuiCond_Appearing);
+  if (ImGui::Begin("Keyboard shortcuts", &show_keys_, ImGuiWindowFlags_NoCollapse)) {
+    if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
+      ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, 90.0f);
+      const char* rows[][2] = {
+          {"Space", "play / pause"},
+          {"\u2192 (Right)", "pause and run the next event (side by side: the next event of either world)"},
+          {"\u2190 (Left)", "back: in a lesson, the previous step (from its start); in free play, rewind to just "
+                             "before the latest event (Right runs it again)"},
+          {"+ / \u2212", "simulation twice as fast / half as fast (0.01x to 100x)"},
+          {"F", "fit the view (undo pan and zoom)"},
+      };
+      for (const auto& r : rows) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(r[0]);
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextWrapped("%s", r[1]);
+      }
+      ImGui::EndTable();
+    }
+    ImGui::TextWrapped("Drag the timeline under the controls to rewind; inside a lesson this takes you back to "
+                       "the step you were on at that time, which starts over from there.");
   }
   ImGui::End();
 }
@@ -910,7 +1452,15 @@ std::string LabApp::state_json() const {
     o << ",\"models\":[";
     for (size_t i = 0; i < w.models().size(); ++i) o << (i ? "," : "") << w.models()[i]->state_json();
     o << "]";
+    o << ",\"selected\":" << (canvas_.selected >= 0 && static_cast<size_t>(canvas_.selected) < w.nodes().size()
+                                  ? json_quote(w.node(canvas_.selected).name) : std::string("null"));
+    o << ",\"inspector\":" << inspector_json(w, canvas_.selected);
   }
+  if (twin_ && session_ && !runner_)
+    o << ",\"compare\":{\"left\":" << world_brief_json(*session_, canvas_) << ",\"right\":" << world_brief_json(*twin_, twin_canvas_)
+      << ",\"titles\":[" << json_quote(compare_title_[0]) << "," << json_quote(compare_title_[1]) << "]}";
+  else
+    o << ",\"compare\":null";
   o << "}";
   return o.str();
 }
@@ -924,6 +1474,7 @@ std::string LabApp::command_json(const std::string& json) {
   if (it == m->end()) return fail("the command has no \"op\"");
   const std::string op = it->second;
   m->erase(it);
+  track_step();
   auto num = [&](const char* key, double fallback) {
     auto f = m->find(key);
     if (f == m->end()) return fallback;
@@ -942,6 +1493,7 @@ std::string LabApp::command_json(const std::string& json) {
     if (n == m->end()) return fail("ui.scenario: missing \"name\"");
     if (!find_scenario(n->second)) return fail("ui.scenario: unknown scenario \"" + n->second + "\"");
     close_lesson();
+    close_compare();
     return open_scenario(n->second, static_cast<uint64_t>(num("seed", static_cast<double>(opt_.seed)))) ? "{\"ok\":true}" : fail(error_);
   }
   auto str = [&](const char* key) {
@@ -949,6 +1501,42 @@ std::string LabApp::command_json(const std::string& json) {
     return f == m->end() ? std::string() : f->second;
   };
   const std::string ok = "{\"ok\":true}";
+  if (op == "ui.compare") {
+    std::string e1, e2;
+    Params lp = parse_params_text(str("left_params"), &e1), rp = parse_params_text(str("right_params"), &e2);
+    if (!e1.empty() || !e2.empty()) return fail("ui.compare: " + e1 + e2);
+    if (str("left").empty() || str("right").empty()) return fail("ui.compare: needs \"left\" and \"right\" scenarios");
+    return open_compare(str("left"), lp, str("right"), rp, static_cast<uint64_t>(num("seed", static_cast<double>(opt_.seed))))
+               ? ok : fail(error_);
+  }
+  if (op == "ui.compare_off") {
+    close_compare();
+    return ok;
+  }
+  if (op == "ui.key") {
+    const std::string k = str("key");
+    if (k == "space") key_space();
+    else if (k == "left") key_left();
+    else if (k == "right") key_right();
+    else if (k == "plus") key_speed(true);
+    else if (k == "minus") key_speed(false);
+    else if (k == "f") key_fit();
+    else return fail("ui.key: key must be space, left, right, plus, minus or f");
+    return ok;
+  }
+  if (op == "ui.reload_lesson") {
+    if (!runner_) return fail("ui.reload_lesson: no lesson is open");
+    return reload_lesson(str("from") != "step") ? ok : fail(error_);
+  }
+  if (op == "ui.select") {
+    const World* w = world();
+    if (!w) return fail("no world is open");
+    if (str("node").empty()) { canvas_.selected = kNoNode; return ok; }
+    auto id = w->find_node(str("node"));
+    if (!id) return fail("ui.select: no node \"" + str("node") + "\"");
+    canvas_.selected = *id;
+    return ok;
+  }
   if (op == "ui.open_lesson") {
     if (str("path").empty()) return fail("ui.open_lesson: missing \"path\"");
     return open_lesson_file(str("path"), static_cast<int>(num("step", 1))) ? ok : fail(error_);
@@ -998,8 +1586,50 @@ std::string LabApp::command_json(const std::string& json) {
   }
   if (op == "ui.replay") {
     // A shared link: rebuild the scenario from its seed and replay the command log, each
-    // command at its recorded simulated time, then run to the shared moment.
+    // command at its recorded simulated time, then run to the shared moment. With "lesson"
+    // (the lesson's path; the page opens it at the link's step first), the lesson is rebuilt
+    // at that step around the replayed world (the step's actions are in the log already).
     std::string err;
+    if (!str("lesson").empty()) {
+      if (!runner_ || lesson_path_ != str("lesson")) {
+        if (!open_lesson_file(str("lesson"), std::max(1, static_cast<int>(num("step", 1))))) return fail("ui.replay: " + error_);
+      }
+      std::vector<LoggedCommand> log;
+      std::istringstream lines(str("log"));
+      std::string line;
+      int n = 0;
+      while (std::getline(lines, line)) {
+        ++n;
+        if (line.empty()) continue;
+        size_t sp = line.find(' ');
+        LoggedCommand lc;
+        try { lc.at = std::stoll(line.substr(0, sp)); } catch (...) { return fail("ui.replay: log line " + std::to_string(n) + ": no time"); }
+        std::string perr;
+        auto c = Command::parse(sp == std::string::npos ? "" : line.substr(sp + 1), &perr);
+        if (!c) return fail("ui.replay: log line " + std::to_string(n) + ": " + perr);
+        lc.cmd = *c;
+        log.push_back(std::move(lc));
+      }
+      const size_t step = m->count("step") ? static_cast<size_t>(std::max(1.0, num("step", 1)) - 1) : runner_->step_index();
+      Time until = static_cast<Time>(num("time_us", log.empty() ? 0.0 : static_cast<double>(log.back().at)));
+      if (!log.empty()) until = std::max(until, log.back().at);
+      const uint64_t seed = static_cast<uint64_t>(num("seed", static_cast<double>(runner_->world().seed())));
+      const std::string path = lesson_path_;
+      std::unique_ptr<lesson::Runner> keep = std::move(runner_);
+      step_starts_.clear();
+      if (!rebuild_lesson(log, until, step, seed, &err)) {
+        runner_ = std::move(keep);
+        step_starts_.assign(1, {runner_->world().now(), runner_->step_index()});
+        return fail("ui.replay: " + err);
+      }
+      lesson_path_ = path;
+      playing_ = false;
+      horizon_us_ = runner_->world().now();
+      canvas_ = CanvasView{};
+      auto_layout(runner_->world(), canvas_, true);
+      log_line("replayed a shared moment of lesson " + runner_->lesson().id + " at step " + std::to_string(step + 1));
+      return ok;
+    }
     auto s = Session::create(str("scenario"), static_cast<uint64_t>(num("seed", 1)), {}, &err);
     if (!s) return fail("ui.replay: " + err);
     std::istringstream lines(str("log"));
@@ -1022,6 +1652,7 @@ std::string LabApp::command_json(const std::string& json) {
     Time until = static_cast<Time>(num("time_us", static_cast<double>(s->world().now())));
     if (until > s->world().now()) s->run_until(until);
     close_lesson();
+    close_compare();
     session_ = std::move(s);
     canvas_ = CanvasView{};
     auto_layout(session_->world(), canvas_, true);
@@ -1031,25 +1662,29 @@ std::string LabApp::command_json(const std::string& json) {
     return ok;
   }
   if (!world()) return fail("no world is open");
-  if (op == "ui.step") { playing_ = false; world()->step(); return ok; }
+  if (op == "ui.step") { key_right(); return ok; }
   if (op == "ui.run_ms") {
     double v = num("value", -1);
     if (!(v >= 0)) return fail("ui.run_ms: value must be >= 0");
     if (runner_) runner_->advance(static_cast<Time>(std::llround(v * 1000)));
     else session_->run_until(session_->world().now() + static_cast<Time>(std::llround(v * 1000)));
+    if (!runner_) run_twin_to(session_->world().now());
+    horizon_us_ = std::max(horizon_us_, world()->now());
+    track_step();
     return ok;
   }
   if (op == "ui.rewind_ms") {
-    if (runner_) return fail("ui.rewind_ms: rewinding inside a lesson is not available yet");
     double v = num("value", -1);
-    if (!(v >= 0) || static_cast<Time>(std::llround(v * 1000)) > session_->world().now()) return fail("ui.rewind_ms: value must be between 0 and now");
-    session_->rewind(static_cast<Time>(std::llround(v * 1000)));
-    canvas_.trace_seen = 0;
-    return "{\"ok\":true}";
+    if (!(v >= 0) || static_cast<Time>(std::llround(v * 1000)) > world()->now()) return fail("ui.rewind_ms: value must be between 0 and now");
+    return rewind_to(static_cast<Time>(std::llround(v * 1000)), &err) ? ok : fail("ui.rewind_ms: " + err);
   }
   Command c{op, {}};
-  for (auto& [k, v] : *m) c.args[k] = v;
-  CommandResult r = apply(c);
+  int side = 0;
+  for (auto& [k, v] : *m) {
+    if (k == "world") side = v == "right" ? 1 : 0;   // side by side: the world the command is aimed at
+    else c.args[k] = v;
+  }
+  CommandResult r = runner_ ? apply(c) : apply_to(c, side);
   return r.ok ? "{\"ok\":true}" : fail(r.error);
 }
 

@@ -55,8 +55,12 @@ class LabApp {
   std::string state_json() const;
   /// Runs a command given as a flat JSON object: world Commands ({"op":"crash","node":"n1"}) or
   /// app controls ({"op":"ui.play"}, "ui.pause", "ui.step", {"op":"ui.speed","value":0.1},
-  /// {"op":"ui.run_ms","value":500}, {"op":"ui.rewind_ms","value":200},
-  /// {"op":"ui.scenario","name":"raft-5","seed":3}). Returns {"ok":true} or {"ok":false,"error":..}.
+  /// {"op":"ui.run_ms","value":500}, {"op":"ui.rewind_ms","value":200} (free play and lessons),
+  /// {"op":"ui.scenario","name":"raft-5","seed":3}, {"op":"ui.select","node":"n1"},
+  /// {"op":"ui.key","key":"left"} (a keyboard shortcut: space, left, right, plus, minus, f),
+  /// {"op":"ui.reload_lesson","from":"start"|"step"}, {"op":"ui.compare","left":"shop",
+  /// "right":"shop-monolith","left_params":"k=v k=v","right_params":"","seed":1} and
+  /// {"op":"ui.compare_off"}). Returns {"ok":true} or {"ok":false,"error":..}.
   std::string command_json(const std::string& json);
 
   Session* session() { return session_.get(); }
@@ -65,6 +69,27 @@ class LabApp {
   World* world();
   const World* world() const;
   const CanvasView& canvas() const { return canvas_; }
+  /// Side-by-side mode: the second world (null when not comparing) and its canvas.
+  Session* twin() { return twin_.get(); }
+  const CanvasView& twin_canvas() const { return twin_canvas_; }
+  /// Opens side-by-side mode: two worlds with the same seed, shared time controls.
+  bool open_compare(const std::string& left, const Params& left_params, const std::string& right,
+                    const Params& right_params, uint64_t seed);
+  void close_compare();
+  /// Keyboard shortcuts (also called by the ui.key hook): Space play/pause, Right next event,
+  /// Left back (previous lesson step in a lesson; in free play, rewind to just before the last
+  /// event), +/- speed x2 / /2, F fit view.
+  void key_space();
+  void key_right();
+  void key_left();
+  void key_speed(bool faster);
+  void key_fit();
+  /// Rewinds to simulated time `t_us` (free play, side by side, or inside a lesson: the world is
+  /// rebuilt and replayed to t, the lesson back at the step that was current at t).
+  bool rewind_to(Time t_us, std::string* error);
+  /// Restarts the open lesson from its file (or the text it came from): at step 1 when
+  /// `from_start`, else at the current step. Teachers iterating on a lesson use it.
+  bool reload_lesson(bool from_start);
   double speed() const { return speed_; }
   bool playing() const { return playing_; }
 
@@ -83,6 +108,19 @@ class LabApp {
   void enter_lesson_step();
   void poll_lesson_file(double wall_dt);
   void log_line(std::string line);
+  void draw_keys();
+  void draw_raft_inspector(const World& w, const Node& n);
+  void draw_canvas_pane(ImVec2 size);
+  /// Records the lesson step that is current now (for rewinding inside a lesson).
+  void track_step();
+  /// Rebuilds the open lesson with its world replayed from `log` up to `until_us`, placed at
+  /// 0-based `step` (that step's actions are in the log already, so they are not applied again).
+  bool rebuild_lesson(const std::vector<LoggedCommand>& log, Time until_us, size_t step, uint64_t seed,
+                      std::string* error);
+  /// Applies `c` to the world `first` (0 = left/main, 1 = twin) and, in side-by-side mode, to the
+  /// other world too when the nodes it names exist there.
+  CommandResult apply_to(const Command& c, int first);
+  void run_twin_to(Time t);
 
   AppOptions opt_;
   std::unique_ptr<Session> session_;
@@ -92,6 +130,13 @@ class LabApp {
   double carry_us_ = 0.0;        ///< fractional simulated microseconds not yet run
   bool lagging_ = false;         ///< the last frame hit the event budget
   bool show_about_ = false;
+  bool show_keys_ = false;
+  // Side-by-side mode: a second world with its own canvas, run in lockstep with session_.
+  std::unique_ptr<Session> twin_;
+  CanvasView twin_canvas_;
+  std::string compare_title_[2];
+  // Lesson rewind: (simulated time, step index) each time the step changed.
+  std::vector<std::pair<Time, size_t>> step_starts_;
   bool quit_ = false;
   uint64_t frames_ = 0;           ///< frames drawn (tests wait for frames)
   Time horizon_us_ = 0;           ///< furthest simulated time reached (the scrubber can go back there)

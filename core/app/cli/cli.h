@@ -21,6 +21,8 @@ int cmd_check_history(const Args& a);
 // cli_lesson.cpp: lessons and runs
 int cmd_check(const Args& a);
 int cmd_run(const Args& a);
+// cli_ui.cpp: the UI's frame cost, headless (needs the CLI linked with the UI)
+int cmd_bench_ui(const Args& a);
 
 /// Small helpers shared by the subcommands.
 /// Returns the value after `--name` (or `--name=value`), or `fallback`.

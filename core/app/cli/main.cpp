@@ -20,6 +20,7 @@ const Sub kSubs[] = {
     {"hash", topo::cli::cmd_hash, "hash --scenario NAME --seed N --until-ms T [--set K=V]...   print the trace hash"},
     {"trace", topo::cli::cmd_trace, "trace --scenario NAME --seed N --until-ms T [--out FILE]    trace as JSON lines"},
     {"bench", topo::cli::cmd_bench, "bench [--json] [--only NAME]   engine benchmarks"},
+    {"bench-ui", topo::cli::cmd_bench_ui, "bench-ui [--json] [--frames N] [--only NAME]   CPU ms per UI frame (headless ImGui)"},
     {"chaos", topo::cli::cmd_chaos, "chaos --scenario NAME --seeds N [--set K=V]...   randomized fault campaigns"},
     {"check-history", topo::cli::cmd_check_history, "check-history FILE             linearizability of a history"},
     {"check", topo::cli::cmd_check, "check FILE...                  validate lesson files"},

@@ -1,0 +1,125 @@
+// `topolab-cli bench-ui`: the CPU cost of one frame of the lab UI, measured headless. Dear ImGui
+// runs with no platform or renderer backend (its draw data is built, nothing is drawn), the whole
+// LabApp frame is built (menu, controls, timeline, canvas with every message in flight, side
+// pane) for gossip worlds of 10, 100 and 1,000 nodes with about five messages in flight per node
+// (5,000 at the top), and the median CPU milliseconds per frame is reported. The same command
+// runs natively and in WebAssembly (topolab-cli.js under Node). Compiled only when the CLI is
+// linked with the UI (TOPOLAB_CLI_UI, set by CMake with TOPOLAB_BUILD_APP); otherwise the
+// subcommand says so.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+
+#ifdef TOPOLAB_CLI_UI
+#include "imgui.h"
+#include "ui/lab_app.h"
+#include "ui/style.h"
+#endif
+
+namespace topo::cli {
+
+#ifdef TOPOLAB_CLI_UI
+namespace {
+
+struct UiCase {
+  std::string name;
+  std::string scenario;
+  Params params;
+  Time warm_us;   ///< simulated time run before measuring (the network fills up)
+};
+
+std::vector<UiCase> ui_cases() {
+  auto gossip = [](int nodes) {
+    // Every 100 ms each node sends to 5 peers over ~100 ms links: ~5 messages in flight per node.
+    return UiCase{"gossip-" + std::to_string(nodes), "gossip",
+                  Params{{"nodes", std::to_string(nodes)}, {"fanout", "5"}, {"latency_ms", "100"},
+                         {"jitter_ms", "10"}, {"loss", "0.01"}},
+                  1500 * kMs};
+  };
+  return {gossip(10), gossip(100), gossip(1000), UiCase{"shop", "shop", {}, 5 * kSec},
+          UiCase{"raft-5", "raft-5", {}, 2 * kSec}};
+}
+
+}  // namespace
+#endif
+
+int cmd_bench_ui(const Args& a) {
+#ifndef TOPOLAB_CLI_UI
+  (void)a;
+  std::cerr << "bench-ui: this topolab-cli was built without the UI (configure with -DTOPOLAB_BUILD_APP=ON)\n";
+  return 2;
+#else
+  const bool json = has_flag(a, "--json");
+  const std::string only = flag(a, "--only");
+  int frames = 60;
+  try {
+    frames = std::stoi(flag(a, "--frames", "60"));
+  } catch (...) {
+    std::cerr << "bench-ui: --frames needs a number\n";
+    return 2;
+  }
+  if (frames < 1 || frames > 100000) {
+    std::cerr << "bench-ui: --frames must be between 1 and 100000\n";
+    return 2;
+  }
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(1280, 800);
+  io.IniFilename = nullptr;
+  io.DeltaTime = 1.0f / 60.0f;
+  ui::setup_style(1.0f, ui::Theme::Dark);   // the app's font and theme
+  unsigned char* px = nullptr;
+  int tw = 0, th = 0;
+  io.Fonts->GetTexDataAsRGBA32(&px, &tw, &th);
+  if (!json) std::printf("%-14s %7s %9s %12s %10s\n", "world", "nodes", "messages", "ms/frame", "vertices");
+  int ran = 0;
+  for (const UiCase& c : ui_cases()) {
+    if (!only.empty() && c.name != only) continue;
+    ++ran;
+    ui::LabApp app({"ping", 1, ""});
+    if (!app.open_scenario(c.scenario, 1, c.params)) {
+      std::cerr << "bench-ui: cannot open " << c.name << "\n";
+      ImGui::DestroyContext();
+      return 2;
+    }
+    app.command_json(R"({"op":"ui.pause"})");
+    app.command_json("{\"op\":\"ui.run_ms\",\"value\":" + std::to_string(c.warm_us / kMs) + "}");
+    const World& w = *app.world();
+    const size_t messages = w.in_flight().size();
+    std::vector<double> ms;
+    int vertices = 0;
+    for (int f = 0; f < frames + 5; ++f) {
+      const auto t0 = std::chrono::steady_clock::now();
+      ImGui::NewFrame();
+      app.frame(1.0 / 60.0);
+      ImGui::Render();
+      const auto t1 = std::chrono::steady_clock::now();
+      if (f >= 5) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());   // 5 warm-up frames
+      vertices = ImGui::GetDrawData()->TotalVtxCount;
+    }
+    std::sort(ms.begin(), ms.end());
+    const double median = ms[ms.size() / 2];
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f", median);
+    if (json)
+      std::printf("{\"name\":\"%s\",\"nodes\":%zu,\"messages\":%zu,\"ms_per_frame\":%s,\"frames\":%d,\"vertices\":%d}\n",
+                  c.name.c_str(), w.nodes().size(), messages, buf, frames, vertices);
+    else
+      std::printf("%-14s %7zu %9zu %12s %10d\n", c.name.c_str(), w.nodes().size(), messages, buf, vertices);
+    std::fflush(stdout);
+  }
+  ImGui::DestroyContext();
+  if (!ran) {
+    std::cerr << "bench-ui: no case named \"" << only << "\"\n";
+    return 2;
+  }
+  return 0;
+#endif
+}
+
+}  // namespace topo::cli

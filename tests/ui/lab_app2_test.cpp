@@ -1,0 +1,349 @@
+// The lab app, headless, part 2: keyboard shortcuts (Space, Right, Left, +/-, F), the Raft
+// log in the Inspector, side-by-side mode (two worlds, shared time, Commands mirrored when the
+// nodes exist in both), rewinding inside a lesson, a shared lesson moment replayed exactly, and
+// reloading a lesson from its file.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <unistd.h>
+
+#include "imgui.h"
+#include "ui/lab_app.h"
+
+using namespace topo;
+
+namespace {
+
+struct AppHarness {
+  AppHarness() {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1280, 800);
+    io.IniFilename = nullptr;
+    unsigned char* px = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+  }
+  ~AppHarness() { ImGui::DestroyContext(); }
+  void frame(ui::LabApp& app, ImVec2 mouse = ImVec2(-1, -1), int button = -1, bool down = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DeltaTime = 1.0f / 60.0f;
+    io.AddMousePosEvent(mouse.x, mouse.y);
+    if (button >= 0) io.AddMouseButtonEvent(button, down);
+    ImGui::NewFrame();
+    app.frame(1.0 / 60.0);
+    ImGui::Render();
+  }
+  void click(ui::LabApp& app, ImVec2 at, int button) {
+    frame(app, at);
+    frame(app, at, button, true);
+    frame(app, at, button, false);
+    frame(app, at);
+  }
+  /// Presses and releases a key over two frames.
+  void key(ui::LabApp& app, ImGuiKey k) {
+    ImGui::GetIO().AddKeyEvent(k, true);
+    frame(app);
+    ImGui::GetIO().AddKeyEvent(k, false);
+    frame(app);
+  }
+};
+
+bool ok(const std::string& r) { return r.find("\"ok\":true") != std::string::npos; }
+
+std::string lesson_path(const char* file) { return std::string(TOPOLAB_SOURCE_DIR) + "/lessons/" + file; }
+
+/// Runs the lesson until its current step is complete (at most `max_ms` of simulated time).
+void run_until_complete(ui::LabApp& app, int max_ms = 20000) {
+  for (int t = 0; t < max_ms && !app.runner()->step_complete(); t += 100)
+    app.command_json(R"({"op":"ui.run_ms","value":100})");
+}
+
+}  // namespace
+
+TEST_CASE("keyboard: Space plays and pauses, Right steps one event, Left goes back, +/- speed, F fits") {
+  AppHarness h;
+  ui::LabApp app({"raft-3", 1, ""});
+  app.command_json(R"({"op":"ui.pause"})");
+  app.command_json(R"({"op":"ui.run_ms","value":400})");
+  h.frame(app);
+  CHECK_FALSE(app.playing());
+  h.key(app, ImGuiKey_Space);
+  CHECK(app.playing());
+  h.key(app, ImGuiKey_Space);
+  CHECK_FALSE(app.playing());
+
+  // Right: exactly one event; Left: back to just before the latest event; Right again gives the
+  // same world as before (same trace hash).
+  const World* w = app.world();
+  const uint64_t e0 = w->events_processed();
+  h.key(app, ImGuiKey_RightArrow);
+  w = app.world();
+  CHECK(w->events_processed() == e0 + 1);
+  const Time t1 = w->now();
+  const uint64_t hash1 = w->trace().hash();
+  h.key(app, ImGuiKey_LeftArrow);
+  w = app.world();
+  CHECK(w->now() < t1);
+  CHECK_FALSE(app.playing());
+  h.key(app, ImGuiKey_RightArrow);
+  w = app.world();
+  // The events at t1 may be several: run to t1 exactly, then compare with the first pass.
+  if (w->now() < t1) app.session()->run_until(t1);
+  CHECK(app.world()->now() == t1);
+  CHECK(app.world()->trace().hash() == hash1);
+
+  // + and - double and halve the speed (bounded).
+  const double s0 = app.speed();
+  h.key(app, ImGuiKey_Equal);
+  CHECK(app.speed() == doctest::Approx(s0 * 2));
+  h.key(app, ImGuiKey_Minus);
+  h.key(app, ImGuiKey_Minus);
+  CHECK(app.speed() == doctest::Approx(s0 / 2));
+  for (int i = 0; i < 20; ++i) h.key(app, ImGuiKey_KeypadAdd);
+  CHECK(app.speed() == doctest::Approx(100.0));
+
+  // F: the view fits again after zooming with the mouse wheel over the canvas.
+  const auto& cv = app.canvas();
+  const ImVec2 mid(cv.origin.x + cv.size.x * 0.3f, cv.origin.y + cv.size.y * 0.9f);
+  h.frame(app, mid);
+  ImGui::GetIO().AddMouseWheelEvent(0.0f, 3.0f);
+  h.frame(app, mid);
+  CHECK(app.canvas().zoom > 1.2f);
+  h.key(app, ImGuiKey_F);
+  CHECK(app.canvas().zoom == doctest::Approx(1.0f));
+  CHECK(app.canvas().pan.x == doctest::Approx(0.0f));
+
+  // The same shortcuts through the hook (browser tests use it).
+  CHECK(ok(app.command_json(R"({"op":"ui.key","key":"space"})")));
+  CHECK(app.playing());
+  CHECK_FALSE(ok(app.command_json(R"({"op":"ui.key","key":"q"})")));
+}
+
+TEST_CASE("Left inside a lesson goes back one step") {
+  AppHarness h;
+  ui::LabApp app({"ping", 1, ""});
+  REQUIRE(app.open_lesson_file(lesson_path("01-one-system-many-computers.toml")));
+  app.command_json(R"({"op":"ui.pause"})");
+  run_until_complete(app);
+  REQUIRE(ok(app.command_json(R"({"op":"ui.next"})")));
+  CHECK(app.runner()->step_index() == 1);
+  h.frame(app);
+  h.key(app, ImGuiKey_LeftArrow);
+  REQUIRE(app.runner());
+  CHECK(app.runner()->step_index() == 0);
+  CHECK(app.runner()->lesson().id == "01-one-system-many-computers");
+  h.key(app, ImGuiKey_LeftArrow);   // at step 1 nothing happens
+  CHECK(app.runner()->step_index() == 0);
+}
+
+TEST_CASE("Inspector: a Raft server's log with term, vote and commit index") {
+  AppHarness h;
+  ui::LabApp app({"raft-5", 3, ""});
+  app.command_json(R"({"op":"ui.pause"})");
+  app.command_json(R"({"op":"ui.run_ms","value":3000})");
+  REQUIRE(ok(app.command_json(R"({"op":"ui.select","node":"n2"})")));
+  h.frame(app);   // the Inspector tab draws the table
+  h.frame(app);
+  std::string s = app.state_json();
+  CHECK(s.find("\"selected\":\"n2\"") != std::string::npos);
+  CHECK(s.find("\"inspector\":{\"node\":\"n2\",\"raft\":{\"up\":true") != std::string::npos);
+  CHECK(s.find("\"committed\":true") != std::string::npos);
+  CHECK(s.find("\"command\":\"put ") != std::string::npos);
+  CHECK(s.find("\"term\":0,") == std::string::npos);   // a leader was elected: terms start at 1
+  // Crashed: the disk (term, vote, log) is still shown; nothing counts as committed.
+  REQUIRE(ok(app.command_json(R"({"op":"crash","node":"n2"})")));
+  h.frame(app);
+  s = app.state_json();
+  CHECK(s.find("\"raft\":{\"up\":false") != std::string::npos);
+  CHECK(s.find("\"committed\":true") == std::string::npos);
+  CHECK(s.find("\"log_length\":0") == std::string::npos);
+  // A client is not a Raft server: no raft section.
+  REQUIRE(ok(app.command_json(R"({"op":"ui.select","node":"c1"})")));
+  h.frame(app);
+  CHECK(app.state_json().find("\"inspector\":{\"node\":\"c1\"}") != std::string::npos);
+  CHECK_FALSE(ok(app.command_json(R"({"op":"ui.select","node":"zz"})")));
+}
+
+TEST_CASE("side by side: two worlds, one clock; Commands go to both when the nodes exist in both") {
+  AppHarness h;
+  ui::LabApp app({"ping", 1, ""});
+  REQUIRE(ok(app.command_json(
+      R"({"op":"ui.compare","left":"shop","left_params":"resilience=off","right":"shop","right_params":"resilience=on","seed":4})")));
+  REQUIRE(app.twin());
+  app.command_json(R"({"op":"ui.speed","value":1})");
+  for (int i = 0; i < 20; ++i) h.frame(app);
+  CHECK(app.world()->now() > 0);
+  CHECK(app.world()->now() == app.twin()->world().now());
+  CHECK(app.state_json().find("\"compare\":{\"left\":{\"scenario\":\"shop\",\"params\":\"resilience=off\"") != std::string::npos);
+
+  // Both canvases drew their nodes.
+  REQUIRE(app.twin_canvas().screen.size() == app.twin()->world().nodes().size());
+  CHECK(app.twin_canvas().origin.x > app.canvas().origin.x + 100);
+
+  // A crash aimed at the right world lands in both (same node names).
+  app.command_json(R"({"op":"ui.pause"})");
+  const std::string victim = app.twin()->world().node(2).name;
+  REQUIRE(ok(app.command_json(R"({"op":"crash","world":"right","node":")" + victim + "\"}")));
+  CHECK(app.twin()->world().command_log().size() == 1);
+  CHECK(app.world()->command_log().size() == 1);
+  CHECK(app.world()->node(*app.world()->find_node(victim)).status == NodeStatus::Crashed);
+
+  // Through the right canvas' context menu: Restart goes to both worlds too.
+  const ImVec2 at = app.twin_canvas().screen[2];
+  h.click(app, at, ImGuiMouseButton_Right);
+  ImVec2 item(-1, -1);
+  for (const auto& [label, pos] : app.twin_canvas().menu_items)
+    if (label == "Restart") item = pos;
+  REQUIRE(item.x >= 0);
+  h.click(app, item, ImGuiMouseButton_Left);
+  CHECK(app.twin()->world().command_log().size() == 2);
+  CHECK(app.world()->command_log().size() == 2);
+
+  // Same time controls: Step keeps both at the same time; rewind rewinds both.
+  app.command_json(R"({"op":"ui.step"})");
+  CHECK(app.world()->now() == app.twin()->world().now());
+  app.command_json(R"({"op":"ui.run_ms","value":200})");
+  CHECK(app.world()->now() == app.twin()->world().now());
+  const Time back = app.world()->now() / 2;
+  REQUIRE(ok(app.command_json("{\"op\":\"ui.rewind_ms\",\"value\":" + std::to_string(back / 1000.0) + "}")));
+  CHECK(app.world()->now() == app.twin()->world().now());
+
+  // Microservices vs monolith: a node only the shop has gets the Command alone.
+  REQUIRE(ok(app.command_json(R"({"op":"ui.compare","left":"shop","right":"shop-monolith","seed":4})")));
+  std::string only_left;
+  for (const auto& n : app.world()->nodes())
+    if (!app.twin()->world().find_node(n->name)) only_left = n->name;
+  REQUIRE_FALSE(only_left.empty());
+  REQUIRE(ok(app.command_json(R"({"op":"crash","node":")" + only_left + "\"}")));
+  CHECK(app.world()->command_log().size() == 1);
+  CHECK(app.twin()->world().command_log().empty());
+  h.frame(app);
+
+  // Leaving side-by-side mode keeps the left world.
+  REQUIRE(ok(app.command_json(R"({"op":"ui.compare_off"})")));
+  CHECK_FALSE(app.twin());
+  CHECK(app.state_json().find("\"compare\":null") != std::string::npos);
+  CHECK_FALSE(ok(app.command_json(R"({"op":"ui.compare","left":"shop","right":"nope"})")));
+}
+
+TEST_CASE("rewind inside a lesson: back to the step current at that time, same world, lesson kept") {
+  AppHarness h;
+  ui::LabApp app({"ping", 1, ""});
+  REQUIRE(app.open_lesson_file(lesson_path("01-one-system-many-computers.toml")));
+  app.command_json(R"({"op":"ui.pause"})");
+  run_until_complete(app);
+  app.command_json(R"({"op":"ui.run_ms","value":300})");
+  const Time t_step1 = app.world()->now();
+  const uint64_t hash_step1 = app.world()->trace().hash();
+  REQUIRE(ok(app.command_json(R"({"op":"ui.next"})")));   // step 2
+  run_until_complete(app);
+  REQUIRE(ok(app.command_json(R"({"op":"ui.next"})")));   // step 3 crashes n1 (a lesson action)
+  REQUIRE(app.runner()->step_index() == 2);
+  const Time t_step3 = app.world()->now();
+  CHECK(app.world()->node(*app.world()->find_node("n1")).status == NodeStatus::Crashed);
+  REQUIRE(ok(app.command_json(R"({"op":"ui.answer","choice":0})")));
+  app.command_json(R"({"op":"ui.run_ms","value":1000})");
+  h.frame(app);
+  const size_t commands = app.world()->command_log().size();
+
+  // Back into step 3, after its crash: the crash is not applied twice; the predict starts over.
+  const Time mid3 = t_step3 + 500 * kMs;
+  REQUIRE(ok(app.command_json("{\"op\":\"ui.rewind_ms\",\"value\":" + std::to_string(mid3 / 1000) + "}")));
+  REQUIRE(app.runner());
+  CHECK(app.runner()->step_index() == 2);
+  CHECK(app.world()->now() == mid3);
+  CHECK(app.world()->command_log().size() == commands);
+  CHECK(app.world()->node(*app.world()->find_node("n1")).status == NodeStatus::Crashed);
+  CHECK(app.runner()->awaiting_predict());
+
+  // Back into step 1: the same world as it was then, n1 up again.
+  REQUIRE(ok(app.command_json("{\"op\":\"ui.rewind_ms\",\"value\":" + std::to_string(t_step1 / 1000.0) + "}")));
+  CHECK(app.runner()->step_index() == 0);
+  CHECK(app.world()->now() == t_step1);
+  CHECK(app.world()->trace().hash() == hash_step1);
+  CHECK(app.world()->node(*app.world()->find_node("n1")).status == NodeStatus::Up);
+  CHECK(app.runner()->lesson().id == "01-one-system-many-computers");
+  CHECK(app.state_json().find("\"lesson\":{\"id\":\"01-one-system-many-computers\"") != std::string::npos);
+  // The lesson goes on from there: frames run, the step completes again.
+  for (int i = 0; i < 5; ++i) h.frame(app);
+  run_until_complete(app);
+  CHECK(app.runner()->step_complete());
+  CHECK_FALSE(ok(app.command_json(R"({"op":"ui.rewind_ms","value":99999999})")));
+}
+
+TEST_CASE("a shared moment inside a lesson replays to the same lesson, step and world") {
+  AppHarness h;
+  const std::string path = lesson_path("01-one-system-many-computers.toml");
+  ui::LabApp a({"ping", 1, ""});
+  REQUIRE(a.open_lesson_file(path));
+  a.command_json(R"({"op":"ui.pause"})");
+  run_until_complete(a);
+  a.command_json(R"({"op":"ui.next"})");
+  run_until_complete(a);
+  a.command_json(R"({"op":"ui.next"})");
+  a.command_json(R"({"op":"ui.answer","choice":0})");
+  run_until_complete(a);
+  a.command_json(R"({"op":"ui.next"})");   // step 4: the learner crashes a server
+  REQUIRE(a.runner()->step_index() == 3);
+  a.command_json(R"({"op":"ui.run_ms","value":250})");
+  REQUIRE(ok(a.command_json(R"({"op":"crash","node":"n3"})")));
+  a.command_json(R"({"op":"ui.run_ms","value":400})");
+  std::string log;
+  for (const auto& lc : a.world()->command_log()) log += std::to_string(lc.at) + " " + lc.cmd.to_text() + "\\n";
+
+  // What the page does with ?lesson=ID&step=4&seed=..#at=..&log=..: open the lesson at the
+  // step, then replay.
+  ui::LabApp b({"ping", 1, ""});
+  REQUIRE(ok(b.command_json("{\"op\":\"ui.open_lesson\",\"path\":\"" + path + "\",\"step\":4}")));
+  const std::string replay = "{\"op\":\"ui.replay\",\"lesson\":\"" + path + "\",\"seed\":" + std::to_string(a.world()->seed()) +
+                             ",\"time_us\":" + std::to_string(a.world()->now()) + ",\"log\":\"" + log + "\"}";
+  REQUIRE(ok(b.command_json(replay)));
+  REQUIRE(b.runner());
+  CHECK(b.runner()->lesson().id == a.runner()->lesson().id);
+  CHECK(b.runner()->step_index() == 3);
+  CHECK(b.world()->now() == a.world()->now());
+  CHECK(b.world()->trace().hash() == a.world()->trace().hash());
+  CHECK(b.world()->command_log().size() == a.world()->command_log().size());
+  h.frame(b);
+  // The lesson goes on in the replayed world.
+  b.command_json(R"({"op":"ui.run_ms","value":500})");
+  CHECK(b.runner()->step_index() == 3);
+}
+
+TEST_CASE("reload lesson: from step 1, or the current step with the edited text") {
+  AppHarness h;
+  namespace fs = std::filesystem;
+  const fs::path tmp = fs::temp_directory_path() / ("topolab_reload_" + std::to_string(::getpid()) + ".toml");
+  std::ifstream in(lesson_path("01-one-system-many-computers.toml"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  { std::ofstream(tmp) << text; }
+  ui::LabApp app({"ping", 1, ""});
+  REQUIRE(app.open_lesson_file(tmp.string()));
+  app.command_json(R"({"op":"ui.pause"})");
+  run_until_complete(app);
+  app.command_json(R"({"op":"ui.next"})");
+  REQUIRE(app.runner()->step_index() == 1);
+  // A teacher edits step 2's title and reloads the step.
+  std::string edited = text;
+  const std::string from = "Behind the curtain: five computers";
+  REQUIRE(edited.find(from) != std::string::npos);
+  edited.replace(edited.find(from), from.size(), "Behind the curtain (edited)");
+  { std::ofstream(tmp) << edited; }
+  REQUIRE(ok(app.command_json(R"({"op":"ui.reload_lesson","from":"step"})")));
+  CHECK(app.runner()->step_index() == 1);
+  CHECK(app.runner()->step().title == "Behind the curtain (edited)");
+  REQUIRE(ok(app.command_json(R"({"op":"ui.reload_lesson","from":"start"})")));
+  CHECK(app.runner()->step_index() == 0);
+  CHECK(app.world()->command_log().empty());
+  // A broken edit keeps the last good lesson.
+  { std::ofstream(tmp) << "format = 1\nid = \"broken\nsteps ="; }
+  CHECK_FALSE(ok(app.command_json(R"({"op":"ui.reload_lesson"})")));
+  CHECK(app.runner()->lesson().id == "01-one-system-many-computers");
+  h.frame(app);
+  fs::remove(tmp);
+}
