@@ -107,6 +107,22 @@
   }
   const indexReady = loadIndex();
 
+  // The bundled lessons are files next to the page (the module does not carry them): download
+  // them while the module downloads, then write them to /lessons in its file system, where the
+  // lab's own lesson picker and ui.open_lesson find them.
+  const lessonTexts = indexReady.then((list) => Promise.all(list.filter((l) => typeof l.file === 'string' && /^[\w.-]+$/.test(l.file))
+    .map((l) => fetch('lessons/' + l.file, { cache: 'no-cache' })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error('HTTP ' + r.status))))
+      .then((text) => ({ file: l.file, text }), (e) => ({ file: l.file, error: e.message })))));
+  async function installLessons() {
+    const FS = window.Module.FS;
+    try { FS.mkdir('/lessons'); } catch (e) { /* already there */ }
+    for (const l of await lessonTexts) {
+      if (l.error) console.warn('topolab: lesson ' + l.file + ' could not be downloaded: ' + l.error);
+      else FS.writeFile('/lessons/' + l.file, l.text);
+    }
+  }
+
   function findLesson(id) { return (page.lessons || []).find((l) => l.id === id) || null; }
 
   function completion(id) {
@@ -412,6 +428,7 @@
 
   // ---- start-up -----------------------------------------------------------------------------
   async function start() {
+    await installLessons();
     page.running = true;
     const link = Links.parse(location);
     const bad = (v) => Number.isNaN(v);
