@@ -44,7 +44,6 @@ constexpr Time kCacheGetCost = 300;            ///< timeline cache: return one r
 constexpr Time kFetchCostPerAccount = 200;     ///< post store: recent posts of one followed account
 constexpr Time kMergeCostPerAccount = 10;      ///< timeline service: merge one account's posts
 constexpr int kCelebritiesFollowed = 2;        ///< hybrid: celebrities a reader follows (pulled)
-constexpr Time kQueueCost = 100;               ///< queue: enqueue or hand out one item
 constexpr int kQueueWindow = 4;                ///< notifications handed to the notifier at once
 constexpr Time kRedeliverAfter = 5 * kSec;     ///< unacknowledged notifications go back in the queue
 constexpr Time kWindow = 5 * kSec;             ///< latency percentiles over this window
