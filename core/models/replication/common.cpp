@@ -111,6 +111,7 @@ void KvRecorder::write_ok(uint64_t id, Time now, const Version& v) {
   ++ops_ok_;
   acked_ids_.push_back(id);
   latency_us_.record(now - op->invoke_us);
+  write_done_.push_back({now, now - op->invoke_us});
   KeyAcks& k = acks_[op->key];
   Version m = k.max_v.empty() ? v : std::max(k.max_v.back(), v);
   k.at.push_back(now);
@@ -125,6 +126,7 @@ void KvRecorder::read_ok(uint64_t id, Time now, const Cell& cell) {
   ++ops_ok_;
   ++reads_ok_;
   latency_us_.record(now - op->invoke_us);
+  read_done_.push_back({now, now - op->invoke_us});
   auto it = acks_.find(op->key);
   if (it == acks_.end()) return;
   const KeyAcks& k = it->second;
@@ -132,7 +134,24 @@ void KvRecorder::read_ok(uint64_t id, Time now, const Cell& cell) {
   auto pos = std::lower_bound(k.at.begin(), k.at.end(), op->invoke_us);
   if (pos == k.at.begin()) return;
   const Version newest = k.max_v[static_cast<size_t>(pos - k.at.begin()) - 1];
-  if (cell.version < newest) ++stale_reads_;
+  if (cell.version < newest) {
+    ++stale_reads_;
+    stale_at_.push_back(now);
+  }
+}
+
+int64_t KvRecorder::stale_reads_since(Time from_us) const {
+  return static_cast<int64_t>(stale_at_.end() - std::lower_bound(stale_at_.begin(), stale_at_.end(), from_us));
+}
+
+double KvRecorder::recent_median_ms(Time from_us, bool reads) const {
+  const auto& done = reads ? read_done_ : write_done_;
+  auto first = std::lower_bound(done.begin(), done.end(), std::make_pair(from_us, Time{-1}));
+  if (first == done.end()) return 0.0;
+  std::vector<Time> lat;
+  for (auto it = first; it != done.end(); ++it) lat.push_back(it->second);
+  std::nth_element(lat.begin(), lat.begin() + static_cast<std::ptrdiff_t>(lat.size() / 2), lat.end());
+  return static_cast<double>((lat[lat.size() / 2] + 500) / 1000);  // whole milliseconds
 }
 
 void KvRecorder::fail(uint64_t id, Time now) {

@@ -40,6 +40,9 @@ struct Cell {
   uint64_t write_id = 0;
 };
 
+/// The window of the "recent" lesson values (recent_stale_reads, read_ms, write_ms).
+constexpr Time kRecentWindow = 2 * kSec;
+
 /// Client load: open-loop Poisson arrivals per client, uniform keys (or one hot key).
 struct LoadConfig {
   int clients = 2;
@@ -98,6 +101,11 @@ class KvRecorder {
   int64_t reads_ok() const { return reads_ok_; }
   /// Latency of ok ops in milliseconds at quantile q (0 when none).
   double latency_ms(double q) const;
+  /// Stale reads among the reads that completed at or after `from_us` (a recent window).
+  int64_t stale_reads_since(Time from_us) const;
+  /// Median latency (whole ms, rounded) of the ok reads (`reads` true) or writes that completed
+  /// at or after `from_us`; 0 when there were none in the window.
+  double recent_median_ms(Time from_us, bool reads) const;
   /// Ids of acknowledged writes, in acknowledgement order.
   const std::vector<uint64_t>& acked_write_ids() const { return acked_ids_; }
   /// Linearizability violations, one sentence per violating key (checked lazily, cached until
@@ -117,6 +125,9 @@ class KvRecorder {
   std::map<std::string, KeyAcks> acks_;
   std::vector<uint64_t> acked_ids_;
   Histogram latency_us_;
+  std::vector<Time> stale_at_;                     ///< completion times of stale reads
+  std::vector<std::pair<Time, Time>> read_done_;   ///< (completion time, latency) of ok reads
+  std::vector<std::pair<Time, Time>> write_done_;  ///< (completion time, latency) of ok writes
   int64_t acked_writes_ = 0, ops_ok_ = 0, ops_failed_ = 0, ops_unknown_ = 0, stale_reads_ = 0, reads_ok_ = 0;
   void touch(const std::string& key);
   uint64_t changes_ = 0;

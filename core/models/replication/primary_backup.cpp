@@ -372,10 +372,29 @@ int64_t PbModel::lost_writes() const {
   return lost;
 }
 
+int64_t PbModel::unreplicated() const {
+  auto p = primary();
+  if (!p) return 0;
+  const PbDisk& pd = server(*p)->disk();
+  int64_t best = -1;
+  for (NodeId id : servers_) {
+    const PbServer* s = id == *p ? nullptr : server(id);
+    if (s && s->disk().view == pd.view && s->disk().primary == *p) best = std::max(best, s->disk().seq);
+  }
+  if (best < 0) return 0;  // no backup follows this primary yet: nothing to compare with
+  return std::max<int64_t>(0, pd.seq - best);
+}
+
 std::optional<double> PbModel::value(std::string_view key) const {
   if (key == "acked_writes") return static_cast<double>(recorder_.acked_writes());
   if (key == "lost_writes") return static_cast<double>(lost_writes());
   if (key == "stale_reads") return static_cast<double>(recorder_.stale_reads());
+  if (key == "unreplicated") return static_cast<double>(unreplicated());
+  if (world_ && (key == "recent_stale_reads" || key == "read_ms" || key == "write_ms")) {
+    const Time from = world_->now() - kRecentWindow;
+    if (key == "recent_stale_reads") return static_cast<double>(recorder_.stale_reads_since(from));
+    return recorder_.recent_median_ms(from, key == "read_ms");
+  }
   if (key == "ops") return static_cast<double>(recorder_.history().size());
   if (key == "ops_ok") return static_cast<double>(recorder_.ops_ok());
   if (key == "ops_failed") return static_cast<double>(recorder_.ops_failed());

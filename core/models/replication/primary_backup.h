@@ -23,6 +23,9 @@
 //   failovers     promotions so far (automatic or pb.failover)
 //   violations    keys whose client history is not linearizable (the checker, run on demand)
 //   p50_ms, p99_ms  latency of successful client operations
+//   unreplicated  writes the primary holds that no backup has yet (lost if it crashed now)
+//   recent_stale_reads  stale reads in the last 2 s of simulated time
+//   read_ms, write_ms   median latency (whole ms) of reads / writes that completed in the last 2 s
 // Commands: `pb.failover [node=NAME]` promotes a backup now (default: the primary's successor);
 // `pb.set [replication_ms=N] [failover_ms=N]` changes the timing live. Crash, restart and
 // partition are the engine's own Commands.
@@ -79,6 +82,9 @@ class PbModel : public Model {
   std::optional<NodeId> primary() const;
   /// Acknowledged writes missing from the current primary's store (0 when there is none).
   int64_t lost_writes() const;
+  /// Log entries the primary has applied (and acknowledged) that no up backup of its view holds
+  /// yet: what a crash of the primary right now would lose.
+  int64_t unreplicated() const;
   int64_t failovers() const { return failovers_; }
   void note_failover() { ++failovers_; }
 

@@ -30,12 +30,16 @@ std::shared_ptr<KvMsg> msg() { return std::make_shared<KvMsg>(); }
 
 class QuorumReplica : public Process {
  public:
-  explicit QuorumReplica(QuorumDisk* disk) : disk_(disk) {}
+  QuorumReplica(QuorumDisk* disk, QuorumModel* model) : disk_(disk), model_(model) {}
 
   void on_message(Ctx& ctx, const Message& m) override {
     const auto* b = dynamic_cast<const KvMsg*>(m.body.get());
     if (!b) return;
-    if (m.kind == "write" || m.kind == "repair") {
+    if (m.kind == "request") {
+      lead(ctx, m, *b);
+    } else if ((m.kind == "write_ack" && b->seq == kLeaderPhase) || m.kind == "read_reply") {
+      follower_replied(ctx, m, *b);
+    } else if (m.kind == "write" || m.kind == "repair") {
       Cell& c = disk_->store[b->key];
       if (c.version < b->cell.version) c = b->cell;  // last write wins
       if (m.kind == "write") {
@@ -57,11 +61,89 @@ class QuorumReplica : public Process {
   }
 
   std::vector<std::pair<std::string, std::string>> inspect() const override {
-    return {{"keys", std::to_string(disk_->store.size())}};
+    std::vector<std::pair<std::string, std::string>> out = {{"keys", std::to_string(disk_->store.size())}};
+    if (model_->config().leader_mode)
+      out.push_back({"role", is_leader_ ? "leader" : "follower"});
+    return out;
   }
 
+  void on_start(Ctx& ctx) override {
+    is_leader_ = !model_->replicas().empty() && model_->replicas().front() == ctx.self();
+  }
+
+  /// Write phase tag of a leader's replication (clients use 0 and 1).
+  static constexpr int64_t kLeaderPhase = 2;
+
  private:
+  /// Leader mode: r1 orders every operation. A write is stored here and answered once a
+  /// majority (this replica included) holds it; a read is answered from this replica's store
+  /// once a majority has confirmed it is still the one everybody follows (a ReadIndex round).
+  void lead(Ctx& ctx, const Message& m, const KvMsg& req) {
+    auto resp = msg();
+    resp->op = req.op;
+    resp->key = req.key;
+    resp->is_read = req.is_read;
+    if (!model_->config().leader_mode || !is_leader_) {
+      resp->status = KvMsg::Fail;
+      ctx.send(m.from, "response", resp);
+      return;
+    }
+    Led l;
+    l.client = m.from;
+    l.reply = resp;
+    if (req.is_read) {
+      auto it = disk_->store.find(req.key);
+      if (it != disk_->store.end()) resp->cell = it->second;
+    } else {
+      Cell c{req.cell.value, Version{ctx.now(), 0}, req.op};
+      Cell& mine = disk_->store[req.key];
+      if (mine.version < c.version) mine = c;
+      resp->cell = c;
+    }
+    const int need = static_cast<int>(model_->replicas().size()) / 2 + 1;
+    if (need <= 1) {
+      ctx.send(m.from, "response", resp);
+      return;
+    }
+    led_[req.op] = l;
+    for (NodeId rep : model_->replicas()) {
+      if (rep == ctx.self()) continue;
+      auto f = msg();
+      f->op = req.op;
+      f->key = req.key;
+      if (req.is_read) {
+        f->is_read = true;
+        ctx.send(rep, "read", f, 60);
+      } else {
+        f->cell = resp->cell;
+        f->seq = kLeaderPhase;
+        ctx.send(rep, "write", f);
+      }
+    }
+  }
+
+  void follower_replied(Ctx& ctx, const Message& m, const KvMsg& b) {
+    auto it = led_.find(b.op);
+    if (it == led_.end()) return;
+    Led& l = it->second;
+    if (std::find(l.from.begin(), l.from.end(), m.from) != l.from.end()) return;  // duplicate
+    l.from.push_back(m.from);
+    const int need = static_cast<int>(model_->replicas().size()) / 2 + 1;
+    if (static_cast<int>(l.from.size()) + 1 < need) return;
+    ctx.send(l.client, "response", l.reply);
+    led_.erase(it);
+  }
+
+  struct Led {
+    NodeId client = kNoNode;
+    std::shared_ptr<KvMsg> reply;
+    std::vector<NodeId> from;  ///< followers that answered
+  };
+
   QuorumDisk* disk_;
+  QuorumModel* model_;
+  bool is_leader_ = false;
+  std::map<uint64_t, Led> led_;
 };
 
 class QuorumClient : public Process {
@@ -97,6 +179,13 @@ class QuorumClient : public Process {
     if (it == pending_.end()) return;
     Pending& p = it->second;
     const QuorumConfig& cfg = model_->config();
+    if (m.kind == "response") {  // leader mode
+      if (b->status != KvMsg::Ok) model_->recorder().fail(b->op, ctx.now());
+      else if (p.is_read) model_->recorder().read_ok(b->op, ctx.now(), b->cell);
+      else model_->recorder().write_ok(b->op, ctx.now(), b->cell.version);
+      finish(ctx, it);
+      return;
+    }
     if (m.kind == "write_ack") {
       if (b->seq != p.phase) return;
       if (std::find(p.acked.begin(), p.acked.end(), m.from) != p.acked.end()) return;  // duplicate
@@ -186,6 +275,15 @@ class QuorumClient : public Process {
                                                   value, ctx.now());
     p.timer = ctx.set_timer(load.op_timeout_us, id);
     Pending& slot = pending_[id] = std::move(p);
+    if (model_->config().leader_mode) {  // every operation goes through the leader, r1
+      auto r = msg();
+      r->op = id;
+      r->key = slot.key;
+      r->is_read = slot.is_read;
+      r->cell.value = value;
+      ctx.send(model_->replicas().front(), "request", r);
+      return;
+    }
     if (slot.is_read) {
       // R replicas picked at random (a partial shuffle); the others only if these are slow.
       std::vector<NodeId> reps = model_->replicas();
@@ -256,6 +354,13 @@ std::optional<double> QuorumModel::value(std::string_view key) const {
   if (key == "w") return cfg_.w;
   if (key == "acked_writes") return static_cast<double>(recorder_.acked_writes());
   if (key == "stale_reads") return static_cast<double>(recorder_.stale_reads());
+  if (key == "leader_mode") return cfg_.leader_mode ? 1.0 : 0.0;
+  if (key == "overlap") return cfg_.r + cfg_.w > cfg_.n ? 1.0 : 0.0;
+  if (world_ && (key == "recent_stale_reads" || key == "read_ms" || key == "write_ms")) {
+    const Time from = world_->now() - kRecentWindow;
+    if (key == "recent_stale_reads") return static_cast<double>(recorder_.stale_reads_since(from));
+    return recorder_.recent_median_ms(from, key == "read_ms");
+  }
   if (key == "ops") return static_cast<double>(recorder_.history().size());
   if (key == "ops_ok") return static_cast<double>(recorder_.ops_ok());
   if (key == "ops_failed") return static_cast<double>(recorder_.ops_failed());
@@ -272,6 +377,7 @@ std::optional<double> QuorumModel::value(std::string_view key) const {
 std::string QuorumModel::state_json() const {
   std::string s = "{\"model\":\"quorum\",\"n\":" + std::to_string(cfg_.n) + ",\"r\":" + std::to_string(cfg_.r) +
                   ",\"w\":" + std::to_string(cfg_.w) + ",\"read_repair\":\"" + to_string(cfg_.read_repair) + "\"";
+  s += ",\"mode\":\"" + std::string(cfg_.leader_mode ? "leader" : "leaderless") + "\"";
   s += ",\"overlap\":" + std::string(cfg_.r + cfg_.w > cfg_.n ? "true" : "false");
   s += "," + recorder_.json_fields();
   s += ",\"read_repairs\":" + std::to_string(read_repairs_) + ",\"divergent_keys\":" + std::to_string(divergent_keys());
@@ -316,7 +422,9 @@ std::string build_quorum(World& w, const QuorumConfig& cfg) {
     model->disks_.push_back(disk.get());
     const NodeId id = w.add_node(
         "r" + std::to_string(i + 1), "replica",
-        [](NodeId, Persistent* d) { return std::make_unique<QuorumReplica>(static_cast<QuorumDisk*>(d)); },
+        [model](NodeId, Persistent* d) {
+          return std::make_unique<QuorumReplica>(static_cast<QuorumDisk*>(d), model);
+        },
         std::move(disk));
     model->replicas_.push_back(id);
   }
@@ -328,12 +436,18 @@ std::string build_quorum(World& w, const QuorumConfig& cfg) {
       {"quorum.set", "Change the read and write quorum sizes or read repair (applies to operations issued from now on).",
        {{"r", "int", false, "read quorum, 1..n"},
         {"w", "int", false, "write quorum, 1..n"},
-        {"read_repair", "string", false, "off, async or sync"}},
+        {"read_repair", "string", false, "off, async or sync"},
+        {"mode", "string", false, "leaderless (clients coordinate) or leader (every operation goes through r1)"}},
        [model](World&, const Command& c) {
          QuorumConfig next = model->config();
          const int n = next.n;
-         if (!c.args.count("r") && !c.args.count("w") && !c.args.count("read_repair"))
-           return CommandResult::fail("give r=, w= or read_repair=");
+         if (!c.args.count("r") && !c.args.count("w") && !c.args.count("read_repair") && !c.args.count("mode"))
+           return CommandResult::fail("give r=, w=, read_repair= or mode=");
+         if (c.args.count("mode")) {
+           if (c.arg("mode") == "leader") next.leader_mode = true;
+           else if (c.arg("mode") == "leaderless") next.leader_mode = false;
+           else return CommandResult::fail("mode= must be leaderless or leader (got " + c.arg("mode") + ")");
+         }
          for (const char* k : {"r", "w"}) {
            if (!c.args.count(k)) continue;
            int64_t v = 0;

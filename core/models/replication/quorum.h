@@ -10,6 +10,12 @@
 // hold it before answering (the ABD write-back, which makes reads linearizable when
 // R + W > N).
 //
+// Leader mode (`quorum.set mode=leader`, for comparison): clients send every operation to r1,
+// which orders it: a write is answered once a majority holds it, a read once a majority has
+// confirmed r1 still leads (like Raft's ReadIndex). Reads are then linearizable, at the price
+// of two network round trips (client -> leader -> majority) instead of one. r1 is a fixed
+// leader here (no election: lessons 3 and 4 show Raft's).
+//
 // Nodes: replicas r1..rN (role "replica"), clients c1..cM (role "client"). Message kinds:
 // "write", "write_ack", "read", "read_reply", "repair".
 //
@@ -23,7 +29,11 @@
 //   divergent_keys   keys whose up replicas do not all hold the same version now
 //   violations       keys whose client history is not linearizable (checker, on demand)
 //   p50_ms, p99_ms   latency of successful client operations
-// Commands: `quorum.set [r=N] [w=N] [read_repair=off|async|sync]`. Crash, restart, partition
+//   leader_mode      1 in leader mode, 0 leaderless
+//   overlap          1 when R + W > N (every read quorum meets every write quorum), else 0
+//   recent_stale_reads  stale reads in the last 2 s of simulated time
+//   read_ms, write_ms   median latency (whole ms) of reads / writes that completed in the last 2 s
+// Commands: `quorum.set [r=N] [w=N] [read_repair=off|async|sync] [mode=leaderless|leader]`. Crash, restart, partition
 // and set_link are the engine's own Commands.
 #pragma once
 
@@ -44,6 +54,7 @@ struct QuorumConfig {
   int r = 2;        ///< read quorum
   int w = 2;        ///< write quorum
   ReadRepair read_repair = ReadRepair::Off;
+  bool leader_mode = false;  ///< every operation goes through r1, answered once a majority has it
   LoadConfig load;
 };
 

@@ -50,6 +50,7 @@ std::string build_pb(World& w, const Params& p) {
 std::string build_q(World& w, const Params& p) {
   Params rest = p;
   rest.erase("read_repair");
+  rest.erase("mode");
   ParamReader r(rest, {"n", "r", "w", "clients", "rate", "keys", "read_fraction", "timeout_ms", "latency_ms",
                        "jitter_ms"});
   replication::QuorumConfig cfg;
@@ -62,18 +63,25 @@ std::string build_q(World& w, const Params& p) {
   auto rr = p.find("read_repair");
   if (rr != p.end() && !replication::parse_read_repair(rr->second, &cfg.read_repair))
     return "read_repair=" + rr->second + " must be off, async or sync";
+  auto mode = p.find("mode");
+  if (mode != p.end()) {
+    if (mode->second != "leader" && mode->second != "leaderless")
+      return "mode=" + mode->second + " must be leaderless or leader";
+    cfg.leader_mode = mode->second == "leader";
+  }
   w.set_default_link(link);
   return replication::build_quorum(w, cfg);
 }
 
 std::string build_shard(World& w, const Params& p) {
-  ParamReader r(p, {"nodes", "keys", "vnodes", "hot_key", "rate", "latency_ms"});
+  ParamReader r(p, {"nodes", "keys", "vnodes", "hot_key", "rate", "latency_ms", "service_ms"});
   sharding::ShardConfig cfg;
   cfg.nodes = static_cast<int>(r.integer("nodes", 4, 1, 64));
   cfg.keys = static_cast<int>(r.integer("keys", 1000, 1, 1000000));
   cfg.vnodes = static_cast<int>(r.integer("vnodes", 64, 1, 1000));
   cfg.hot_key = r.number("hot_key", 0, 0, 1);
   cfg.rate_per_sec = r.number("rate", 200, 0, 100000);
+  cfg.service_us = static_cast<Time>(r.number("service_ms", 0, 0, 60000) * 1000);
   LinkParams link;
   link.latency_us = static_cast<Time>(r.number("latency_ms", 2, 0, 60000) * 1000);
   if (!r.error().empty()) return r.error();
@@ -91,12 +99,12 @@ void add_replication_scenarios(std::vector<ScenarioInfo>& v) {
                "failover_ms, crash_primary_ms: crash the primary at that time)",
                build_pb});
   v.push_back({"quorum",
-               "leaderless quorum store, N/R/W: stale reads when R + W <= N (params: n, r, w, read_repair, clients, "
+               "leaderless quorum store, N/R/W: stale reads when R + W <= N (params: n, r, w, read_repair, mode, clients, "
                "rate, keys, read_fraction, timeout_ms, latency_ms, jitter_ms)",
                build_q});
   v.push_back({"sharding",
                "consistent-hash ring with virtual nodes: adding a node moves about K/(N+1) keys (params: nodes, "
-               "keys, vnodes, hot_key, rate, latency_ms)",
+               "keys, vnodes, hot_key, rate, latency_ms, service_ms: CPU per request, so a hot node can overload)",
                build_shard});
 }
 

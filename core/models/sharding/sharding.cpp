@@ -24,20 +24,40 @@ class ShardNode : public Process {
   explicit ShardNode(ShardModel* model) : model_(model) {}
   void on_message(Ctx& ctx, const Message& m) override {
     if (m.kind == "get") {
-      ++served_;
-      model_->note_served(ctx.self(), static_cast<int>(m.value));
-      ctx.send_value(m.from, "reply", m.value, 200);
+      const Time cost = model_->config().service_us;
+      if (cost <= 0) {
+        serve(ctx, m.from, m.value);
+        return;
+      }
+      const uint64_t tag = ++next_tag_;  // work finishes in FIFO order on the node's one core
+      waiting_[tag] = {m.from, m.value};
+      ctx.work(cost, tag);
     } else if (m.kind == "transfer") {
       received_ += static_cast<int64_t>(m.value);
     }
   }
+  void on_work_done(Ctx& ctx, uint64_t tag) override {
+    auto it = waiting_.find(tag);
+    if (it == waiting_.end()) return;
+    const auto [from, key] = it->second;
+    waiting_.erase(it);
+    serve(ctx, from, key);
+  }
   std::vector<std::pair<std::string, std::string>> inspect() const override {
-    return {{"served", std::to_string(served_)}, {"keys_received", std::to_string(received_)}};
+    return {{"served", std::to_string(served_)}, {"keys_received", std::to_string(received_)},
+            {"waiting", std::to_string(waiting_.size())}};
   }
 
  private:
+  void serve(Ctx& ctx, NodeId from, uint64_t key) {
+    ++served_;
+    model_->note_served(ctx.self(), static_cast<int>(key));
+    ctx.send_value(from, "reply", key, 200);
+  }
   ShardModel* model_;
   int64_t served_ = 0, received_ = 0;
+  uint64_t next_tag_ = 0;
+  std::map<uint64_t, std::pair<NodeId, uint64_t>> waiting_;
 };
 
 class ShardClient : public Process {
@@ -83,7 +103,14 @@ void ShardModel::reassign(World& w, std::optional<NodeId> leaving) {
   // New owners by the ring; count and ship what moved (one transfer per old -> new pair).
   std::map<std::pair<NodeId, NodeId>, int64_t> moves;
   int64_t moved = 0;
+  // The naive alternative for comparison: owner = hash(key) mod N, before and after.
+  const uint64_t n_before = members_before_, n_after = ring_.members().size();
+  int64_t moved_modulo = 0;
   for (int i = 0; i < cfg_.keys; ++i) {
+    if (n_before > 0 && n_after > 0) {
+      const uint64_t h = ring_hash(key_name(i));
+      if (h % n_before != h % n_after) ++moved_modulo;
+    }
     const std::string& o = ring_.owner(key_name(i));
     const NodeId now = o.empty() ? kNoNode : *w.find_node(o);
     NodeId& was = owner_[static_cast<size_t>(i)];
@@ -101,6 +128,7 @@ void ShardModel::reassign(World& w, std::optional<NodeId> leaving) {
   (void)leaving;
   moved_last_ = moved;
   moved_total_ += moved;
+  moved_modulo_last_ = moved_modulo;
 }
 
 CommandResult ShardModel::add_node(World& w, const std::string& name) {
@@ -113,6 +141,7 @@ CommandResult ShardModel::add_node(World& w, const std::string& name) {
   } else {
     w.add_node(name, "shard", [this](NodeId, Persistent*) { return std::make_unique<ShardNode>(this); });
   }
+  members_before_ = ring_.members().size();
   ring_.add(name, cfg_.vnodes);
   reassign(w, std::nullopt);
   return CommandResult::success();
@@ -122,6 +151,7 @@ CommandResult ShardModel::remove_node(World& w, const std::string& name) {
   if (!ring_.contains(name)) return CommandResult::fail("node \"" + name + "\" is not on the ring");
   if (ring_.members().size() == 1) return CommandResult::fail("cannot remove the last node on the ring");
   const NodeId id = *w.find_node(name);
+  members_before_ = ring_.members().size();
   ring_.remove(name);
   reassign(w, id);  // its keys go to the next members on the ring (it ships them first)
   if (w.node(id).status != NodeStatus::Crashed) w.crash(id);
@@ -135,6 +165,17 @@ std::optional<double> ShardModel::value(std::string_view key) const {
   if (key == "keys_moved_last") return static_cast<double>(moved_last_);
   if (key == "keys_moved_total") return static_cast<double>(moved_total_);
   if (key == "requests") return static_cast<double>(requests_);
+  if (key == "keys_moved_modulo_last") return static_cast<double>(moved_modulo_last_);
+  if (key == "hot_key_owner") return static_cast<double>(owner_.empty() ? kNoNode : owner_[0]);
+  if (key == "hot_key") return cfg_.hot_key;
+  if (key == "rate") return cfg_.rate_per_sec;
+  if (key == "queue_max") {
+    int64_t mx = 0;
+    if (world_)
+      for (const std::string& m : ring_.members())
+        if (auto id = world_->find_node(m)) mx = std::max(mx, world_->node(*id).queued_work);
+    return static_cast<double>(mx);
+  }
   if (key == "keys_per_node_max" || key == "keys_per_node_min") {
     auto per = keys_per_node();
     if (per.empty()) return 0.0;
@@ -209,6 +250,23 @@ std::string build_sharding(World& w, const ShardConfig& cfg) {
   w.register_command({"shard.remove_node", "Take a node off the hash ring and stop it; its keys move to the next members.",
                       {{"name", "node", true, "a ring member"}},
                       [model](World& world, const Command& c) { return model->remove_node(world, c.arg("name")); }});
+  w.register_command(
+      {"shard.load", "Change the client load live: the hot key's share of requests and the request rate.",
+       {{"hot_key", "prob", false, "share of requests for key0, 0..1 (0 = uniform)"},
+        {"rate", "number", false, "client requests per second, > 0"}},
+       [model](World&, const Command& c) {
+         double hot = model->config().hot_key, rate = model->config().rate_per_sec;
+         if (!c.args.count("hot_key") && !c.args.count("rate")) return CommandResult::fail("give hot_key= or rate=");
+         if (c.args.count("hot_key") && (!parse_number(c.arg("hot_key"), &hot) || !(hot >= 0 && hot <= 1)))
+           return CommandResult::fail("hot_key= must be a number in [0, 1] (got " + c.arg("hot_key") + ")");
+         if (c.args.count("rate") && (!parse_number(c.arg("rate"), &rate) || !(rate > 0 && rate <= 100000)))
+           return CommandResult::fail("rate= must be a number in (0, 100000] (got " + c.arg("rate") + ")");
+         if (c.args.count("rate") && model->config().rate_per_sec <= 0)
+           return CommandResult::fail("rate= cannot start a client that was built with rate 0");
+         model->config().hot_key = hot;
+         model->config().rate_per_sec = rate;
+         return CommandResult::success();
+       }});
   return "";
 }
 

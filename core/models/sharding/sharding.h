@@ -15,6 +15,14 @@
 //   requests           requests served
 //   hot_key_share      share of requests that asked for the most requested key (measured)
 //   load_share_max     share of requests served by the busiest member (measured)
+//   keys_moved_modulo_last  keys that the same add/remove would have moved with the naive
+//                      placement hash(key) mod N instead of the ring (computed for comparison)
+//   hot_key_owner      NodeId of the member that owns the hot key "key0" ({{node:hot_key_owner}})
+//   queue_max          requests waiting or in service on the fullest member (service_ms > 0)
+//   hot_key, rate      the load settings now
+// With service_ms > 0 each request costs that much CPU on its node (one core), so a node can
+// serve at most 1000 / service_ms requests per second and a hot key's owner overloads: its
+// queue grows while the others idle. `shard.load [hot_key=F] [rate=R]` changes the load live.
 #pragma once
 
 #include <map>
@@ -33,6 +41,7 @@ struct ShardConfig {
   int vnodes = 64;            ///< ring points per node
   double hot_key = 0.0;       ///< share of requests for "key0" (0 = uniform over the keys)
   double rate_per_sec = 200;  ///< client requests per second
+  Time service_us = 0;        ///< CPU cost of one request on its node (0 = answered at once)
 };
 
 class ShardModel : public Model {
@@ -44,6 +53,7 @@ class ShardModel : public Model {
   std::optional<double> value(std::string_view key) const override;
 
   const ShardConfig& config() const { return cfg_; }
+  ShardConfig& config() { return cfg_; }
   const HashRing& ring() const { return ring_; }
   /// Key name of key number i ("key17").
   static std::string key_name(int i) { return "key" + std::to_string(i); }
@@ -70,6 +80,8 @@ class ShardModel : public Model {
   std::vector<int64_t> key_requests_;    ///< requests per key
   int64_t requests_ = 0;
   int64_t moved_last_ = 0, moved_total_ = 0;
+  int64_t moved_modulo_last_ = 0;
+  size_t members_before_ = 0;  ///< ring size before the latest add/remove
   NodeId client_ = kNoNode;
 };
 
