@@ -225,6 +225,8 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
   if (metric == "canary_traffic")
     return d.deploy.picks ? static_cast<double>(d.deploy.picks_new) / static_cast<double>(d.deploy.picks) : 0.0;
   if (metric == "rolled_back") return d.deploy.rolled_back ? 1.0 : 0.0;
+  if (metric == "canary_pct")
+    return d.deploy.picks ? pct(static_cast<double>(d.deploy.picks_new) / static_cast<double>(d.deploy.picks)) : 0.0;
   if (metric == "cores") return static_cast<double>(v.ready) * (d.spec.cores > 0 ? d.spec.cores : d.spec.workers);
   if (metric == "starts") return static_cast<double>(d.starts);
   if (metric == "autoscaling") return d.autoscale_on ? 1.0 : 0.0;

@@ -60,6 +60,7 @@
 //   replicas_total               ready replicas of every deployable
 //   cores.S                      CPU cores of S's ready replicas (replicas x cores per replica)
 //   cpu_pct.S                    cpu.S in percent, rounded (last autoscaler sample)
+//   canary_pct.S                 canary_traffic.S in percent, rounded to 0.1
 //   autoscaling.S                1 while the autoscaler of S is on
 //   starts.S                     replicas of S started since the beginning (scaling, deploys)
 //   deploying.S                  1 while a deployment of S is in progress

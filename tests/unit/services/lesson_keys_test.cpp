@@ -77,6 +77,7 @@ TEST_CASE("services lesson keys: a deployment is in progress, then every replica
   w->run_until(1 * kSec);
   CHECK(value(*w, "micro/deploying.payment") == 0);
   CHECK(value(*w, "micro/new_version.payment") == 0);
+  CHECK(value(*w, "micro/canary_pct.payment") == 0);
   apply(*w, "deploy service=payment version=v2 strategy=rolling");
   CHECK(value(*w, "micro/deploying.payment") == 1);
   CHECK(value(*w, "mono/deploying.monolith") == 1);
