@@ -194,11 +194,12 @@ TEST_CASE("side by side: two worlds, one clock; Commands go to both when the nod
   CHECK(app.world()->node(*app.world()->find_node(victim)).status == NodeStatus::Crashed);
 
   // Through the right canvas' context menu: Restart goes to both worlds too.
+  // (A service world may already have replaced the crashed replica: then the item is Crash.)
   const ImVec2 at = app.twin_canvas().screen[2];
   h.click(app, at, ImGuiMouseButton_Right);
   ImVec2 item(-1, -1);
   for (const auto& [label, pos] : app.twin_canvas().menu_items)
-    if (label == "Restart") item = pos;
+    if (label == "Restart" || label == "Crash") item = pos;
   REQUIRE(item.x >= 0);
   h.click(app, item, ImGuiMouseButton_Left);
   CHECK(app.twin()->world().command_log().size() == 2);
@@ -240,6 +241,7 @@ TEST_CASE("rewind inside a lesson: back to the step current at that time, same w
   app.command_json(R"({"op":"ui.run_ms","value":300})");
   const Time t_step1 = app.world()->now();
   const uint64_t hash_step1 = app.world()->trace().hash();
+  app.command_json(R"({"op":"ui.run_ms","value":100})");
   REQUIRE(ok(app.command_json(R"({"op":"ui.next"})")));   // step 2
   run_until_complete(app);
   REQUIRE(ok(app.command_json(R"({"op":"ui.next"})")));   // step 3 crashes n1 (a lesson action)
