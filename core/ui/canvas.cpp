@@ -29,7 +29,7 @@ void role_and_term(const Node& n, std::string* role, std::string* term) {
 /// Above this many links the canvas stops drawing (and collecting) them: a 1,000-node gossip
 /// world would otherwise draw tens of thousands of lines, a grey hairball that costs more than
 /// everything else; the moving messages show the traffic.
-constexpr size_t kMaxLinks = 4000;
+constexpr size_t kMaxLinks = 1500;
 /// Above this many messages in flight they are drawn as small squares (4 vertices, no
 /// anti-aliased fringe) instead of circles.
 constexpr size_t kManyMessages = 1500;
@@ -39,8 +39,14 @@ bool is_service(const Node& n) { return n.role.rfind("service", 0) == 0 || n.rol
 
 ImVec2 lerp(ImVec2 a, ImVec2 b, float t) { return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t); }
 
+/// Above this many nodes the canvas is a crowd: smaller shapes, and only the labels of the
+/// hovered, selected and highlighted nodes (a thousand overlapping names are unreadable anyway,
+/// and they were most of a large world's frame time).
+constexpr size_t kCrowd = 150;
+
 float node_radius(const CanvasView& v, const Node& n) {
   float r = is_client(n) ? 14.0f : 24.0f;
+  if (v.pos.size() > kCrowd) r *= 0.3f;
   return r * std::clamp(v.zoom, 0.4f, 2.5f);
 }
 
@@ -339,6 +345,7 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   const Time now = w.now();
   const float dot = std::clamp(5.0f * v.zoom, 2.5f, 8.0f);
   const std::vector<const Message*> flying = w.in_flight();
+  v.in_flight = flying.size();
   const bool many = flying.size() > kManyMessages;
   const std::string* last_kind = nullptr;
   ImU32 last_col = 0;
@@ -411,6 +418,8 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
       dl->AddLine(ImVec2(c.x + k, c.y - k), ImVec2(c.x - k, c.y + k), palette::vermillion, 3.0f);
     }
     // Labels: name inside; state below (never by colour alone).
+    if (nodes.size() > kCrowd && !highlighted && static_cast<NodeId>(i) != v.selected && static_cast<NodeId>(i) != v.hovered)
+      continue;
     ImVec2 nsz = ImGui::CalcTextSize(n.name.c_str());
     dl->AddText(ImVec2(c.x - nsz.x / 2, c.y - nsz.y / 2), tc, n.name.c_str());
     std::string state;

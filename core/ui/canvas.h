@@ -38,6 +38,7 @@ struct CanvasView {
   std::vector<std::pair<std::string, ImVec2>> menu_items;
   ImVec2 origin{0, 0};                ///< screen position of the canvas' top-left corner
   ImVec2 size{0, 0};
+  size_t in_flight = 0;               ///< messages in flight drawn in the last frame
 };
 
 /// Places nodes: servers on a circle, clients on an outer arc, services by role. Keeps the

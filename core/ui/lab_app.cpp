@@ -750,7 +750,7 @@ void LabApp::draw_canvas_pane(ImVec2 size) {
     ImGui::TextUnformatted(compare_title_[side].c_str());
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    ImGui::TextDisabled("%zu commands, %zu in flight", s.world().command_log().size(), s.world().in_flight().size());
+    ImGui::TextDisabled("%zu commands, %zu in flight", s.world().command_log().size(), (side ? twin_canvas_ : canvas_).in_flight);
     std::vector<Command> issued;
     draw_canvas(s.world(), side ? twin_canvas_ : canvas_, ImGui::GetContentRegionAvail(), &issued);
     ImGui::EndChild();
@@ -1000,7 +1000,7 @@ void LabApp::draw_inspector() {
   if (canvas_.selected < 0 || static_cast<size_t>(canvas_.selected) >= w.nodes().size()) {
     ImGui::TextWrapped("Click a node to inspect it. Right-click a node to crash, restart or slow it.");
     ImGui::Separator();
-    ImGui::Text("%zu nodes, %zu messages in flight", w.nodes().size(), w.in_flight().size());
+    ImGui::Text("%zu nodes, %zu messages in flight", w.nodes().size(), canvas_.in_flight);
     return;
   }
   const Node& n = w.node(canvas_.selected);
