@@ -13,8 +13,7 @@ constexpr int64_t kExact = 64;              // values below this have their own 
 
 size_t bucket_of(int64_t v) {
   if (v < kExact) return static_cast<size_t>(v);
-  int e = 63;
-  while (!((static_cast<uint64_t>(v) >> e) & 1)) --e;  // floor(log2 v) >= 6
+  const int e = 63 - __builtin_clzll(static_cast<uint64_t>(v));  // floor(log2 v) >= 6
   const int64_t sub = (v >> (e - kSubBits)) & ((1 << kSubBits) - 1);
   return static_cast<size_t>(kExact + (e - 6) * (1 << kSubBits) + sub);
 }

@@ -5,6 +5,7 @@
 #include "sim/rng.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace topo {
@@ -146,7 +147,17 @@ double det_log(double x) {
   if (std::isinf(x)) return x;
   // x = m * 2^e exactly, with m moved into [sqrt(1/2), sqrt(2)).
   int e = 0;
-  double m = std::frexp(x, &e);  // m in [0.5, 1)
+  double m;  // m in [0.5, 1): what std::frexp gives, read from the bits for normal numbers
+  uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+  if (biased != 0) {
+    e = biased - 1022;
+    bits = (bits & ~(uint64_t{0x7ff} << 52)) | (uint64_t{1022} << 52);
+    std::memcpy(&m, &bits, sizeof m);
+  } else {
+    m = std::frexp(x, &e);  // subnormal
+  }
   if (m < kSqrtHalf) {
     m = m * 2.0;  // exact
     e -= 1;

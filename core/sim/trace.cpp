@@ -3,20 +3,23 @@
 #include "sim/trace.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace topo {
 
 void Hasher::bytes(const void* p, size_t n) {
+  // Little-endian words; the last one zero-padded. (Both targets are little-endian, so a memcpy
+  // into a zeroed word is the same value as assembling the bytes one by one.)
   const auto* b = static_cast<const unsigned char*>(p);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    uint64_t w = 0;
-    for (int k = 7; k >= 0; --k) w = (w << 8) | b[i + static_cast<size_t>(k)];
+    uint64_t w;
+    std::memcpy(&w, b + i, 8);
     u64(w);
   }
   if (i < n) {
     uint64_t w = 0;
-    for (size_t k = n; k > i; --k) w = (w << 8) | b[k - 1];
+    std::memcpy(&w, b + i, n - i);
     u64(w);
   }
 }
