@@ -206,7 +206,8 @@ int cmd_bench(const Args& a) {
   };
   bool any = false;
   if (!json)
-    std::printf("%-8s %12s %9s %9s %14s  %s\n", "workload", "events", "seconds", "cpu s", "events/s", "notes");
+    std::printf("%-8s %12s %9s %9s %14s %14s  %s\n", "workload", "events", "seconds", "cpu s", "events/s",
+                "events/cpu s", "notes");
   for (const auto& [name, defaults] : workloads) {
     if (!only.empty() && only != name) continue;
     any = true;
@@ -220,13 +221,15 @@ int cmd_bench(const Args& a) {
       return 2;
     }
     const double eps = r->seconds > 0 ? static_cast<double>(r->events) / r->seconds : 0;
+    const double eps_cpu = r->cpu_seconds > 0 ? static_cast<double>(r->events) / r->cpu_seconds : 0;
     if (json) {
       std::cout << "{\"name\":\"" << r->name << "\",\"events\":" << r->events << ",\"seconds\":" << num(r->seconds)
                 << ",\"events_per_sec\":" << num(eps) << ",\"cpu_seconds\":" << num(r->cpu_seconds)
+                << ",\"events_per_cpu_sec\":" << num(eps_cpu)
                 << r->extra_json << "}" << std::endl;
     } else {
-      std::printf("%-8s %12llu %9.3f %9.3f %14.0f  %s\n", r->name.c_str(),
-                  static_cast<unsigned long long>(r->events), r->seconds, r->cpu_seconds, eps,
+      std::printf("%-8s %12llu %9.3f %9.3f %14.0f %14.0f  %s\n", r->name.c_str(),
+                  static_cast<unsigned long long>(r->events), r->seconds, r->cpu_seconds, eps, eps_cpu,
                   r->extra_text.c_str());
       std::fflush(stdout);
     }
