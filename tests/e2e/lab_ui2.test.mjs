@@ -23,7 +23,7 @@ async function waitFor(page, pred, what, ms = 20000) {
 }
 
 test('the Inspector shows a Raft server\'s log, term, vote and commit index', async () => {
-  const { page, errors } = await openLab(lab);
+  const { page, errors } = await openLab(lab, '?scenario=raft-5&seed=5');   // the lab, not the catalogue
   assert.equal((await command(page, { op: 'ui.scenario', name: 'raft-5', seed: 5 })).ok, true);
   await command(page, { op: 'ui.pause' });
   await command(page, { op: 'ui.run_ms', value: 3000 });
@@ -41,7 +41,7 @@ test('the Inspector shows a Raft server\'s log, term, vote and commit index', as
 });
 
 test('side by side: two worlds, one clock; a crash from the right canvas goes to both', async () => {
-  const { page, errors } = await openLab(lab);
+  const { page, errors } = await openLab(lab, '?scenario=raft-5&seed=5');   // the lab, not the catalogue
   const r = await command(page, { op: 'ui.compare', left: 'shop', left_params: 'resilience=off', right: 'shop', right_params: 'resilience=on', seed: 2 });
   assert.equal(r.ok, true, JSON.stringify(r));
   await command(page, { op: 'ui.speed', value: 1 });
@@ -49,8 +49,11 @@ test('side by side: two worlds, one clock; a crash from the right canvas goes to
   await command(page, { op: 'ui.pause' });
   s = await state(page);
   assert.equal(s.compare.left.time_us, s.compare.right.time_us, 'one clock');
-  const victim = s.compare.right.nodes.find((n) => /payment/.test(n.name)) || s.compare.right.nodes[3];
+  // A replica in the lower part of the canvas (clear of any page banner over the top).
+  const low = s.compare.right.nodes.filter((n) => n.y > 220 && n.status === 'up' && !/client/.test(n.role));
+  const victim = low.find((n) => /payment/.test(n.name)) || low[0];
   assert.ok(victim.x > Math.max(...s.compare.left.nodes.map((n) => n.x)), 'the right world is drawn right of the left one');
+  await screenshot(page, 'side-by-side-before-crash.png');
   await page.mouse.click(victim.x, victim.y, { button: 'right' });
   s = await waitFor(page, (s) => s.compare.right.menu.some((m) => m.label === 'Crash'), 'the right canvas context menu');
   const item = s.compare.right.menu.find((m) => m.label === 'Crash');
@@ -75,7 +78,7 @@ test('side by side: two worlds, one clock; a crash from the right canvas goes to
 });
 
 test('keyboard: Right steps, Left goes back, + and - change the speed, F fits the view', async () => {
-  const { page, errors } = await openLab(lab);
+  const { page, errors } = await openLab(lab, '?scenario=raft-5&seed=5');   // the lab, not the catalogue
   await command(page, { op: 'ui.scenario', name: 'raft-3', seed: 4 });
   await command(page, { op: 'ui.pause' });
   await command(page, { op: 'ui.run_ms', value: 500 });
@@ -97,7 +100,7 @@ test('keyboard: Right steps, Left goes back, + and - change the speed, F fits th
 });
 
 test('frames per second at 1280x800 (software WebGL): measured and printed', async () => {
-  const { page, errors } = await openLab(lab);
+  const { page, errors } = await openLab(lab, '?scenario=raft-5&seed=5');   // the lab, not the catalogue
   const fps = {};
   for (const [name, extra] of [['raft-5', {}], ['shop', {}]]) {
     await command(page, { op: 'ui.scenario', name, seed: 1, ...extra });
