@@ -1250,6 +1250,10 @@ void LabApp::draw_tools() {
     issue({"set_link", {{"latency_ms", lat}, {"loss", loss}}});
   }
 
+  // ---- Actions: every other Command kind of the world (upgrade, quorum.set, transfer.fail, ...) ----
+  ImGui::SeparatorText("Actions");
+  command_form("##actions", w, actions_form_, [&](const Command& c) { return apply(c); });
+
   // ---- Services: scaling, autoscaler, deployments, faults, load, resilience per edge ----
   auto* model = w.find_model<svc::ServicesModel>();
   if (!model) return;

@@ -15,6 +15,7 @@
 #include "lesson/runner.h"
 #include "scenario/scenario.h"
 #include "ui/canvas.h"
+#include "ui/widgets/command_form.h"
 
 namespace topo::ui {
 
@@ -165,6 +166,7 @@ class LabApp {
   float tool_link_latency_ms_ = 2.0f;
   float tool_link_loss_ = 0.0f;
   std::vector<char> tool_group_;   ///< partition picker: node -> in the first group
+  CommandFormState actions_form_;  ///< the Tools tab's Actions panel (the model's own Commands)
 };
 
 }  // namespace topo::ui
