@@ -43,6 +43,15 @@ for f in tests/lessons/malformed/*.toml; do
   if diff -u "$exp" "$tmp/out" > "$tmp/diff"; then ok; else bad "check $f"; cat "$tmp/diff"; fi
 done
 
+# The action reference at the end of FORMAT.md is generated from the code and must be current.
+if tests/lessons/actions_md.sh "$CLI" > "$tmp/actions.md" 2> "$tmp/err" &&
+   sed -n '/^## Every action/,$p' lessons/FORMAT.md | diff -u - "$tmp/actions.md" > "$tmp/diff"; then
+  ok
+else
+  bad "the \"Every action\" section of lessons/FORMAT.md is not current: regenerate it with tests/lessons/actions_md.sh"
+  head -40 "$tmp/diff" "$tmp/err"
+fi
+
 if run_cli check --index lessons/*.toml > "$tmp/index.json" 2> "$tmp/err" && diff -u lessons/index.json "$tmp/index.json" > "$tmp/diff"; then
   ok
 else
