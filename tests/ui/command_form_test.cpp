@@ -66,6 +66,8 @@ TEST_CASE("command form: lists the model's own actions, not the ones dedicated t
   CHECK_FALSE(has(r, "crash"));
   CHECK_FALSE(has(r, "partition"));
   CHECK(has(r, "set_link"));   // per node or pair: the Tools tab's sliders change every link
+  CHECK(r.front() == "raft.rule");   // the model's own actions come first
+  CHECK(r.back() == "set_link");
 
   auto transfer = open("transfer-2pc");
   const auto t = ops_of(transfer->world());

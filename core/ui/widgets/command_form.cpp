@@ -120,9 +120,14 @@ const std::vector<std::string>& tool_covered_ops() {
 }
 
 std::vector<const CommandSpec*> form_actions(const World& w, const std::vector<std::string>& exclude) {
+  // The model's own actions first (what a lesson asks for), then the engine's generic ones.
+  static const std::vector<std::string> engine = {"crash", "restart", "slow", "partition", "heal", "set_link"};
   std::vector<const CommandSpec*> out;
   for (const auto& s : w.command_specs())
     if (std::find(exclude.begin(), exclude.end(), s.op) == exclude.end()) out.push_back(&s);
+  std::stable_partition(out.begin(), out.end(), [](const CommandSpec* s) {
+    return std::find(engine.begin(), engine.end(), s->op) == engine.end();
+  });
   return out;
 }
 

@@ -39,7 +39,8 @@ struct CommandFormState {
 /// in the form: the Tools tab's link sliders change every link, the form one node's or one pair's.
 const std::vector<std::string>& tool_covered_ops();
 
-/// The actions the form offers for `w`: its Command kinds in registration order, minus `exclude`.
+/// The actions the form offers for `w`: its Command kinds minus `exclude`, the model's own in
+/// registration order first, then the engine's (set_link, ...).
 std::vector<const CommandSpec*> form_actions(const World& w, const std::vector<std::string>& exclude);
 
 /// The Command the form would issue for `spec` with the inputs in `st`: every non-empty input
