@@ -740,11 +740,15 @@ void LabApp::draw_canvas_pane(ImVec2 size) {
   }
   // Side by side: two canvases, one title each; a Command from either goes to both worlds
   // when it names nodes both have.
-  const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const float half = std::max(50.0f, (size.x - gap) * 0.5f);
+  // Service worlds are wide: below ~1,200 px of canvas the two are stacked (top and bottom)
+  // rather than squeezed into two narrow columns.
+  const bool stacked = size.x < 1200.0f;
+  const float gap = stacked ? ImGui::GetStyle().ItemSpacing.y : ImGui::GetStyle().ItemSpacing.x;
+  const ImVec2 each = stacked ? ImVec2(size.x, std::max(50.0f, (size.y - gap) * 0.5f))
+                              : ImVec2(std::max(50.0f, (size.x - gap) * 0.5f), size.y);
   for (int side = 0; side < 2; ++side) {
-    if (side) ImGui::SameLine();
-    ImGui::BeginChild(side ? "compare_right" : "compare_left", ImVec2(half, size.y));
+    if (side && !stacked) ImGui::SameLine();
+    ImGui::BeginChild(side ? "compare_right" : "compare_left", each);
     Session& s = side ? *twin_ : *session_;
     ImGui::PushStyleColor(ImGuiCol_Text, palette::sky_blue);
     ImGui::TextUnformatted(compare_title_[side].c_str());

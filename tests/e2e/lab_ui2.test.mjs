@@ -50,9 +50,9 @@ test('side by side: two worlds, one clock; a crash from the right canvas goes to
   s = await state(page);
   assert.equal(s.compare.left.time_us, s.compare.right.time_us, 'one clock');
   // A replica in the lower part of the canvas (clear of any page banner over the top).
-  const low = s.compare.right.nodes.filter((n) => n.y > 220 && n.status === 'up' && !/client/.test(n.role));
+  const low = s.compare.right.nodes.filter((n) => n.y > 470 && n.status === 'up' && !/client/.test(n.role));
   const victim = low.find((n) => /payment/.test(n.name)) || low[0];
-  assert.ok(victim.x > Math.max(...s.compare.left.nodes.map((n) => n.x)), 'the right world is drawn right of the left one');
+  assert.ok(victim.y > Math.max(...s.compare.left.nodes.map((n) => n.y)), 'the second world is drawn below the first (1280x800)');
   await screenshot(page, 'side-by-side-before-crash.png');
   await page.mouse.click(victim.x, victim.y, { button: 'right' });
   s = await waitFor(page, (s) => s.compare.right.menu.some((m) => m.label === 'Crash'), 'the right canvas context menu');
