@@ -1255,8 +1255,9 @@ void LabApp::draw_tools() {
   }
 
   // ---- Actions: every other Command kind of the world (upgrade, quorum.set, transfer.fail, ...) ----
-  ImGui::SeparatorText("Actions");
-  command_form("##actions", w, actions_form_, [&](const Command& c) { return apply(c); });
+  // (Folded in a service world, whose own tools below come first.)
+  if (ImGui::CollapsingHeader("Actions", w.find_model<svc::ServicesModel>() ? 0 : ImGuiTreeNodeFlags_DefaultOpen))
+    command_form("##actions", w, actions_form_, [&](const Command& c) { return apply(c); });
 
   // ---- Services: scaling, autoscaler, deployments, faults, load, resilience per edge ----
   auto* model = w.find_model<svc::ServicesModel>();
