@@ -107,9 +107,25 @@ bool layout_services(const World& w, CanvasView& v) {
     }
     int max_depth = 0;
     for (int d : depth) max_depth = std::max(max_depth, d);
-    columns[si].resize(static_cast<size_t>(max_depth + 2));
+    std::vector<std::vector<size_t>> by_depth(static_cast<size_t>(max_depth + 2));
     for (size_t i = 0; i < sys.deps.size(); ++i)
-      columns[si][static_cast<size_t>(depth[i] < 0 ? max_depth + 1 : depth[i])].push_back(i);
+      by_depth[static_cast<size_t>(depth[i] < 0 ? max_depth + 1 : depth[i])].push_back(i);
+    // A crowded depth (the shop's gateway calls four services) is split into several columns
+    // of at most kMaxUnits slots, so its boxes and labels do not pile up on one another.
+    constexpr float kMaxUnits = 8.0f;
+    for (const auto& col : by_depth) {
+      columns[si].emplace_back();
+      float units = 0.0f;
+      for (size_t d : col) {
+        const float u = static_cast<float>(sys.deps[d].replicas.size()) + 1.0f;
+        if (units > 0.0f && units + u > kMaxUnits) {
+          columns[si].emplace_back();
+          units = 0.0f;
+        }
+        columns[si].back().push_back(d);
+        units += u;
+      }
+    }
     // A band is as tall as its busiest column needs (replicas plus room for the group label).
     float tallest = 1.0f;
     for (const auto& col : columns[si]) {
@@ -121,8 +137,10 @@ bool layout_services(const World& w, CanvasView& v) {
     weight_sum += tallest;
   }
   // Fixed spacing in layout units; the camera fits the whole picture to the canvas.
+  // A slot is about a third of a column: at the usual fit, ~40 px per replica box and ~130 px
+  // per column, room for a box and its service label.
   constexpr float kUnit = 0.15f;   // one replica slot
-  constexpr float kCol = 0.75f;    // one call-depth column
+  constexpr float kCol = 0.5f;     // one call-depth column
   (void)weight_sum;
   float band_top = 0.0f;
   for (size_t si = 0; si < bands; ++si) {
