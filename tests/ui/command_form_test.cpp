@@ -96,6 +96,14 @@ TEST_CASE("command form: Apply issues exactly the Command of the inputs (raft-5 
   d.draw();
   d.draw();
   CHECK(d.issued.size() == 1);
+
+  // A required bool starts ticked: raft.rule with only a name keeps the rule on.
+  d.st.op = "raft.rule";
+  ui::form_set(d.st, "raft.rule", "name", "persist_vote");
+  d.click_apply();
+  REQUIRE(d.issued.size() == 2);
+  CHECK(d.issued[1].to_text() == "raft.rule name=persist_vote on=true");
+  CHECK(d.st.message_ok);
 }
 
 TEST_CASE("command form: node and optional inputs (transfer-2pc)") {

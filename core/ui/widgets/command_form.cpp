@@ -75,9 +75,10 @@ void param_input(const World& w, const CommandParam& p, std::string& value, floa
     value = out;
   } else if (p.type == "bool") {
     if (p.required) {
+      // Ticked at first: the learner mostly switches something on (game.standby, job.speculation).
+      if (value.empty()) value = "true";
       bool on = value == "true" || value == "1" || value == "yes";
       if (ImGui::Checkbox(id.c_str(), &on)) value = on ? "true" : "false";
-      if (value.empty()) value = on ? "true" : "false";
     } else {
       static const char* kChoices[] = {"(default)", "true", "false"};
       int i = value == "true" ? 1 : value == "false" ? 2 : 0;

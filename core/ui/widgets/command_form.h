@@ -2,7 +2,7 @@
 // registers (World::command_specs()) that no dedicated tool covers — a model's own actions such
 // as `upgrade`, `quorum.set`, `shard.load`, `transfer.fail` or `job.speculation`. The learner
 // picks an action in a combo, reads its help, fills one input per parameter (node: a combo of
-// the node names; nodes: a checkbox per node; bool: a checkbox; prob: a 0..1 slider; int,
+// the node names; nodes: a checkbox per node; bool: a checkbox, ticked at first; prob: a 0..1 slider; int,
 // number: a text field; duration: a text field in ms; groups, string: a text field; optional
 // parameters can be left empty) and presses Apply. The form never changes the world itself: it
 // hands the Command to the caller's `issue` function (the app's one path for every tool, so the
