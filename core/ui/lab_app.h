@@ -73,6 +73,8 @@ class LabApp {
   /// Side-by-side mode: the second world (null when not comparing) and its canvas.
   Session* twin() { return twin_.get(); }
   const CanvasView& twin_canvas() const { return twin_canvas_; }
+  /// The Tools tab's Actions form (tests fill its inputs and click its Apply button).
+  CommandFormState& actions_form() { return actions_form_; }
   /// Opens side-by-side mode: two worlds with the same seed, shared time controls.
   bool open_compare(const std::string& left, const Params& left_params, const std::string& right,
                     const Params& right_params, uint64_t seed);

@@ -1,7 +1,8 @@
 // The Actions form (core/ui/widgets/command_form.h), headless: it lists a world's own actions
 // (raft-5, transfer-2pc) without the ones dedicated tools cover, a click on Apply issues exactly
 // the Command the inputs describe (and it reaches the world), and a bad input shows the world's
-// error next to the button and leaves the world unchanged.
+// error next to the button and leaves the world unchanged; in the app, the Tools tab's panel
+// issues through LabApp::apply (logged, and to both worlds side by side).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -151,4 +152,112 @@ TEST_CASE("command form: a refused Command shows the world's error and changes n
 
   CHECK(s->world().command_log().size() == log_before);
   CHECK(s->world().trace().hash() == hash_before);
+}
+
+// ---- In the app: the Tools tab's Actions panel goes through LabApp::apply ----
+
+#include <cstring>
+
+#include "imgui_internal.h"
+#include "ui/lab_app.h"
+
+namespace {
+
+/// The centre of the tab called `name` in any tab bar of the last frame (none: (-1, -1)).
+ImVec2 tab_centre(const char* name) {
+  ImGuiContext& g = *GImGui;
+  for (int i = 0; i < g.TabBars.GetMapSize(); ++i)
+    if (ImGuiTabBar* tb = g.TabBars.TryGetMapData(i))
+      for (auto& tab : tb->Tabs)
+        if (std::strcmp(ImGui::TabBarGetTabName(tb, &tab), name) == 0)
+          return ImVec2(tb->BarRect.Min.x + tab.Offset + tab.Width * 0.5f, (tb->BarRect.Min.y + tb->BarRect.Max.y) * 0.5f);
+  return ImVec2(-1, -1);
+}
+
+struct AppDriver {
+  ui::LabApp app{ui::AppOptions{}};
+  AppDriver() {
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1280, 800);
+    io.IniFilename = nullptr;
+    unsigned char* px = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+  }
+  ~AppDriver() { ImGui::DestroyContext(); }
+  void frame(ImVec2 mouse = ImVec2(-1, -1), int down = -1) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DeltaTime = 1.0f / 60.0f;
+    io.AddMousePosEvent(mouse.x, mouse.y);
+    if (down >= 0) io.AddMouseButtonEvent(0, down != 0);
+    ImGui::NewFrame();
+    app.frame(1.0 / 60.0);
+    ImGui::Render();
+  }
+  void click(ImVec2 at) {
+    frame(at);
+    frame(at, 1);
+    frame(at, 0);
+    frame(at);
+  }
+  void open_tools() {
+    frame();
+    frame();   // the tab bar lays its tabs out in its second frame
+    const ImVec2 at = tab_centre("Tools");
+    REQUIRE(at.x >= 0);
+    click(at);
+    frame();
+  }
+  void click_apply() {
+    const ui::CommandFormState& st = app.actions_form();
+    REQUIRE(st.apply_max.x > st.apply_min.x);
+    click(ImVec2((st.apply_min.x + st.apply_max.x) / 2, (st.apply_min.y + st.apply_max.y) / 2));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("command form in the app: Apply in the Tools tab reaches the world, and both in side-by-side mode") {
+  AppDriver d;
+  REQUIRE(d.app.open_scenario("raft-5", 1));
+  d.app.command_json("{\"op\":\"ui.pause\"}");
+  d.open_tools();
+  auto& st = d.app.actions_form();
+  CHECK(st.op == "raft.rule");   // the panel is drawn, with the model's first action chosen
+  st.op = "upgrade";
+  ui::form_set(st, "upgrade", "version", "v2");
+  ui::form_set(st, "upgrade", "batch", "1");
+  d.frame();
+  d.click_apply();
+  REQUIRE(d.app.world() != nullptr);
+  const auto& log = d.app.world()->command_log();
+  REQUIRE(log.size() == 1);
+  CHECK(log.back().cmd.to_text() == "upgrade batch=1 version=v2");
+  CHECK(st.message_ok);
+
+  // Side by side: the Command goes to both worlds, as the other tools' do.
+  const std::string r = d.app.command_json(
+      "{\"op\":\"ui.compare\",\"left\":\"transfer-2pc\",\"right\":\"transfer-saga\",\"seed\":1}");
+  REQUIRE_MESSAGE(r.find("\"ok\":true") != std::string::npos, r);
+  REQUIRE(d.app.twin() != nullptr);
+  d.open_tools();
+  st.op = "transfer.fail";
+  ui::form_set(st, "transfer.fail", "bank", "bank-a");
+  ui::form_set(st, "transfer.fail", "count", "2");
+  d.frame();
+  d.click_apply();
+  REQUIRE(d.app.session()->world().command_log().size() == 1);
+  REQUIRE(d.app.twin()->world().command_log().size() == 1);
+  CHECK(d.app.session()->world().command_log().back().cmd.to_text() == "transfer.fail bank=bank-a count=2");
+  CHECK(d.app.twin()->world().command_log().back().cmd.to_text() == "transfer.fail bank=bank-a count=2");
+
+  // A refused Command: the form shows the world's error; neither world changes.
+  ui::form_set(st, "transfer.fail", "bank", "bank-z");
+  d.frame();
+  d.click_apply();
+  CHECK_FALSE(st.message_ok);
+  CHECK(st.message.find("bank-z") != std::string::npos);
+  CHECK(d.app.session()->world().command_log().size() == 1);
+  CHECK(d.app.twin()->world().command_log().size() == 1);
 }
