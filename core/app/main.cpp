@@ -5,6 +5,7 @@
 //   --scenario NAME   open a built-in scenario (default: the placeholder world "ping")
 //   --lesson FILE     open a lesson file and reload it when it changes on disk
 //   --seed N          the world's seed
+//   --tab NAME        the side tab to show first (Inspector, Tools, Charts, History, Event log)
 //   --frames N        render N frames, then quit (for tests and screenshots)
 //   --screenshot FILE write the last frame's framebuffer as PNG (with --frames)
 //   --size WxH        window size in pixels (default 1280x800)
@@ -36,6 +37,7 @@ struct Options {
   topo::ui::AppOptions app;
   int frames = -1;
   std::string screenshot;
+  std::string tab;   // side tab to show first
   int width = 1280;
   int height = 800;
 };
@@ -52,6 +54,14 @@ bool parse_options(int argc, char** argv, Options* o) {
     };
     if (a == "--scenario") o->app.scenario = next("--scenario");
     else if (a == "--lesson") o->app.lesson_file = next("--lesson");
+    else if (a == "--tab") {
+      o->tab = next("--tab");
+      const std::string t = o->tab;
+      if (t != "Inspector" && t != "Tools" && t != "Charts" && t != "History" && t != "Event log") {
+        std::fprintf(stderr, "topolab: --tab takes Inspector, Tools, Charts, History or \"Event log\"\n");
+        return false;
+      }
+    }
     else if (a == "--seed") o->app.seed = std::strtoull(next("--seed"), nullptr, 10);
     else if (a == "--frames") o->frames = std::atoi(next("--frames"));
     else if (a == "--screenshot") o->screenshot = next("--screenshot");
@@ -61,7 +71,7 @@ bool parse_options(int argc, char** argv, Options* o) {
         return false;
       }
     } else if (a == "--help" || a == "-h") {
-      std::printf("usage: topolab [--scenario NAME | --lesson FILE] [--seed N] [--frames N] "
+      std::printf("usage: topolab [--scenario NAME | --lesson FILE] [--seed N] [--tab NAME] [--frames N] "
                   "[--screenshot FILE] [--size WxH]\n");
       std::exit(0);
     } else if (a == "--version") {
@@ -143,6 +153,7 @@ int main(int argc, char** argv) {
   topo::ui::setup_style(dpi_scale, topo::ui::Theme::Dark);
 
   topo::ui::LabApp app(opt.app);
+  if (!opt.tab.empty()) app.show_tab(opt.tab);
   topo::app::set_hook_target(&app);
   int frame = 0;
   bool done = false;

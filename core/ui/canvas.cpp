@@ -438,12 +438,19 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     // Labels: name inside; state below (never by colour alone).
     if (nodes.size() > kCrowd && !highlighted && static_cast<NodeId>(i) != v.selected && static_cast<NodeId>(i) != v.hovered)
       continue;
+    // A name too wide for its shape ("coordinator", "notifications") goes below it instead.
     ImVec2 nsz = ImGui::CalcTextSize(n.name.c_str());
-    dl->AddText(ImVec2(c.x - nsz.x / 2, c.y - nsz.y / 2), tc, n.name.c_str());
+    float below_y = c.y + r + 3.0f;
+    if (nsz.x <= 2.0f * r - 4.0f) {
+      dl->AddText(ImVec2(c.x - nsz.x / 2, c.y - nsz.y / 2), tc, n.name.c_str());
+    } else {
+      text_centered(dl, ImVec2(c.x, below_y), tc, n.name);
+      below_y += nsz.y;
+    }
     std::string state;
     if (n.status == NodeStatus::Crashed) state = "crashed";
     else if (n.status == NodeStatus::Restarting) state = "restarting";
-    else if (!role.empty()) state = role;
+    else if (!role.empty() && role != n.name) state = role;   // a role that only repeats the name says nothing
     if (!term.empty() && !crashed) state += " t" + term;
     if (n.cpu_speed < 0.999) {
       char buf[32];
@@ -451,7 +458,7 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
       state += buf;
     }
     if (n.version != "v1" && !n.version.empty()) state += " " + n.version;
-    if (!state.empty()) text_centered(dl, ImVec2(c.x, c.y + r + 3.0f), tc, state);
+    if (!state.empty()) text_centered(dl, ImVec2(c.x, below_y), tc, state);
   }
   draw_legend(dl, ImVec2(origin.x + size.x - 120.0f, origin.y + 10.0f));
   dl->PopClipRect();

@@ -714,11 +714,17 @@ void LabApp::frame(double wall_dt) {
   ImGui::SameLine();
   ImGui::BeginChild("side_pane", ImVec2(0, avail.y), ImGuiChildFlags_Border);
   if (ImGui::BeginTabBar("side_tabs")) {
-    if (ImGui::BeginTabItem("Inspector")) { draw_inspector(); ImGui::EndTabItem(); }
-    if (ImGui::BeginTabItem("Tools")) { draw_tools(); ImGui::EndTabItem(); }
-    if (ImGui::BeginTabItem("Charts")) { draw_charts(); ImGui::EndTabItem(); }
-    if (ImGui::BeginTabItem("History")) { draw_history(); ImGui::EndTabItem(); }
-    if (ImGui::BeginTabItem("Event log")) { draw_event_log(); ImGui::EndTabItem(); }
+    // A tab asked for by the ui.tab hook (or --tab) is selected once.
+    auto tab = [&](const char* name) {
+      const bool want = tab_request_ == name;
+      if (want) tab_request_.clear();
+      return ImGui::BeginTabItem(name, nullptr, want ? ImGuiTabItemFlags_SetSelected : 0);
+    };
+    if (tab("Inspector")) { draw_inspector(); ImGui::EndTabItem(); }
+    if (tab("Tools")) { draw_tools(); ImGui::EndTabItem(); }
+    if (tab("Charts")) { draw_charts(); ImGui::EndTabItem(); }
+    if (tab("History")) { draw_history(); ImGui::EndTabItem(); }
+    if (tab("Event log")) { draw_event_log(); ImGui::EndTabItem(); }
     ImGui::EndTabBar();
   }
   ImGui::EndChild();
@@ -1230,10 +1236,18 @@ void LabApp::draw_tools() {
   ImGui::SeparatorText("Network");
   tool_group_.resize(w.nodes().size(), 0);
   ImGui::TextWrapped("Partition: tick the nodes of one side.");
-  for (size_t i = 0; i < w.nodes().size(); ++i) {
-    if (i % 4) ImGui::SameLine();
-    bool on = tool_group_[i] != 0;
-    if (ImGui::Checkbox((w.nodes()[i]->name + "##grp").c_str(), &on)) tool_group_[i] = on ? 1 : 0;
+  {
+    // Flowed like words in a line: a tick box goes on the same line while it fits the panel
+    // (node names such as "coordinator" or "notifications-2" vary a lot in width).
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    for (size_t i = 0; i < w.nodes().size(); ++i) {
+      const std::string& name = w.nodes()[i]->name;
+      const float width = ImGui::GetFrameHeight() + st.ItemInnerSpacing.x + ImGui::CalcTextSize(name.c_str()).x;
+      if (i > 0 && ImGui::GetItemRectMax().x + st.ItemSpacing.x + width <= right) ImGui::SameLine();
+      bool on = tool_group_[i] != 0;
+      if (ImGui::Checkbox((name + "##grp").c_str(), &on)) tool_group_[i] = on ? 1 : 0;
+    }
   }
   std::string side;
   for (size_t i = 0; i < w.nodes().size(); ++i)
@@ -1536,6 +1550,12 @@ std::string LabApp::command_json(const std::string& json) {
   if (op == "ui.reload_lesson") {
     if (!runner_) return fail("ui.reload_lesson: no lesson is open");
     return reload_lesson(str("from") != "step") ? ok : fail(error_);
+  }
+  if (op == "ui.tab") {
+    static const char* kTabs[] = {"Inspector", "Tools", "Charts", "History", "Event log"};
+    for (const char* t : kTabs)
+      if (str("name") == t) { tab_request_ = t; return ok; }
+    return fail("ui.tab: name must be Inspector, Tools, Charts, History or Event log");
   }
   if (op == "ui.select") {
     const World* w = world();

@@ -28,6 +28,8 @@ struct AppOptions {
 class LabApp {
  public:
   explicit LabApp(AppOptions opt);
+  /// Shows a side tab on the next frame: "Inspector", "Tools", "Charts", "History" or "Event log".
+  void show_tab(std::string name) { tab_request_ = std::move(name); }
   ~LabApp();
 
   /// Builds one ImGui frame (call between ImGui::NewFrame and ImGui::Render). `wall_dt` is the
@@ -168,6 +170,7 @@ class LabApp {
   float tool_link_latency_ms_ = 2.0f;
   float tool_link_loss_ = 0.0f;
   std::vector<char> tool_group_;   ///< partition picker: node -> in the first group
+  std::string tab_request_;        ///< side tab to select on the next frame (ui.tab), or empty
   CommandFormState actions_form_;  ///< the Tools tab's Actions panel (the model's own Commands)
 };
 

@@ -350,3 +350,18 @@ TEST_CASE("reload lesson: from step 1, or the current step with the edited text"
   h.frame(app);
   fs::remove(tmp);
 }
+
+TEST_CASE("ui.tab shows a side tab (the Tools tab draws the Actions form); a bad name is refused") {
+  AppHarness h;
+  ui::LabApp app({"raft-5", 1, ""});
+  h.frame(app);
+  h.frame(app);
+  CHECK(app.actions_form().op.empty());   // the Inspector is shown first: the form was never drawn
+  REQUIRE(ok(app.command_json(R"({"op":"ui.tab","name":"Tools"})")));
+  h.frame(app);
+  h.frame(app);
+  CHECK_FALSE(app.actions_form().op.empty());   // drawn: it picked the first action offered
+  std::string r = app.command_json(R"({"op":"ui.tab","name":"Toolz"})");
+  CHECK_FALSE(ok(r));
+  CHECK(r.find("Inspector, Tools, Charts, History or Event log") != std::string::npos);
+}
