@@ -160,6 +160,7 @@ TEST_CASE("command form: a refused Command shows the world's error and changes n
 
 #include "imgui_internal.h"
 #include "ui/lab_app.h"
+#include "app_harness.h"
 
 namespace {
 
@@ -175,26 +176,9 @@ ImVec2 tab_centre(const char* name) {
 }
 
 struct AppDriver {
+  test::AppHarness h;
   ui::LabApp app{ui::AppOptions{}};
-  AppDriver() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1280, 800);
-    io.IniFilename = nullptr;
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-  }
-  ~AppDriver() { ImGui::DestroyContext(); }
-  void frame(ImVec2 mouse = ImVec2(-1, -1), int down = -1) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DeltaTime = 1.0f / 60.0f;
-    io.AddMousePosEvent(mouse.x, mouse.y);
-    if (down >= 0) io.AddMouseButtonEvent(0, down != 0);
-    ImGui::NewFrame();
-    app.frame(1.0 / 60.0);
-    ImGui::Render();
-  }
+  void frame(ImVec2 mouse = ImVec2(-1, -1), int down = -1) { h.frame(app, mouse, down >= 0 ? 0 : -1, down > 0); }
   void click(ImVec2 at) {
     frame(at);
     frame(at, 1);

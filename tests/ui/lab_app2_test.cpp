@@ -13,45 +13,13 @@
 
 #include "imgui.h"
 #include "ui/lab_app.h"
+#include "app_harness.h"
 
 using namespace topo;
 
 namespace {
 
-struct AppHarness {
-  AppHarness() {
-    ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(1280, 800);
-    io.IniFilename = nullptr;
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-  }
-  ~AppHarness() { ImGui::DestroyContext(); }
-  void frame(ui::LabApp& app, ImVec2 mouse = ImVec2(-1, -1), int button = -1, bool down = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.DeltaTime = 1.0f / 60.0f;
-    io.AddMousePosEvent(mouse.x, mouse.y);
-    if (button >= 0) io.AddMouseButtonEvent(button, down);
-    ImGui::NewFrame();
-    app.frame(1.0 / 60.0);
-    ImGui::Render();
-  }
-  void click(ui::LabApp& app, ImVec2 at, int button) {
-    frame(app, at);
-    frame(app, at, button, true);
-    frame(app, at, button, false);
-    frame(app, at);
-  }
-  /// Presses and releases a key over two frames.
-  void key(ui::LabApp& app, ImGuiKey k) {
-    ImGui::GetIO().AddKeyEvent(k, true);
-    frame(app);
-    ImGui::GetIO().AddKeyEvent(k, false);
-    frame(app);
-  }
-};
+using test::AppHarness;
 
 bool ok(const std::string& r) { return r.find("\"ok\":true") != std::string::npos; }
 
