@@ -47,7 +47,7 @@ constexpr size_t kCrowd = 150;
 float node_radius(const CanvasView& v, const Node& n) {
   float r = is_client(n) ? 14.0f : 24.0f;
   if (v.pos.size() > kCrowd) r *= 0.3f;
-  return r * std::clamp(v.zoom, 0.4f, 2.5f);
+  return std::min(r * std::clamp(v.zoom, 0.4f, 2.5f), v.radius_cap);
 }
 
 void draw_star(ImDrawList* dl, ImVec2 c, float r, ImU32 col) {
@@ -269,6 +269,18 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   const ImVec2 centre(origin.x + room_x * 0.5f + v.pan.x - mid.x * scale, origin.y + size.y * 0.5f + v.pan.y - mid.y * scale);
   auto to_screen = [&](ImVec2 p) { return ImVec2(centre.x + p.x * scale, centre.y + p.y * scale); };
   for (size_t i = 0; i < nodes.size(); ++i) v.screen[i] = to_screen(v.pos[i]);
+  // Shapes never overlap their neighbours: in a small canvas (side by side, a phone) they shrink
+  // with the distance between the closest two nodes on screen.
+  v.radius_cap = 1e9f;
+  if (nodes.size() <= kCrowd) {
+    float closest2 = 1e18f;
+    for (size_t i = 0; i < nodes.size(); ++i)
+      for (size_t j = i + 1; j < nodes.size(); ++j) {
+        const float dx = v.screen[i].x - v.screen[j].x, dy = v.screen[i].y - v.screen[j].y;
+        closest2 = std::min(closest2, dx * dx + dy * dy);
+      }
+    if (closest2 < 1e18f) v.radius_cap = std::max(5.0f, 0.45f * std::sqrt(closest2));
+  }
 
   // Hover / select / drag.
   v.hovered = kNoNode;
@@ -438,13 +450,24 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     // Labels: name inside; state below (never by colour alone).
     if (nodes.size() > kCrowd && !highlighted && static_cast<NodeId>(i) != v.selected && static_cast<NodeId>(i) != v.hovered)
       continue;
-    // A name too wide for its shape ("coordinator", "notifications") goes below it instead.
-    ImVec2 nsz = ImGui::CalcTextSize(n.name.c_str());
+    // A service replica ("cart-2", role "service:cart") sits in its service's titled box: its
+    // number is enough inside the shape. Another name too wide for its shape ("coordinator")
+    // goes below it instead.
+    std::string label = n.name;
+    if (n.role.rfind("service:", 0) == 0) {
+      const std::string svc = n.role.substr(8);
+      const size_t dash = n.name.rfind('-');
+      if (dash != std::string::npos && dash + 1 < n.name.size() && dash >= svc.size() &&
+          n.name.compare(dash - svc.size(), svc.size(), svc) == 0 &&
+          n.name.find_first_not_of("0123456789", dash + 1) == std::string::npos)
+        label = n.name.substr(dash + 1);
+    }
+    ImVec2 nsz = ImGui::CalcTextSize(label.c_str());
     float below_y = c.y + r + 3.0f;
     if (nsz.x <= 2.0f * r - 4.0f) {
-      dl->AddText(ImVec2(c.x - nsz.x / 2, c.y - nsz.y / 2), tc, n.name.c_str());
+      dl->AddText(ImVec2(c.x - nsz.x / 2, c.y - nsz.y / 2), tc, label.c_str());
     } else {
-      text_centered(dl, ImVec2(c.x, below_y), tc, n.name);
+      text_centered(dl, ImVec2(c.x, below_y), tc, label);
       below_y += nsz.y;
     }
     std::string state;

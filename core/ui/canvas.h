@@ -22,6 +22,7 @@ struct CanvasView {
   uint64_t trace_seen = 0;            ///< trace events already scanned for links
   ImVec2 pan{0, 0};                   ///< camera offset in pixels
   float zoom = 1.0f;
+  float radius_cap = 1e9f;            ///< node radius limit in pixels this frame (crowded layouts)
   NodeId selected = kNoNode;
   NodeId hovered = kNoNode;
   NodeId dragging = kNoNode;
