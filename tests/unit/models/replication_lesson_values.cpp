@@ -4,6 +4,7 @@
 // reads, at about twice the read latency; mode= validates.
 #include <doctest/doctest.h>
 
+#include "../world_util.h"
 #include "models/kv/linearizability.h"
 #include "models/replication/primary_backup.h"
 #include "models/replication/quorum.h"
@@ -15,16 +16,10 @@ using topo::replication::QuorumModel;
 
 namespace {
 std::unique_ptr<World> make(const std::string& scenario, uint64_t seed, const Params& p) {
-  std::string err;
-  auto w = build_world(scenario, seed, p, &err);
-  REQUIRE_MESSAGE(w, err);
-  return w;
+  return test::make_world(scenario, seed, p);
 }
 CommandResult apply(World& w, const std::string& text) {
-  std::string err;
-  auto c = Command::parse(text, &err);
-  REQUIRE_MESSAGE(c, err);
-  return w.apply(*c);
+  return test::apply_text(w, text);
 }
 }  // namespace
 

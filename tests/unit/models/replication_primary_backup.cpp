@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "../world_util.h"
 #include "models/kv/history.h"
 #include "models/kv/linearizability.h"
 #include "models/replication/primary_backup.h"
@@ -16,17 +17,11 @@ using topo::replication::PbModel;
 namespace {
 
 std::unique_ptr<World> make(uint64_t seed, const Params& p = {}) {
-  std::string err;
-  auto w = build_world("primary-backup", seed, p, &err);
-  REQUIRE_MESSAGE(w, err);
-  return w;
+  return test::make_world("primary-backup", seed, p);
 }
 
 CommandResult apply(World& w, const std::string& text) {
-  std::string err;
-  auto c = Command::parse(text, &err);
-  REQUIRE_MESSAGE(c, err);
-  return w.apply(*c);
+  return test::apply_text(w, text);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // same faults give none; sync read repair (ABD write-back) keeps R + W > N linearizable.
 #include <doctest/doctest.h>
 
+#include "../world_util.h"
 #include "models/kv/linearizability.h"
 #include "models/replication/quorum.h"
 #include "scenario/scenario.h"
@@ -13,17 +14,11 @@ using topo::replication::QuorumModel;
 namespace {
 
 std::unique_ptr<World> make(uint64_t seed, const Params& p) {
-  std::string err;
-  auto w = build_world("quorum", seed, p, &err);
-  REQUIRE_MESSAGE(w, err);
-  return w;
+  return test::make_world("quorum", seed, p);
 }
 
 CommandResult apply(World& w, const std::string& text) {
-  std::string err;
-  auto c = Command::parse(text, &err);
-  REQUIRE_MESSAGE(c, err);
-  return w.apply(*c);
+  return test::apply_text(w, text);
 }
 
 /// Runs 4 s: 1 s healthy, 1 s of `fault` (then healed), 2 s healthy again.

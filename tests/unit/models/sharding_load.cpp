@@ -4,6 +4,7 @@
 // with what hash-mod-N placement would have moved.
 #include <doctest/doctest.h>
 
+#include "../world_util.h"
 #include "models/sharding/sharding.h"
 #include "scenario/scenario.h"
 
@@ -12,10 +13,7 @@ using namespace topo::sharding;
 
 namespace {
 CommandResult apply(World& w, const std::string& text) {
-  std::string err;
-  auto c = Command::parse(text, &err);
-  REQUIRE_MESSAGE(c, err);
-  return w.apply(*c);
+  return test::apply_text(w, text);
 }
 std::unique_ptr<World> make(const Params& p) {
   std::string err;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "../world_util.h"
 #include "models/sharding/ring.h"
 #include "models/sharding/sharding.h"
 #include "scenario/scenario.h"
@@ -15,10 +16,7 @@ using namespace topo::sharding;
 
 namespace {
 CommandResult apply(World& w, const std::string& text) {
-  std::string err;
-  auto c = Command::parse(text, &err);
-  REQUIRE_MESSAGE(c, err);
-  return w.apply(*c);
+  return test::apply_text(w, text);
 }
 }  // namespace
 

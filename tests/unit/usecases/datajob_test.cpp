@@ -4,6 +4,7 @@
 // refused without changing the world; the same seed gives the same trace.
 #include <doctest/doctest.h>
 
+#include "../world_util.h"
 #include "models/usecases/datajob.h"
 #include "scenario/scenario.h"
 
@@ -13,25 +14,15 @@ using topo::usecases::JobModel;
 namespace {
 
 std::unique_ptr<World> make(uint64_t seed, const Params& p = {}) {
-  std::string err;
-  auto w = build_world("datajob", seed, p, &err);
-  REQUIRE_MESSAGE(w, err);
-  return w;
+  return test::make_world("datajob", seed, p);
 }
 
 CommandResult apply(World& w, const std::string& text) {
-  std::string err;
-  auto c = Command::parse(text, &err);
-  REQUIRE_MESSAGE(c, err);
-  return w.apply(*c);
+  return test::apply_text(w, text);
 }
 
 double val(const World& w, const char* key) {
-  auto* m = w.find_model<JobModel>();
-  REQUIRE(m);
-  auto v = m->value(key);
-  REQUIRE_MESSAGE(v, key);
-  return *v;
+  return test::model_value<JobModel>(w, key);
 }
 
 /// Runs until the current job is done (or `limit`); returns its time in seconds.

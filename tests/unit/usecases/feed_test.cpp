@@ -5,6 +5,7 @@
 // parameters and commands are refused without changing anything; runs are reproducible.
 #include <doctest/doctest.h>
 
+#include "../world_util.h"
 #include "models/usecases/feed.h"
 #include "scenario/scenario.h"
 
@@ -14,23 +15,15 @@ using topo::usecases::FeedModel;
 namespace {
 
 std::unique_ptr<World> make_feed(uint64_t seed, const Params& p = {}) {
-  std::string err;
-  auto w = build_world("feed", seed, p, &err);
-  REQUIRE_MESSAGE(w, err);
-  return w;
+  return test::make_world("feed", seed, p);
 }
 
 CommandResult run_cmd(World& w, const std::string& text) {
-  std::string err;
-  auto c = Command::parse(text, &err);
-  REQUIRE_MESSAGE(c, err);
-  return w.apply(*c);
+  return test::apply_text(w, text);
 }
 
 double val(const World& w, const char* key) {
-  auto v = w.find_model<FeedModel>()->value(key);
-  REQUIRE_MESSAGE(v, key);
-  return *v;
+  return test::model_value<FeedModel>(w, key);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // bad parameters and commands are refused without changing anything, and runs are reproducible.
 #include <doctest/doctest.h>
 
+#include "../world_util.h"
 #include "models/usecases/game.h"
 #include "scenario/scenario.h"
 
@@ -13,23 +14,15 @@ using topo::usecases::GameModel;
 namespace {
 
 std::unique_ptr<World> make_game(uint64_t seed, const Params& p = {}) {
-  std::string err;
-  auto w = build_world("game", seed, p, &err);
-  REQUIRE_MESSAGE(w, err);
-  return w;
+  return test::make_world("game", seed, p);
 }
 
 CommandResult run_cmd(World& w, const std::string& text) {
-  std::string err;
-  auto c = Command::parse(text, &err);
-  REQUIRE_MESSAGE(c, err);
-  return w.apply(*c);
+  return test::apply_text(w, text);
 }
 
 double val(const World& w, const char* key) {
-  auto v = w.find_model<GameModel>()->value(key);
-  REQUIRE_MESSAGE(v, key);
-  return *v;
+  return test::model_value<GameModel>(w, key);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // the world; the same seed gives the same trace.
 #include <doctest/doctest.h>
 
+#include "../world_util.h"
 #include "models/usecases/transfer.h"
 #include "scenario/scenario.h"
 
@@ -14,25 +15,15 @@ using topo::usecases::TransferModel;
 namespace {
 
 std::unique_ptr<World> make(const std::string& scenario, uint64_t seed, const Params& p = {}) {
-  std::string err;
-  auto w = build_world(scenario, seed, p, &err);
-  REQUIRE_MESSAGE(w, err);
-  return w;
+  return test::make_world(scenario, seed, p);
 }
 
 CommandResult apply(World& w, const std::string& text) {
-  std::string err;
-  auto c = Command::parse(text, &err);
-  REQUIRE_MESSAGE(c, err);
-  return w.apply(*c);
+  return test::apply_text(w, text);
 }
 
 double val(const World& w, const char* key) {
-  auto* m = w.find_model<TransferModel>();
-  REQUIRE(m);
-  auto v = m->value(key);
-  REQUIRE_MESSAGE(v, key);
-  return *v;
+  return test::model_value<TransferModel>(w, key);
 }
 
 /// Stops new transfers and lets the running ones finish.
