@@ -1,7 +1,8 @@
 # Stamps an assembled static site with its build: writes SITE/build.json (version, a build hash,
 # the module's uncompressed sizes for the loader's progress bar) and puts the build hash into
-# SITE/sw.js (`const BUILD = '...'`) and SITE/index.html (<meta name="topolab-build">), so the offline cache is named after the build and a new
-# build replaces it. The hash covers every file of the site except sw.js, build.json and *.gz.
+# SITE/sw.js (`const BUILD = '...'`) and SITE/index.html (<meta name="topolab-build">), so the
+# offline cache is named after the build, a new build replaces it and an open page of an older
+# build can tell. The hash covers every file of the site except sw.js, build.json and *.gz.
 # Usage: cmake -DSITE=DIR [-DVERSION=X.Y.Z] -P cmake/stamp_site.cmake
 if(NOT SITE OR NOT EXISTS "${SITE}/index.html")
   message(FATAL_ERROR "stamp_site: SITE=${SITE} is not an assembled site (no index.html)")
@@ -10,6 +11,8 @@ get_filename_component(SITE "${SITE}" ABSOLUTE)
 if(NOT VERSION)
   set(VERSION "0.0.0")
 endif()
+# index.html's stamp, matched to be left out of the hash and to be replaced.
+set(build_meta "<meta name=\"topolab-build\" content=\"[^\"]*\">")
 file(GLOB_RECURSE files RELATIVE "${SITE}" "${SITE}/*")
 list(SORT files)
 set(all "")
@@ -20,7 +23,7 @@ foreach(f IN LISTS files)
   if(f STREQUAL "index.html")
     # index.html carries the build itself: hash it without that stamp so stamping is idempotent.
     file(READ "${SITE}/${f}" page)
-    string(REGEX REPLACE "<meta name=\"topolab-build\" content=\"[^\"]*\">" "" page "${page}")
+    string(REGEX REPLACE "${build_meta}" "" page "${page}")
     string(SHA256 h "${page}")
   else()
     file(SHA256 "${SITE}/${f}" h)
@@ -40,8 +43,7 @@ endif()
 file(WRITE "${SITE}/build.json"
   "{\"version\": \"${VERSION}\", \"build\": \"${build}\", \"wasm_bytes\": ${wasm_bytes}, \"js_bytes\": ${js_bytes}}\n")
 file(READ "${SITE}/index.html" page)
-string(REGEX REPLACE "<meta name=\"topolab-build\" content=\"[^\"]*\">"
-  "<meta name=\"topolab-build\" content=\"${build}\">" page "${page}")
+string(REGEX REPLACE "${build_meta}" "<meta name=\"topolab-build\" content=\"${build}\">" page "${page}")
 file(WRITE "${SITE}/index.html" "${page}")
 if(EXISTS "${SITE}/sw.js")
   file(READ "${SITE}/sw.js" sw)

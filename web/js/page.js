@@ -550,16 +550,15 @@
     // stamped with the site): ask the controlling worker for its build and offer a reload when
     // they differ. Asking on load and on every controller change catches the update the browser
     // starts on navigation, however the two race.
-    const pageBuild = () => (document.querySelector('meta[name="topolab-build"]') || {}).content || 'dev';
+    const pageBuild = (document.querySelector('meta[name="topolab-build"]') || {}).content || 'dev';
     let offered = false;
     const askBuild = () => {
       const c = navigator.serviceWorker.controller;
-      if (c && pageBuild() !== 'dev') c.postMessage('build?');
+      if (c && pageBuild !== 'dev') c.postMessage('build?');
     };
-    page.checkForUpdate = askBuild;
     navigator.serviceWorker.addEventListener('message', (e) => {
       const b = e.data && e.data.topolabBuild;
-      if (!b || b === 'dev' || b === pageBuild() || offered) return;
+      if (!b || b === 'dev' || b === pageBuild || offered) return;
       offered = true;
       toast('A new version of Topolab is ready: reload the page to use it.', 8000);
     });
