@@ -19,7 +19,7 @@ uint64_t splitmix64(uint64_t& x) {
   return z ^ (z >> 31);
 }
 
-inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+using rng_detail::rotl;
 
 // ln 2 split so that k * kLn2Hi is exact for |k| < 2^11.
 constexpr double kLn2Hi = 6.93147180369123816490e-01;
@@ -55,46 +55,6 @@ Rng Rng::derive(uint64_t stream) const {
   uint64_t mixed = splitmix64(x);
   uint64_t y = seed_ ^ mixed;
   return Rng(splitmix64(y) ^ rotl(seed_, 17));
-}
-
-uint64_t Rng::next_u64() {
-  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  const uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
-
-double Rng::uniform() { return static_cast<double>(next_u64() >> 11) * (1.0 / 9007199254740992.0); }
-
-double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-
-int64_t Rng::uniform_int(int64_t lo, int64_t hi) {
-  if (hi <= lo) return lo;
-  const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
-  if (range == 0) return static_cast<int64_t>(next_u64());  // the whole 64-bit range
-  // Lemire's multiply-and-shift with rejection: unbiased, and a division only when the low
-  // word lands in the rare biased zone.
-  unsigned __int128 m = static_cast<unsigned __int128>(next_u64()) * range;
-  uint64_t low = static_cast<uint64_t>(m);
-  if (low < range) {
-    const uint64_t threshold = (0 - range) % range;
-    while (low < threshold) {
-      m = static_cast<unsigned __int128>(next_u64()) * range;
-      low = static_cast<uint64_t>(m);
-    }
-  }
-  return static_cast<int64_t>(static_cast<uint64_t>(lo) + static_cast<uint64_t>(m >> 64));
-}
-
-bool Rng::bernoulli(double p) {
-  if (!(p > 0.0)) return false;  // no draw: p = 0 never perturbs the stream
-  if (p >= 1.0) return true;
-  return uniform() < p;
 }
 
 double Rng::exponential(double mean) { return -mean * det_log(1.0 - uniform()); }

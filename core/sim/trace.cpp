@@ -7,28 +7,6 @@
 
 namespace topo {
 
-void Hasher::bytes(const void* p, size_t n) {
-  // Little-endian words; the last one zero-padded. (Both targets are little-endian, so a memcpy
-  // into a zeroed word is the same value as assembling the bytes one by one.)
-  const auto* b = static_cast<const unsigned char*>(p);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, b + i, 8);
-    u64(w);
-  }
-  if (i < n) {
-    uint64_t w = 0;
-    std::memcpy(&w, b + i, n - i);
-    u64(w);
-  }
-}
-
-void Hasher::str(std::string_view s) {
-  u64(s.size());
-  bytes(s.data(), s.size());
-}
-
 const char* to_string(TraceKind k) {
   switch (k) {
     case TraceKind::Send: return "send";
@@ -49,22 +27,6 @@ const char* to_string(TraceKind k) {
   return "?";
 }
 
-// Canonical encoding: t, kind|node|peer packed, msg, sent_at, deliver_at, value, what, detail.
-void Trace::hash_event(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
-                       int64_t sent_at, int64_t deliver_at, std::string_view what,
-                       std::string_view detail, uint64_t value) {
-  hasher_.i64(t);
-  hasher_.u64(static_cast<uint64_t>(kind) ^
-              (static_cast<uint64_t>(static_cast<uint32_t>(node)) << 8) ^
-              (static_cast<uint64_t>(static_cast<uint32_t>(peer)) << 32));
-  hasher_.u64(msg);
-  hasher_.i64(sent_at);
-  hasher_.i64(deliver_at);
-  hasher_.u64(value);
-  hasher_.str(what);
-  hasher_.str(detail);
-}
-
 void Trace::record(TraceEvent e) {
   hash_event(e.t, e.kind, e.node, e.peer, e.msg, e.sent_at, e.deliver_at, e.what, e.detail, e.value);
   ++count_;
@@ -83,14 +45,9 @@ void Trace::record_described(TraceEvent e, std::string_view hashed_detail) {
   events_.push_back(std::move(e));
 }
 
-void Trace::record(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
-                   int64_t sent_at, int64_t deliver_at, std::string_view what,
-                   std::string_view detail, uint64_t value) {
-  if (!storing()) {
-    hash_event(t, kind, node, peer, msg, sent_at, deliver_at, what, detail, value);
-    ++count_;
-    return;
-  }
+void Trace::record_stored(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
+                          int64_t sent_at, int64_t deliver_at, std::string_view what,
+                          std::string_view detail, uint64_t value) {
   TraceEvent e;
   e.t = t;
   e.kind = kind;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <ostream>
 #include <string>
@@ -17,13 +18,32 @@ namespace topo {
 /// high bits reach the low ones. Same value on every platform; about 5 ns per word.
 class Hasher {
  public:
-  void bytes(const void* p, size_t n);
+  // Inline: every trace event hashes through these (the engine's hot path).
+  void bytes(const void* p, size_t n) {
+    // Little-endian words, the last one zero-padded. (Both targets are little-endian, so a word
+    // loaded with memcpy is the same value as one assembled byte by byte.)
+    const auto* b = static_cast<const unsigned char*>(p);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, b + i, 8);
+      u64(w);
+    }
+    if (i < n) {  // the tail byte by byte (a variable-length memcpy is a libc call in wasm)
+      uint64_t w = 0;
+      for (size_t j = 0; i + j < n; ++j) w |= static_cast<uint64_t>(b[i + j]) << (8 * j);
+      u64(w);
+    }
+  }
   void u64(uint64_t v) {
     h_ = (h_ ^ v) * 1099511628211ull;
     h_ ^= h_ >> 32;
   }
   void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
-  void str(std::string_view s);
+  void str(std::string_view s) {
+    u64(s.size());
+    bytes(s.data(), s.size());
+  }
   uint64_t value() const { return h_; }
 
  private:
@@ -57,7 +77,11 @@ class Trace {
   void record(TraceEvent e);
   /// Same as record() without building a TraceEvent when nothing is stored (the hot path).
   void record(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg, int64_t sent_at,
-              int64_t deliver_at, std::string_view what, std::string_view detail, uint64_t value);
+              int64_t deliver_at, std::string_view what, std::string_view detail, uint64_t value) {
+    if (storing()) return record_stored(t, kind, node, peer, msg, sent_at, deliver_at, what, detail, value);
+    hash_event(t, kind, node, peer, msg, sent_at, deliver_at, what, detail, value);
+    ++count_;
+  }
   /// Records `e` but hashes `hashed_detail` in place of e.detail (a message's payload text is
   /// stored for people while the payload itself is hashed through Payload::hash_into).
   void record_described(TraceEvent e, std::string_view hashed_detail);
@@ -77,9 +101,23 @@ class Trace {
   static std::string to_json(const TraceEvent& e);
 
  private:
+  void record_stored(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
+                     int64_t sent_at, int64_t deliver_at, std::string_view what,
+                     std::string_view detail, uint64_t value);
+  // Canonical encoding: t, kind|node|peer packed, msg, sent_at, deliver_at, value, what, detail.
   void hash_event(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
                   int64_t sent_at, int64_t deliver_at, std::string_view what,
-                  std::string_view detail, uint64_t value);
+                  std::string_view detail, uint64_t value) {
+    hasher_.i64(t);
+    hasher_.u64(static_cast<uint64_t>(kind) ^ (static_cast<uint64_t>(static_cast<uint32_t>(node)) << 8) ^
+                (static_cast<uint64_t>(static_cast<uint32_t>(peer)) << 32));
+    hasher_.u64(msg);
+    hasher_.i64(sent_at);
+    hasher_.i64(deliver_at);
+    hasher_.u64(value);
+    hasher_.str(what);
+    hasher_.str(detail);
+  }
   size_t capacity_;
   std::ostream* sink_ = nullptr;
   uint64_t count_ = 0;

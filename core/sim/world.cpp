@@ -1,5 +1,5 @@
 // The simulation world's engine: a 4-ary heap of 16-byte keys ordered by (time, insertion
-// sequence), children in one cache line, with the events' data in a slab; slabs with free lists for messages, timers and engine callbacks; the CPU model (a
+// sequence), children in one cache line (in wasm, a 64-bit-key heap for the first 203 days), with the events' data in a slab; slabs with free lists for messages, timers and engine callbacks; the CPU model (a
 // FIFO queue in front of `cores` servers, service time = cost / cpu_speed); the network (default
 // link, per-node and per-link overrides, latency + jitter, loss, duplication, reordering,
 // bandwidth serialisation, partitions as group ids); crash/restart with incarnations so that
@@ -128,29 +128,52 @@ struct EvData {
 // Heap key of a pending event: (time << 64) | (seq << 24) | data slot. One unsigned 128-bit
 // compare orders by time, then by insertion sequence (seq is unique, so the slot bits below it
 // never decide). seq has 40 bits; before it would overflow, the pending keys are renumbered in
-// order (EventHeap::renumber), which keeps every relative order.
+// order (renumber()), which keeps every relative order.
 using EvKey = unsigned __int128;
 constexpr int kSlotBits = 24;
 constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
 constexpr uint64_t kSeqLimit = uint64_t{1} << (64 - kSlotBits);
 
+// WebAssembly has no 128-bit registers: there each 128-bit compare is three 64-bit compares and
+// a select, and the heap ran 1.6x slower than with a 64-bit key. So in wasm, events before
+// 2^44 us (203 days) go to a heap of NearKeys: (time << 20 | seq) in one word, ordered by one
+// compare, and the data slot beside it; later events (never, in practice) go to the 128-bit heap.
+// Every near event is earlier than every far one, so the order is exactly the 128-bit heap's
+// (time, then insertion): the same trace natively and in wasm (tests/determinism).
+// Natively (x86-64), the 128-bit compare is two instructions and GCC selects 128-bit keys
+// without branches, while it branches on the struct: there the one 128-bit heap is faster.
+struct NearKey {
+  uint64_t key;   // time << 20 | seq
+  uint64_t slot;
+  bool operator<(const NearKey& o) const { return key < o.key; }
+};
+constexpr int kNearSeqBits = 20;
+constexpr uint64_t kNearSeqLimit = uint64_t{1} << kNearSeqBits;
+constexpr uint64_t kNearTimeLimit = uint64_t{1} << (64 - kNearSeqBits);
+#if defined(__wasm__)
+constexpr bool kUseNearHeap = true;
+#else
+constexpr bool kUseNearHeap = false;
+#endif
+
 // A 4-ary min-heap of 16-byte keys laid out so that the four children of a node share one
 // 64-byte cache line (the buffer is 64-byte aligned and the root sits at index 3), which halves
 // the memory a pop walks compared with 32-byte entries.
+template <class K>
 class EventHeap {
  public:
+  static_assert(sizeof(K) == 16);
   EventHeap() = default;
   EventHeap(const EventHeap&) = delete;
   EventHeap& operator=(const EventHeap&) = delete;
   ~EventHeap() { release(); }
   bool empty() const { return n_ == 0; }
   size_t size() const { return n_; }
-  EvKey top() const { return h()[0]; }
-  EvKey* keys() { return h(); }
+  const K& top() const { return h()[0]; }
 
-  void push(EvKey k) {
+  void push(K k) {
     if (n_ == cap_) grow();
-    EvKey* hp = h();
+    K* hp = h();
     size_t i = n_++;
     while (i > 0) {
       const size_t p = (i - 1) >> 2;
@@ -163,10 +186,10 @@ class EventHeap {
 
   // Floyd's pop: move the hole down along the smallest children to a leaf (branch-free
   // selection), then sift the last key up from there.
-  EvKey pop() {
-    EvKey* hp = h();
-    const EvKey top = hp[0];
-    const EvKey last = hp[--n_];
+  K pop() {
+    K* hp = h();
+    const K top = hp[0];
+    const K last = hp[--n_];
     const size_t n = n_;
     if (n == 0) return top;
     size_t i = 0;
@@ -198,24 +221,22 @@ class EventHeap {
     return top;
   }
 
-  /// Gives the pending keys new sequence numbers 0..n-1 in their current order; returns n (the
-  /// next free sequence number). A sorted array is a valid heap.
-  uint64_t renumber() {
-    EvKey* hp = h();
+  /// Sorts the pending keys and lets `renum(key, j)` give the j-th its new sequence number; a
+  /// sorted array is a valid heap. Returns n (the next free sequence number).
+  template <class F>
+  uint64_t renumber(F renum) {
+    K* hp = h();
     std::sort(hp, hp + n_);
-    for (size_t j = 0; j < n_; ++j) {
-      const EvKey t = hp[j] >> 64 << 64;
-      hp[j] = t | (static_cast<EvKey>(j) << kSlotBits) | (static_cast<uint64_t>(hp[j]) & kSlotMask);
-    }
+    for (size_t j = 0; j < n_; ++j) hp[j] = renum(hp[j], static_cast<uint64_t>(j));
     return n_;
   }
 
  private:
   static constexpr size_t kOff = 3;  // root at index 3: children 4i+1.. land at multiples of 4
-  EvKey* h() const { return base_ + kOff; }
+  K* h() const { return base_ + kOff; }
   void grow() {
     const size_t cap = cap_ ? cap_ * 2 : 256;
-    auto* nb = static_cast<EvKey*>(::operator new((cap + kOff) * sizeof(EvKey), std::align_val_t{64}));
+    auto* nb = static_cast<K*>(::operator new((cap + kOff) * sizeof(K), std::align_val_t{64}));
     if (base_) std::copy(h(), h() + n_, nb + kOff);
     release();
     base_ = nb;
@@ -225,8 +246,48 @@ class EventHeap {
     if (base_) ::operator delete(base_, std::align_val_t{64});
     base_ = nullptr;
   }
-  EvKey* base_ = nullptr;
+  K* base_ = nullptr;
   size_t n_ = 0, cap_ = 0;
+};
+
+// The pending events' keys, ordered by (time, insertion): the 128-bit heap, plus in wasm the
+// near heap in front of it (see NearKey).
+class EventQueue {
+ public:
+  bool empty() const { return near_.empty() && wide_.empty(); }
+  void push(uint64_t t, uint32_t slot) {
+    if (kUseNearHeap && t < kNearTimeLimit) {
+      if (near_seq_ >= kNearSeqLimit)
+        near_seq_ = near_.renumber([](NearKey k, uint64_t j) { return NearKey{k.key >> kNearSeqBits << kNearSeqBits | j, k.slot}; });
+      near_.push(NearKey{t << kNearSeqBits | near_seq_++, slot});
+      return;
+    }
+    if (wide_seq_ >= kSeqLimit)
+      wide_seq_ = wide_.renumber([](EvKey k, uint64_t j) {
+        return k >> 64 << 64 | static_cast<EvKey>(j) << kSlotBits | (static_cast<uint64_t>(k) & kSlotMask);
+      });
+    wide_.push(static_cast<EvKey>(t) << 64 | wide_seq_++ << kSlotBits | slot);
+  }
+  uint64_t top_time() const {
+    if (kUseNearHeap && !near_.empty()) return near_.top().key >> kNearSeqBits;
+    return static_cast<uint64_t>(wide_.top() >> 64);
+  }
+  /// Removes the earliest event; returns its data slot and sets *t to its time.
+  uint32_t pop(uint64_t* t) {
+    if (kUseNearHeap && !near_.empty()) {
+      const NearKey k = near_.pop();
+      *t = k.key >> kNearSeqBits;
+      return static_cast<uint32_t>(k.slot);
+    }
+    const EvKey k = wide_.pop();
+    *t = static_cast<uint64_t>(k >> 64);
+    return static_cast<uint32_t>(static_cast<uint64_t>(k) & kSlotMask);
+  }
+
+ private:
+  EventHeap<NearKey> near_;
+  EventHeap<EvKey> wide_;
+  uint64_t near_seq_ = 0, wide_seq_ = 0;
 };
 
 constexpr int kTimerSlotBits = 24;
@@ -296,10 +357,9 @@ struct World::Impl {
     std::vector<uint8_t> busy;  // per core
   };
 
-  EventHeap heap;
+  EventQueue heap;
   std::vector<EvData> evdata;
   std::vector<uint32_t> evdata_free;
-  uint64_t seq = 0;
 
   std::vector<Message> msgs;
   std::vector<uint8_t> msg_state;
@@ -338,17 +398,16 @@ struct World::Impl {
       slot = static_cast<uint32_t>(evdata.size() - 1);
     }
     evdata[slot] = EvData{a, node, inc, type};
-    if (seq >= kSeqLimit) seq = heap.renumber();
-    heap.push((static_cast<EvKey>(static_cast<uint64_t>(t)) << 64) | (seq++ << kSlotBits) | slot);
+    heap.push(static_cast<uint64_t>(t), slot);
   }
 
-  Time top_time() const { return static_cast<Time>(static_cast<uint64_t>(heap.top() >> 64)); }
+  Time top_time() const { return static_cast<Time>(heap.top_time()); }
 
   Ev pop() {
-    const EvKey k = heap.pop();
-    const uint32_t slot = static_cast<uint32_t>(static_cast<uint64_t>(k) & kSlotMask);
+    uint64_t t;
+    const uint32_t slot = heap.pop(&t);
     const EvData& d = evdata[slot];
-    const Ev e{static_cast<Time>(static_cast<uint64_t>(k >> 64)), d.kind, d.a, d.node, d.inc};
+    const Ev e{static_cast<Time>(t), d.kind, d.a, d.node, d.inc};
     evdata_free.push_back(slot);
     return e;
   }
@@ -515,23 +574,26 @@ MsgId Ctx::send_value(NodeId to, std::string kind, uint64_t value, int64_t size_
 }
 
 namespace {
-void trace_message(Trace& tr, TraceKind k, Time t, NodeId node, NodeId peer, const Message& m,
-                   std::string_view detail, bool with_body) {
-  if (with_body && m.body && tr.storing()) {
-    TraceEvent e;
-    e.t = t;
-    e.kind = k;
-    e.node = node;
-    e.peer = peer;
-    e.msg = m.id;
-    e.sent_at = m.sent_at;
-    e.deliver_at = m.deliver_at;
-    e.what = m.kind;
-    e.detail = detail.empty() ? m.body->describe() : std::string(detail) + "; " + m.body->describe();
-    e.value = m.value;
-    tr.record_described(std::move(e), detail);
-    return;
-  }
+// A stored message event with its payload described for people (off the hot path).
+void trace_message_described(Trace& tr, TraceKind k, Time t, NodeId node, NodeId peer, const Message& m,
+                             std::string_view detail) {
+  TraceEvent e;
+  e.t = t;
+  e.kind = k;
+  e.node = node;
+  e.peer = peer;
+  e.msg = m.id;
+  e.sent_at = m.sent_at;
+  e.deliver_at = m.deliver_at;
+  e.what = m.kind;
+  e.detail = detail.empty() ? m.body->describe() : std::string(detail) + "; " + m.body->describe();
+  e.value = m.value;
+  tr.record_described(std::move(e), detail);
+}
+
+inline void trace_message(Trace& tr, TraceKind k, Time t, NodeId node, NodeId peer, const Message& m,
+                          std::string_view detail, bool with_body) {
+  if (with_body && m.body && tr.storing()) return trace_message_described(tr, k, t, node, peer, m, detail);
   tr.record(t, k, node, peer, m.id, m.sent_at, m.deliver_at, m.kind, detail, m.value);
 }
 }  // namespace

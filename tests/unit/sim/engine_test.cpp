@@ -528,3 +528,39 @@ TEST_CASE("in_flight lists the messages on the wire, ordered by id") {
   }
   CHECK(seen_busy >= 18);  // the placeholder world is visibly alive
 }
+
+TEST_CASE("Event order: ties run in insertion order across sequence renumbering and the 203-day line") {
+  // The queue orders by (time, insertion). WebAssembly keeps events before 2^44 us in a heap of
+  // 64-bit keys whose 20-bit sequence is renumbered every 2^20 insertions, and later ones in a
+  // 128-bit heap; natively one 128-bit heap holds everything. Both must give this same order.
+  World w(1);
+  std::vector<int> order;
+  const Time late = 10'000'000;
+  for (int i = 0; i < 50; ++i) w.schedule(late, [&order, i](World&) { order.push_back(i); });
+  // 1.1 million insertions (more than 2^20) while the 50 tied events wait.
+  int ran = 0;
+  for (int round = 0; round < 1100; ++round) {
+    for (int j = 0; j < 1000; ++j) w.schedule(round + 1, [&ran](World&) { ++ran; });
+    w.run_until(round + 1);
+  }
+  CHECK(ran == 1'100'000);
+  for (int i = 50; i < 100; ++i) w.schedule(late, [&order, i](World&) { order.push_back(i); });
+  w.run_until(late);
+  REQUIRE(order.size() == 100);
+  CHECK(std::is_sorted(order.begin(), order.end()));
+
+  // Around 2^44 us: every earlier event first, ties at the far time in insertion order.
+  World f(1);
+  std::vector<std::string> seen;
+  const Time edge = Time{1} << 44;
+  auto at = [&](Time t, std::string name) { f.schedule(t, [&seen, name](World&) { seen.push_back(name); }); };
+  at(edge + 5, "edge+5");
+  at(edge, "edge(a)");
+  at(edge - 1, "edge-1");
+  at(5, "5");
+  at(edge, "edge(b)");
+  at(edge * 2, "2edge");
+  f.run_until(edge * 4);
+  CHECK(seen == std::vector<std::string>{"5", "edge-1", "edge(a)", "edge(b)", "edge+5", "2edge"});
+  CHECK(f.now() == edge * 4);
+}
