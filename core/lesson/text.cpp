@@ -116,6 +116,22 @@ std::string format_number(double v) {
   return s;
 }
 
+std::string format_readable(double v) {
+  const double a = v < 0 ? -v : v;
+  if (!(a < 1e15) || a == static_cast<double>(static_cast<int64_t>(a))) return format_number(v);
+  int decimals = a >= 100 ? 0 : a >= 10 ? 1 : 2;
+  for (double x = a; x < 1 && decimals < 6; x *= 10) ++decimals;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
 std::string format_duration(int64_t us) {
   if (us % 1000 != 0 || us == 0) return us == 0 ? "0s" : std::to_string(us) + "us";
   if (us < 1000000) return std::to_string(us / 1000) + "ms";

@@ -47,6 +47,9 @@ std::string format_duration(int64_t us);
 std::string format_time(int64_t us);
 /// A number without trailing zeros ("3", "0.25", "1e-06" avoided: fixed with up to 6 decimals).
 std::string format_number(double v);
+/// A number for lesson text ({{key}}): whole numbers as they are, others to three significant
+/// digits, whole from 100 up ("173", "18.6", "3.14", "0.912", "0.0123").
+std::string format_readable(double v);
 /// JSON string literal (quoted, escaped).
 std::string json_quote(std::string_view s);
 

@@ -411,7 +411,7 @@ std::string render_text(std::string_view text, const World& w, Time step_started
     else if (auto* d = std::get_if<double>(&*v)) {
       int64_t id = static_cast<int64_t>(*d);
       if (as_node) out += (id >= 0 && static_cast<size_t>(id) < w.nodes().size()) ? w.node(static_cast<NodeId>(id)).name : "none";
-      else out += format_number(*d);
+      else out += format_readable(*d);
     } else {
       out += std::get<std::string>(*v);
     }

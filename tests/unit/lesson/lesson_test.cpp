@@ -175,6 +175,22 @@ TEST_CASE("durations and suggestions") {
   CHECK(format_duration(250 * kMs) == "250ms");
 }
 
+TEST_CASE("numbers in lesson text read like a person would write them") {
+  CHECK(format_readable(172.854) == "173");
+  CHECK(format_readable(1234.5678) == "1235");
+  CHECK(format_readable(18.61) == "18.6");
+  CHECK(format_readable(3.14159) == "3.14");
+  CHECK(format_readable(0.9123) == "0.912");
+  CHECK(format_readable(0.01234) == "0.0123");
+  CHECK(format_readable(0.25) == "0.25");
+  CHECK(format_readable(42) == "42");
+  CHECK(format_readable(1e6) == "1000000");
+  CHECK(format_readable(-2.5) == "-2.5");
+  CHECK(format_readable(0) == "0");
+  CHECK(format_readable(-0.0004) == "-0.0004");
+  CHECK(format_readable(99.96) == "100");
+}
+
 TEST_CASE("parser: a valid lesson") {
   CheckResult r = check(kGoodLesson);
   for (const auto& d : r.diags) INFO(d.pos.line << ":" << d.pos.col << ": " << d.message);
