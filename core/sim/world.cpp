@@ -290,6 +290,25 @@ class EventQueue {
   uint64_t near_seq_ = 0, wide_seq_ = 0;
 };
 
+// Messages in flight, in chunks that never move: a delivered message is handed to its receiver
+// in place (no copy), while the receiver's own sends may add slots.
+class MessageSlab {
+ public:
+  Message& operator[](size_t i) { return chunks_[i >> kChunkBits][i & kChunkMask]; }
+  const Message& operator[](size_t i) const { return chunks_[i >> kChunkBits][i & kChunkMask]; }
+  size_t size() const { return n_; }
+  void emplace_back() {
+    if ((n_ >> kChunkBits) == chunks_.size()) chunks_.push_back(std::make_unique<Message[]>(kChunk));
+    ++n_;
+  }
+
+ private:
+  static constexpr int kChunkBits = 8;
+  static constexpr size_t kChunk = size_t{1} << kChunkBits, kChunkMask = kChunk - 1;
+  std::vector<std::unique_ptr<Message[]>> chunks_;
+  size_t n_ = 0;
+};
+
 constexpr int kTimerSlotBits = 24;
 constexpr uint64_t kTimerSlotMask = (uint64_t{1} << kTimerSlotBits) - 1;
 
@@ -361,7 +380,7 @@ struct World::Impl {
   std::vector<EvData> evdata;
   std::vector<uint32_t> evdata_free;
 
-  std::vector<Message> msgs;
+  MessageSlab msgs;
   std::vector<uint8_t> msg_state;
   std::vector<uint32_t> msg_free;
 
@@ -565,12 +584,12 @@ Time Ctx::now() const { return world_.now_; }
 Rng& Ctx::rng() { return world_.nodes_[static_cast<size_t>(self_)]->rng; }
 Metrics& Ctx::metrics() { return world_.metrics_; }
 
-MsgId Ctx::send(NodeId to, std::string kind, std::shared_ptr<const Payload> body, int64_t size_bytes) {
-  return world_.send_from(self_, to, std::move(kind), std::move(body), size_bytes, 0);
+MsgId Ctx::send(NodeId to, std::string_view kind, std::shared_ptr<const Payload> body, int64_t size_bytes) {
+  return world_.send_from(self_, to, kind, std::move(body), size_bytes, 0);
 }
 
-MsgId Ctx::send_value(NodeId to, std::string kind, uint64_t value, int64_t size_bytes) {
-  return world_.send_from(self_, to, std::move(kind), nullptr, size_bytes, value);
+MsgId Ctx::send_value(NodeId to, std::string_view kind, uint64_t value, int64_t size_bytes) {
+  return world_.send_from(self_, to, kind, nullptr, size_bytes, value);
 }
 
 namespace {
@@ -598,7 +617,7 @@ inline void trace_message(Trace& tr, TraceKind k, Time t, NodeId node, NodeId pe
 }
 }  // namespace
 
-MsgId World::send_from(NodeId from, NodeId to, std::string&& kind, std::shared_ptr<const Payload>&& body,
+MsgId World::send_from(NodeId from, NodeId to, std::string_view kind, std::shared_ptr<const Payload>&& body,
                        int64_t size_bytes, uint64_t value) {
   if (to < 0 || static_cast<size_t>(to) >= nodes_.size())
     throw std::out_of_range("send: no node with id " + std::to_string(to));
@@ -621,7 +640,7 @@ MsgId World::send_from(NodeId from, NodeId to, std::string&& kind, std::shared_p
   m.id = id;
   m.from = s.from;
   m.to = s.to;
-  m.kind = std::move(kind);
+  if (m.kind != kind) m.kind.assign(kind);  // a reused slot often carries the same kind already
   m.size_bytes = s.size;
   m.sent_at = now;
   m.body = std::move(body);
@@ -648,7 +667,7 @@ MsgId World::send_from(NodeId from, NodeId to, std::string&& kind, std::shared_p
 
   if (r.bernoulli(lp.duplicate_probability)) {
     const uint32_t slot2 = im.alloc_msg();
-    Message& orig = im.msgs[slot];  // alloc may have moved the slab
+    Message& orig = im.msgs[slot];
     Message& d = im.msgs[slot2];
     d = orig;
     d.deliver_at = im.delivery_time(s.from, s.to, lp, s.size, r, now);
@@ -832,10 +851,18 @@ bool World::dispatch(const void* evp) {
     case kDeliver: {
       const uint32_t slot = static_cast<uint32_t>(e.a);
       const bool lost = im.msg_state[slot] == kLost;
-      Message m = std::move(im.msgs[slot]);
-      im.msgs[slot].body.reset();
+      // Handled in place: the slot leaves the in-flight set now and is reused only after the
+      // receiver's handler returns (its body is released then; its kind string stays for reuse).
+      const Message& m = im.msgs[slot];
       im.msg_state[slot] = kFree;
-      im.msg_free.push_back(slot);
+      struct Release {
+        World::Impl& im;
+        uint32_t slot;
+        ~Release() {
+          im.msgs[slot].body.reset();
+          im.msg_free.push_back(slot);
+        }
+      } release{im, slot};
       Node& n = *nodes_[static_cast<size_t>(m.to)];
       const char* reason = nullptr;
       if (lost) {

@@ -201,10 +201,10 @@ class Ctx {
   Time now() const;
   Rng& rng();                             ///< this node's own random stream
   /// Sends a message; the network decides its delivery time, loss, duplication.
-  MsgId send(NodeId to, std::string kind, std::shared_ptr<const Payload> body = nullptr,
+  MsgId send(NodeId to, std::string_view kind, std::shared_ptr<const Payload> body = nullptr,
              int64_t size_bytes = 100);
   /// Sends a message whose only content is `value` (the allocation-free path for hot models).
-  MsgId send_value(NodeId to, std::string kind, uint64_t value, int64_t size_bytes = 100);
+  MsgId send_value(NodeId to, std::string_view kind, uint64_t value, int64_t size_bytes = 100);
   /// Fires on_timer(tag) after `delay` (if the node has not crashed meanwhile).
   TimerId set_timer(Time delay, uint64_t tag);
   void cancel_timer(TimerId id);
@@ -320,7 +320,7 @@ class World {
   void recover(NodeId id);
   void start_job(NodeId id, size_t core, Time cost, uint64_t tag);
   void patch_links(NodeId from, NodeId to, NodeId node, const void* patch);
-  MsgId send_from(NodeId from, NodeId to, std::string&& kind, std::shared_ptr<const Payload>&& body,
+  MsgId send_from(NodeId from, NodeId to, std::string_view kind, std::shared_ptr<const Payload>&& body,
                   int64_t size_bytes, uint64_t value);
   std::unique_ptr<Impl> impl_;
   uint64_t seed_;
