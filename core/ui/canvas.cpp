@@ -167,7 +167,8 @@ bool layout_services(const World& w, CanvasView& v) {
           v.pos[static_cast<size_t>(id)] = ImVec2(cx, cy + unit_h * (static_cast<float>(r) - 0.5f * static_cast<float>(n - 1)));
         }
         std::string label = bands > 1 ? sys.name + "/" + dep.spec.name : dep.spec.name;
-        v.groups.push_back({label, cx, cy, unit_h * (static_cast<float>(std::max<size_t>(1, n)) * 0.5f + 0.2f)});
+        v.groups.push_back({label, cx, cy, unit_h * (static_cast<float>(std::max<size_t>(1, n)) * 0.5f + 0.2f),
+                            0.45f * col_w, 0.55f * unit_h, 0.95f * col_w});
         y += h;
       }
     }
@@ -260,6 +261,10 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     lo.x = std::min(lo.x, p.x); lo.y = std::min(lo.y, p.y);
     hi.x = std::max(hi.x, p.x); hi.y = std::max(hi.y, p.y);
   }
+  for (const auto& gr : v.groups) {  // a service's box reaches past its replicas (its title above it)
+    lo.y = std::min(lo.y, gr.y - gr.half_h);
+    hi.y = std::max(hi.y, gr.y + gr.half_h);
+  }
   const float margin = 70.0f;
   const float legend_w = 130.0f;   // the legend keeps the top-right corner to itself
   const float room_x = std::max(50.0f, size.x - legend_w);
@@ -335,10 +340,16 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   for (const auto& gr : v.groups) {
     ImVec2 c = to_screen(ImVec2(gr.x, gr.y));
     float half_h = gr.half_h * scale;
-    float half_w = std::max(55.0f * std::clamp(v.zoom, 0.4f, 2.5f), 0.09f * scale);
+    float half_w = std::min(std::max(55.0f * std::clamp(v.zoom, 0.4f, 2.5f), 0.09f * scale), gr.max_half_w * scale);
     dl->AddRect(ImVec2(c.x - half_w, c.y - half_h), ImVec2(c.x + half_w, c.y + half_h), (tc & 0x00FFFFFF) | 0x50000000, 8.0f, 0, 1.0f);
-    ImVec2 ls = ImGui::CalcTextSize(gr.label.c_str());
-    dl->AddText(ImVec2(c.x - ls.x / 2, c.y - half_h - ls.y - 2), (tc & 0x00FFFFFF) | 0xC0000000, gr.label.c_str());
+    // The title shrinks (not below 8 px) to fit the gap above its box and its column's width.
+    ImFont* font = ImGui::GetFont();
+    float fs = std::min(ImGui::GetFontSize(), gr.label_h * scale - 1.0f);
+    ImVec2 ls = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, gr.label.c_str());
+    if (ls.x > gr.label_w * scale) fs *= gr.label_w * scale / ls.x;
+    fs = std::max(8.0f, fs);
+    ls = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, gr.label.c_str());
+    dl->AddText(font, fs, ImVec2(c.x - ls.x / 2, c.y - half_h - ls.y - 1), (tc & 0x00FFFFFF) | 0xC0000000, gr.label.c_str());
   }
 
   // Links: pairs that have exchanged messages (scanned incrementally from the trace).

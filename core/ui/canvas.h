@@ -32,6 +32,9 @@ struct CanvasView {
   struct Group {
     std::string label;
     float x = 0, y = 0, half_h = 0;
+    float max_half_w = 1e9f;  ///< at most this wide (half), so boxes in neighbouring columns never meet
+    float label_h = 1e9f;     ///< room for the title above the box (the gap to the box above)
+    float label_w = 1e9f;     ///< room for the title across (the column's width)
   };
   std::vector<Group> groups;
   std::string menu_service;           ///< the service the open context menu acts on, if any

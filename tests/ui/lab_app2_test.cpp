@@ -4,6 +4,7 @@
 // reloading a lesson from its file.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,8 @@
 #include <unistd.h>
 
 #include "imgui.h"
+#include "scenario/scenario.h"
+#include "ui/canvas.h"
 #include "ui/lab_app.h"
 #include "app_harness.h"
 
@@ -332,4 +335,31 @@ TEST_CASE("ui.tab shows a side tab (the Tools tab draws the Actions form); a bad
   std::string r = app.command_json(R"({"op":"ui.tab","name":"Toolz"})");
   CHECK_FALSE(ok(r));
   CHECK(r.find("Inspector, Tools, Charts, History or Event log") != std::string::npos);
+}
+
+TEST_CASE("service boxes and their titles never overlap, however small the canvas") {
+  // The canvas draws each service's box at most max_half_w wide (half) and its title in the
+  // label_h x label_w room above it, scaled only by the camera: so if these rooms do not meet in
+  // layout units, nothing meets on screen (side by side, a phone, the full window alike).
+  for (const char* scenario : {"shop", "shop-monolith"}) {
+    std::string err;
+    auto w = build_world(scenario, 1, {}, &err);
+    REQUIRE_MESSAGE(w, err);
+    ui::CanvasView v;
+    ui::auto_layout(*w, v, true);
+    REQUIRE(v.groups.size() >= 1);
+    struct Rect { float x0, y0, x1, y1; };
+    auto room = [](const ui::CanvasView::Group& g) {
+      const float half = std::max(g.max_half_w, 0.5f * g.label_w);
+      return Rect{g.x - half, g.y - g.half_h - g.label_h, g.x + half, g.y + g.half_h};
+    };
+    for (size_t i = 0; i < v.groups.size(); ++i) {
+      CHECK(v.groups[i].max_half_w < 1e8f);  // every box is bounded
+      for (size_t j = i + 1; j < v.groups.size(); ++j) {
+        const Rect a = room(v.groups[i]), b = room(v.groups[j]);
+        const bool apart = a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0;
+        CHECK_MESSAGE(apart, std::string(scenario) << ": " << v.groups[i].label << " meets " << v.groups[j].label);
+      }
+    }
+  }
 }
