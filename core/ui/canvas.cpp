@@ -429,6 +429,7 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
 
   // Nodes.
   std::string role, term;
+  std::vector<std::pair<ImVec2, std::string>> state_labels;  // drawn after every node (below)
   for (size_t i = 0; i < nodes.size(); ++i) {
     const Node& n = *nodes[i];
     ImVec2 c = v.screen[i];
@@ -492,7 +493,16 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
       state += buf;
     }
     if (n.version != "v1" && !n.version.empty()) state += " " + n.version;
-    if (!state.empty()) text_centered(dl, ImVec2(c.x, below_y), tc, state);
+    if (!state.empty()) state_labels.push_back({ImVec2(c.x, below_y), std::move(state)});
+  }
+  // State labels last, on a backing of the canvas colour: where nodes sit close together (a
+  // small canvas, a service's replicas) a label reaches over the node below and must stay
+  // readable ("restarting" over replica 2), not be covered by it.
+  const ImU32 backing = (ImGui::GetColorU32(ImGuiCol_WindowBg) & 0x00FFFFFF) | 0xD8000000;
+  for (const auto& [pos, text] : state_labels) {
+    const ImVec2 sz = ImGui::CalcTextSize(text.c_str());
+    dl->AddRectFilled(ImVec2(pos.x - sz.x / 2 - 2, pos.y), ImVec2(pos.x + sz.x / 2 + 2, pos.y + sz.y), backing, 3.0f);
+    text_centered(dl, pos, tc, text);
   }
   draw_legend(dl, ImVec2(origin.x + size.x - 120.0f, origin.y + 10.0f));
   dl->PopClipRect();
