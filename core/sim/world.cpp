@@ -173,15 +173,7 @@ class EventHeap {
 
   void push(K k) {
     if (n_ == cap_) grow();
-    K* hp = h();
-    size_t i = n_++;
-    while (i > 0) {
-      const size_t p = (i - 1) >> 2;
-      if (!(k < hp[p])) break;
-      hp[i] = hp[p];
-      i = p;
-    }
-    hp[i] = k;
+    sift_up(n_++, k);
   }
 
   // Floyd's pop: move the hole down along the smallest children to a leaf (branch-free
@@ -211,13 +203,7 @@ class EventHeap {
         break;
       }
     }
-    while (i > 0) {
-      const size_t p = (i - 1) >> 2;
-      if (!(last < hp[p])) break;
-      hp[i] = hp[p];
-      i = p;
-    }
-    hp[i] = last;
+    sift_up(i, last);
     return top;
   }
 
@@ -234,6 +220,17 @@ class EventHeap {
  private:
   static constexpr size_t kOff = 3;  // root at index 3: children 4i+1.. land at multiples of 4
   K* h() const { return base_ + kOff; }
+  // Puts `k` into the hole at `i`, moving it up past every larger parent.
+  void sift_up(size_t i, K k) {
+    K* hp = h();
+    while (i > 0) {
+      const size_t p = (i - 1) >> 2;
+      if (!(k < hp[p])) break;
+      hp[i] = hp[p];
+      i = p;
+    }
+    hp[i] = k;
+  }
   void grow() {
     const size_t cap = cap_ ? cap_ * 2 : 256;
     auto* nb = static_cast<K*>(::operator new((cap + kOff) * sizeof(K), std::align_val_t{64}));
