@@ -104,9 +104,11 @@ std::optional<int64_t> parse_duration_us(std::string_view t) {
   return whole * mult + frac * mult / frac_scale;
 }
 
-std::string format_number(double v) {
+namespace {
+// `v` with `decimals` fixed decimals, then without trailing zeros (and never "-0").
+std::string fixed_trimmed(double v, int decimals) {
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%.6f", v);
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   std::string s = buf;
   if (s.find('.') != std::string::npos) {
     while (!s.empty() && s.back() == '0') s.pop_back();
@@ -115,21 +117,16 @@ std::string format_number(double v) {
   if (s == "-0") s = "0";
   return s;
 }
+}  // namespace
+
+std::string format_number(double v) { return fixed_trimmed(v, 6); }
 
 std::string format_readable(double v) {
   const double a = v < 0 ? -v : v;
   if (!(a < 1e15) || a == static_cast<double>(static_cast<int64_t>(a))) return format_number(v);
   int decimals = a >= 100 ? 0 : a >= 10 ? 1 : 2;
   for (double x = a; x < 1 && decimals < 6; x *= 10) ++decimals;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
+  return fixed_trimmed(v, decimals);
 }
 
 std::string format_duration(int64_t us) {
