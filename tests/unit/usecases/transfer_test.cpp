@@ -33,6 +33,15 @@ void quiesce(World& w) {
   CHECK(val(w, "in_progress") == 0);
 }
 
+// Arms transfer.crash_coordinator and runs until the coordinator has crashed (at its next
+// transfer's crash point).
+void crash_coordinator_mid_transfer(World& w) {
+  REQUIRE(apply(w, "transfer.crash_coordinator").ok);
+  const NodeId coord = *w.find_node("coordinator");
+  while (w.node(coord).status == NodeStatus::Up && w.now() < 10 * kSec) w.run_until(w.now() + 10 * kMs);
+  REQUIRE(w.node(coord).status == NodeStatus::Crashed);
+}
+
 }  // namespace
 
 TEST_CASE("transfer 2pc: atomic, consistent to readers, money conserved") {
@@ -54,10 +63,7 @@ TEST_CASE("transfer 2pc: atomic, consistent to readers, money conserved") {
 TEST_CASE("transfer 2pc: a coordinator crash after the votes blocks the banks until it restarts") {
   auto w = make("transfer-2pc", 3);
   w->run_until(2 * kSec);
-  REQUIRE(apply(*w, "transfer.crash_coordinator").ok);
-  const NodeId coord = *w->find_node("coordinator");
-  while (w->node(coord).status == NodeStatus::Up && w->now() < 10 * kSec) w->run_until(w->now() + 10 * kMs);
-  REQUIRE(w->node(coord).status == NodeStatus::Crashed);
+  crash_coordinator_mid_transfer(*w);
   const double committed = val(*w, "committed");
   const double audits = val(*w, "audits");
   w->run_until(w->now() + 4 * kSec);
@@ -109,10 +115,7 @@ TEST_CASE("transfer saga: readers see money in flight; compensation restores the
 TEST_CASE("transfer saga: a coordinator crash after the debit leaves money in flight, never blocks") {
   auto w = make("transfer-saga", 2);
   w->run_until(2 * kSec);
-  REQUIRE(apply(*w, "transfer.crash_coordinator").ok);
-  const NodeId coord = *w->find_node("coordinator");
-  while (w->node(coord).status == NodeStatus::Up && w->now() < 10 * kSec) w->run_until(w->now() + 10 * kMs);
-  REQUIRE(w->node(coord).status == NodeStatus::Crashed);
+  crash_coordinator_mid_transfer(*w);
   const double audits = val(*w, "audits");
   w->run_until(w->now() + 3 * kSec);
   CHECK(val(*w, "money_in_flight") > 0);
