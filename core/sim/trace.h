@@ -18,35 +18,60 @@ namespace topo {
 /// high bits reach the low ones. Same value on every platform; about 5 ns per word.
 class Hasher {
  public:
-  // Inline: every trace event hashes through these (the engine's hot path).
-  void bytes(const void* p, size_t n) {
-    // Little-endian words, the last one zero-padded. (Both targets are little-endian, so a word
-    // loaded with memcpy is the same value as one assembled byte by byte.)
+  // Inline: every trace event hashes through these (the engine's hot path). The steps are static
+  // functions on a plain value so that a caller keeps the state in a register across a whole
+  // event (hash_event); as a member updated through `this`, WebAssembly stored and reloaded it
+  // at every word, because the string bytes read in between might alias it.
+  static uint64_t step(uint64_t h, uint64_t v) {
+    h = (h ^ v) * 1099511628211ull;
+    return h ^ (h >> 32);
+  }
+  /// Little-endian words, the last one zero-padded. (Both targets are little-endian, so a word
+  /// loaded with memcpy is the same value as one assembled byte by byte.)
+  static uint64_t step_bytes(uint64_t h, const void* p, size_t n) {
     const auto* b = static_cast<const unsigned char*>(p);
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-      uint64_t w;
-      std::memcpy(&w, b + i, 8);
-      u64(w);
-    }
-    if (i < n) {  // the tail byte by byte (a variable-length memcpy is a libc call in wasm)
-      uint64_t w = 0;
-      for (size_t j = 0; i + j < n; ++j) w |= static_cast<uint64_t>(b[i + j]) << (8 * j);
-      u64(w);
-    }
+    for (; i + 8 <= n; i += 8) h = step(h, load8(b + i));
+    if (i < n) h = step(h, load_tail(b + i, n - i));
+    return h;
   }
-  void u64(uint64_t v) {
-    h_ = (h_ ^ v) * 1099511628211ull;
-    h_ ^= h_ >> 32;
+  static uint64_t step_str(uint64_t h, std::string_view s) {
+    return step_bytes(step(h, s.size()), s.data(), s.size());
   }
+
+  void bytes(const void* p, size_t n) { h_ = step_bytes(h_, p, n); }
+  void u64(uint64_t v) { h_ = step(h_, v); }
   void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
-  void str(std::string_view s) {
-    u64(s.size());
-    bytes(s.data(), s.size());
-  }
+  void str(std::string_view s) { h_ = step_str(h_, s); }
   uint64_t value() const { return h_; }
+  void set_value(uint64_t h) { h_ = h; }
 
  private:
+  static uint64_t load8(const unsigned char* b) {
+    uint64_t w;
+    std::memcpy(&w, b, 8);
+    return w;
+  }
+  // 1..7 bytes as one zero-padded little-endian word, by at most three fixed-size loads (a
+  // variable-length memcpy is a libc call in WebAssembly, a byte loop a chain of branches).
+  static uint64_t load_tail(const unsigned char* b, size_t n) {
+    uint64_t w = 0;
+    size_t at = 0;
+    if (n & 4) {
+      uint32_t v;
+      std::memcpy(&v, b, 4);
+      w = v;
+      at = 4;
+    }
+    if (n & 2) {
+      uint16_t v;
+      std::memcpy(&v, b + at, 2);
+      w |= static_cast<uint64_t>(v) << (8 * at);
+      at += 2;
+    }
+    if (n & 1) w |= static_cast<uint64_t>(b[at]) << (8 * at);
+    return w;
+  }
   uint64_t h_ = 1469598103934665603ull;
 };
 
@@ -108,15 +133,18 @@ class Trace {
   void hash_event(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
                   int64_t sent_at, int64_t deliver_at, std::string_view what,
                   std::string_view detail, uint64_t value) {
-    hasher_.i64(t);
-    hasher_.u64(static_cast<uint64_t>(kind) ^ (static_cast<uint64_t>(static_cast<uint32_t>(node)) << 8) ^
-                (static_cast<uint64_t>(static_cast<uint32_t>(peer)) << 32));
-    hasher_.u64(msg);
-    hasher_.i64(sent_at);
-    hasher_.i64(deliver_at);
-    hasher_.u64(value);
-    hasher_.str(what);
-    hasher_.str(detail);
+    uint64_t h = hasher_.value();
+    h = Hasher::step(h, static_cast<uint64_t>(t));
+    h = Hasher::step(h, static_cast<uint64_t>(kind) ^
+                            (static_cast<uint64_t>(static_cast<uint32_t>(node)) << 8) ^
+                            (static_cast<uint64_t>(static_cast<uint32_t>(peer)) << 32));
+    h = Hasher::step(h, msg);
+    h = Hasher::step(h, static_cast<uint64_t>(sent_at));
+    h = Hasher::step(h, static_cast<uint64_t>(deliver_at));
+    h = Hasher::step(h, value);
+    h = Hasher::step_str(h, what);
+    h = Hasher::step_str(h, detail);
+    hasher_.set_value(h);
   }
   size_t capacity_;
   std::ostream* sink_ = nullptr;
