@@ -109,12 +109,13 @@ enum EvType : uint64_t { kDeliver = 0, kTimer = 1, kWork = 2, kCallback = 3, kRe
 // A popped event, decoded: what dispatch() works on.
 struct Ev {
   Time time;
-  uint64_t kind;  // EvType
+  uint64_t kind;  // EvType, and for kWork the core above the low 8 bits
   uint64_t a;     // message slot, timer id, work tag or callback slot
   int32_t node;
   uint32_t inc;   // the node's incarnation when scheduled
   Time t() const { return time; }
-  uint64_t type() const { return kind; }
+  uint64_t type() const { return kind & 0xff; }
+  size_t core() const { return static_cast<size_t>(kind >> 8); }  // kWork: the core it ran on
 };
 
 // The pending events' data, in a slab with a free list; the heap holds 16-byte keys only.
@@ -836,7 +837,7 @@ void World::start_job(NodeId id, size_t core, Time cost, uint64_t tag) {
   const Time dur = d > 4e18 ? static_cast<Time>(4e18) : static_cast<Time>(d + 0.5);
   rt.busy[core] = 1;
   n.core_busy_until[core] = now_ + dur;
-  impl_->push(now_ + dur, kWork, tag, id, n.incarnation);
+  impl_->push(now_ + dur, static_cast<EvType>(kWork | core << 8), tag, id, n.incarnation);
 }
 
 // Runs one popped event; false if it was stale (cancelled timer, a crashed incarnation's work).
@@ -909,12 +910,7 @@ bool World::dispatch(const void* evp) {
       Node& n = *nodes_[static_cast<size_t>(e.node)];
       if (n.status != NodeStatus::Up || n.incarnation != e.inc) return false;
       auto& rt = im.rt[static_cast<size_t>(e.node)];
-      size_t core = 0;
-      for (size_t c = 0; c < rt.busy.size(); ++c)
-        if (rt.busy[c] && n.core_busy_until[c] == now_) {
-          core = c;
-          break;
-        }
+      const size_t core = e.core();
       rt.busy[core] = 0;
       --n.queued_work;
       trace_.record(now_, TraceKind::Work, e.node, -1, 0, 0, now_, {}, {}, e.a);
