@@ -608,7 +608,7 @@ void trace_message_described(Trace& tr, TraceKind k, Time t, NodeId node, NodeId
   tr.record_described(std::move(e), detail);
 }
 
-inline void trace_message(Trace& tr, TraceKind k, Time t, NodeId node, NodeId peer, const Message& m,
+[[gnu::always_inline]] inline void trace_message(Trace& tr, TraceKind k, Time t, NodeId node, NodeId peer, const Message& m,
                           std::string_view detail, bool with_body) {
   if (with_body && m.body && tr.storing()) return trace_message_described(tr, k, t, node, peer, m, detail);
   tr.record(t, k, node, peer, m.id, m.sent_at, m.deliver_at, m.kind, detail, m.value);
