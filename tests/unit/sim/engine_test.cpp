@@ -581,9 +581,9 @@ TEST_CASE("Event order: every event taken is the least pending (time, insertion)
 }
 
 TEST_CASE("Event order: ties run in insertion order across sequence renumbering and the 203-day line") {
-  // The queue orders by (time, insertion). WebAssembly keeps events before 2^44 us in a heap of
-  // 64-bit keys whose 20-bit sequence is renumbered every 2^20 insertions, and later ones in a
-  // 128-bit heap; natively one 128-bit heap holds everything. Both must give this same order.
+  // The queue orders by (time, insertion). It keeps events before 2^44 us in a heap of 64-bit
+  // keys whose 20-bit sequence is renumbered every 2^20 insertions, and later ones in a 128-bit
+  // heap: together they must give this order.
   World w(1);
   std::vector<int> order;
   const Time late = 10'000'000;
