@@ -1,5 +1,5 @@
-// The simulation world's engine: 4-ary heaps of event keys ordered by (time, insertion
-// sequence), 64-bit keys for the first 203 days and 128-bit ones after, with the events' data in a slab; slabs with free lists for messages, timers and engine callbacks; the CPU model (a
+// The simulation world's engine: an event queue ordered by (time, insertion sequence) (a 4-ary
+// heap of 64-bit keys for the first 203 days, an ordered map after), with the events' data in a slab; slabs with free lists for messages, timers and engine callbacks; the CPU model (a
 // FIFO queue in front of `cores` servers, service time = cost / cpu_speed); the network (default
 // link, per-node and per-link overrides, latency + jitter, loss, duplication, reordering,
 // bandwidth serialisation, partitions as group ids); crash/restart with incarnations so that
@@ -13,8 +13,10 @@
 #include <cstdlib>
 #include <deque>
 #include <limits>
+#include <map>
 #include <new>
 #include <stdexcept>
+#include <utility>
 
 namespace topo {
 
@@ -118,7 +120,7 @@ struct Ev {
   size_t core() const { return static_cast<size_t>(kind >> 8); }  // kWork: the core it ran on
 };
 
-// The pending events' data, in a slab with a free list; the heap holds 16-byte keys only.
+// The pending events' data, in a slab with a free list; the heaps hold keys and slot numbers.
 struct EvData {
   uint64_t a;
   int32_t node;
@@ -126,116 +128,19 @@ struct EvData {
   uint64_t kind;
 };
 
-// Heap key of a pending event: (time << 64) | (seq << 24) | data slot. One unsigned 128-bit
-// compare orders by time, then by insertion sequence (seq is unique, so the slot bits below it
-// never decide). seq has 40 bits; before it would overflow, the pending keys are renumbered in
-// order (renumber()), which keeps every relative order.
-using EvKey = unsigned __int128;
-constexpr int kSlotBits = 24;
-constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
-constexpr uint64_t kSeqLimit = uint64_t{1} << (64 - kSlotBits);
+// At most 2^24 events pending at once (the data slots' index range).
+constexpr uint64_t kSlotMask = (uint64_t{1} << 24) - 1;
 
 // Events before 2^44 us (203 days) go to a heap of 64-bit keys, time << 20 | seq, ordered by
 // one compare, with their data slots in a parallel array (SplitHeap); later events (never, in
-// practice) go to the 128-bit heap. Every near event is earlier than every far one, so the
+// practice) go to an ordered map. Every near event is earlier than every far one, so the
 // order is exactly (time, then insertion), on both targets. The near sequence has 20 bits and
-// is renumbered every 2^20 insertions. (WebAssembly has no 128-bit registers: a 128-bit
-// compare is three 64-bit compares and a select there. The split layout also beat the 128-bit
-// heap natively: 9% fewer instructions on gossip; see docs/performance.md.)
+// is renumbered every 2^20 insertions. (This replaced a heap of 128-bit (time, seq, slot) keys:
+// WebAssembly has no 128-bit registers, and natively too the split layout runs gossip with 9%
+// fewer instructions; see docs/performance.md.)
 constexpr int kNearSeqBits = 20;
 constexpr uint64_t kNearSeqLimit = uint64_t{1} << kNearSeqBits;
 constexpr uint64_t kNearTimeLimit = uint64_t{1} << (64 - kNearSeqBits);
-
-// A 4-ary min-heap of 16-byte keys laid out so that the four children of a node share one
-// 64-byte cache line (the buffer is 64-byte aligned and the root sits at index 3), which halves
-// the memory a pop walks compared with 32-byte entries.
-template <class K>
-class EventHeap {
- public:
-  static_assert(sizeof(K) == 16);
-  EventHeap() = default;
-  EventHeap(const EventHeap&) = delete;
-  EventHeap& operator=(const EventHeap&) = delete;
-  ~EventHeap() { release(); }
-  bool empty() const { return n_ == 0; }
-  size_t size() const { return n_; }
-  const K& top() const { return h()[0]; }
-
-  void push(K k) {
-    if (n_ == cap_) grow();
-    sift_up(n_++, k);
-  }
-
-  // Floyd's pop: move the hole down along the smallest children to a leaf (branch-free
-  // selection), then sift the last key up from there.
-  K pop() {
-    K* hp = h();
-    const K top = hp[0];
-    const K last = hp[--n_];
-    const size_t n = n_;
-    if (n == 0) return top;
-    size_t i = 0;
-    for (;;) {
-      const size_t c = 4 * i + 1;
-      if (c + 3 < n) {
-        const size_t b01 = hp[c + 1] < hp[c] ? c + 1 : c;
-        const size_t b23 = hp[c + 3] < hp[c + 2] ? c + 3 : c + 2;
-        const size_t best = hp[b23] < hp[b01] ? b23 : b01;
-        hp[i] = hp[best];
-        i = best;
-      } else {
-        if (c >= n) break;
-        size_t best = c;
-        for (size_t j = c + 1; j < n; ++j)
-          if (hp[j] < hp[best]) best = j;
-        hp[i] = hp[best];
-        i = best;
-        break;
-      }
-    }
-    sift_up(i, last);
-    return top;
-  }
-
-  /// Sorts the pending keys and lets `renum(key, j)` give the j-th its new sequence number; a
-  /// sorted array is a valid heap. Returns n (the next free sequence number).
-  template <class F>
-  uint64_t renumber(F renum) {
-    K* hp = h();
-    std::sort(hp, hp + n_);
-    for (size_t j = 0; j < n_; ++j) hp[j] = renum(hp[j], static_cast<uint64_t>(j));
-    return n_;
-  }
-
- private:
-  static constexpr size_t kOff = 3;  // root at index 3: children 4i+1.. land at multiples of 4
-  K* h() const { return base_ + kOff; }
-  // Puts `k` into the hole at `i`, moving it up past every larger parent.
-  void sift_up(size_t i, K k) {
-    K* hp = h();
-    while (i > 0) {
-      const size_t p = (i - 1) >> 2;
-      if (!(k < hp[p])) break;
-      hp[i] = hp[p];
-      i = p;
-    }
-    hp[i] = k;
-  }
-  void grow() {
-    const size_t cap = cap_ ? cap_ * 2 : 256;
-    auto* nb = static_cast<K*>(::operator new((cap + kOff) * sizeof(K), std::align_val_t{64}));
-    if (base_) std::copy(h(), h() + n_, nb + kOff);
-    release();
-    base_ = nb;
-    cap_ = cap;
-  }
-  void release() {
-    if (base_) ::operator delete(base_, std::align_val_t{64});
-    base_ = nullptr;
-  }
-  K* base_ = nullptr;
-  size_t n_ = 0, cap_ = 0;
-};
 
 // A 4-ary min-heap of 64-bit keys with the events' data slots in a parallel array: the sift
 // loops compare keys only, so a node's four children are 32 bytes (half a cache line; the
@@ -342,11 +247,12 @@ class SplitHeap {
   size_t n_ = 0, cap_ = 0;
 };
 
-// The pending events' keys, ordered by (time, insertion): the 64-bit near heap in front of the
-// 128-bit one (see kNearTimeLimit).
+// The pending events' keys, ordered by (time, insertion): the near heap, and an ordered map for
+// events at or after 2^44 us (which no lesson or benchmark reaches; they are kept exactly, by
+// their own 64-bit sequence, so a world can still run that far).
 class EventQueue {
  public:
-  bool empty() const { return near_.empty() && wide_.empty(); }
+  bool empty() const { return near_.empty() && far_.empty(); }
   void push(uint64_t t, uint32_t slot) {
     if (t < kNearTimeLimit) {
       if (near_seq_ >= kNearSeqLimit)
@@ -354,15 +260,11 @@ class EventQueue {
       near_.push(t << kNearSeqBits | near_seq_++, slot);
       return;
     }
-    if (wide_seq_ >= kSeqLimit)
-      wide_seq_ = wide_.renumber([](EvKey k, uint64_t j) {
-        return k >> 64 << 64 | static_cast<EvKey>(j) << kSlotBits | (static_cast<uint64_t>(k) & kSlotMask);
-      });
-    wide_.push(static_cast<EvKey>(t) << 64 | wide_seq_++ << kSlotBits | slot);
+    far_.emplace(std::make_pair(t, far_seq_++), slot);
   }
   uint64_t top_time() const {
     if (!near_.empty()) return near_.top_key() >> kNearSeqBits;
-    return static_cast<uint64_t>(wide_.top() >> 64);
+    return far_.begin()->first.first;
   }
   /// Removes the earliest event; returns its data slot and sets *t to its time.
   uint32_t pop(uint64_t* t) {
@@ -371,15 +273,17 @@ class EventQueue {
       *t = near_.pop(&slot) >> kNearSeqBits;
       return slot;
     }
-    const EvKey k = wide_.pop();
-    *t = static_cast<uint64_t>(k >> 64);
-    return static_cast<uint32_t>(static_cast<uint64_t>(k) & kSlotMask);
+    const auto it = far_.begin();
+    *t = it->first.first;
+    const uint32_t slot = it->second;
+    far_.erase(it);
+    return slot;
   }
 
  private:
   SplitHeap near_;
-  EventHeap<EvKey> wide_;
-  uint64_t near_seq_ = 0, wide_seq_ = 0;
+  std::map<std::pair<uint64_t, uint64_t>, uint32_t> far_;  // (time, sequence) -> slot
+  uint64_t near_seq_ = 0, far_seq_ = 0;
 };
 
 // Messages in flight, in chunks that never move: a delivered message is handed to its receiver
