@@ -130,7 +130,7 @@ class Trace {
                      int64_t sent_at, int64_t deliver_at, std::string_view what,
                      std::string_view detail, uint64_t value);
   // Canonical encoding: t, kind|node|peer packed, msg, sent_at, deliver_at, value, what, detail.
-  void hash_event(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
+  [[gnu::always_inline]] void hash_event(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
                   int64_t sent_at, int64_t deliver_at, std::string_view what,
                   std::string_view detail, uint64_t value) {
     uint64_t h = hasher_.value();
