@@ -141,6 +141,7 @@ constexpr uint64_t kSlotMask = (uint64_t{1} << 24) - 1;
 constexpr int kNearSeqBits = 20;
 constexpr uint64_t kNearSeqLimit = uint64_t{1} << kNearSeqBits;
 constexpr uint64_t kNearTimeLimit = uint64_t{1} << (64 - kNearSeqBits);
+constexpr size_t kMaxPending = size_t{1} << (kNearSeqBits - 1);  // events before 2^44 us
 
 // A 4-ary min-heap of 64-bit keys with the events' data slots in a parallel array: the sift
 // loops compare keys only, so a node's four children are 32 bytes (half a cache line; the
@@ -153,6 +154,7 @@ class SplitHeap {
   SplitHeap& operator=(const SplitHeap&) = delete;
   ~SplitHeap() { release(); }
   bool empty() const { return n_ == 0; }
+  size_t size() const { return n_; }
   uint64_t top_key() const { return k()[0]; }
   void push(uint64_t key, uint32_t slot) {
     if (n_ == cap_) grow();
@@ -255,8 +257,14 @@ class EventQueue {
   bool empty() const { return near_.empty() && far_.empty(); }
   void push(uint64_t t, uint32_t slot) {
     if (t < kNearTimeLimit) {
-      if (near_seq_ >= kNearSeqLimit)
+      if (near_seq_ >= kNearSeqLimit) {
+        // Renumbering gives the pending events 0..n-1: n must stay well below 2^20, or the
+        // sequence would run out again at once (and past 2^20 run into the time bits).
+        if (near_.size() >= kMaxPending)
+          throw std::length_error("too many events pending at once (" + std::to_string(near_.size()) +
+                                  "; the queue keeps their order for up to 524,288)");
         near_seq_ = near_.renumber([](uint64_t key, uint64_t j) { return key >> kNearSeqBits << kNearSeqBits | j; });
+      }
       near_.push(t << kNearSeqBits | near_seq_++, slot);
       return;
     }

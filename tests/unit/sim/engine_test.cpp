@@ -7,6 +7,8 @@
 #include <functional>
 #include <queue>
 #include <sstream>
+#include <stdexcept>
+#include <string>
 
 #include "scenario/scenario.h"
 #include "sim/world.h"
@@ -590,6 +592,22 @@ TEST_CASE("Event order: every event taken is the least pending (time, insertion)
   CHECK(wrong == 0);
   CHECK(ran == time_of.size());
   CHECK(time_of.size() >= total);
+}
+
+TEST_CASE("Event queue: more than 524,288 events pending at once is a clear error, not a wrong order") {
+  // The queue's 20-bit sequence is renumbered over the pending events; past half its range it
+  // could not keep their order, so scheduling refuses with a message.
+  World w(1);
+  int ran = 0;
+  std::string error;
+  try {
+    for (int i = 0; i < 1'100'000; ++i) w.schedule(1 + i % 1000, [&ran](World&) { ++ran; });
+  } catch (const std::length_error& e) {
+    error = e.what();
+  }
+  CHECK(error.find("too many events pending") != std::string::npos);
+  w.run_until(2000);
+  CHECK(ran >= 524'288);  // what was scheduled before the limit still runs
 }
 
 TEST_CASE("Event order: ties run in insertion order across sequence renumbering and the 203-day line") {
