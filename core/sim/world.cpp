@@ -261,8 +261,8 @@ class EventQueue {
         // Renumbering gives the pending events 0..n-1: n must stay well below 2^20, or the
         // sequence would run out again at once (and past 2^20 run into the time bits).
         if (near_.size() >= kMaxPending)
-          throw std::length_error("too many events pending at once (" + std::to_string(near_.size()) +
-                                  "; the queue keeps their order for up to 524,288)");
+          throw std::length_error("too many events pending at once: " + std::to_string(near_.size()) +
+                                  " (the queue keeps the order of at most " + std::to_string(kMaxPending) + ")");
         near_seq_ = near_.renumber([](uint64_t key, uint64_t j) { return key >> kNearSeqBits << kNearSeqBits | j; });
       }
       near_.push(t << kNearSeqBits | near_seq_++, slot);
