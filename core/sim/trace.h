@@ -101,8 +101,9 @@ class Trace {
   explicit Trace(size_t capacity = 200000) : capacity_(capacity) {}
   void record(TraceEvent e);
   /// Same as record() without building a TraceEvent when nothing is stored (the hot path).
-  [[gnu::always_inline]] void record(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg, int64_t sent_at,
-              int64_t deliver_at, std::string_view what, std::string_view detail, uint64_t value) {
+  [[gnu::always_inline]] void record(int64_t t, TraceKind kind, int32_t node, int32_t peer,
+                                     uint64_t msg, int64_t sent_at, int64_t deliver_at,
+                                     std::string_view what, std::string_view detail, uint64_t value) {
     if (storing()) return record_stored(t, kind, node, peer, msg, sent_at, deliver_at, what, detail, value);
     hash_event(t, kind, node, peer, msg, sent_at, deliver_at, what, detail, value);
     ++count_;
@@ -130,9 +131,10 @@ class Trace {
                      int64_t sent_at, int64_t deliver_at, std::string_view what,
                      std::string_view detail, uint64_t value);
   // Canonical encoding: t, kind|node|peer packed, msg, sent_at, deliver_at, value, what, detail.
-  [[gnu::always_inline]] void hash_event(int64_t t, TraceKind kind, int32_t node, int32_t peer, uint64_t msg,
-                  int64_t sent_at, int64_t deliver_at, std::string_view what,
-                  std::string_view detail, uint64_t value) {
+  [[gnu::always_inline]] void hash_event(int64_t t, TraceKind kind, int32_t node, int32_t peer,
+                                         uint64_t msg, int64_t sent_at, int64_t deliver_at,
+                                         std::string_view what, std::string_view detail,
+                                         uint64_t value) {
     uint64_t h = hasher_.value();
     h = Hasher::step(h, static_cast<uint64_t>(t));
     h = Hasher::step(h, static_cast<uint64_t>(kind) ^

@@ -380,7 +380,7 @@ struct World::Impl {
     std::vector<uint8_t> busy;  // per core
   };
 
-  EventQueue heap;
+  EventQueue queue;
   std::vector<EvData> evdata;
   std::vector<uint32_t> evdata_free;
 
@@ -421,14 +421,14 @@ struct World::Impl {
       slot = static_cast<uint32_t>(evdata.size() - 1);
     }
     evdata[slot] = EvData{a, node, inc, type};
-    heap.push(static_cast<uint64_t>(t), slot);
+    queue.push(static_cast<uint64_t>(t), slot);
   }
 
-  Time top_time() const { return static_cast<Time>(heap.top_time()); }
+  Time top_time() const { return static_cast<Time>(queue.top_time()); }
 
   Ev pop() {
     uint64_t t;
-    const uint32_t slot = heap.pop(&t);
+    const uint32_t slot = queue.pop(&t);
     const EvData& d = evdata[slot];
     const Ev e{static_cast<Time>(t), d.kind, d.a, d.node, d.inc};
     evdata_free.push_back(slot);
@@ -614,8 +614,9 @@ void trace_message_described(Trace& tr, TraceKind k, Time t, NodeId node, NodeId
   tr.record_described(std::move(e), detail);
 }
 
-[[gnu::always_inline]] inline void trace_message(Trace& tr, TraceKind k, Time t, NodeId node, NodeId peer, const Message& m,
-                          std::string_view detail, bool with_body) {
+[[gnu::always_inline]] inline void trace_message(Trace& tr, TraceKind k, Time t, NodeId node,
+                                                 NodeId peer, const Message& m,
+                                                 std::string_view detail, bool with_body) {
   if (with_body && m.body && tr.storing()) return trace_message_described(tr, k, t, node, peer, m, detail);
   tr.record(t, k, node, peer, m.id, m.sent_at, m.deliver_at, m.kind, detail, m.value);
 }
@@ -671,9 +672,8 @@ MsgId World::send_from(NodeId from, NodeId to, std::string_view kind, std::share
 
   if (r.bernoulli(lp.duplicate_probability)) {
     const uint32_t slot2 = im.alloc_msg();
-    Message& orig = im.msgs[slot];
-    Message& d = im.msgs[slot2];
-    d = orig;
+    Message& d = im.msgs[slot2];  // the slab's chunks never move: `m` is still valid
+    d = m;
     d.deliver_at = im.delivery_time(s.from, s.to, lp, s.size, r, now);
     const bool lost2 = r.bernoulli(lp.loss_probability);
     im.msg_state[slot2] = lost2 ? kLost : kFlying;
@@ -962,7 +962,7 @@ void World::recover(NodeId id) {
 
 bool World::step() {
   Impl& im = *impl_;
-  while (!im.heap.empty()) {
+  while (!im.queue.empty()) {
     const Ev e = im.pop();
     ++im.dispatch_depth;
     const bool real = dispatch(&e);
@@ -978,7 +978,7 @@ bool World::step() {
 
 void World::run_until(Time t) {
   Impl& im = *impl_;
-  while (!im.heap.empty() && im.top_time() <= t) {
+  while (!im.queue.empty() && im.top_time() <= t) {
     const Ev e = im.pop();
     ++im.dispatch_depth;
     const bool real = dispatch(&e);
@@ -996,7 +996,7 @@ uint64_t World::run_events(uint64_t n) {
 }
 
 std::optional<Time> World::next_event_time() const {
-  if (impl_->heap.empty()) return std::nullopt;
+  if (impl_->queue.empty()) return std::nullopt;
   return impl_->top_time();
 }
 

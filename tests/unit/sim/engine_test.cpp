@@ -540,7 +540,7 @@ TEST_CASE("Event order: every event taken is the least pending (time, insertion)
   // (0), near, far and very far times, and the 2^44 us line (where the queue changes structure).
   // Optimised builds (the WebAssembly run) schedule 1.2 million events, across a renumbering of
   // the sequence; the sanitizer build 300,000 (it took 11 s for 1.2 million; the renumbering is
-  // also covered there by the next test).
+  // also covered there by "ties run in insertion order across sequence renumbering").
 #ifdef NDEBUG
   const uint64_t total = 1'200'000;
 #else
