@@ -15,7 +15,7 @@ namespace topo {
 
 /// FNV-1a 64-bit, word-wise: each 64-bit word (an integer, or 8 little-endian bytes of a
 /// length-prefixed string) is xored in, multiplied by the FNV prime and folded (h ^= h >> 32) so
-/// high bits reach the low ones. Same value on every platform; about 5 ns per word.
+/// high bits reach the low ones. Same value on every platform (five instructions per word).
 class Hasher {
  public:
   // Inline: every trace event hashes through these (the engine's hot path). The steps are static
