@@ -1,0 +1,79 @@
+// Model-specific drawing on the topology canvas. The canvas draws what every world has (nodes,
+// links, messages in flight, partitions); a WorldPainter adds what one model knows: a Raft
+// server's election-timer ring and log strip, a service edge's health and breaker, a backup's
+// replication lag, a shard's key-range share. Painters read the world through its const view and
+// never change it (principle 6: the picture tells the truth and never alters it).
+//
+// Each model's painter lives in its own file beside this one; make_painters() picks the ones a
+// world needs. The encodings' decisions (thresholds, fractions, densities) are plain functions
+// in the painter headers so headless tests can check them without drawing.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "sim/world.h"
+
+namespace topo::ui {
+
+struct CanvasView;
+
+/// What a legend row shows before its label.
+enum class LegendGlyph { Dot, Line, Dashed, Thick, Ring, Box, Star, Cross, Bar };
+
+/// One legend row: a glyph in a colour, and the words (never colour alone).
+struct LegendItem {
+  std::string section;   ///< heading the row sits under ("Messages", "Nodes", "Calls", ...)
+  LegendGlyph glyph = LegendGlyph::Dot;
+  ImU32 col = 0;
+  std::string label;
+};
+
+/// Everything a painter needs to draw one frame of one canvas.
+struct PaintContext {
+  const World& w;
+  const CanvasView& v;
+  ImDrawList* dl;
+  Time now = 0;
+  float scale = 1.0f;         ///< pixels per layout unit
+  float font_px = 16.0f;      ///< the UI font's size in pixels (labels never go below 12 px)
+  ImU32 text = 0;             ///< the theme's text colour
+  ImU32 backing = 0;          ///< the canvas background (for label backings)
+  /// Screen centre and radius of node `id`'s shape this frame.
+  std::function<ImVec2(NodeId)> screen;
+  std::function<float(NodeId)> radius;
+};
+
+/// Hover text: one line per row ("rps 41.2", "p99 12 ms").
+using TooltipLines = std::vector<std::string>;
+
+class WorldPainter {
+ public:
+  virtual ~WorldPainter() = default;
+  /// Legend rows this world needs (appended to `out`).
+  virtual void legend(std::vector<LegendItem>& out) const { (void)out; }
+  /// Drawn after the links and before the messages and nodes (edges, groups, cuts).
+  virtual void under_nodes(const PaintContext& pc) { (void)pc; }
+  /// Drawn after the nodes (rings, log strips, badges, bars).
+  virtual void over_nodes(const PaintContext& pc) { (void)pc; }
+  /// Lines for the hover tooltip of node `id` (empty: nothing to add).
+  virtual TooltipLines node_tooltip(const PaintContext& pc, NodeId id) const { (void)pc; (void)id; return {}; }
+  /// Lines for a hover anywhere else on the canvas (an edge, a group); `mouse` in screen pixels.
+  virtual TooltipLines hover_tooltip(const PaintContext& pc, ImVec2 mouse) const { (void)pc; (void)mouse; return {}; }
+  /// True when the world's traffic is drawn as flows (particles per edge) rather than one dot per
+  /// message: the canvas then skips per-message dots and the visual clock does not slow down
+  /// around messages.
+  virtual bool draws_flows() const { return false; }
+  /// How many particles the last over/under_nodes call drew (for the view hook).
+  virtual size_t particles_drawn() const { return 0; }
+  /// A JSON array of this world's edges for the `edges` hook, or "" when it has none.
+  virtual std::string edges_json(const World& w) const { (void)w; return ""; }
+};
+
+/// The painters world `w` needs (none for a world no painter knows).
+std::vector<std::unique_ptr<WorldPainter>> make_painters(const World& w);
+
+}  // namespace topo::ui
