@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "models/services/services.h"
 #include "ui/style.h"
@@ -44,9 +45,10 @@ ImVec2 lerp(ImVec2 a, ImVec2 b, float t) { return ImVec2(a.x + (b.x - a.x) * t, 
 /// and they were most of a large world's frame time).
 constexpr size_t kCrowd = 150;
 
+float g_scale = 200.0f;   // pixels per layout unit of the canvas being drawn (set each frame)
+
 float node_radius(const CanvasView& v, const Node& n) {
-  float r = is_client(n) ? 14.0f : 24.0f;
-  if (v.pos.size() > kCrowd) r *= 0.3f;
+  float r = base_node_radius(n, v.pos.size(), g_scale);
   return std::min(r * std::clamp(v.zoom, 0.4f, 2.5f), v.radius_cap);
 }
 
@@ -67,6 +69,66 @@ void text_centered(ImDrawList* dl, ImVec2 c, ImU32 col, const std::string& s) {
 
 }  // namespace
 
+float base_node_radius(const Node& n, size_t node_count, float scale) {
+  // Servers grow with the space the camera gives them (a five-server cluster in a large pane is
+  // drawn large), within limits; a crowd of hundreds is drawn small.
+  float r = std::clamp(0.085f * scale, 18.0f, 34.0f);
+  if (is_client(n)) r *= 0.6f;
+  if (node_count > kCrowd) r = is_client(n) ? 4.0f : 7.0f;
+  return r;
+}
+
+std::string message_label(const std::string& kind) {
+  if (kind == "vote") return "vote request";
+  if (kind == "vote_reply") return "vote reply";
+  if (kind == "append") return "append entries / heartbeat";
+  if (kind == "append_reply") return "append reply";
+  if (kind == "request") return "client request";
+  if (kind == "response") return "response";
+  std::string s = kind;
+  std::replace(s.begin(), s.end(), '_', ' ');
+  return s;
+}
+
+void refresh_painters(const World& w, CanvasView& v) {
+  std::vector<const void*> models;
+  for (const auto& m : w.models()) models.push_back(m.get());
+  models.push_back(&w);
+  if (models == v.painter_models && !v.painters.empty()) return;
+  if (models == v.painter_models && v.painters.empty() && !v.painter_models.empty()) return;
+  v.painter_models = models;
+  v.painters = make_painters(w);
+}
+
+std::vector<LegendItem> legend_items(const World& w, const CanvasView& v) {
+  std::vector<LegendItem> out;
+  bool flows = false;
+  for (const auto& p : v.painters) flows = flows || p->draws_flows();
+  if (!flows) {
+    // One row per kind of message this world has sent (colour and words).
+    std::set<std::string> shown;
+    for (const std::string& k : v.kinds_seen) {
+      std::string label = message_label(k);
+      if (!shown.insert(label).second) continue;
+      out.push_back({"Messages", LegendGlyph::Dot, message_color(k), label});
+    }
+    if (w.net_stats().dropped > 0) out.push_back({"Messages", LegendGlyph::Cross, palette::vermillion, "dropped"});
+  }
+  bool servers = false, clients = false, crashed = false;
+  for (const auto& n : w.nodes()) {
+    (is_client(*n) ? clients : servers) = true;
+    crashed = crashed || n->status != NodeStatus::Up;
+  }
+  if (!flows && servers) out.push_back({"Nodes", LegendGlyph::Ring, text_color(), "server"});
+  if (clients) out.push_back({"Nodes", LegendGlyph::Box, text_color(), "client"});
+  if (crashed) out.push_back({"Nodes", LegendGlyph::Cross, palette::vermillion, "crashed"});
+  bool cut = false;
+  for (int g : w.partition_groups()) cut = cut || g != 0;
+  if (cut) out.push_back({"Network", LegendGlyph::Dashed, palette::vermillion, "partition: cut link"});
+  for (const auto& p : v.painters) p->legend(out);
+  return out;
+}
+
 ImU32 message_color(const std::string& kind) {
   if (kind.rfind("vote", 0) == 0) return palette::purple;
   if (kind == "append") return palette::sky_blue;
@@ -80,20 +142,32 @@ ImU32 message_color(const std::string& kind) {
 
 namespace {
 
-/// Layered layout for service worlds: one column per call depth (client, gateway, the services
-/// it calls, ...), replicas of a service stacked in their column, one band per system (the
-/// shop and the monolith side by side). Returns false when the world has no services.
+/// Layered layout for service worlds: levels by call depth from the client (the gateway, the
+/// services it calls, ...), one card per deployable with its replicas in rows of three inside,
+/// one band per system (the shop and the monolith side by side). Depth runs downwards in a tall
+/// pane and rightwards in a wide one, so the picture fills the pane it is drawn in. Returns false
+/// when the world has no services.
 bool layout_services(const World& w, CanvasView& v) {
   const auto* model = w.find_model<svc::ServicesModel>();
   if (!model) return false;
   const svc::Graph& g = model->graph();
-  const size_t bands = g.systems.size();
   v.groups.clear();
-  // Columns of deployables per system, by call depth (breadth-first from the client).
-  std::vector<std::vector<std::vector<size_t>>> columns(bands);
-  std::vector<float> band_weight(bands, 1.0f);
-  float weight_sum = 0.0f;
-  for (size_t si = 0; si < bands; ++si) {
+  const bool vertical = v.aspect < 1.15f;
+  v.vertical = vertical;
+  constexpr float kPill = 0.32f;     // one replica slot
+  constexpr int kPerRow = 3;
+  constexpr float kTitle = 0.34f;    // the card's title strip
+  constexpr float kBars = 0.30f;     // the card's CPU / queue strip
+  constexpr float kPad = 0.08f;
+  constexpr float kCardW = kPerRow * kPill + 2 * kPad;
+  constexpr float kGapAlong = 0.40f;   // between cards of one level
+  constexpr float kGapLevel = 0.80f;   // between levels (room for the edges and their marks)
+  auto card_h = [&](size_t replicas) {
+    const size_t rows = std::max<size_t>(1, (replicas + kPerRow - 1) / kPerRow);
+    return kTitle + static_cast<float>(rows) * kPill + kBars + kPad;
+  };
+  float band_at = 0.0f;   // where the next band starts (x when vertical, y when horizontal)
+  for (size_t si = 0; si < g.systems.size(); ++si) {
     const svc::SystemRt& sys = g.systems[si];
     std::vector<int> depth(sys.deps.size(), -1);
     for (bool changed = true; changed;) {
@@ -107,72 +181,51 @@ bool layout_services(const World& w, CanvasView& v) {
     }
     int max_depth = 0;
     for (int d : depth) max_depth = std::max(max_depth, d);
-    std::vector<std::vector<size_t>> by_depth(static_cast<size_t>(max_depth + 2));
+    std::vector<std::vector<size_t>> levels(static_cast<size_t>(max_depth + 2));
     for (size_t i = 0; i < sys.deps.size(); ++i)
-      by_depth[static_cast<size_t>(depth[i] < 0 ? max_depth + 1 : depth[i])].push_back(i);
-    // A crowded depth (the shop's gateway calls four services) is split into several columns
-    // of at most kMaxUnits slots, so its boxes and labels do not pile up on one another.
-    constexpr float kMaxUnits = 8.0f;
-    for (const auto& col : by_depth) {
-      columns[si].emplace_back();
-      float units = 0.0f;
-      for (size_t d : col) {
-        const float u = static_cast<float>(sys.deps[d].replicas.size()) + 1.0f;
-        if (units > 0.0f && units + u > kMaxUnits) {
-          columns[si].emplace_back();
-          units = 0.0f;
-        }
-        columns[si].back().push_back(d);
-        units += u;
-      }
+      levels[static_cast<size_t>(depth[i] < 0 ? max_depth + 1 : depth[i])].push_back(i);
+    while (!levels.empty() && levels.back().empty()) levels.pop_back();
+    // The band's breadth: its widest level.
+    float breadth = kCardW;
+    for (const auto& lv : levels) {
+      float b = 0.0f;
+      for (size_t d : lv) b += (vertical ? kCardW : card_h(sys.deps[d].replicas.size())) + (b > 0 ? kGapAlong : 0.0f);
+      breadth = std::max(breadth, b);
     }
-    // A band is as tall as its busiest column needs (replicas plus room for the group label).
-    float tallest = 1.0f;
-    for (const auto& col : columns[si]) {
-      float h = 0.0f;
-      for (size_t d : col) h += static_cast<float>(sys.deps[d].replicas.size()) + 1.0f;
-      tallest = std::max(tallest, h);
-    }
-    band_weight[si] = tallest;
-    weight_sum += tallest;
-  }
-  // Fixed spacing in layout units; the camera fits the whole picture to the canvas.
-  // A slot is about a third of a column: at the usual fit, ~40 px per replica box and ~130 px
-  // per column, room for a box and its service label.
-  constexpr float kUnit = 0.15f;   // one replica slot
-  constexpr float kCol = 0.5f;     // one call-depth column
-  (void)weight_sum;
-  float band_top = 0.0f;
-  for (size_t si = 0; si < bands; ++si) {
-    const svc::SystemRt& sys = g.systems[si];
-    const float band_h = kUnit * band_weight[si];
-    const float col_w = kCol;
+    const float mid = band_at + breadth * 0.5f;
+    auto place = [&](float along, float across) { return vertical ? ImVec2(along, across) : ImVec2(across, along); };
     if (sys.client != kNoNode && static_cast<size_t>(sys.client) < v.pos.size())
-      v.pos[static_cast<size_t>(sys.client)] = ImVec2(0.0f, band_top + band_h * 0.5f);
-    for (size_t c = 0; c < columns[si].size(); ++c) {
-      const auto& col = columns[si][c];
-      float units = 0.0f;
-      for (size_t d : col) units += static_cast<float>(sys.deps[d].replicas.size()) + 1.0f;
-      const float unit_h = kUnit;
-      float y = band_top + 0.5f * (band_h - unit_h * units);
-      const float cx = col_w * static_cast<float>(c + 1);
-      for (size_t d : col) {
-        const svc::DeployableRt& dep = sys.deps[d];
-        const size_t n = dep.replicas.size();
-        const float h = unit_h * (static_cast<float>(n) + 1.0f);
-        const float cy = y + h * 0.5f;
-        for (size_t r = 0; r < n; ++r) {
-          NodeId id = dep.replicas[r].node;
-          if (id < 0 || static_cast<size_t>(id) >= v.pos.size()) continue;
-          v.pos[static_cast<size_t>(id)] = ImVec2(cx, cy + unit_h * (static_cast<float>(r) - 0.5f * static_cast<float>(n - 1)));
-        }
-        std::string label = bands > 1 ? sys.name + "/" + dep.spec.name : dep.spec.name;
-        v.groups.push_back({label, cx, cy, unit_h * (static_cast<float>(std::max<size_t>(1, n)) * 0.5f + 0.2f),
-                            0.45f * col_w, 0.55f * unit_h, 0.95f * col_w});
-        y += h;
+      v.pos[static_cast<size_t>(sys.client)] = place(mid, 0.0f);
+    float level_at = 0.45f;   // the client sits at 0
+    for (const auto& lv : levels) {
+      float total = 0.0f, thick = 0.0f;
+      for (size_t d : lv) {
+        const float h = card_h(sys.deps[d].replicas.size());
+        total += (vertical ? kCardW : h) + (total > 0 ? kGapAlong : 0.0f);
+        thick = std::max(thick, vertical ? h : kCardW);
       }
+      float along = mid - total * 0.5f;
+      for (size_t d : lv) {
+        const svc::DeployableRt& dep = sys.deps[d];
+        const float h = card_h(dep.replicas.size());
+        const float extent = vertical ? kCardW : h;
+        // Card centre and top-left in (x, y) layout units.
+        const ImVec2 c = vertical ? ImVec2(along + extent * 0.5f, level_at + h * 0.5f)
+                                  : ImVec2(level_at + kCardW * 0.5f, along + extent * 0.5f);
+        const ImVec2 tl(c.x - kCardW * 0.5f, c.y - h * 0.5f);
+        for (size_t r = 0; r < dep.replicas.size(); ++r) {
+          const NodeId id = dep.replicas[r].node;
+          if (id < 0 || static_cast<size_t>(id) >= v.pos.size()) continue;
+          const float col = static_cast<float>(r % kPerRow), row = static_cast<float>(r / kPerRow);
+          v.pos[static_cast<size_t>(id)] = ImVec2(tl.x + kPad + (col + 0.5f) * kPill, tl.y + kTitle + (row + 0.5f) * kPill);
+        }
+        std::string label = g.multi() ? sys.name + "/" + dep.spec.name : dep.spec.name;
+        v.groups.push_back({label, static_cast<int>(si), static_cast<int>(d), c.x, c.y, kCardW * 0.5f, h * 0.5f});
+        along += extent + kGapAlong;
+      }
+      level_at += thick + kGapLevel;
     }
-    band_top += band_h + kUnit;
+    band_at += breadth + 1.0f;
   }
   return true;
 }
@@ -204,48 +257,155 @@ void auto_layout(const World& w, CanvasView& v, bool reset) {
   }
 }
 
-void draw_legend(ImDrawList* dl, ImVec2 at) {
-  struct Item { const char* label; ImU32 col; };
-  const Item items[] = {{"vote", palette::purple}, {"append", palette::sky_blue}, {"ack", palette::blue},
-                        {"request", palette::orange}, {"response", palette::green}, {"retry", palette::vermillion}};
-  float y = at.y;
-  ImU32 tc = text_color();
-  dl->AddText(ImVec2(at.x, y), tc, "Messages");
-  y += 18;
-  for (const auto& it : items) {
-    dl->AddCircleFilled(ImVec2(at.x + 6, y + 8), 5.0f, it.col, 8);
-    dl->AddText(ImVec2(at.x + 16, y), tc, it.label);
-    y += 17;
+namespace {
+
+void draw_glyph(ImDrawList* dl, LegendGlyph g, ImVec2 c, ImU32 col) {
+  switch (g) {
+    case LegendGlyph::Dot: dl->AddCircleFilled(c, 5.0f, col, 10); break;
+    case LegendGlyph::Line: dl->AddLine(ImVec2(c.x - 7, c.y), ImVec2(c.x + 7, c.y), col, 2.0f); break;
+    case LegendGlyph::Thick: dl->AddLine(ImVec2(c.x - 7, c.y), ImVec2(c.x + 7, c.y), col, 5.0f); break;
+    case LegendGlyph::Dashed:
+      dl->AddLine(ImVec2(c.x - 8, c.y), ImVec2(c.x - 3, c.y), col, 2.5f);
+      dl->AddLine(ImVec2(c.x + 1, c.y), ImVec2(c.x + 6, c.y), col, 2.5f);
+      break;
+    case LegendGlyph::Ring: dl->AddCircle(c, 6.0f, col, 16, 2.5f); break;
+    case LegendGlyph::Box: dl->AddRect(ImVec2(c.x - 6, c.y - 6), ImVec2(c.x + 6, c.y + 6), col, 2.0f, 0, 1.5f); break;
+    case LegendGlyph::Star: draw_star(dl, c, 7.0f, col); break;
+    case LegendGlyph::Cross:
+      dl->AddLine(ImVec2(c.x - 5, c.y - 5), ImVec2(c.x + 5, c.y + 5), col, 2.5f);
+      dl->AddLine(ImVec2(c.x + 5, c.y - 5), ImVec2(c.x - 5, c.y + 5), col, 2.5f);
+      break;
+    case LegendGlyph::Bar: dl->AddRectFilled(ImVec2(c.x - 7, c.y - 3), ImVec2(c.x + 5, c.y + 3), col, 1.0f); break;
   }
-  dl->AddLine(ImVec2(at.x, y + 8), ImVec2(at.x + 12, y + 8), palette::vermillion, 2.0f);
-  dl->AddText(ImVec2(at.x + 16, y), tc, "x  dropped");
-  y += 22;
-  dl->AddText(ImVec2(at.x, y), tc, "Nodes");
-  y += 18;
-  dl->AddCircle(ImVec2(at.x + 6, y + 8), 6.0f, tc, 12, 1.5f);
-  dl->AddText(ImVec2(at.x + 16, y), tc, "server");
-  y += 17;
-  draw_star(dl, ImVec2(at.x + 6, y + 8), 7.0f, palette::yellow);
-  dl->AddText(ImVec2(at.x + 16, y), tc, "leader");
-  y += 17;
-  dl->AddRect(ImVec2(at.x + 1, y + 3), ImVec2(at.x + 11, y + 13), tc, 2.0f);
-  dl->AddText(ImVec2(at.x + 16, y), tc, "client");
-  y += 17;
-  dl->AddLine(ImVec2(at.x, y + 2), ImVec2(at.x + 12, y + 14), palette::vermillion, 2.0f);
-  dl->AddLine(ImVec2(at.x + 12, y + 2), ImVec2(at.x, y + 14), palette::vermillion, 2.0f);
-  dl->AddText(ImVec2(at.x + 16, y), tc, "crashed");
 }
+
+/// Height of the legend strip for `items` in a pane `width` wide (folded: one line).
+float legend_height(const std::vector<LegendItem>& items, float width, bool open, float row) {
+  if (!open || items.empty()) return row + 6.0f;
+  float x = 0.0f, h = row;
+  ImFont* f = ImGui::GetFont();
+  const float px = ImGui::GetFontSize();
+  std::string section;
+  for (const auto& it : items) {
+    float w = 22.0f + f->CalcTextSizeA(px, FLT_MAX, 0, it.label.c_str()).x + 14.0f;
+    if (it.section != section) {
+      w += f->CalcTextSizeA(px, FLT_MAX, 0, it.section.c_str()).x + 10.0f;
+      section = it.section;
+    }
+    if (x > 0.0f && x + w > width - 8.0f) { x = 0.0f; h += row; }
+    x += w;
+  }
+  return h + row + 8.0f;
+}
+
+/// Draws the legend strip across the top of the pane: a fold button, then the rows as flowing
+/// items "section: glyph label".
+void draw_legend_strip(ImDrawList* dl, CanvasView& v, ImVec2 lo, float width, float row) {
+  const ImU32 tc = text_color();
+  ImFont* f = ImGui::GetFont();
+  const float px = ImGui::GetFontSize();
+  const char* head = v.legend_open ? "Legend (click to fold)" : "Legend (click to show)";
+  const ImVec2 hs = f->CalcTextSizeA(px, FLT_MAX, 0, head);
+  v.legend_toggle_lo = ImVec2(lo.x + 4, lo.y + 3);
+  v.legend_toggle_hi = ImVec2(lo.x + 4 + hs.x + 22, lo.y + 3 + row);
+  dl->AddRect(v.legend_toggle_lo, v.legend_toggle_hi, (tc & 0x00FFFFFF) | 0x60000000, 3.0f);
+  const ImVec2 tri(lo.x + 12, lo.y + 3 + row * 0.5f);
+  if (v.legend_open) dl->AddTriangleFilled(ImVec2(tri.x - 4, tri.y - 2), ImVec2(tri.x + 4, tri.y - 2), ImVec2(tri.x, tri.y + 3), tc);
+  else dl->AddTriangleFilled(ImVec2(tri.x - 2, tri.y - 4), ImVec2(tri.x - 2, tri.y + 4), ImVec2(tri.x + 3, tri.y), tc);
+  dl->AddText(f, px, ImVec2(lo.x + 20, lo.y + 3 + (row - hs.y) * 0.5f), tc, head);
+  if (!v.legend_open) return;
+  float x = 0.0f, y = lo.y + row + 6.0f;
+  std::string section;
+  for (const auto& it : v.legend) {
+    float w = 22.0f + f->CalcTextSizeA(px, FLT_MAX, 0, it.label.c_str()).x + 14.0f;
+    const bool new_section = it.section != section;
+    const float sw = new_section ? f->CalcTextSizeA(px, FLT_MAX, 0, it.section.c_str()).x + 10.0f : 0.0f;
+    if (x > 0.0f && x + w + sw > width - 8.0f) { x = 0.0f; y += row; }
+    if (new_section) {
+      dl->AddText(f, px, ImVec2(lo.x + 6 + x, y), (tc & 0x00FFFFFF) | 0xA0000000, (it.section + ":").c_str());
+      x += sw;
+      section = it.section;
+    }
+    draw_glyph(dl, it.glyph, ImVec2(lo.x + 6 + x + 9, y + row * 0.5f - 1), it.col);
+    dl->AddText(f, px, ImVec2(lo.x + 6 + x + 22, y), tc, it.label.c_str());
+    x += w;
+  }
+}
+
+/// Convex hull (monotone chain) of screen points.
+std::vector<ImVec2> hull(std::vector<ImVec2> p) {
+  std::sort(p.begin(), p.end(), [](ImVec2 a, ImVec2 b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+  if (p.size() < 3) return p;
+  auto cross = [](ImVec2 o, ImVec2 a, ImVec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); };
+  std::vector<ImVec2> h(2 * p.size());
+  size_t k = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    while (k >= 2 && cross(h[k - 2], h[k - 1], p[i]) <= 0) --k;
+    h[k++] = p[i];
+  }
+  for (size_t i = p.size() - 1, t = k + 1; i > 0; --i) {
+    while (k >= t && cross(h[k - 2], h[k - 1], p[i - 1]) <= 0) --k;
+    h[k++] = p[i - 1];
+  }
+  h.resize(k - 1);
+  return h;
+}
+
+/// A partition group: a dashed outline around its nodes' shapes, labelled "side A (3 nodes)".
+void draw_partition_group(ImDrawList* dl, const std::vector<ImVec2>& pts, float pad, ImU32 col, const std::string& label) {
+  if (pts.empty()) return;
+  ImVec2 c(0, 0);
+  for (auto p : pts) { c.x += p.x; c.y += p.y; }
+  c.x /= static_cast<float>(pts.size());
+  c.y /= static_cast<float>(pts.size());
+  // Points on a circle of radius `pad` around every node, then their hull: a rounded outline.
+  std::vector<ImVec2> ring;
+  for (auto p : pts)
+    for (int k = 0; k < 12; ++k) {
+      const float a = static_cast<float>(k) * kPi / 6.0f;
+      ring.push_back(ImVec2(p.x + std::cos(a) * pad, p.y + std::sin(a) * pad));
+    }
+  std::vector<ImVec2> h = hull(ring);
+  dl->AddConvexPolyFilled(h.data(), static_cast<int>(h.size()), (col & 0x00FFFFFF) | 0x18000000);
+  for (size_t i = 0; i < h.size(); ++i) {
+    const ImVec2 a = h[i], b = h[(i + 1) % h.size()];
+    // Dashes: every other third of each side.
+    for (int k = 0; k < 3; k += 2) dl->AddLine(lerp(a, b, k / 3.0f), lerp(a, b, (k + 1) / 3.0f), col, 2.0f);
+  }
+  float top = 1e9f;
+  for (auto p : h) top = std::min(top, p.y);
+  const ImVec2 sz = ImGui::CalcTextSize(label.c_str());
+  dl->AddText(ImVec2(c.x - sz.x / 2, top - sz.y - 2), col, label.c_str());
+}
+
+}  // namespace
 
 void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command>* out) {
   const auto& nodes = w.nodes();
+  refresh_painters(w, v);
+  bool flows = false;
+  for (const auto& p : v.painters) flows = flows || p->draws_flows();
   const bool services = w.find_model<svc::ServicesModel>() != nullptr;
-  if (services || v.pos.size() != nodes.size()) auto_layout(w, v, false);  // replicas come and go
+  size.x = std::max(size.x, 50.0f);
+  size.y = std::max(size.y, 50.0f);
+  const float font_px = ImGui::GetFontSize();
+  const float row = std::max(18.0f, font_px + 4.0f);
+
+  // Legend strip on top, model panels (the Raft log) at the bottom; the graph gets the rest.
+  v.legend = legend_items(w, v);
+  v.legend_h = legend_height(v.legend, size.x, v.legend_open, row);
+  v.panel_h = 0.0f;
+  for (const auto& p : v.painters) v.panel_h += p->panel_height(w, font_px);
+  if (v.panel_h > size.y * 0.4f) v.panel_h = 0.0f;   // too small a pane: the Inspector has the log
+  const float graph_h = std::max(40.0f, size.y - v.legend_h - v.panel_h);
+  const float new_aspect = size.x / graph_h;
+  const bool relayout = services && ((v.aspect < 1.15f) != (new_aspect < 1.15f));
+  v.aspect = new_aspect;
+  if (services || relayout || v.pos.size() != nodes.size()) auto_layout(w, v, false);  // replicas come and go
   v.screen.resize(nodes.size());
   v.menu_service.clear();
 
   ImVec2 origin = ImGui::GetCursorScreenPos();
-  size.x = std::max(size.x, 50.0f);
-  size.y = std::max(size.y, 50.0f);
   v.origin = origin;
   v.size = size;
   ImGui::InvisibleButton("canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
@@ -254,24 +414,32 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   const bool canvas_active = ImGui::IsItemActive();
   ImGuiIO& io = ImGui::GetIO();
 
-  // Camera: layout units -> pixels, fitted to the layout's bounding box (plus room for labels).
+  // Camera: layout units -> pixels, fitted to the layout's bounding box in the graph area (with
+  // margins for the labels under the nodes).
   ImVec2 lo(1e9f, 1e9f), hi(-1e9f, -1e9f);
   if (v.pos.empty()) lo = ImVec2(-1, -1), hi = ImVec2(1, 1);
   for (const ImVec2& p : v.pos) {
     lo.x = std::min(lo.x, p.x); lo.y = std::min(lo.y, p.y);
     hi.x = std::max(hi.x, p.x); hi.y = std::max(hi.y, p.y);
   }
-  for (const auto& gr : v.groups) {  // a service's box reaches past its replicas (its title above it)
-    lo.y = std::min(lo.y, gr.y - gr.half_h);
-    hi.y = std::max(hi.y, gr.y + gr.half_h);
+  for (const auto& gr : v.groups) {
+    lo.x = std::min(lo.x, gr.x - gr.half_w); hi.x = std::max(hi.x, gr.x + gr.half_w);
+    lo.y = std::min(lo.y, gr.y - gr.half_h); hi.y = std::max(hi.y, gr.y + gr.half_h);
   }
-  const float margin = 70.0f;
-  const float legend_w = 130.0f;   // the legend keeps the top-right corner to itself
-  const float room_x = std::max(50.0f, size.x - legend_w);
-  const float fit = std::min((room_x - 2 * margin) / std::max(0.1f, hi.x - lo.x), (size.y - 2 * margin) / std::max(0.1f, hi.y - lo.y));
+  const float area_top = origin.y + v.legend_h;
+  // Margins: a node's shape and its labels reach past its centre (services: the cards include
+  // everything, only the client's label and the edges' marks need room).
+  const float margin_x = services ? 24.0f : 56.0f;
+  const float margin_top = services ? 26.0f : 60.0f;   // the leader's star and a candidate's votes
+  const float margin_bottom = services ? 16.0f : 26.0f + 2.0f * font_px;   // name and state below
+  const float room_x = size.x - 2 * margin_x;
+  const float room_y = std::max(20.0f, graph_h - margin_top - margin_bottom);
+  const float fit = std::min(room_x / std::max(0.1f, hi.x - lo.x), room_y / std::max(0.1f, hi.y - lo.y));
   const float scale = std::max(20.0f, fit) * v.zoom;
+  g_scale = std::max(20.0f, fit);
   const ImVec2 mid((lo.x + hi.x) * 0.5f, (lo.y + hi.y) * 0.5f);
-  const ImVec2 centre(origin.x + room_x * 0.5f + v.pan.x - mid.x * scale, origin.y + size.y * 0.5f + v.pan.y - mid.y * scale);
+  const ImVec2 centre(origin.x + size.x * 0.5f + v.pan.x - mid.x * scale,
+                      area_top + margin_top + room_y * 0.5f + v.pan.y - mid.y * scale);
   auto to_screen = [&](ImVec2 p) { return ImVec2(centre.x + p.x * scale, centre.y + p.y * scale); };
   for (size_t i = 0; i < nodes.size(); ++i) v.screen[i] = to_screen(v.pos[i]);
   // Shapes never overlap their neighbours: in a small canvas (side by side, a phone) they shrink
@@ -284,8 +452,13 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
         const float dx = v.screen[i].x - v.screen[j].x, dy = v.screen[i].y - v.screen[j].y;
         closest2 = std::min(closest2, dx * dx + dy * dy);
       }
-    if (closest2 < 1e18f) v.radius_cap = std::max(5.0f, 0.45f * std::sqrt(closest2));
+    if (closest2 < 1e18f) v.radius_cap = std::max(5.0f, (services ? 0.36f : 0.45f) * std::sqrt(closest2));
   }
+
+  // Legend fold button.
+  if (canvas_hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && io.MousePos.x >= v.legend_toggle_lo.x &&
+      io.MousePos.x <= v.legend_toggle_hi.x && io.MousePos.y >= v.legend_toggle_lo.y && io.MousePos.y <= v.legend_toggle_hi.y)
+    v.legend_open = !v.legend_open;
 
   // Hover / select / drag.
   v.hovered = kNoNode;
@@ -335,32 +508,32 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
   const ImU32 tc = text_color();
-
-  // Service groups: a box around a service's replicas, labelled with its name.
-  for (const auto& gr : v.groups) {
-    ImVec2 c = to_screen(ImVec2(gr.x, gr.y));
-    float half_h = gr.half_h * scale;
-    float half_w = std::min(std::max(55.0f * std::clamp(v.zoom, 0.4f, 2.5f), 0.09f * scale), gr.max_half_w * scale);
-    dl->AddRect(ImVec2(c.x - half_w, c.y - half_h), ImVec2(c.x + half_w, c.y + half_h), (tc & 0x00FFFFFF) | 0x50000000, 8.0f, 0, 1.0f);
-    // The title shrinks (not below 8 px) to fit the gap above its box and its column's width.
-    ImFont* font = ImGui::GetFont();
-    float fs = std::min(ImGui::GetFontSize(), gr.label_h * scale - 1.0f);
-    ImVec2 ls = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, gr.label.c_str());
-    if (ls.x > gr.label_w * scale) fs *= gr.label_w * scale / ls.x;
-    fs = std::max(8.0f, fs);
-    ls = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, gr.label.c_str());
-    dl->AddText(font, fs, ImVec2(c.x - ls.x / 2, c.y - half_h - ls.y - 1), (tc & 0x00FFFFFF) | 0xC0000000, gr.label.c_str());
-  }
+  const ImU32 backing = (ImGui::GetColorU32(ImGuiCol_WindowBg) & 0x00FFFFFF) | 0xD8000000;
+  const Time now = w.now();
+  PaintContext pc{w, v, dl, now, scale, font_px, tc, backing,
+                  [&](NodeId id) { return v.screen[static_cast<size_t>(id)]; },
+                  [&](NodeId id) { return node_radius(v, *nodes[static_cast<size_t>(id)]); }, to_screen};
 
   // Links: pairs that have exchanged messages (scanned incrementally from the trace).
   const Trace& tr = w.trace();
   const auto& evs = tr.events();
   uint64_t fresh = tr.count() - v.trace_seen;
   size_t from_index = evs.size() > fresh ? evs.size() - static_cast<size_t>(fresh) : 0;
-  for (size_t i = from_index; i < evs.size() && v.links.size() <= kMaxLinks; ++i) {
+  for (size_t i = from_index; i < evs.size(); ++i) {
     const auto& e = evs[i];
-    if (e.kind == TraceKind::Send && e.node >= 0 && e.peer >= 0 && e.node != e.peer)
-      v.links.insert({std::min(e.node, e.peer), std::max(e.node, e.peer)});
+    if (e.kind != TraceKind::Send || e.node < 0 || e.peer < 0 || e.node == e.peer) continue;
+    if (v.links.size() <= kMaxLinks) v.links.insert({std::min(e.node, e.peer), std::max(e.node, e.peer)});
+  }
+  // Kinds for the legend: from the messages in flight (cheap, and every kind flies sometime).
+  const std::vector<const Message*> flying = w.in_flight();
+  if (v.kinds_seen.size() < 24) {
+    const std::string* last = nullptr;
+    for (const Message* m : flying) {
+      if (last && *last == m->kind) continue;
+      last = &m->kind;
+      v.kinds_seen.insert(m->kind);
+      if (v.kinds_seen.size() >= 24) break;
+    }
   }
   v.trace_seen = tr.count();
   const std::vector<int>& groups = w.partition_groups();
@@ -368,53 +541,84 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   auto outside = [&](ImVec2 p, float pad) {
     return p.x < clip_lo.x - pad || p.y < clip_lo.y - pad || p.x > clip_hi.x + pad || p.y > clip_hi.y + pad;
   };
-  for (auto [a, b] : v.links) {
-    if (v.links.size() > kMaxLinks) break;
-    if (static_cast<size_t>(std::max(a, b)) >= nodes.size()) continue;
-    bool cut = !groups.empty() && static_cast<size_t>(std::max(a, b)) < groups.size() && groups[a] != groups[b];
-    ImVec2 pa = v.screen[static_cast<size_t>(a)], pb = v.screen[static_cast<size_t>(b)];
-    if (cut) {
-      // A cut link: dashed, with a gap in the middle.
-      for (int k = 0; k < 10; k += 2)
-        dl->AddLine(lerp(pa, pb, k / 10.0f), lerp(pa, pb, (k + 1) / 10.0f), palette::vermillion, 1.5f);
-    } else {
-      dl->AddLine(pa, pb, (tc & 0x00FFFFFF) | 0x40000000, 1.5f);
+  // Partitions: each side of a cut outlined and named, so the split is visible at a glance.
+  bool cut_any = false;
+  for (int gi : groups) cut_any = cut_any || gi != 0;
+  if (cut_any && !services) {
+    int max_group = 0;
+    for (int gi : groups) max_group = std::max(max_group, gi);
+    for (int gi = 0; gi <= max_group; ++gi) {
+      std::vector<ImVec2> pts;
+      for (size_t i = 0; i < nodes.size() && i < groups.size(); ++i)
+        if (groups[i] == gi && !is_client(*nodes[i])) pts.push_back(v.screen[i]);
+      if (pts.empty()) continue;
+      const std::string label = std::string("side ") + static_cast<char>('A' + gi % 26) + " (" + std::to_string(pts.size()) +
+                                (pts.size() == 1 ? " node)" : " nodes)");
+      draw_partition_group(dl, pts, std::min(60.0f, g_scale * 0.2f + 14.0f), gi % 2 ? palette::orange : palette::sky_blue, label);
     }
   }
+  if (!flows) {
+    for (auto [a, b] : v.links) {
+      if (v.links.size() > kMaxLinks) break;
+      if (static_cast<size_t>(std::max(a, b)) >= nodes.size()) continue;
+      bool cut = !groups.empty() && static_cast<size_t>(std::max(a, b)) < groups.size() && groups[a] != groups[b];
+      ImVec2 pa = v.screen[static_cast<size_t>(a)], pb = v.screen[static_cast<size_t>(b)];
+      if (cut) {
+        // A cut link: dashed, with a gap in the middle.
+        for (int k = 0; k < 10; k += 2)
+          dl->AddLine(lerp(pa, pb, k / 10.0f), lerp(pa, pb, (k + 1) / 10.0f), palette::vermillion, 1.5f);
+      } else {
+        dl->AddLine(pa, pb, (tc & 0x00FFFFFF) | 0x40000000, 1.5f);
+      }
+    }
+  }
+  for (auto& p : v.painters) p->under_nodes(pc);
 
-  // Messages in flight: a dot at (now - sent) / (deliver - sent) along its link.
-  const Time now = w.now();
-  const float dot = std::clamp(5.0f * v.zoom, 2.5f, 8.0f);
-  const std::vector<const Message*> flying = w.in_flight();
+  // Messages in flight: a dot at (now - sent) / (deliver - sent) along its link, with a short
+  // fading tail behind it that shows where it comes from. Flow worlds draw particles instead.
+  const float dot = std::clamp(6.0f * v.zoom, 3.0f, 9.0f);
   v.in_flight = flying.size();
+  v.drawn = {};
   const bool many = flying.size() > kManyMessages;
   const std::string* last_kind = nullptr;
   ImU32 last_col = 0;
-  if (many) dl->PrimReserve(static_cast<int>(flying.size()) * 6, static_cast<int>(flying.size()) * 4);
-  int unused = many ? static_cast<int>(flying.size()) : 0;
-  const float half = dot * 0.8f;
-  for (const Message* m : flying) {
-    if (m->from < 0 || m->to < 0 || static_cast<size_t>(std::max(m->from, m->to)) >= nodes.size()) continue;
-    double span = static_cast<double>(std::max<Time>(1, m->deliver_at - m->sent_at));
-    float t = static_cast<float>(std::clamp(static_cast<double>(now - m->sent_at) / span, 0.0, 1.0));
-    ImVec2 p = lerp(v.screen[static_cast<size_t>(m->from)], v.screen[static_cast<size_t>(m->to)], t);
-    if (outside(p, dot)) continue;
-    // Messages of one kind come in runs: colour lookups by string only when the kind changes.
-    if (!last_kind || m->kind != *last_kind) {
-      last_kind = &m->kind;
-      last_col = message_color(m->kind);
+  if (!flows) {
+    if (many) dl->PrimReserve(static_cast<int>(flying.size()) * 6, static_cast<int>(flying.size()) * 4);
+    int unused = many ? static_cast<int>(flying.size()) : 0;
+    const float half = dot * 0.8f;
+    for (const Message* m : flying) {
+      if (m->from < 0 || m->to < 0 || static_cast<size_t>(std::max(m->from, m->to)) >= nodes.size()) continue;
+      double span = static_cast<double>(std::max<Time>(1, m->deliver_at - m->sent_at));
+      float t = static_cast<float>(std::clamp(static_cast<double>(now - m->sent_at) / span, 0.0, 1.0));
+      const ImVec2 pa = v.screen[static_cast<size_t>(m->from)], pb = v.screen[static_cast<size_t>(m->to)];
+      ImVec2 p = lerp(pa, pb, t);
+      if (outside(p, dot)) continue;
+      // Messages of one kind come in runs: colour lookups by string only when the kind changes.
+      if (!last_kind || m->kind != *last_kind) {
+        last_kind = &m->kind;
+        last_col = message_color(m->kind);
+      }
+      ++v.drawn.messages;
+      if (many) {
+        dl->PrimRect(ImVec2(p.x - half, p.y - half), ImVec2(p.x + half, p.y + half), last_col);
+        --unused;
+      } else {
+        // A fading tail of three smaller dots behind it: which way it goes.
+        for (int k = 3; k >= 1; --k) {
+          const float tk = t - 0.05f * static_cast<float>(k);
+          if (tk <= 0.0f) continue;
+          dl->AddCircleFilled(lerp(pa, pb, tk), dot * (1.0f - 0.18f * static_cast<float>(k)),
+                              (last_col & 0x00FFFFFF) | (static_cast<ImU32>(150 - 40 * k) << 24), 10);
+        }
+        dl->AddCircleFilled(p, dot, last_col, 12);
+        dl->AddCircle(p, dot, (tc & 0x00FFFFFF) | 0x90000000, 12, 1.0f);
+      }
     }
-    if (many) {
-      dl->PrimRect(ImVec2(p.x - half, p.y - half), ImVec2(p.x + half, p.y + half), last_col);
-      --unused;
-    } else {
-      dl->AddCircleFilled(p, dot, last_col, 8);
-    }
+    if (unused > 0) dl->PrimUnreserve(unused * 6, unused * 4);
   }
-  if (unused > 0) dl->PrimUnreserve(unused * 6, unused * 4);
   // Dropped messages fall off their link and fade (over a short window of simulated time).
   const Time fall_window = 40 * kMs;
-  for (auto it = evs.rbegin(); it != evs.rend(); ++it) {
+  for (auto it = evs.rbegin(); !flows && it != evs.rend(); ++it) {
     if (it->t < now - fall_window) break;
     if (it->kind != TraceKind::Drop || it->peer < 0 || it->node < 0) continue;
     if (static_cast<size_t>(std::max(it->node, it->peer)) >= nodes.size()) continue;
@@ -430,10 +634,14 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   // Nodes.
   std::string role, term;
   std::vector<std::pair<ImVec2, std::string>> state_labels;  // drawn after every node (below)
+  v.graph_lo = ImVec2(1e9f, 1e9f);
+  v.graph_hi = ImVec2(-1e9f, -1e9f);
   for (size_t i = 0; i < nodes.size(); ++i) {
     const Node& n = *nodes[i];
     ImVec2 c = v.screen[i];
     float r = node_radius(v, n);
+    v.graph_lo = ImVec2(std::min(v.graph_lo.x, c.x - r), std::min(v.graph_lo.y, c.y - r));
+    v.graph_hi = ImVec2(std::max(v.graph_hi.x, c.x + r), std::max(v.graph_hi.y, c.y + r));
     if (outside(c, r + 60.0f)) continue;
     const bool crashed = n.status != NodeStatus::Up;
     role_and_term(n, &role, &term);
@@ -447,13 +655,13 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
       dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), fill, 4.0f);
       dl->AddRect(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), outline, 4.0f, 0, 1.5f);
     } else if (is_service(n)) {
-      dl->AddRectFilled(ImVec2(c.x - r * 1.3f, c.y - r * 0.8f), ImVec2(c.x + r * 1.3f, c.y + r * 0.8f), fill, 8.0f);
-      dl->AddRect(ImVec2(c.x - r * 1.3f, c.y - r * 0.8f), ImVec2(c.x + r * 1.3f, c.y + r * 0.8f), outline, 8.0f, 0, 2.0f);
+      dl->AddRectFilled(ImVec2(c.x - r * 1.3f, c.y - r * 0.8f), ImVec2(c.x + r * 1.3f, c.y + r * 0.8f), fill, 6.0f);
+      dl->AddRect(ImVec2(c.x - r * 1.3f, c.y - r * 0.8f), ImVec2(c.x + r * 1.3f, c.y + r * 0.8f), outline, 6.0f, 0, 2.0f);
     } else {
       dl->AddCircleFilled(c, r, fill, 0);   // 0: ImGui picks the segments for the radius (cached)
       dl->AddCircle(c, r, outline, 0, leader ? 4.0f : 2.0f);
     }
-    if (leader) draw_star(dl, ImVec2(c.x, c.y - r - 10.0f), 9.0f, palette::yellow);
+    if (leader) draw_star(dl, ImVec2(c.x, c.y - r - 12.0f), 9.0f, palette::yellow);
     if (crashed) {
       float k = r * 0.6f;
       dl->AddLine(ImVec2(c.x - k, c.y - k), ImVec2(c.x + k, c.y + k), palette::vermillion, 3.0f);
@@ -462,7 +670,7 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     // Labels: name inside; state below (never by colour alone).
     if (nodes.size() > kCrowd && !highlighted && static_cast<NodeId>(i) != v.selected && static_cast<NodeId>(i) != v.hovered)
       continue;
-    // A service replica ("cart-2", role "service:cart") sits in its service's titled box: its
+    // A service replica ("cart-2", role "service:cart") sits in its service's titled card: its
     // number is enough inside the shape. Another name too wide for its shape ("coordinator")
     // goes below it instead.
     std::string label = n.name;
@@ -476,12 +684,14 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     }
     ImVec2 nsz = ImGui::CalcTextSize(label.c_str());
     float below_y = c.y + r + 3.0f;
-    if (nsz.x <= 2.0f * r - 4.0f) {
+    const float inner = is_service(n) ? 2.6f * r - 4.0f : 2.0f * r - 4.0f;
+    if (nsz.x <= inner) {
       dl->AddText(ImVec2(c.x - nsz.x / 2, c.y - nsz.y / 2), tc, label.c_str());
     } else {
       text_centered(dl, ImVec2(c.x, below_y), tc, label);
       below_y += nsz.y;
     }
+    if (services && is_service(n)) continue;   // the services painter labels replicas' states
     std::string state;
     if (n.status == NodeStatus::Crashed) state = "crashed";
     else if (n.status == NodeStatus::Restarting) state = "restarting";
@@ -495,17 +705,52 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     if (n.version != "v1" && !n.version.empty()) state += " " + n.version;
     if (!state.empty()) state_labels.push_back({ImVec2(c.x, below_y), std::move(state)});
   }
+  for (const auto& gr : v.groups) {
+    const ImVec2 a = to_screen(ImVec2(gr.x - gr.half_w, gr.y - gr.half_h)), b = to_screen(ImVec2(gr.x + gr.half_w, gr.y + gr.half_h));
+    v.graph_lo = ImVec2(std::min(v.graph_lo.x, a.x), std::min(v.graph_lo.y, a.y));
+    v.graph_hi = ImVec2(std::max(v.graph_hi.x, b.x), std::max(v.graph_hi.y, b.y));
+  }
   // State labels last, on a backing of the canvas colour: where nodes sit close together (a
   // small canvas, a service's replicas) a label reaches over the node below and must stay
   // readable ("restarting" over replica 2), not be covered by it.
-  const ImU32 backing = (ImGui::GetColorU32(ImGuiCol_WindowBg) & 0x00FFFFFF) | 0xD8000000;
   for (const auto& [pos, text] : state_labels) {
     const ImVec2 sz = ImGui::CalcTextSize(text.c_str());
     dl->AddRectFilled(ImVec2(pos.x - sz.x / 2 - 2, pos.y), ImVec2(pos.x + sz.x / 2 + 2, pos.y + sz.y), backing, 3.0f);
     text_centered(dl, pos, tc, text);
   }
-  draw_legend(dl, ImVec2(origin.x + size.x - 120.0f, origin.y + 10.0f));
+  for (auto& p : v.painters) {
+    p->over_nodes(pc);
+    v.drawn.particles += p->particles_drawn();
+  }
+  // Model panels along the bottom (the Raft log table).
+  if (v.panel_h > 0.0f) {
+    float y = origin.y + size.y - v.panel_h;
+    for (auto& p : v.painters) {
+      const float h = p->panel_height(w, font_px);
+      if (h <= 0.0f) continue;
+      p->draw_panel(pc, ImVec2(origin.x + 2, y), ImVec2(origin.x + size.x - 2, y + h));
+      y += h;
+    }
+  }
+  // The legend strip on its own backing along the top.
+  dl->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + v.legend_h), backing);
+  draw_legend_strip(dl, v, origin, size.x, row);
   dl->PopClipRect();
+
+  // Hover: what the models know of the node (or edge, card) under the mouse.
+  if (canvas_hovered && !ImGui::IsPopupOpen("node_menu")) {
+    TooltipLines lines;
+    for (const auto& p : v.painters) {
+      TooltipLines more = v.hovered != kNoNode ? p->node_tooltip(pc, v.hovered) : p->hover_tooltip(pc, io.MousePos);
+      lines.insert(lines.end(), more.begin(), more.end());
+    }
+    if (!lines.empty()) {
+      ImGui::BeginTooltip();
+      if (v.hovered != kNoNode) ImGui::TextUnformatted(nodes[static_cast<size_t>(v.hovered)]->name.c_str());
+      for (const auto& l : lines) ImGui::TextUnformatted(l.c_str());
+      ImGui::EndTooltip();
+    }
+  }
 
   // Context menu: every item is a Command.
   v.menu_items.clear();

@@ -11,6 +11,7 @@
 
 #include "imgui.h"
 #include "sim/world.h"
+#include "ui/painters/painter.h"
 
 namespace topo::ui {
 
@@ -28,15 +29,29 @@ struct CanvasView {
   NodeId dragging = kNoNode;
   std::vector<std::string> highlight; ///< node names a lesson step draws attention to
   bool fit_requested = true;
-  /// A labelled box around a group of nodes (a service's replicas), in layout units.
+  /// A service's card (a deployable): its replicas sit inside it, its title along its top. In
+  /// layout units; cards never overlap (tests check it).
   struct Group {
     std::string label;
-    float x = 0, y = 0, half_h = 0;
-    float max_half_w = 1e9f;  ///< at most this wide (half), so boxes in neighbouring columns never meet
-    float label_h = 1e9f;     ///< room for the title above the box (the gap to the box above)
-    float label_w = 1e9f;     ///< room for the title across (the column's width)
+    int system = 0, deployable = 0;   ///< indices into the services graph
+    float x = 0, y = 0;               ///< centre
+    float half_w = 0, half_h = 0;
   };
   std::vector<Group> groups;
+  /// Service worlds: depth runs top to bottom (a tall pane) or left to right (a wide one).
+  bool vertical = false;
+  float aspect = 1.0f;                ///< width / height of the pane in the last frame
+  // Model painters (Raft rings and log, service health and flows, ...), rebuilt when the world
+  // under the canvas changes.
+  std::vector<std::unique_ptr<WorldPainter>> painters;
+  std::vector<const void*> painter_models;
+  std::set<std::string> kinds_seen;   ///< message kinds sent so far (the legend lists these)
+  bool legend_open = true;
+  ImVec2 legend_toggle_lo{0, 0}, legend_toggle_hi{0, 0};
+  ImVec2 graph_lo{0, 0}, graph_hi{0, 0};  ///< screen bounding box of the nodes' shapes (last frame)
+  float legend_h = 0, panel_h = 0;        ///< pixels the legend strip and model panels took
+  struct Drawn { size_t messages = 0, particles = 0; } drawn;  ///< what the last frame drew
+  std::vector<LegendItem> legend;         ///< the rows shown in the last frame
   std::string menu_service;           ///< the service the open context menu acts on, if any
   /// Items of the open context menu in the last frame (label, centre): tests click them.
   std::vector<std::pair<std::string, ImVec2>> menu_items;
@@ -56,7 +71,17 @@ ImU32 message_color(const std::string& kind);
 /// the node context menu; appends any Commands the learner issued to `out`.
 void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command>* out);
 
-/// Legend of shapes and message colours (drawn as an overlay in the canvas corner).
-void draw_legend(ImDrawList* dl, ImVec2 at);
+/// The legend rows world `w` needs: the message kinds it has sent, node shapes it has, and what
+/// its model painters add. Never rows for things the world does not have.
+std::vector<LegendItem> legend_items(const World& w, const CanvasView& v);
+
+/// Readable name of a message kind for the legend ("append_reply" -> "append reply").
+std::string message_label(const std::string& kind);
+
+/// Makes sure v.painters match the world's models (after a rewind or a new world).
+void refresh_painters(const World& w, CanvasView& v);
+
+/// The pixels a node of `w` has as its radius at camera scale `scale` (pixels per layout unit).
+float base_node_radius(const Node& n, size_t node_count, float scale);
 
 }  // namespace topo::ui

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "imgui.h"
+#include "models/services/services.h"
 #include "scenario/scenario.h"
 #include "ui/canvas.h"
 #include "ui/lab_app.h"
@@ -337,28 +339,38 @@ TEST_CASE("ui.tab shows a side tab (the Tools tab draws the Actions form); a bad
   CHECK(r.find("Inspector, Tools, Charts, History or Event log") != std::string::npos);
 }
 
-TEST_CASE("service boxes and their titles never overlap, however small the canvas") {
-  // The canvas draws each service's box at most max_half_w wide (half) and its title in the
-  // label_h x label_w room above it, scaled only by the camera: so if these rooms do not meet in
-  // layout units, nothing meets on screen (side by side, a phone, the full window alike).
+TEST_CASE("service cards never overlap and hold their replicas, in a tall pane and a wide one") {
+  // The canvas draws each service as a card (title, replicas, CPU strip) scaled only by the
+  // camera: if the cards do not meet in layout units, nothing meets on screen.
   for (const char* scenario : {"shop", "shop-monolith"}) {
-    std::string err;
-    auto w = build_world(scenario, 1, {}, &err);
-    REQUIRE_MESSAGE(w, err);
-    ui::CanvasView v;
-    ui::auto_layout(*w, v, true);
-    REQUIRE(v.groups.size() >= 1);
-    struct Rect { float x0, y0, x1, y1; };
-    auto room = [](const ui::CanvasView::Group& g) {
-      const float half = std::max(g.max_half_w, 0.5f * g.label_w);
-      return Rect{g.x - half, g.y - g.half_h - g.label_h, g.x + half, g.y + g.half_h};
-    };
-    for (size_t i = 0; i < v.groups.size(); ++i) {
-      CHECK(v.groups[i].max_half_w < 1e8f);  // every box is bounded
-      for (size_t j = i + 1; j < v.groups.size(); ++j) {
-        const Rect a = room(v.groups[i]), b = room(v.groups[j]);
-        const bool apart = a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0;
-        CHECK_MESSAGE(apart, std::string(scenario) << ": " << v.groups[i].label << " meets " << v.groups[j].label);
+    for (float aspect : {0.8f, 2.0f}) {
+      std::string err;
+      auto w = build_world(scenario, 1, {}, &err);
+      REQUIRE_MESSAGE(w, err);
+      ui::CanvasView v;
+      v.aspect = aspect;
+      ui::auto_layout(*w, v, true);
+      CHECK(v.vertical == (aspect < 1.15f));
+      REQUIRE(v.groups.size() >= 1);
+      for (size_t i = 0; i < v.groups.size(); ++i) {
+        const auto& a = v.groups[i];
+        for (size_t j = i + 1; j < v.groups.size(); ++j) {
+          const auto& b = v.groups[j];
+          const bool apart = a.x + a.half_w <= b.x - b.half_w || b.x + b.half_w <= a.x - a.half_w ||
+                             a.y + a.half_h <= b.y - b.half_h || b.y + b.half_h <= a.y - a.half_h;
+          CHECK_MESSAGE(apart, scenario << ": " << a.label << " meets " << b.label);
+        }
+      }
+      // Every replica sits inside its own card.
+      const auto* m = w->find_model<svc::ServicesModel>();
+      REQUIRE(m);
+      for (const auto& gr : v.groups) {
+        const auto& dep = m->graph().systems[static_cast<size_t>(gr.system)].deps[static_cast<size_t>(gr.deployable)];
+        for (const auto& r : dep.replicas) {
+          const ImVec2 p = v.pos[static_cast<size_t>(r.node)];
+          CHECK(std::abs(p.x - gr.x) < gr.half_w);
+          CHECK(std::abs(p.y - gr.y) < gr.half_h);
+        }
       }
     }
   }

@@ -155,6 +155,7 @@ void RaftNode::reset_election_deadline(Ctx& ctx) {
   const auto& c = cluster_->config();
   const Time timeout = ctx.rng().uniform_int(c.election_min_us, c.election_max_us);
   election_deadline_ = ctx.now() + timeout;
+  election_reset_at_ = ctx.now();
   if (!election_armed_) {
     election_armed_ = true;
     ctx.set_timer(timeout, kTagElection);

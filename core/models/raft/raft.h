@@ -152,6 +152,12 @@ class RaftNode : public Process {
   const std::map<std::string, std::string>& kv() const { return kv_; }
   /// Leader only: highest index known replicated on each peer (by NodeId), else empty.
   const std::map<NodeId, int64_t>& match_index() const { return match_; }
+  /// When the election timer fires (a follower or candidate that hears nothing by then starts an
+  /// election) and when it was last reset: the canvas draws the remaining share as a ring.
+  Time election_deadline() const { return election_deadline_; }
+  Time election_reset_at() const { return election_reset_at_; }
+  /// Candidate: the servers that granted their vote in this election (itself included).
+  int votes_granted() const { return role_ == Role::Candidate ? static_cast<int>(votes_.size()) : 0; }
 
  private:
   void become_follower(Ctx& ctx, int64_t term);
@@ -180,6 +186,7 @@ class RaftNode : public Process {
   int64_t commit_index_ = 0;
   int64_t last_applied_ = 0;
   Time election_deadline_ = 0;
+  Time election_reset_at_ = 0;            ///< when election_deadline_ was last drawn (for the UI)
   bool election_armed_ = false;           ///< an election timer is pending
   uint64_t heartbeat_gen_ = 0;            ///< invalidates heartbeat timers of an earlier leadership
   std::map<NodeId, bool> votes_;          ///< candidate: who granted

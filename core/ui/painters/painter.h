@@ -45,6 +45,8 @@ struct PaintContext {
   /// Screen centre and radius of node `id`'s shape this frame.
   std::function<ImVec2(NodeId)> screen;
   std::function<float(NodeId)> radius;
+  /// Layout units -> screen pixels (the camera of this frame).
+  std::function<ImVec2(ImVec2)> to_screen;
 };
 
 /// Hover text: one line per row ("rps 41.2", "p99 12 ms").
@@ -63,14 +65,20 @@ class WorldPainter {
   virtual TooltipLines node_tooltip(const PaintContext& pc, NodeId id) const { (void)pc; (void)id; return {}; }
   /// Lines for a hover anywhere else on the canvas (an edge, a group); `mouse` in screen pixels.
   virtual TooltipLines hover_tooltip(const PaintContext& pc, ImVec2 mouse) const { (void)pc; (void)mouse; return {}; }
+  /// Pixels this painter needs along the bottom of the canvas for a panel of its own (the Raft
+  /// log table); the camera fits the graph into what is left above it.
+  virtual float panel_height(const World& w, float font_px) const { (void)w; (void)font_px; return 0.0f; }
+  /// Draws that panel into [lo, hi] (screen pixels).
+  virtual void draw_panel(const PaintContext& pc, ImVec2 lo, ImVec2 hi) { (void)pc; (void)lo; (void)hi; }
   /// True when the world's traffic is drawn as flows (particles per edge) rather than one dot per
   /// message: the canvas then skips per-message dots and the visual clock does not slow down
   /// around messages.
   virtual bool draws_flows() const { return false; }
   /// How many particles the last over/under_nodes call drew (for the view hook).
   virtual size_t particles_drawn() const { return 0; }
-  /// A JSON array of this world's edges for the `edges` hook, or "" when it has none.
-  virtual std::string edges_json(const World& w) const { (void)w; return ""; }
+  /// This world's call edges for the `edges` hook as JSON objects separated by commas (each
+  /// with "world":`world`), or "" when it has none.
+  virtual std::string edges_json(const World& w, const std::string& world) const { (void)w; (void)world; return ""; }
 };
 
 /// The painters world `w` needs (none for a world no painter knows).

@@ -1,0 +1,22 @@
+// make_painters(): which model painters a world needs. The one place that knows the concrete
+// models on the canvas side; each painter's factory is declared in its own header.
+#include <memory>
+#include <vector>
+
+#include "ui/painters/painter.h"
+#include "ui/painters/raft_painter.h"
+#include "ui/painters/services_painter.h"
+
+namespace topo::ui {
+
+std::vector<std::unique_ptr<WorldPainter>> make_painters(const World& w) {
+  std::vector<std::unique_ptr<WorldPainter>> out;
+  auto add = [&](std::unique_ptr<WorldPainter> p) {
+    if (p) out.push_back(std::move(p));
+  };
+  add(make_raft_painter(w));
+  add(make_services_painter(w));
+  return out;
+}
+
+}  // namespace topo::ui

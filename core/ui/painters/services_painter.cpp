@@ -1,0 +1,466 @@
+// The services painter: see services_painter.h.
+#include "ui/painters/services_painter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <vector>
+
+#include "models/services/services.h"
+#include "imgui_internal.h"   // ImBezierCubicCalc
+#include "ui/canvas.h"
+#include "ui/style.h"
+
+namespace topo::ui {
+
+const char* to_string(Health h) {
+  switch (h) {
+    case Health::Idle: return "idle";
+    case Health::Healthy: return "healthy";
+    case Health::Degraded: return "degraded";
+    case Health::Failing: return "failing";
+  }
+  return "?";
+}
+
+Health classify_health(double calls_per_s, double error_rate, double p99_ms, const std::string& breaker) {
+  if (breaker == "open") return Health::Failing;
+  if (calls_per_s <= 0.0) return breaker == "half_open" ? Health::Degraded : Health::Idle;
+  if (error_rate >= kFailingErrorRate) return Health::Failing;
+  if (error_rate >= kDegradedErrorRate || p99_ms >= kDegradedP99Ms || breaker == "half_open") return Health::Degraded;
+  return Health::Healthy;
+}
+
+int particle_count(double rps) {
+  if (!(rps > 0.0)) return 0;
+  return std::clamp(static_cast<int>(std::lround(3.0 * std::log2(1.0 + rps) * 0.6 + 1.2)), 1, 24);
+}
+
+namespace {
+
+ImU32 health_color(Health h, ImU32 text) {
+  switch (h) {
+    case Health::Healthy: return palette::green;
+    case Health::Degraded: return palette::orange;
+    case Health::Failing: return palette::vermillion;
+    case Health::Idle: break;
+  }
+  return (text & 0x00FFFFFF) | 0x60000000;
+}
+
+std::string breaker_name(const svc::EdgeRt& e, Time now) {
+  if (!e.effective().breaker) return "off";
+  switch (e.breaker.state_at(now)) {
+    case svc::BreakerState::Closed: return "closed";
+    case svc::BreakerState::Open: return "open";
+    case svc::BreakerState::HalfOpen: return "half_open";
+  }
+  return "off";
+}
+
+/// Points along the edge from a to b: a cubic curve that leaves the caller and enters the callee
+/// along the layout's flow (down or right), so an edge to a card two rows away bends around the
+/// cards between instead of crossing them.
+std::vector<ImVec2> edge_curve(ImVec2 a, ImVec2 b, bool vertical, int n = 24) {
+  std::vector<ImVec2> pts;
+  const float k = vertical ? std::max(20.0f, (b.y - a.y) * 0.5f) : std::max(20.0f, (b.x - a.x) * 0.5f);
+  const ImVec2 c1 = vertical ? ImVec2(a.x, a.y + k) : ImVec2(a.x + k, a.y);
+  const ImVec2 c2 = vertical ? ImVec2(b.x, b.y - k) : ImVec2(b.x - k, b.y);
+  for (int i = 0; i <= n; ++i) pts.push_back(ImBezierCubicCalc(a, c1, c2, b, static_cast<float>(i) / static_cast<float>(n)));
+  return pts;
+}
+
+/// The point at share t (0..1) of the polyline's length.
+ImVec2 along(const std::vector<ImVec2>& pts, const std::vector<float>& cum, float t) {
+  const float target = t * cum.back();
+  const size_t i = static_cast<size_t>(std::lower_bound(cum.begin(), cum.end(), target) - cum.begin());
+  if (i == 0) return pts.front();
+  if (i >= pts.size()) return pts.back();
+  const float seg = cum[i] - cum[i - 1];
+  const float u = seg > 0 ? (target - cum[i - 1]) / seg : 0.0f;
+  return ImVec2(pts[i - 1].x + (pts[i].x - pts[i - 1].x) * u, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * u);
+}
+
+std::vector<float> lengths(const std::vector<ImVec2>& pts) {
+  std::vector<float> cum(pts.size(), 0.0f);
+  for (size_t i = 1; i < pts.size(); ++i) {
+    const float dx = pts[i].x - pts[i - 1].x, dy = pts[i].y - pts[i - 1].y;
+    cum[i] = cum[i - 1] + std::sqrt(dx * dx + dy * dy);
+  }
+  return cum;
+}
+
+/// The polyline: solid (healthy), long dashes (degraded), short dashes (failing).
+void styled_line(ImDrawList* dl, const std::vector<ImVec2>& pts, const std::vector<float>& cum, ImU32 col, float width, Health h) {
+  if (h == Health::Healthy || h == Health::Idle) {
+    dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, 0, width);
+    return;
+  }
+  const float dash = h == Health::Degraded ? 14.0f : 6.0f, gap = h == Health::Degraded ? 6.0f : 5.0f;
+  const float len = cum.back();
+  if (len < 1.0f) return;
+  for (float s = 0.0f; s < len; s += dash + gap)
+    dl->AddLine(along(pts, cum, s / len), along(pts, cum, std::min(len, s + dash) / len), col, width);
+}
+
+void health_mark(ImDrawList* dl, ImVec2 c, float s, Health h) {
+  const ImU32 col = health_color(h, IM_COL32(160, 160, 160, 255));
+  switch (h) {
+    case Health::Healthy:   // a check mark
+      dl->AddLine(ImVec2(c.x - s, c.y), ImVec2(c.x - s * 0.3f, c.y + s * 0.7f), col, 2.5f);
+      dl->AddLine(ImVec2(c.x - s * 0.3f, c.y + s * 0.7f), ImVec2(c.x + s, c.y - s * 0.8f), col, 2.5f);
+      break;
+    case Health::Degraded:  // a warning triangle with "!"
+      dl->AddTriangleFilled(ImVec2(c.x, c.y - s), ImVec2(c.x + s, c.y + s * 0.8f), ImVec2(c.x - s, c.y + s * 0.8f), col);
+      dl->AddLine(ImVec2(c.x, c.y - s * 0.4f), ImVec2(c.x, c.y + s * 0.25f), IM_COL32(0, 0, 0, 255), 2.0f);
+      dl->AddCircleFilled(ImVec2(c.x, c.y + s * 0.55f), 1.3f, IM_COL32(0, 0, 0, 255));
+      break;
+    case Health::Failing:   // a cross in a disc
+      dl->AddCircleFilled(c, s, col, 16);
+      dl->AddLine(ImVec2(c.x - s * 0.5f, c.y - s * 0.5f), ImVec2(c.x + s * 0.5f, c.y + s * 0.5f), IM_COL32(255, 255, 255, 255), 2.0f);
+      dl->AddLine(ImVec2(c.x + s * 0.5f, c.y - s * 0.5f), ImVec2(c.x - s * 0.5f, c.y + s * 0.5f), IM_COL32(255, 255, 255, 255), 2.0f);
+      break;
+    case Health::Idle: dl->AddCircle(c, s * 0.7f, col, 12, 1.5f); break;
+  }
+}
+
+ImVec2 text_size(float px, const std::string& s) { return ImGui::GetFont()->CalcTextSizeA(px, FLT_MAX, 0.0f, s.c_str()); }
+
+void backed_text(ImDrawList* dl, float px, ImVec2 centre, ImU32 col, ImU32 backing, const std::string& s, ImU32 frame = 0) {
+  const ImVec2 sz = text_size(px, s);
+  const ImVec2 p(centre.x - sz.x / 2, centre.y - sz.y / 2);
+  dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + sz.x + 3, p.y + sz.y + 1), backing, 3.0f);
+  if (frame) dl->AddRect(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + sz.x + 3, p.y + sz.y + 1), frame, 3.0f, 0, 1.5f);
+  dl->AddText(ImGui::GetFont(), px, p, col, s.c_str());
+}
+
+float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b);
+float dist_to_polyline(ImVec2 p, const std::vector<ImVec2>& pts) {
+  float best = 1e9f;
+  for (size_t i = 1; i < pts.size(); ++i) best = std::min(best, dist_to_segment(p, pts[i - 1], pts[i]));
+  return best;
+}
+float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
+  const float dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+  float t = l2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2 : 0.0f;
+  t = std::clamp(t, 0.0f, 1.0f);
+  const float ex = a.x + t * dx - p.x, ey = a.y + t * dy - p.y;
+  return std::sqrt(ex * ex + ey * ey);
+}
+
+std::string fmt(const char* f, double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, x);
+  return buf;
+}
+
+class ServicesPainter : public WorldPainter {
+ public:
+  explicit ServicesPainter(const svc::ServicesModel* m) : m_(m) {}
+
+  bool draws_flows() const override { return true; }
+  size_t particles_drawn() const override { return particles_; }
+
+  void legend(std::vector<LegendItem>& out) const override {
+    out.push_back({"Calls", LegendGlyph::Dot, palette::orange, "request particles (density = rate)"});
+    out.push_back({"Calls", LegendGlyph::Cross, palette::vermillion, "failed call"});
+    out.push_back({"Calls", LegendGlyph::Line, palette::green, "healthy (<1% errors)"});
+    out.push_back({"Calls", LegendGlyph::Dashed, palette::orange, "degraded (1-10% or p99 >= 500 ms)"});
+    out.push_back({"Calls", LegendGlyph::Dashed, palette::vermillion, "failing (>=10% or breaker open)"});
+    bool breaker = false, retries = false;
+    for (const auto& s : m_->graph().systems)
+      for (const auto& e : s.edges) {
+        breaker = breaker || e.effective().breaker;
+        retries = retries || e.effective().retries > 0;
+      }
+    if (breaker) out.push_back({"Calls", LegendGlyph::Box, palette::vermillion, "breaker: closed / OPEN / half-open"});
+    if (retries) out.push_back({"Calls", LegendGlyph::Line, palette::purple, "retries/s, timeouts/s on the edge"});
+    out.push_back({"Services", LegendGlyph::Bar, palette::sky_blue, "CPU busy, queue waiting"});
+    out.push_back({"Services", LegendGlyph::Box, palette::yellow, "canary / new version replica"});
+  }
+
+  void under_nodes(const PaintContext& pc) override {
+    const svc::Graph& g = m_->graph();
+    const Time now = pc.now;
+    // The particle clock runs with the frames while simulated time moves, and stops when paused.
+    if (now < last_now_) {   // rewound: rates start again
+      counts_.clear();
+      next_sample_ = 0;
+    }
+    if (now != last_now_) anim_s_ += std::min(0.1, static_cast<double>(ImGui::GetIO().DeltaTime));
+    last_now_ = now;
+    particles_ = 0;
+    edges_.clear();
+    rate_sample(now);
+    const float px = std::max(12.0f, pc.font_px * 0.85f);
+    // Cards.
+    for (const auto& gr : pc.v.groups) {
+      const svc::SystemRt& sys = g.systems[static_cast<size_t>(gr.system)];
+      const svc::DeployableRt& d = sys.deps[static_cast<size_t>(gr.deployable)];
+      const ImVec2 a = pc.to_screen(ImVec2(gr.x - gr.half_w, gr.y - gr.half_h));
+      const ImVec2 b = pc.to_screen(ImVec2(gr.x + gr.half_w, gr.y + gr.half_h));
+      const auto sum = d.window.summary(now, kCanvasWindowUs);
+      const Health h = classify_health(sum.rate_per_s, 1.0 - sum.success_rate, sum.p99_ms, "off");
+      const ImU32 border = h == Health::Idle || h == Health::Healthy ? ((pc.text & 0x00FFFFFF) | 0x70000000) : health_color(h, pc.text);
+      pc.dl->AddRectFilled(a, b, (pc.text & 0x00FFFFFF) | 0x0C000000, 8.0f);
+      pc.dl->AddRect(a, b, border, 8.0f, 0, h == Health::Failing ? 3.0f : 1.5f);
+      // Title: the name (at least 12 px, shrunk to the card), then the health mark.
+      const float card_w = b.x - a.x;
+      float tpx = pc.font_px;
+      ImVec2 ts = text_size(tpx, gr.label);
+      if (ts.x > card_w - 26.0f) tpx = std::max(12.0f, tpx * (card_w - 26.0f) / ts.x);
+      ts = text_size(tpx, gr.label);
+      const float title_y = a.y + 4.0f;
+      pc.dl->AddText(ImGui::GetFont(), tpx, ImVec2(a.x + 6.0f, title_y), pc.text, gr.label.c_str());
+      health_mark(pc.dl, ImVec2(b.x - 11.0f, title_y + ts.y * 0.5f), 6.0f, h);
+      // CPU (busy workers of the ready replicas) and the queue, along the bottom.
+      int running = 0, workers = 0, queued = 0, ready = 0, new_version = 0;
+      for (const auto& r : d.replicas) {
+        if (r.state == svc::RState::Stopped) continue;
+        queued += r.queued;
+        if (r.state != svc::RState::Ready) continue;
+        ++ready;
+        running += r.running;
+        workers += d.spec.workers;
+        if (d.deploy.status == "progressing" && r.version == d.deploy.to_version) ++new_version;
+      }
+      const float busy = workers > 0 ? static_cast<float>(running) / static_cast<float>(workers) : 0.0f;
+      const float bar_h = std::max(14.0f, px + 2.0f);
+      const ImVec2 ba(a.x + 6.0f, b.y - bar_h - 5.0f), bb(b.x - 6.0f, b.y - 5.0f);
+      pc.dl->AddRectFilled(ba, bb, (pc.text & 0x00FFFFFF) | 0x18000000, 3.0f);
+      pc.dl->AddRectFilled(ba, ImVec2(ba.x + (bb.x - ba.x) * std::clamp(busy, 0.0f, 1.0f), bb.y),
+                           busy >= 0.9f ? ((palette::vermillion & 0x00FFFFFF) | 0x90000000) : ((palette::sky_blue & 0x00FFFFFF) | 0x90000000), 3.0f);
+      std::string bar = "cpu " + std::to_string(static_cast<int>(std::lround(busy * 100))) + "%";
+      if (queued > 0) bar += " q " + std::to_string(queued);
+      if (d.deploy.status == "progressing") bar = d.deploy.to_version + " " + std::to_string(new_version) + "/" + std::to_string(ready);
+      const ImVec2 bs = text_size(px, bar);
+      pc.dl->AddText(ImGui::GetFont(), px, ImVec2((ba.x + bb.x - bs.x) * 0.5f, (ba.y + bb.y - bs.y) * 0.5f), pc.text, bar.c_str());
+    }
+    // Edges: caller card (or the client) -> callee card, with particles.
+    std::map<std::pair<int, int>, const CanvasView::Group*> card;
+    for (const auto& gr : pc.v.groups) card[{gr.system, gr.deployable}] = &gr;
+    for (size_t si = 0; si < g.systems.size(); ++si) {
+      const svc::SystemRt& sys = g.systems[si];
+      for (size_t ei = 0; ei < sys.edges.size(); ++ei) {
+        const svc::EdgeRt& e = sys.edges[ei];
+        const auto to = card.find({static_cast<int>(si), e.to_dep});
+        if (to == card.end()) continue;
+        ImVec2 from_pt, to_pt;
+        const CanvasView::Group& tg = *to->second;
+        if (e.from_module < 0) {
+          if (sys.client == kNoNode) continue;
+          from_pt = pc.screen(sys.client);
+        } else {
+          const int fd = sys.modules[static_cast<size_t>(e.from_module)].dep;
+          if (fd == e.to_dep) continue;   // in-process (the monolith): no network edge
+          const auto f = card.find({static_cast<int>(si), fd});
+          if (f == card.end()) continue;
+          const CanvasView::Group& fg = *f->second;
+          from_pt = pc.v.vertical ? pc.to_screen(ImVec2(fg.x, fg.y + fg.half_h)) : pc.to_screen(ImVec2(fg.x + fg.half_w, fg.y));
+        }
+        to_pt = pc.v.vertical ? pc.to_screen(ImVec2(tg.x, tg.y - tg.half_h)) : pc.to_screen(ImVec2(tg.x - tg.half_w, tg.y));
+        draw_edge(pc, sys, static_cast<int>(si), e, static_cast<int>(ei), from_pt, to_pt, px);
+      }
+    }
+  }
+
+  void over_nodes(const PaintContext& pc) override {
+    // Replica states a card shows on its pills: starting, draining, canary / new version, ejected.
+    const float px = std::max(12.0f, pc.font_px * 0.75f);
+    for (const auto& s : m_->graph().systems)
+      for (const auto& d : s.deps)
+        for (const auto& r : d.replicas) {
+          if (r.node == kNoNode || static_cast<size_t>(r.node) >= pc.w.nodes().size()) continue;
+          const ImVec2 c = pc.screen(r.node);
+          const float rad = pc.radius(r.node);
+          const ImVec2 a(c.x - rad * 1.3f - 2, c.y - rad * 0.8f - 2), b(c.x + rad * 1.3f + 2, c.y + rad * 0.8f + 2);
+          std::string tag;
+          ImU32 col = pc.text;
+          if (r.state == svc::RState::Starting) { tag = "start"; col = palette::sky_blue; }
+          else if (r.state == svc::RState::Draining) { tag = "drain"; col = palette::grey; }
+          if (r.canary || (d.deploy.status == "progressing" && r.version == d.deploy.to_version) ||
+              (d.deploy.status != "idle" && r.version != "v1" && r.version == d.version)) {
+            if (tag.empty()) tag = r.version;
+            col = palette::yellow;
+          }
+          if (r.ejected) { tag = "ejected"; col = palette::vermillion; }
+          if (tag.empty()) continue;
+          for (int k = 0; k < 4; ++k) {   // a dashed frame around the pill
+            const float t0 = static_cast<float>(k) / 4.0f, t1 = t0 + 0.14f;
+            pc.dl->AddLine(ImVec2(a.x + (b.x - a.x) * t0, a.y), ImVec2(a.x + (b.x - a.x) * t1, a.y), col, 2.0f);
+            pc.dl->AddLine(ImVec2(a.x + (b.x - a.x) * t0, b.y), ImVec2(a.x + (b.x - a.x) * t1, b.y), col, 2.0f);
+          }
+          pc.dl->AddLine(ImVec2(a.x, a.y), ImVec2(a.x, b.y), col, 2.0f);
+          pc.dl->AddLine(ImVec2(b.x, a.y), ImVec2(b.x, b.y), col, 2.0f);
+          backed_text(pc.dl, px, ImVec2(c.x, b.y + px * 0.5f), col, pc.backing, tag);
+        }
+  }
+
+  TooltipLines node_tooltip(const PaintContext& pc, NodeId id) const override {
+    for (const auto& s : m_->graph().systems)
+      for (const auto& d : s.deps)
+        for (const auto& r : d.replicas)
+          if (r.node == id) {
+            TooltipLines t = service_lines(d, pc.now);
+            t.insert(t.begin(), "replica of " + d.spec.name + " (" + r.version + ", " + svc::to_string(r.state) + "): " +
+                                    std::to_string(r.running) + " busy, " + std::to_string(r.queued) + " queued");
+            return t;
+          }
+    return {};
+  }
+
+  TooltipLines hover_tooltip(const PaintContext& pc, ImVec2 mouse) const override {
+    for (const auto& e : edges_)
+      if (dist_to_polyline(mouse, e.pts) < 8.0f) return e.lines;
+    for (const auto& gr : pc.v.groups) {
+      const ImVec2 a = pc.to_screen(ImVec2(gr.x - gr.half_w, gr.y - gr.half_h));
+      const ImVec2 b = pc.to_screen(ImVec2(gr.x + gr.half_w, gr.y + gr.half_h));
+      if (mouse.x >= a.x && mouse.x <= b.x && mouse.y >= a.y && mouse.y <= b.y) {
+        const auto& d = m_->graph().systems[static_cast<size_t>(gr.system)].deps[static_cast<size_t>(gr.deployable)];
+        TooltipLines t = service_lines(d, pc.now);
+        t.insert(t.begin(), "service " + gr.label);
+        return t;
+      }
+    }
+    return {};
+  }
+
+  std::string edges_json(const World& w, const std::string& world) const override {
+    std::string o;
+    const Time now = w.now();
+    for (const auto& s : m_->graph().systems)
+      for (const auto& e : s.edges) {
+        if (e.from_module >= 0 && s.modules[static_cast<size_t>(e.from_module)].dep == e.to_dep) continue;
+        const auto sum = e.window.summary(now, kCanvasWindowUs);
+        const std::string br = breaker_name(e, now);
+        const Health h = classify_health(sum.rate_per_s, 1.0 - sum.success_rate, sum.p99_ms, br);
+        char buf[320];
+        std::snprintf(buf, sizeof buf,
+                      "{\"world\":\"%s\",\"system\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"rps\":%.3f,\"error_rate\":%.4f,"
+                      "\"p99_ms\":%.3f,\"breaker\":\"%s\",\"health\":\"%s\",\"particles\":%d}",
+                      world.c_str(), s.name.c_str(), e.from.c_str(), e.to.c_str(), sum.rate_per_s, 1.0 - sum.success_rate,
+                      sum.p99_ms, br.c_str(), to_string(h), particle_count(sum.rate_per_s));
+        if (!o.empty()) o += ",";
+        o += buf;
+      }
+    return o;
+  }
+
+ private:
+  struct DrawnEdge {
+    std::vector<ImVec2> pts;
+    TooltipLines lines;
+  };
+
+  TooltipLines service_lines(const svc::DeployableRt& d, Time now) const {
+    const auto sum = d.window.summary(now, kCanvasWindowUs);
+    TooltipLines t;
+    t.push_back(fmt("%.1f requests/s", sum.rate_per_s) + fmt(", errors %.1f%%", 100.0 * (1.0 - sum.success_rate)));
+    t.push_back(fmt("p50 %.1f ms", sum.p50_ms) + fmt(", p99 %.1f ms", sum.p99_ms));
+    return t;
+  }
+
+  /// Retries and timeouts per second on each edge, from the totals sampled once a simulated second.
+  void rate_sample(Time now) {
+    if (now < next_sample_) return;
+    const auto& g = m_->graph();
+    for (size_t si = 0; si < g.systems.size(); ++si)
+      for (size_t ei = 0; ei < g.systems[si].edges.size(); ++ei) {
+        const auto& e = g.systems[si].edges[ei];
+        Counts& c = counts_[{static_cast<int>(si), static_cast<int>(ei)}];
+        const double secs = c.at >= 0 && now > c.at ? static_cast<double>(now - c.at) / 1e6 : 0.0;
+        c.retry_rate = secs > 0 ? static_cast<double>(e.retries - c.retries) / secs : 0.0;
+        c.timeout_rate = secs > 0 ? static_cast<double>(e.timeouts - c.timeouts) / secs : 0.0;
+        c.retries = e.retries;
+        c.timeouts = e.timeouts;
+        c.at = now;
+      }
+    next_sample_ = now + 1'000'000;
+  }
+
+  void draw_edge(const PaintContext& pc, const svc::SystemRt& sys, int si, const svc::EdgeRt& e, int ei, ImVec2 a, ImVec2 b, float px) {
+    (void)sys;
+    const Time now = pc.now;
+    const auto sum = e.window.summary(now, kCanvasWindowUs);
+    const std::string br = breaker_name(e, now);
+    const double err = 1.0 - sum.success_rate;
+    const Health h = classify_health(sum.rate_per_s, err, sum.p99_ms, br);
+    const ImU32 col = health_color(h, pc.text);
+    const float width = sum.rate_per_s > 0 ? std::clamp(1.5f + 1.1f * static_cast<float>(std::log2(1.0 + sum.rate_per_s)) * 0.5f, 1.5f, 6.0f) : 1.0f;
+    const std::vector<ImVec2> pts = edge_curve(a, b, pc.v.vertical);
+    const std::vector<float> cum = lengths(pts);
+    styled_line(pc.dl, pts, cum, col, width, h);
+    // Arrow head at the callee, along the curve's last stretch.
+    const ImVec2 pre = pts[pts.size() - 3];
+    const float len = std::max(1.0f, std::sqrt((b.x - pre.x) * (b.x - pre.x) + (b.y - pre.y) * (b.y - pre.y)));
+    const ImVec2 d((b.x - pre.x) / len, (b.y - pre.y) / len), n(-d.y, d.x);
+    pc.dl->AddTriangleFilled(b, ImVec2(b.x - d.x * 10 + n.x * 5, b.y - d.y * 10 + n.y * 5), ImVec2(b.x - d.x * 10 - n.x * 5, b.y - d.y * 10 - n.y * 5), col);
+    // Particles: evenly spaced, moving caller -> callee; a share `err` of them drawn as crosses.
+    const int count = particle_count(sum.rate_per_s);
+    const double travel_s = 1.6;
+    const double phase = std::fmod(anim_s_ / travel_s + 0.137 * ei + 0.31 * si, 1.0);
+    const int failed = static_cast<int>(std::lround(err * count));
+    for (int k = 0; k < count; ++k) {
+      const float t = static_cast<float>(std::fmod(phase + static_cast<double>(k) / count, 1.0));
+      const ImVec2 p = along(pts, cum, t);
+      // Spread failures over the stream (every count/failed-th particle), not bunched together.
+      const bool bad = failed > 0 && (k * failed) / count != ((k + 1) * failed) / count;
+      if (bad) {
+        pc.dl->AddLine(ImVec2(p.x - 4, p.y - 4), ImVec2(p.x + 4, p.y + 4), palette::vermillion, 2.5f);
+        pc.dl->AddLine(ImVec2(p.x + 4, p.y - 4), ImVec2(p.x - 4, p.y + 4), palette::vermillion, 2.5f);
+      } else {
+        pc.dl->AddCircleFilled(p, 3.5f, palette::orange, 8);
+      }
+      ++particles_;
+    }
+    // Marks on the edge: the breaker, retries and timeouts, a canary's traffic share.
+    const ImVec2 mid = along(pts, cum, 0.5f);
+    std::vector<std::pair<std::string, ImU32>> marks;
+    if (br == "open") marks.push_back({"breaker OPEN", palette::vermillion});
+    else if (br == "half_open") marks.push_back({"breaker half-open", palette::orange});
+    else if (br == "closed") marks.push_back({"breaker closed", (pc.text & 0x00FFFFFF) | 0xB0000000});
+    const Counts& c = counts_[{si, ei}];
+    if (c.retry_rate > 0.05) marks.push_back({fmt("retries %.0f/s", c.retry_rate), palette::purple});
+    if (c.timeout_rate > 0.05) marks.push_back({fmt("timeouts %.0f/s", c.timeout_rate), palette::purple});
+    if (h == Health::Failing || h == Health::Degraded) marks.push_back({fmt("%.0f%% errors", 100.0 * err), col});
+    const auto& dep = m_->graph().systems[static_cast<size_t>(si)].deps[static_cast<size_t>(e.to_dep)];
+    if (dep.deploy.status == "progressing" && dep.deploy.kind == svc::Deployment::Kind::Canary)
+      marks.push_back({fmt("canary %.0f%%", 100.0 * dep.deploy.weight), palette::yellow});
+    float y = mid.y - (static_cast<float>(marks.size()) - 1.0f) * (px + 4.0f) * 0.5f;
+    for (const auto& [text, mc] : marks) {
+      const bool framed = text.rfind("breaker", 0) == 0;
+      backed_text(pc.dl, px, ImVec2(mid.x, y), mc, pc.backing, text, framed ? mc : 0);
+      y += px + 4.0f;
+    }
+    DrawnEdge de{pts, {}};
+    de.lines.push_back("call " + e.from + " -> " + e.to + " (" + to_string(h) + ")");
+    de.lines.push_back(fmt("%.1f calls/s", sum.rate_per_s) + fmt(", errors %.1f%%", 100.0 * err));
+    de.lines.push_back(fmt("p50 %.1f ms", sum.p50_ms) + fmt(", p99 %.1f ms", sum.p99_ms));
+    de.lines.push_back("breaker " + br + fmt(", retries %.1f/s", c.retry_rate) + fmt(", timeouts %.1f/s", c.timeout_rate));
+    edges_.push_back(std::move(de));
+  }
+
+  struct Counts {
+    int64_t retries = 0, timeouts = 0;
+    Time at = -1;
+    double retry_rate = 0, timeout_rate = 0;
+  };
+  const svc::ServicesModel* m_;
+  double anim_s_ = 0.0;
+  Time last_now_ = -1;
+  Time next_sample_ = 0;
+  size_t particles_ = 0;
+  std::vector<DrawnEdge> edges_;
+  std::map<std::pair<int, int>, Counts> counts_;
+};
+
+}  // namespace
+
+std::unique_ptr<WorldPainter> make_services_painter(const World& w) {
+  const auto* m = w.find_model<svc::ServicesModel>();
+  if (!m) return nullptr;
+  return std::make_unique<ServicesPainter>(m);
+}
+
+}  // namespace topo::ui
