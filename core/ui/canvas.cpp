@@ -393,10 +393,15 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
 
   // Legend strip on top, model panels (the Raft log) at the bottom; the graph gets the rest.
   v.legend = legend_items(w, v);
+  // A short pane (side by side, a small window) starts with the legend folded to one line, until
+  // the learner opens it.
+  if (!v.legend_user_set) v.legend_open = size.y >= 450.0f;
   v.legend_h = legend_height(v.legend, size.x, v.legend_open, row);
   v.panel_h = 0.0f;
   for (const auto& p : v.painters) v.panel_h += p->panel_height(w, font_px);
-  if (v.panel_h > size.y * 0.4f) v.panel_h = 0.0f;   // too small a pane: the Inspector has the log
+  // The graph keeps at least 55% of the pane: else the panels wait for a larger pane (the
+  // Inspector shows the same log).
+  if (size.y - v.legend_h - v.panel_h < 0.55f * size.y) v.panel_h = 0.0f;
   const float graph_h = std::max(40.0f, size.y - v.legend_h - v.panel_h);
   const float new_aspect = size.x / graph_h;
   const bool relayout = services && ((v.aspect < 1.15f) != (new_aspect < 1.15f));
@@ -430,8 +435,9 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   // Margins: a node's shape and its labels reach past its centre (services: the cards include
   // everything, only the client's label and the edges' marks need room).
   const float margin_x = services ? 24.0f : 56.0f;
-  const float margin_top = services ? 26.0f : 60.0f;   // the leader's star and a candidate's votes
-  const float margin_bottom = services ? 16.0f : 26.0f + 2.0f * font_px;   // name and state below
+  // In a small pane (side by side) the margins shrink with it, the labels still fit.
+  const float margin_top = services ? 26.0f : std::min(60.0f, 0.1f * graph_h + 26.0f);   // star, votes
+  const float margin_bottom = services ? 16.0f : std::min(26.0f + 2.0f * font_px, 0.08f * graph_h + font_px + 8.0f);
   const float room_x = size.x - 2 * margin_x;
   const float room_y = std::max(20.0f, graph_h - margin_top - margin_bottom);
   const float fit = std::min(room_x / std::max(0.1f, hi.x - lo.x), room_y / std::max(0.1f, hi.y - lo.y));
@@ -458,7 +464,10 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   // Legend fold button.
   if (canvas_hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && io.MousePos.x >= v.legend_toggle_lo.x &&
       io.MousePos.x <= v.legend_toggle_hi.x && io.MousePos.y >= v.legend_toggle_lo.y && io.MousePos.y <= v.legend_toggle_hi.y)
+  {
     v.legend_open = !v.legend_open;
+    v.legend_user_set = true;
+  }
 
   // Hover / select / drag.
   v.hovered = kNoNode;
@@ -522,6 +531,7 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   for (size_t i = from_index; i < evs.size(); ++i) {
     const auto& e = evs[i];
     if (e.kind != TraceKind::Send || e.node < 0 || e.peer < 0 || e.node == e.peer) continue;
+    if (v.kinds_seen.size() < 24 && !e.what.empty()) v.kinds_seen.insert(e.what);
     if (v.links.size() <= kMaxLinks) v.links.insert({std::min(e.node, e.peer), std::max(e.node, e.peer)});
   }
   // Kinds for the legend: from the messages in flight (cheap, and every kind flies sometime).

@@ -329,8 +329,11 @@ class ServicesPainter : public WorldPainter {
   std::string edges_json(const World& w, const std::string& world) const override {
     std::string o;
     const Time now = w.now();
-    for (const auto& s : m_->graph().systems)
-      for (const auto& e : s.edges) {
+    const auto& systems = m_->graph().systems;
+    for (size_t si = 0; si < systems.size(); ++si)
+      for (size_t ei = 0; ei < systems[si].edges.size(); ++ei) {
+        const auto& s = systems[si];
+        const auto& e = s.edges[ei];
         if (e.from_module >= 0 && s.modules[static_cast<size_t>(e.from_module)].dep == e.to_dep) continue;
         const auto sum = e.window.summary(now, kCanvasWindowUs);
         const std::string br = breaker_name(e, now);
@@ -343,6 +346,19 @@ class ServicesPainter : public WorldPainter {
                       sum.p99_ms, br.c_str(), to_string(h), particle_count(sum.rate_per_s));
         if (!o.empty()) o += ",";
         o += buf;
+        // Where the last frame drew it: seven points along the curve (screen pixels).
+        o.pop_back();
+        o += ",\"path\":[";
+        const auto it = paths_.find({static_cast<int>(si), static_cast<int>(ei)});
+        if (it != paths_.end() && !it->second.empty()) {
+          const auto& pts = it->second;
+          for (int k = 0; k <= 6; ++k) {
+            const ImVec2 q = pts[static_cast<size_t>(k) * (pts.size() - 1) / 6];
+            std::snprintf(buf, sizeof buf, "%s[%.1f,%.1f]", k ? "," : "", q.x, q.y);
+            o += buf;
+          }
+        }
+        o += "]}";
       }
     return o;
   }
@@ -433,6 +449,7 @@ class ServicesPainter : public WorldPainter {
       backed_text(pc.dl, px, ImVec2(mid.x, y), mc, pc.backing, text, framed ? mc : 0);
       y += px + 4.0f;
     }
+    paths_[{si, ei}] = pts;
     DrawnEdge de{pts, {}};
     de.lines.push_back("call " + e.from + " -> " + e.to + " (" + to_string(h) + ")");
     de.lines.push_back(fmt("%.1f calls/s", sum.rate_per_s) + fmt(", errors %.1f%%", 100.0 * err));
@@ -453,6 +470,7 @@ class ServicesPainter : public WorldPainter {
   size_t particles_ = 0;
   std::vector<DrawnEdge> edges_;
   std::map<std::pair<int, int>, Counts> counts_;
+  std::map<std::pair<int, int>, std::vector<ImVec2>> paths_;   ///< each edge's curve in the last frame
 };
 
 }  // namespace
