@@ -126,6 +126,9 @@ struct Step {
   std::optional<Camera> camera;
   std::optional<double> speed;   ///< simulation speed (x real time) for the step
   Pos speed_pos;
+  /// `chart`: the charts (series kinds such as "p99_ms", see series_kind) the Charts tab opens
+  /// and shows first, in this order, when the step starts; the other charts are collapsed.
+  std::vector<Highlight> chart;
 };
 
 struct ScenarioRef {

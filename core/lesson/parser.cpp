@@ -390,7 +390,7 @@ class Reader {
     Step s;
     s.pos = pos_of(t.source());
     std::string where = "step " + std::to_string(index + 1);
-    check_keys(t, {"title", "text", "do", "wait", "task", "goal", "quiz", "predict", "highlight", "camera", "speed"},
+    check_keys(t, {"title", "text", "do", "wait", "task", "goal", "quiz", "predict", "highlight", "camera", "speed", "chart"},
                "[[step]]");
     if (auto v = str(t, "title", where, true)) s.title = *v;
     s.text = text_field(t, "text", where, true, &s.text_pos);
@@ -498,6 +498,10 @@ class Reader {
       }
     }
     if (auto* n = t.get("highlight")) s.highlight = names(*n, "\"highlight\"");
+    if (auto* n = t.get("chart")) {
+      s.chart = names(*n, "\"chart\"");
+      if (n->is_array() && n->as_array()->empty()) error(pos(*n), "\"chart\" names at least one chart, e.g. chart = \"p99_ms\"");
+    }
     if (auto* n = t.get("camera")) {
       Camera c;
       c.pos = pos(*n);

@@ -184,6 +184,22 @@ void check_names(const std::vector<Highlight>& hs, const World& w, bool panels, 
   }
 }
 
+// `chart` names: the chart kinds the world records (its declared series; see series_kinds).
+void check_charts(const std::vector<Highlight>& cs, const World& w, Diagnostics& d) {
+  if (cs.empty()) return;
+  const std::vector<std::string> kinds = series_kinds(w.metrics());
+  for (const auto& c : cs) {
+    bool ok = false;
+    for (const auto& k : kinds) if (k == c.name) ok = true;
+    if (ok) continue;
+    std::string list;
+    for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
+    d.push_back({c.pos, "unknown chart \"" + c.name + "\" (" +
+                            (kinds.empty() ? std::string("this world records no charts") : "this world's charts: " + list) +
+                            ")" + did_you_mean(c.name, kinds)});
+  }
+}
+
 void check_text_placeholders(const std::string& text, Pos base, const World& w, const std::string& scenario,
                              Diagnostics& d) {
   size_t i = 0;
@@ -334,6 +350,7 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
       for (const auto& c : st.predict->choices)
         if (c.when) check_condition(*c.when, w, s.name, d);
     check_names(st.highlight, w, true, d);
+    check_charts(st.chart, w, d);
     if (st.camera) check_names(st.camera->focus, w, false, d);
   }
 }

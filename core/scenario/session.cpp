@@ -6,6 +6,8 @@
 
 #include "scenario/scenario.h"
 
+#include "models/default_series.h"
+
 namespace topo {
 
 std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, const Params& params,
@@ -26,6 +28,7 @@ std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, c
     if (error) *error = scenario + ": " + err;
     return nullptr;
   }
+  install_default_series(*w);   // charts from t = 0; samplers are not events (same traces)
   if (before_start) before_start(*w);
   w->start();
   return w;

@@ -88,9 +88,35 @@ void Metrics::sample(const std::string& series, int64_t t, double v) {
   }
 }
 
+void Metrics::mark(int64_t t, std::string kind, std::string label) {
+  events_.push_back({t, std::move(kind), std::move(label)});
+  if (max_points > 0 && events_.size() > max_points) events_.erase(events_.begin());
+}
+
 const std::vector<SeriesPoint>* Metrics::series(const std::string& name) const {
   auto it = series_.find(name);
   return it == series_.end() ? nullptr : &it->second;
+}
+
+std::string series_kind(const std::string& series) {
+  const size_t dot = series.rfind('.');
+  return dot == std::string::npos ? series : series.substr(dot + 1);
+}
+
+std::string series_subject(const std::string& series) {
+  const size_t dot = series.rfind('.');
+  return dot == std::string::npos ? series : series.substr(0, dot);
+}
+
+std::vector<std::string> series_kinds(const Metrics& m) {
+  std::vector<std::string> out;
+  for (const auto& [name, pts] : m.all_series()) {
+    (void)pts;
+    out.push_back(series_kind(name));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace topo

@@ -36,6 +36,14 @@ struct SeriesPoint {
   double value;
 };
 
+/// A model event worth a flag on the charts' time axis ("leader" n3, "breaker_open" a->b),
+/// found by a sampler (World::add_sampler) at the sample boundary after it happened.
+struct MetricEvent {
+  int64_t t = 0;       ///< simulated time (us) of the boundary that saw it
+  std::string kind;    ///< "leader", "breaker_open", "failover", ...
+  std::string label;   ///< short text beside the flag
+};
+
 class Metrics {
  public:
   void add(const std::string& counter, int64_t delta = 1);
@@ -47,6 +55,12 @@ class Metrics {
   /// Appends a point to a time series (bounded: keeps the newest `max_points`).
   void sample(const std::string& series, int64_t t, double v);
   const std::vector<SeriesPoint>* series(const std::string& name) const;
+  /// Creates an empty series (if absent) so its chart is known before the first point: the
+  /// lesson validator checks `chart = "..."` names against all_series() of a fresh world.
+  void declare_series(const std::string& name) { series_[name]; }
+  /// Records a model event for the charts (bounded like a series: the newest max_points).
+  void mark(int64_t t, std::string kind, std::string label);
+  const std::vector<MetricEvent>& events() const { return events_; }
   const std::map<std::string, int64_t>& counters() const { return counters_; }
   const std::map<std::string, double>& gauges() const { return gauges_; }
   const std::map<std::string, Histogram>& histograms() const { return histograms_; }
@@ -58,6 +72,15 @@ class Metrics {
   std::map<std::string, double> gauges_;
   std::map<std::string, Histogram> histograms_;
   std::map<std::string, std::vector<SeriesPoint>> series_;
+  std::vector<MetricEvent> events_;
 };
+
+/// The chart a series belongs to: the part of its name after the last '.' ("svc.payment.p99_ms"
+/// -> "p99_ms"); the Charts tab draws one chart per kind, a lesson's `chart` names kinds.
+std::string series_kind(const std::string& series);
+/// What a series shows on its kind's chart: the part before the last '.' ("svc.payment").
+std::string series_subject(const std::string& series);
+/// The kinds of every series in `m`, sorted, each once.
+std::vector<std::string> series_kinds(const Metrics& m);
 
 }  // namespace topo

@@ -963,6 +963,9 @@ void World::recover(NodeId id) {
 bool World::step() {
   Impl& im = *impl_;
   while (!im.queue.empty()) {
+    // Boundaries before this event see every event at or before them (see add_sampler).
+    // One compare per event: next_sample_ is kNoMoreSamples in a world without samplers.
+    if (im.top_time() > next_sample_) sample_through(im.top_time() - 1);
     const Ev e = im.pop();
     ++im.dispatch_depth;
     const bool real = dispatch(&e);
@@ -976,7 +979,20 @@ bool World::step() {
   return false;
 }
 
-void World::run_until(Time t) {
+namespace {
+constexpr Time kNoMoreSamples = std::numeric_limits<Time>::max();  // the time axis ran out
+
+// A long quiet stretch up to `horizon` (no event before it): the series keep only the newest
+// max_points points, so the boundaries before those are skipped rather than computed. Returns
+// the next boundary to sample.
+Time skip_quiet_samples(Time next, Time horizon, Time period, size_t max_points) {
+  const Time keep = period * static_cast<Time>(max_points ? max_points : 4096);
+  if (next != kNoMoreSamples && horizon - next > keep) next += (horizon - next - keep) / period * period;
+  return next;
+}
+}  // namespace
+
+void World::run_events_through(Time t) {
   Impl& im = *impl_;
   while (!im.queue.empty() && im.top_time() <= t) {
     const Ev e = im.pop();
@@ -986,7 +1002,50 @@ void World::run_until(Time t) {
     if (!im.graveyard.empty() && im.dispatch_depth == 0) im.graveyard.clear();
     if (real) ++events_processed_;
   }
+}
+
+void World::run_until(Time t) {
+  // Runs in stretches that end at sample boundaries; the events and their order are exactly
+  // those of one stretch to t (the event loop itself has no sampling check).
+  while (next_sample_ <= t && next_sample_ != kNoMoreSamples) {
+    // Nothing happens before the next event: skip the quiet boundaries the bounded series
+    // would not keep anyway (a run_until far ahead of an idle world ends quickly).
+    next_sample_ = skip_quiet_samples(next_sample_, impl_->queue.empty() ? t : std::min(t, impl_->top_time()),
+                                      sample_period_, metrics_.max_points);
+    const Time b = next_sample_;
+    run_events_through(b);
+    sample_through(b);
+  }
+  run_events_through(t);
   if (t > now_) now_ = t;
+}
+
+void World::add_sampler(std::function<void(World&)> fn) {
+  if (samplers_.empty()) next_sample_ = (now_ + sample_period_ - 1) / sample_period_ * sample_period_;
+  samplers_.push_back(std::move(fn));
+}
+
+void World::set_sample_period(Time p) {
+  if (p <= 0) throw std::invalid_argument("sample period must be positive");
+  sample_period_ = p;
+  if (!samplers_.empty()) next_sample_ = (now_ + p - 1) / p * p;
+}
+
+
+// Calls the samplers at every boundary <= t not sampled yet, with now() at the boundary (never
+// earlier than now(): boundaries before the last event were sampled when it was popped).
+void World::sample_through(Time t) {
+  if (samplers_.empty() || next_sample_ > t || next_sample_ == kNoMoreSamples) return;
+  next_sample_ = skip_quiet_samples(next_sample_, t, sample_period_, metrics_.max_points);
+  while (next_sample_ <= t) {
+    if (next_sample_ > now_) now_ = next_sample_;
+    for (auto& fn : samplers_) fn(*this);
+    if (next_sample_ > std::numeric_limits<Time>::max() - sample_period_) {
+      next_sample_ = kNoMoreSamples;
+      break;
+    }
+    next_sample_ += sample_period_;
+  }
 }
 
 uint64_t World::run_events(uint64_t n) {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -257,8 +258,26 @@ class World {
   bool step();
   /// Time of the next event (possibly a cancelled timer's), or std::nullopt.
   std::optional<Time> next_event_time() const;
-  /// Schedules an engine-level callback (load generators, samplers, lesson waits).
+  /// Schedules an engine-level callback (load generators, lesson waits).
   void schedule(Time at, std::function<void(World&)> fn);
+
+  // ---- sampling (charts) ----
+  /// Registers `fn`, called at every sample boundary t = 0, P, 2P, ... (P = sample_period())
+  /// once every event at time <= t has run, with now() == t, to append chart points to
+  /// metrics(). Sampling is not an event: a scheduled callback would take a slot and a
+  /// sequence number in the event queue, count in events_processed(), stop step() on itself
+  /// and keep an otherwise finished world's queue from ever emptying. Instead run_until()
+  /// runs up to each boundary, calls the samplers and goes on, and step() calls them before
+  /// the first event later than a boundary: the queue, the event order and the trace are the
+  /// same with or without samplers. Samplers only read the world and write metrics (never
+  /// the trace, never a Command). A boundary is sampled once, whichever way time advanced to
+  /// it, so the points do not depend on how a UI cut the run into frames.
+  void add_sampler(std::function<void(World&)> fn);
+  /// Sets P (> 0); call before running. The default is 250 ms (four points per second).
+  void set_sample_period(Time p);
+  Time sample_period() const { return sample_period_; }
+  /// The next boundary not yet sampled (the largest Time when there is no sampler).
+  Time next_sample_at() const { return next_sample_; }
 
   // ---- commands ----
   /// Validates and applies a command now; logs it on success. Unknown op or bad args -> error,
@@ -317,6 +336,8 @@ class World {
  private:
   void register_builtins();
   bool dispatch(const void* ev);
+  void run_events_through(Time t);
+  void sample_through(Time t);
   void recover(NodeId id);
   void start_job(NodeId id, size_t core, Time cost, uint64_t tag);
   void patch_links(NodeId from, NodeId to, NodeId node, const void* patch);
@@ -334,6 +355,9 @@ class World {
   std::vector<std::unique_ptr<Model>> models_;
   Trace trace_;
   Metrics metrics_;
+  std::vector<std::function<void(World&)>> samplers_;
+  Time sample_period_ = 250 * kMs;
+  Time next_sample_ = std::numeric_limits<Time>::max();   ///< max = no sampler (or time ran out)
 };
 
 }  // namespace topo

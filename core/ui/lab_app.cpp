@@ -350,6 +350,12 @@ void LabApp::enter_lesson_step() {
     if (st.camera->fit) { canvas_.pan = ImVec2(0, 0); canvas_.zoom = static_cast<float>(st.camera->zoom); }
   }
   if (st.speed) speed_ = std::clamp(*st.speed, 0.01, 100.0);
+  if (!st.chart.empty()) {   // the step's `chart`: those charts first and open, on the Charts tab
+    std::vector<std::string> kinds;
+    for (const auto& c : st.chart) kinds.push_back(c.name);
+    pick_charts(charts_, std::move(kinds));
+    show_tab("Charts");
+  }
 }
 
 void LabApp::poll_lesson_file(double wall_dt) {
@@ -1111,57 +1117,7 @@ void LabApp::draw_event_log() {
 }
 
 void LabApp::draw_charts() {
-  const World* wp = world();
-  if (!wp) return;
-  const World& w = *wp;
-  // One chart per kind of metric (the part after the last '.'), one line per thing measured
-  // ("svc.payment.p99_ms" and "svc.catalog.p99_ms" share the p99_ms chart).
-  std::map<std::string, std::vector<std::pair<std::string, const std::vector<SeriesPoint>*>>> kinds;
-  for (const auto& [name, pts] : w.metrics().all_series()) {
-    size_t dot = name.rfind('.');
-    std::string kind = dot == std::string::npos ? name : name.substr(dot + 1);
-    std::string who = dot == std::string::npos ? name : name.substr(0, dot);
-    kinds[kind].emplace_back(who, &pts);
-  }
-  if (kinds.empty()) {
-    ImGui::TextWrapped("This world records no time series yet.");
-    return;
-  }
-  // Event markers from the command log: what the learner or the lesson did, and when.
-  std::vector<ChartMarker> markers;
-  std::vector<std::string> labels;
-  labels.reserve(w.command_log().size());
-  for (const auto& lc : w.command_log()) labels.push_back(lc.cmd.arg("node", lc.cmd.arg("service", lc.cmd.op)));
-  for (size_t i = 0; i < w.command_log().size(); ++i) {
-    const auto& lc = w.command_log()[i];
-    markers.push_back({lc.at, marker_kind_for(lc.cmd.op), labels[i].c_str()});
-  }
-  static ChartHover hover;
-  const int64_t cursor = hover.time_us;
-  ChartHover next_hover;
-  ImGui::BeginChild("charts");
-  for (const auto& [kind, list] : kinds) {
-    if (!ImGui::CollapsingHeader(kind.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) continue;
-    std::vector<ChartSeries> series(list.size());
-    for (size_t i = 0; i < list.size(); ++i) {
-      series[i].label = list[i].first.c_str();
-      series[i].points = list[i].second->data();
-      series[i].count = static_cast<int>(list[i].second->size());
-    }
-    ChartOptions o;
-    o.x_min_us = std::max<Time>(0, w.now() - 60 * kSec);
-    o.x_max_us = std::max<Time>(w.now(), 1);
-    const bool rate = kind.find("rate") != std::string::npos || kind == "availability";
-    if (rate) { o.y_fixed = true; o.y_min = 0; o.y_max = 1; }
-    if (kind.size() > 3 && kind.compare(kind.size() - 3, 3, "_ms") == 0) o.y_unit = "ms";
-    o.cursor_time_us = cursor;
-    ChartHover h;
-    chart(("##" + kind).c_str(), ImVec2(-1, 170), series.data(), static_cast<int>(series.size()), o, markers.data(),
-          static_cast<int>(markers.size()), &h);
-    if (h.hovered) next_hover = h;
-  }
-  ImGui::EndChild();
-  hover = next_hover;
+  if (const World* w = world()) draw_charts_panel(*w, charts_, marker_kind_for);   // ui/panels/charts_panel
 }
 
 namespace {

@@ -15,6 +15,7 @@
 #include "lesson/runner.h"
 #include "scenario/scenario.h"
 #include "ui/canvas.h"
+#include "ui/panels/charts_panel.h"
 #include "ui/widgets/command_form.h"
 
 namespace topo::ui {
@@ -97,6 +98,8 @@ class LabApp {
   bool reload_lesson(bool from_start);
   double speed() const { return speed_; }
   bool playing() const { return playing_; }
+  /// The Charts tab's state: the picked charts and what its last frame drew (tests read it).
+  const ChartsPanelState& charts() const { return charts_; }
 
  private:
   void advance(double wall_dt);
@@ -170,6 +173,7 @@ class LabApp {
   float tool_link_latency_ms_ = 2.0f;
   float tool_link_loss_ = 0.0f;
   std::vector<char> tool_group_;   ///< partition picker: node -> in the first group
+  ChartsPanelState charts_;        ///< the Charts tab (ui/panels/charts_panel.h)
   std::string tab_request_;        ///< side tab to select on the next frame (ui.tab), or empty
   CommandFormState actions_form_;  ///< the Tools tab's Actions panel (the model's own Commands)
 };

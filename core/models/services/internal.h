@@ -22,8 +22,10 @@ void crash_replica(Graph& g, int sys, int dep, int rep, const std::string& reaso
 /// Makes the running replicas of module `m`'s deployable crash after a random uptime (a
 /// crash_loop fault that starts now); restarted processes re-arm it in on_start.
 void arm_crash_loop(const std::shared_ptr<Graph>& g, int sys, int m);
-/// The periodic controller (health checks, autoscaler, deployments, drains, series).
+/// The periodic controller (health checks, autoscaler, deployments, drains).
 void controller_tick(const std::shared_ptr<Graph>& g);
+/// Appends the chart series points at a World sample boundary (see services.cpp).
+void sample_series(const Graph& g, World& w, std::vector<std::vector<uint8_t>>* breakers);
 /// Registers the model's Commands on the world.
 void register_commands(World& w, const std::shared_ptr<Graph>& g);
 /// Starts a deployment; returns an error (and changes nothing) if it cannot.

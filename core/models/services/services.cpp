@@ -1109,7 +1109,6 @@ void finish_drains(Graph& g, int sys, int dep) {
 void controller_tick(const std::shared_ptr<Graph>& g) {
   World& w = *g->world;
   const Time now = w.now();
-  const bool sample = now % 1'000'000 == 0;
   for (size_t si = 0; si < g->systems.size(); si++) {
     SystemRt& s = g->systems[si];
     const int sys = static_cast<int>(si);
@@ -1132,31 +1131,61 @@ void controller_tick(const std::shared_ptr<Graph>& g) {
       else reconcile_count(g, sys, dep);
       finish_drains(*g, sys, dep);
       restart_crashed(*g, sys, dep);
-      if (sample) {
-        const std::string p = "svc." + qualified(*g, sys, d.spec.name) + ".";
-        int ready = 0, queued = 0;
-        for (const auto& r : d.replicas) {
-          if (r.state == RState::Ready) ready++;
-          queued += r.state == RState::Stopped ? 0 : r.queued;
-        }
-        w.metrics().sample(p + "replicas", now, ready);
-        w.metrics().sample(p + "queue", now, queued);
-        const auto sum = d.window.summary(now, 1'000'000);
-        w.metrics().sample(p + "error_rate", now, 1.0 - sum.success_rate);
-      }
-    }
-    if (sample) {
-      for (const auto& t : s.types) {
-        const std::string p = "svc." + qualified(*g, sys, t.spec.name) + ".";
-        const auto sum = t.window.summary(now, 1'000'000);
-        w.metrics().sample(p + "success_rate", now, sum.success_rate);
-        w.metrics().sample(p + "p99_ms", now, sum.p99_ms);
-        w.metrics().sample(p + "rps", now, sum.rate_per_s);
-      }
     }
   }
+  // Chart series: sample_series(), called by the World at its sample boundaries (not here).
   std::shared_ptr<Graph> gg = g;
   w.schedule(now + 250'000, [gg](World&) { controller_tick(gg); });
+}
+
+// The services' chart series, at every World sample boundary from t = 0 (250 ms): per
+// deployable replicas, queue and error_rate; per request type rps, p50_ms, p99_ms and
+// success_rate; and a "breaker_open" mark when an edge's breaker has opened since the last
+// boundary. The windowed values use the system's window (spec.window_us), the one the lesson
+// value keys (p99_ms.checkout, error_rate.payment, ...) use, so a chart shows what a lesson's
+// condition reads. (The windows count whole seconds: a one-second window read at a whole
+// second would hold only the second just begun, nearly empty.) Only rps differs in the first
+// window: it divides by the time elapsed, not by the whole window, so the first second does
+// not read as a tenth of the load. A sampler only reads: it is not a queue event, so traces
+// are the same with or without it.
+void sample_series(const Graph& g, World& w, std::vector<std::vector<uint8_t>>* breakers) {
+  const Time now = w.now();
+  breakers->resize(g.systems.size());
+  for (size_t si = 0; si < g.systems.size(); si++) {
+    const SystemRt& s = g.systems[si];
+    const int sys = static_cast<int>(si);
+    const Time win = s.spec.window_us;
+    const double rps_scale = now > 0 && now < win ? static_cast<double>(win) / static_cast<double>(now) : 1.0;
+    for (const auto& d : s.deps) {
+      const std::string p = "svc." + qualified(g, sys, d.spec.name) + ".";
+      int ready = 0, queued = 0;
+      for (const auto& r : d.replicas) {
+        if (r.state == RState::Ready) ready++;
+        queued += r.state == RState::Stopped ? 0 : r.queued;
+      }
+      w.metrics().sample(p + "replicas", now, ready);
+      w.metrics().sample(p + "queue", now, queued);
+      const auto sum = d.window.summary(now, win);
+      w.metrics().sample(p + "error_rate", now, 1.0 - sum.success_rate);
+    }
+    for (const auto& t : s.types) {
+      const std::string p = "svc." + qualified(g, sys, t.spec.name) + ".";
+      const auto sum = t.window.summary(now, win);
+      w.metrics().sample(p + "success_rate", now, sum.success_rate);
+      w.metrics().sample(p + "p50_ms", now, sum.p50_ms);
+      w.metrics().sample(p + "p99_ms", now, sum.p99_ms);
+      w.metrics().sample(p + "rps", now, sum.rate_per_s * rps_scale);
+    }
+    auto& seen = (*breakers)[si];
+    seen.resize(s.edges.size(), static_cast<uint8_t>(BreakerState::Closed));
+    for (size_t e = 0; e < s.edges.size(); e++) {
+      const EdgeRt& ed = s.edges[e];
+      const auto st = static_cast<uint8_t>(ed.effective().breaker ? ed.breaker.state_at(now) : BreakerState::Closed);
+      if (st == static_cast<uint8_t>(BreakerState::Open) && seen[e] != st)
+        w.metrics().mark(now, "breaker_open", "breaker " + qualified(g, sys, ed.from) + "->" + ed.to);
+      seen[e] = st;
+    }
+  }
 }
 
 std::string start_deploy(const std::shared_ptr<Graph>& g, int sys, int dep, Deployment dp,
@@ -1298,6 +1327,18 @@ std::string build_services_world(World& w, std::vector<SystemSpec> specs) {
   w.add_model(std::make_unique<ServicesModel>(g));
   std::shared_ptr<Graph> gg = g;
   w.schedule(0, [gg](World&) { detail::controller_tick(gg); });
+  for (size_t si = 0; si < g->systems.size(); si++) {   // known before the first point
+    const auto& s = g->systems[si];
+    const int sys = static_cast<int>(si);
+    for (const auto& d : s.deps)
+      for (const char* k : {"replicas", "queue", "error_rate"})
+        w.metrics().declare_series("svc." + detail::qualified(*g, sys, d.spec.name) + "." + k);
+    for (const auto& t : s.types)
+      for (const char* k : {"success_rate", "p50_ms", "p99_ms", "rps"})
+        w.metrics().declare_series("svc." + detail::qualified(*g, sys, t.spec.name) + "." + k);
+  }
+  auto breakers = std::make_shared<std::vector<std::vector<uint8_t>>>();
+  w.add_sampler([gg, breakers](World& world) { detail::sample_series(*gg, world, breakers.get()); });
   return "";
 }
 
