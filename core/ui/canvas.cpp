@@ -36,7 +36,9 @@ constexpr size_t kMaxLinks = 1500;
 constexpr size_t kManyMessages = 1500;
 
 bool is_client(const Node& n) { return n.role.find("client") != std::string::npos; }
-bool is_service(const Node& n) { return n.role.rfind("service", 0) == 0 || n.role.find("gateway") != std::string::npos; }
+bool is_service(const Node& n) {
+  return n.role.rfind("service", 0) == 0 || n.role.rfind("queue:", 0) == 0 || n.role.find("gateway") != std::string::npos;
+}
 
 ImVec2 lerp(ImVec2 a, ImVec2 b, float t) { return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t); }
 
@@ -196,7 +198,7 @@ bool layout_services(const World& w, CanvasView& v) {
     auto place = [&](float along, float across) { return vertical ? ImVec2(along, across) : ImVec2(across, along); };
     if (sys.client != kNoNode && static_cast<size_t>(sys.client) < v.pos.size())
       v.pos[static_cast<size_t>(sys.client)] = place(mid, 0.0f);
-    float level_at = 0.45f;   // the client sits at 0
+    float level_at = 0.6f;   // the client sits at 0
     for (const auto& lv : levels) {
       float total = 0.0f, thick = 0.0f;
       for (size_t d : lv) {
@@ -684,8 +686,8 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     // number is enough inside the shape. Another name too wide for its shape ("coordinator")
     // goes below it instead.
     std::string label = n.name;
-    if (n.role.rfind("service:", 0) == 0) {
-      const std::string svc = n.role.substr(8);
+    if (n.role.rfind("service:", 0) == 0 || n.role.rfind("queue:", 0) == 0) {
+      const std::string svc = n.role.substr(n.role.find(':') + 1);
       const size_t dash = n.name.rfind('-');
       if (dash != std::string::npos && dash + 1 < n.name.size() && dash >= svc.size() &&
           n.name.compare(dash - svc.size(), svc.size(), svc) == 0 &&

@@ -17,7 +17,7 @@ namespace topo::ui {
 
 struct VisualClockOptions {
   bool slow_motion = true;         ///< the learner's "slow motion" toggle
-  double min_flight_wall_s = 0.4;  ///< a message stays on screen at least this long (real time)
+  double min_flight_wall_s = 0.32;  ///< a message stays on screen at least this long (real time)
   double max_slowdown = 150.0;     ///< never slower than speed / max_slowdown
   size_t max_messages = 200;       ///< more in flight than this: a crowd, not slowed
 };

@@ -189,18 +189,18 @@ TEST_CASE("the log table shows each server's entries by index, its term and its 
   }
 }
 
-TEST_CASE("visual clock: slows so a 2 ms message stays on screen 0.4 s; at most 150 times; full speed when quiet") {
+TEST_CASE("visual clock: slows so a 2 ms message stays on screen 0.32 s; at most 150 times; full speed when quiet") {
   ui::VisualClockOptions o;
   CHECK(ui::visual_rate_us(0.5, -1, o) == doctest::Approx(0.5e6));          // nothing in flight
   const double r = ui::visual_rate_us(0.5, 2000, o);
-  CHECK(2000.0 / r >= 0.4 - 1e-9);                                          // 2 ms lasts 0.4 s
+  CHECK(2000.0 / r >= 0.32 - 1e-9);                                         // 2 ms lasts 0.32 s
   CHECK(ui::visual_rate_us(0.5, 1, o) == doctest::Approx(0.5e6 / 150.0));   // the floor
   CHECK(ui::visual_rate_us(0.5, 10 * kSec, o) == doctest::Approx(0.5e6));   // slow flights: no change
   o.slow_motion = false;
   CHECK(ui::visual_rate_us(0.5, 2000, o) == doctest::Approx(0.5e6));
 }
 
-TEST_CASE("visual clock on raft-5 at 0.5x: every message is seen for about 0.4 s, and the trace is the one the world makes anyway") {
+TEST_CASE("visual clock on raft-5 at 0.5x: every message is seen for about 0.3 s, and the trace is the one the world makes anyway") {
   std::string err;
   auto w = build_world("raft-5", 1, {}, &err);
   auto ref = build_world("raft-5", 1, {}, &err);
@@ -215,11 +215,11 @@ TEST_CASE("visual clock on raft-5 at 0.5x: every message is seen for about 0.4 s
     for (const Message* m : w->in_flight()) ++frames_seen[m->id];
   }
   REQUIRE(frames_seen.size() > 20);
-  // A message whose flight lasts 2 ms must be on screen for ~0.4 s (24 frames); the floor of
-  // the clock (at most 150x slower) may cut a very short flight, never below 0.3 s here.
+  // A message whose flight lasts 2 ms must be on screen for ~0.32 s (19 frames); the floor of
+  // the clock (at most 150x slower) may cut a very short flight, never below 0.27 s here.
   size_t short_lived = 0;
   for (const auto& [id, n] : frames_seen)
-    if (n < 18) ++short_lived;
+    if (n < 16) ++short_lived;
   CHECK(short_lived <= frames_seen.size() / 10);   // the ones cut off at the run's start/end
   // The world ran some simulated time, and exactly as a plain run to the same time.
   CHECK(w->now() > 50 * kMs);

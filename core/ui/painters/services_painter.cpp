@@ -234,6 +234,8 @@ class ServicesPainter : public WorldPainter {
       std::string bar = "cpu " + std::to_string(static_cast<int>(std::lround(busy * 100))) + "%";
       if (queued > 0) bar += " q " + std::to_string(queued);
       if (d.deploy.status == "progressing") bar = d.deploy.to_version + " " + std::to_string(new_version) + "/" + std::to_string(ready);
+      if (text_size(px, bar).x > bb.x - ba.x - 4.0f && queued > 0)   // a narrow card: the short form
+        bar = std::to_string(static_cast<int>(std::lround(busy * 100))) + "% q" + std::to_string(queued);
       const ImVec2 bs = text_size(px, bar);
       pc.dl->AddText(ImGui::GetFont(), px, ImVec2((ba.x + bb.x - bs.x) * 0.5f, (ba.y + bb.y - bs.y) * 0.5f), pc.text, bar.c_str());
     }
