@@ -38,6 +38,14 @@ std::string fmt_time(Time t) {
   return buf;
 }
 
+/// A speed as the learner reads it: "0.5x", "0.006x".
+std::string speed_text(double speed) {
+  char buf[32];
+  if (speed >= 1.0) std::snprintf(buf, sizeof buf, "%.3gx", speed);
+  else std::snprintf(buf, sizeof buf, "%.2gx", speed);
+  return buf;
+}
+
 /// A full-width clickable choice whose text wraps (a quiz or predict answer).
 bool wrapped_choice(const char* id, const std::string& text) {
   const float w = ImGui::GetContentRegionAvail().x;
@@ -645,10 +653,46 @@ void LabApp::log_line(std::string line) {
 
 void LabApp::advance(double wall_dt) {
   if (runner_) runner_->add_real_time(wall_dt);
+  shown_speed_ = 0.0;
   if (!world() || !playing_) return;
   World& w = *world();
-  carry_us_ += std::clamp(wall_dt, 0.0, 0.25) * speed_ * 1e6;
+  const double wall = std::clamp(wall_dt, 0.0, 0.25);
+  // Slow motion: the visual clock (ui/visual_clock.h) runs event by event, slowing while
+  // messages are in flight so each can be followed. Worlds drawn as flows are not slowed.
+  bool flows = false;
+  for (const auto& p : canvas_.painters) flows = flows || p->draws_flows();
+  VisualClockOptions clock = clock_;
+  clock.slow_motion = slow_motion_ && !flows;
+  slowed_ = false;
+  if (clock.slow_motion && wall > 0.0) {
+    std::vector<const World*> shown{&w};
+    if (twin_) shown.push_back(&twin_->world());
+    auto now = [&] { return w.now(); };
+    auto next = [&] {
+      std::optional<Time> a = w.next_event_time();
+      if (twin_) {
+        std::optional<Time> b = twin_->world().next_event_time();
+        if (b && (!a || *b < *a)) a = b;
+      }
+      return a;
+    };
+    auto run_to = [&](Time t) {
+      if (runner_) {
+        if (t > w.now()) runner_->advance(t - w.now());
+        return;
+      }
+      session_->run_until(t);
+      run_twin_to(t);
+    };
+    const Time ran = advance_visual(wall, speed_, clock, shown, now, next, run_to, &carry_us_);
+    shown_speed_ = static_cast<double>(ran) / (wall * 1e6);
+    slowed_ = shown_speed_ < speed_ * 0.8;
+    lagging_ = false;
+    return;
+  }
+  carry_us_ += wall * speed_ * 1e6;
   Time step = static_cast<Time>(carry_us_);
+  shown_speed_ = speed_;
   if (step <= 0) return;
   carry_us_ -= static_cast<double>(step);
   if (runner_) {
@@ -690,6 +734,7 @@ void LabApp::frame(double wall_dt) {
     if (ImGui::IsKeyPressed(ImGuiKey_Equal) || ImGui::IsKeyPressed(ImGuiKey_KeypadAdd)) key_speed(true);
     if (ImGui::IsKeyPressed(ImGuiKey_Minus) || ImGui::IsKeyPressed(ImGuiKey_KeypadSubtract)) key_speed(false);
     if (ImGui::IsKeyPressed(ImGuiKey_F, false)) key_fit();
+    if (ImGui::IsKeyPressed(ImGuiKey_M, false)) slow_motion_ = !slow_motion_;
   }
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -969,6 +1014,16 @@ void LabApp::draw_controls() {
   if (ImGui::SliderFloat("##speed", &log_speed, -2.0f, 2.0f, label)) speed_ = std::pow(10.0, static_cast<double>(log_speed));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Simulation speed (simulated time per real second); +/- keys");
   ImGui::SameLine();
+  ImGui::Checkbox("Slow motion", &slow_motion_);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("While messages are in flight, slow down so each one can be followed (at least %.1f s on screen).\n"
+                      "Nothing changes in the simulation: only how fast you see it. Key: M",
+                      clock_.min_flight_wall_s);
+  ImGui::SameLine();
+  if (playing_ && slowed_) {
+    ImGui::TextColored(ImVec4(0.90f, 0.62f, 0.0f, 1.0f), "slow motion: %s", speed_text(shown_speed_).c_str());
+    ImGui::SameLine();
+  }
   if (world()) {
     const World& w = *world();
     ImGui::Text("t = %s   events %llu   seed %llu%s", fmt_time(w.now()).c_str(),
@@ -1016,7 +1071,7 @@ void LabApp::draw_inspector() {
   if (canvas_.selected < 0 || static_cast<size_t>(canvas_.selected) >= w.nodes().size()) {
     ImGui::TextWrapped("Click a node to inspect it. Right-click a node to crash, restart or slow it.");
     ImGui::Separator();
-    ImGui::Text("%zu nodes, %zu messages in flight", w.nodes().size(), canvas_.in_flight);
+    ImGui::Text("%zu nodes, %zu %s in flight", w.nodes().size(), canvas_.in_flight, canvas_.in_flight == 1 ? "message" : "messages");
     return;
   }
   const Node& n = w.node(canvas_.selected);
@@ -1440,6 +1495,41 @@ std::string LabApp::state_json() const {
       << ",\"titles\":[" << json_quote(compare_title_[0]) << "," << json_quote(compare_title_[1]) << "]}";
   else
     o << ",\"compare\":null";
+  // What the last frame drew (CSS pixels of the page = ImGui coordinates), for tests and tools.
+  {
+    const bool two = twin_ && session_ && !runner_;
+    auto pane = [&](const char* name, const CanvasView& v) {
+      std::ostringstream p;
+      p << "{\"world\":\"" << name << "\",\"x\":" << v.origin.x << ",\"y\":" << v.origin.y << ",\"w\":" << v.size.x
+        << ",\"h\":" << v.size.y << ",\"graph\":{\"x\":" << v.graph_lo.x << ",\"y\":" << v.graph_lo.y
+        << ",\"w\":" << (v.graph_hi.x - v.graph_lo.x) << ",\"h\":" << (v.graph_hi.y - v.graph_lo.y) << "}"
+        << ",\"legend_h\":" << v.legend_h << ",\"legend_open\":" << (v.legend_open ? "true" : "false")
+        << ",\"panel_h\":" << v.panel_h << ",\"vertical\":" << (v.vertical ? "true" : "false") << ",\"legend\":[";
+      for (size_t i = 0; i < v.legend.size(); ++i) p << (i ? "," : "") << json_quote(v.legend[i].section + ": " + v.legend[i].label);
+      p << "],\"messages\":" << v.drawn.messages << ",\"particles\":" << v.drawn.particles << "}";
+      return p.str();
+    };
+    o << ",\"view\":{\"panes\":[" << pane(two ? "left" : "main", canvas_);
+    if (two) o << "," << pane("right", twin_canvas_);
+    const size_t msgs = canvas_.drawn.messages + (two ? twin_canvas_.drawn.messages : 0);
+    const size_t parts = canvas_.drawn.particles + (two ? twin_canvas_.drawn.particles : 0);
+    o << "],\"drawn\":{\"messages\":" << msgs << ",\"particles\":" << parts << "}"
+      << ",\"slow_motion\":" << (slow_motion_ ? "true" : "false") << ",\"shown_speed\":" << shown_speed_ << "}";
+    o << ",\"edges\":[";
+    std::string edges;
+    auto add_edges = [&](const char* name, const CanvasView& v, const World* w) {
+      if (!w) return;
+      for (const auto& p : v.painters) {
+        std::string e = p->edges_json(*w, name);
+        if (e.empty()) continue;
+        if (!edges.empty()) edges += ",";
+        edges += e;
+      }
+    };
+    add_edges(two ? "left" : "main", canvas_, world());
+    if (two) add_edges("right", twin_canvas_, &twin_->world());
+    o << edges << "]";
+  }
   o << "}";
   return o.str();
 }

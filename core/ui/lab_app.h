@@ -15,6 +15,7 @@
 #include "lesson/runner.h"
 #include "scenario/scenario.h"
 #include "ui/canvas.h"
+#include "ui/visual_clock.h"
 #include "ui/panels/charts_panel.h"
 #include "ui/widgets/command_form.h"
 
@@ -97,6 +98,11 @@ class LabApp {
   /// `from_start`, else at the current step. Teachers iterating on a lesson use it.
   bool reload_lesson(bool from_start);
   double speed() const { return speed_; }
+  /// The speed the learner saw in the last frame (below speed() while slow motion holds a
+  /// message on screen).
+  double shown_speed() const { return shown_speed_; }
+  bool slow_motion() const { return slow_motion_; }
+  void set_slow_motion(bool on) { slow_motion_ = on; }
   bool playing() const { return playing_; }
   /// The Charts tab's state: the picked charts and what its last frame drew (tests read it).
   const ChartsPanelState& charts() const { return charts_; }
@@ -136,6 +142,10 @@ class LabApp {
   bool playing_ = true;
   double speed_ = 0.1;           ///< simulated seconds per wall second
   double carry_us_ = 0.0;        ///< fractional simulated microseconds not yet run
+  bool slow_motion_ = true;      ///< the visual clock slows while messages fly (ui/visual_clock.h)
+  VisualClockOptions clock_;
+  double shown_speed_ = 0.0;     ///< simulated seconds per real second in the last frame
+  bool slowed_ = false;          ///< the last frame ran slower than the chosen speed
   bool lagging_ = false;         ///< the last frame hit the event budget
   bool show_about_ = false;
   bool show_keys_ = false;
