@@ -149,12 +149,8 @@ namespace {
 /// one band per system (the shop and the monolith side by side). Depth runs downwards in a tall
 /// pane and rightwards in a wide one, so the picture fills the pane it is drawn in. Returns false
 /// when the world has no services.
-bool layout_services(const World& w, CanvasView& v) {
-  const auto* model = w.find_model<svc::ServicesModel>();
-  if (!model) return false;
-  const svc::Graph& g = model->graph();
+void layout_services_as(const svc::Graph& g, CanvasView& v, bool vertical, size_t wrap) {
   v.groups.clear();
-  const bool vertical = v.aspect < 1.15f;
   v.vertical = vertical;
   constexpr float kPill = 0.32f;     // one replica slot
   constexpr int kPerRow = 3;
@@ -187,6 +183,12 @@ bool layout_services(const World& w, CanvasView& v) {
     for (size_t i = 0; i < sys.deps.size(); ++i)
       levels[static_cast<size_t>(depth[i] < 0 ? max_depth + 1 : depth[i])].push_back(i);
     while (!levels.empty() && levels.back().empty()) levels.pop_back();
+    // A level of more than `wrap` cards continues on the next line (row or column).
+    std::vector<std::vector<size_t>> lines;
+    for (const auto& lv : levels)
+      for (size_t i = 0; i < lv.size(); i += wrap)
+        lines.emplace_back(lv.begin() + static_cast<long>(i), lv.begin() + static_cast<long>(std::min(lv.size(), i + wrap)));
+    levels.swap(lines);
     // The band's breadth: its widest level.
     float breadth = kCardW;
     for (const auto& lv : levels) {
@@ -229,6 +231,37 @@ bool layout_services(const World& w, CanvasView& v) {
     }
     band_at += breadth + 1.0f;
   }
+}
+
+/// Lays the services out in whichever orientation and line length (cards per row or column)
+/// gives the largest picture in a pane of v.aspect (width / height): a wide pane gets depth
+/// running rightwards, a tall one downwards, a short wide one (side by side) long levels folded
+/// over two lines. Returns false when the world has no services.
+bool layout_services(const World& w, CanvasView& v) {
+  const auto* model = w.find_model<svc::ServicesModel>();
+  if (!model) return false;
+  const svc::Graph& g = model->graph();
+  size_t widest = 1;
+  for (const auto& sys : g.systems) widest = std::max(widest, sys.deps.size());
+  float best = -1.0f;
+  bool best_vertical = false;
+  size_t best_wrap = widest;
+  for (bool vertical : {false, true})
+    for (size_t wrap = 1; wrap <= std::min<size_t>(widest, 6); ++wrap) {
+      layout_services_as(g, v, vertical, wrap);
+      float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
+      for (const auto& gr : v.groups) {
+        x0 = std::min(x0, gr.x - gr.half_w); x1 = std::max(x1, gr.x + gr.half_w);
+        y0 = std::min(y0, gr.y - gr.half_h); y1 = std::max(y1, gr.y + gr.half_h);
+      }
+      // The scale a pane of height 1 and width `aspect` allows (a slight preference for the
+      // reading direction of the pane breaks near-ties).
+      const float scale = std::min(std::max(0.1f, v.aspect) / std::max(0.1f, x1 - x0 + 0.6f), 1.0f / std::max(0.1f, y1 - y0 + 0.6f)) *
+                          ((vertical == (v.aspect < 1.15f)) ? 1.03f : 1.0f);
+      if (scale > best) { best = scale; best_vertical = vertical; best_wrap = wrap; }
+    }
+  layout_services_as(g, v, best_vertical, best_wrap);
+  v.wrap = best_wrap;
   return true;
 }
 
@@ -406,7 +439,7 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   if (size.y - v.legend_h - v.panel_h < 0.55f * size.y) v.panel_h = 0.0f;
   const float graph_h = std::max(40.0f, size.y - v.legend_h - v.panel_h);
   const float new_aspect = size.x / graph_h;
-  const bool relayout = services && ((v.aspect < 1.15f) != (new_aspect < 1.15f));
+  const bool relayout = services && std::abs(new_aspect - v.aspect) > 0.01f;
   v.aspect = new_aspect;
   if (services || relayout || v.pos.size() != nodes.size()) auto_layout(w, v, false);  // replicas come and go
   v.screen.resize(nodes.size());

@@ -40,6 +40,7 @@ struct CanvasView {
   std::vector<Group> groups;
   /// Service worlds: depth runs top to bottom (a tall pane) or left to right (a wide one).
   bool vertical = false;
+  size_t wrap = 0;                    ///< cards per row (or column) before a level continues on the next
   float aspect = 1.0f;                ///< width / height of the pane in the last frame
   // Model painters (Raft rings and log, service health and flows, ...), rebuilt when the world
   // under the canvas changes.

@@ -343,14 +343,17 @@ TEST_CASE("service cards never overlap and hold their replicas, in a tall pane a
   // The canvas draws each service as a card (title, replicas, CPU strip) scaled only by the
   // camera: if the cards do not meet in layout units, nothing meets on screen.
   for (const char* scenario : {"shop", "shop-monolith"}) {
-    for (float aspect : {0.8f, 2.0f}) {
+    for (float aspect : {0.6f, 0.8f, 2.0f, 3.2f}) {
       std::string err;
       auto w = build_world(scenario, 1, {}, &err);
       REQUIRE_MESSAGE(w, err);
       ui::CanvasView v;
       v.aspect = aspect;
       ui::auto_layout(*w, v, true);
-      CHECK(v.vertical == (aspect < 1.15f));
+      // Depth runs down a tall pane and right across a wide one (the orientation that gives the
+      // larger picture).
+      if (aspect <= 0.6f) CHECK(v.vertical);
+      if (aspect >= 3.0f) CHECK_FALSE(v.vertical);
       REQUIRE(v.groups.size() >= 1);
       for (size_t i = 0; i < v.groups.size(); ++i) {
         const auto& a = v.groups[i];
