@@ -80,14 +80,15 @@ TEST_CASE("Charts tab: command and model events are markers") {
   o.scenario = "raft-5";
   ui::LabApp app(o);
   REQUIRE(app.command_json("{\"op\":\"ui.tab\",\"name\":\"Charts\"}").find("\"ok\":true") != std::string::npos);
-  REQUIRE(app.command_json("{\"op\":\"ui.run_ms\",\"value\":1500}").find("\"ok\":true") != std::string::npos);
-  h.frame(app);
+  REQUIRE(app.command_json("{\"op\":\"ui.pause\"}").find("\"ok\":true") != std::string::npos);
+  app.session()->run_until(1500 * kMs);   // a leader is elected by then (the sampler marks it)
+  for (int i = 0; i < 3; ++i) h.frame(app);   // the tab switch takes a frame
   const size_t elected = app.charts().markers;   // the first leader
   CHECK(elected >= 1);
   Command crash;
   crash.op = "crash";
   crash.args["node"] = "n1";
   REQUIRE(app.session()->apply(crash).ok);
-  h.frame(app);
+  for (int i = 0; i < 2; ++i) h.frame(app);
   CHECK(app.charts().markers >= elected + 1);   // the command (and maybe a new leader by now)
 }
