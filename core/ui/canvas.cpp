@@ -732,6 +732,10 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     const float inner = is_service(n) ? 2.6f * r - 4.0f : 2.0f * r - 4.0f;
     if (nsz.x <= inner) {
       dl->AddText(ImVec2(c.x - nsz.x / 2, c.y - nsz.y / 2), tc, label.c_str());
+    } else if (services && is_client(n)) {
+      // The shop's clients: the name beside the shape, clear of the call edge below or beside it.
+      if (v.vertical) dl->AddText(ImVec2(c.x - r - 6.0f - nsz.x, c.y - nsz.y / 2), tc, label.c_str());
+      else dl->AddText(ImVec2(c.x - nsz.x / 2, c.y - r - 4.0f - nsz.y), tc, label.c_str());
     } else {
       text_centered(dl, ImVec2(c.x, below_y), tc, label);
       below_y += nsz.y;
