@@ -6,6 +6,8 @@
 // JavaScript page call.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -108,6 +110,15 @@ class LabApp {
   const ChartsPanelState& charts() const { return charts_; }
 
  private:
+  /// The `ui.*` hooks: a table of handlers by op (lab_app_hooks.cpp), filled on first use.
+  struct HookArgs {
+    const std::map<std::string, std::string>& m;
+    double num(const char* key, double fallback) const;
+    std::string str(const char* key) const;
+  };
+  void register_hooks();
+  std::map<std::string, std::function<std::string(const HookArgs&)>> hooks_;
+
   void advance(double wall_dt);
   void draw_menu();
   void draw_controls();
@@ -123,7 +134,6 @@ class LabApp {
   void poll_lesson_file(double wall_dt);
   void log_line(std::string line);
   void draw_keys();
-  void draw_raft_inspector(const World& w, const Node& n);
   void draw_canvas_pane(ImVec2 size);
   /// Records the lesson step that is current now (for rewinding inside a lesson).
   void track_step();

@@ -17,6 +17,10 @@
 #include "imgui.h"
 #include "sim/world.h"
 
+namespace topo::kv {
+class History;
+}
+
 namespace topo::ui {
 
 struct CanvasView;
@@ -65,6 +69,10 @@ class WorldPainter {
   virtual TooltipLines node_tooltip(const PaintContext& pc, NodeId id) const { (void)pc; (void)id; return {}; }
   /// Lines for a hover anywhere else on the canvas (an edge, a group); `mouse` in screen pixels.
   virtual TooltipLines hover_tooltip(const PaintContext& pc, ImVec2 mouse) const { (void)pc; (void)mouse; return {}; }
+  /// The Inspector's section for node `id` (ImGui widgets, after the node's generic rows).
+  virtual void draw_inspector(const World& w, NodeId id) { (void)w; (void)id; }
+  /// Extra members of the state hook's inspector object for node `id` (",\"raft\":{...}"), or "".
+  virtual std::string inspector_json(const World& w, NodeId id) const { (void)w; (void)id; return ""; }
   /// Pixels this painter needs along the bottom of the canvas for a panel of its own (the Raft
   /// log table); the camera fits the graph into what is left above it.
   virtual float panel_height(const World& w, float font_px) const { (void)w; (void)font_px; return 0.0f; }
@@ -83,5 +91,9 @@ class WorldPainter {
 
 /// The painters world `w` needs (none for a world no painter knows).
 std::vector<std::unique_ptr<WorldPainter>> make_painters(const World& w);
+
+/// The client history of a key-value world (Raft, primary-backup, quorum) for the History tab,
+/// or null when the world records none.
+const kv::History* client_history(const World& w);
 
 }  // namespace topo::ui

@@ -3,6 +3,9 @@
 #include <memory>
 #include <vector>
 
+#include "models/raft/raft.h"
+#include "models/replication/primary_backup.h"
+#include "models/replication/quorum.h"
 #include "ui/painters/painter.h"
 #include "ui/painters/raft_painter.h"
 #include "ui/painters/services_painter.h"
@@ -17,6 +20,13 @@ std::vector<std::unique_ptr<WorldPainter>> make_painters(const World& w) {
   add(make_raft_painter(w));
   add(make_services_painter(w));
   return out;
+}
+
+const kv::History* client_history(const World& w) {
+  if (const auto* m = w.find_model<raft::RaftCluster>()) return &m->history();
+  if (const auto* m = w.find_model<replication::PbModel>()) return &m->recorder().history();
+  if (const auto* m = w.find_model<replication::QuorumModel>()) return &m->recorder().history();
+  return nullptr;
 }
 
 }  // namespace topo::ui

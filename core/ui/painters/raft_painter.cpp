@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 #include <string>
 
 #include "models/raft/raft.h"
+#include "scenario/json.h"
 #include "ui/style.h"
 
 namespace topo::ui {
@@ -39,6 +41,92 @@ RaftLogTable raft_log_table(const raft::RaftCluster& c, int max_columns) {
 }
 
 namespace {
+
+/// What the Inspector shows of a Raft server: Figure 2's state and its log (read from the
+/// model's public, read-only view). `present` is false for a node that is not a Raft server.
+struct RaftInspect {
+  bool present = false;
+  bool up = false;             ///< volatile state (role, commit index) is known only while up
+  std::string role;
+  int64_t term = 0;
+  std::string voted_for;       ///< node name, empty = nobody this term
+  int64_t commit_index = 0;
+  int64_t last_applied = 0;
+  std::string leader;          ///< the leader this server knows, empty if none
+  const std::vector<raft::LogEntry>* log = nullptr;
+};
+
+RaftInspect raft_inspect(const World& w, NodeId id) {
+  RaftInspect v;
+  const auto* cl = w.find_model<raft::RaftCluster>();
+  if (!cl || id < 0 || static_cast<size_t>(id) >= w.nodes().size()) return v;
+  const raft::RaftDisk* disk = cl->disk(id);
+  if (!disk) return v;
+  v.present = true;
+  v.term = disk->current_term;
+  if (disk->voted_for >= 0 && static_cast<size_t>(disk->voted_for) < w.nodes().size()) v.voted_for = w.node(disk->voted_for).name;
+  v.log = &disk->log;
+  if (const raft::RaftNode* rn = cl->server(id)) {
+    v.up = true;
+    v.role = rn->role() == raft::Role::Leader ? "leader" : rn->role() == raft::Role::Candidate ? "candidate" : "follower";
+    v.commit_index = rn->commit_index();
+    v.last_applied = rn->last_applied();
+    if (rn->known_leader() >= 0 && static_cast<size_t>(rn->known_leader()) < w.nodes().size())
+      v.leader = w.node(rn->known_leader()).name;
+  }
+  return v;
+}
+
+void draw_raft_inspector(const World& w, NodeId id) {
+  const RaftInspect v = raft_inspect(w, id);
+  if (!v.present) return;
+  ImGui::SeparatorText("Raft");
+  if (v.up) {
+    ImGui::Text("role: %s   term: %lld", v.role.c_str(), static_cast<long long>(v.term));
+    ImGui::Text("voted for: %s", v.voted_for.empty() ? "nobody (this term)" : v.voted_for.c_str());
+    ImGui::Text("commit index: %lld   applied: %lld", static_cast<long long>(v.commit_index),
+                static_cast<long long>(v.last_applied));
+    ImGui::Text("knows leader: %s", v.leader.empty() ? "none" : v.leader.c_str());
+  } else {
+    ImGui::Text("term: %lld   voted for: %s", static_cast<long long>(v.term), v.voted_for.empty() ? "nobody" : v.voted_for.c_str());
+    ImGui::TextWrapped("Down: the disk (term, vote, log) survives the crash; the commit index is volatile and "
+                       "is learned again from the leader after the restart.");
+  }
+  ImGui::Text("log: %zu entries", v.log->size());
+  const ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                             ImGuiTableFlags_SizingFixedFit;
+  const float h = ImGui::GetTextLineHeightWithSpacing() * 12.0f;
+  if (ImGui::BeginTable("raft_log", 4, tf, ImVec2(0, h))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("index");
+    ImGui::TableSetupColumn("term");
+    ImGui::TableSetupColumn("command", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("committed");
+    ImGui::TableHeadersRow();
+    // Newest first: the tail of the log is where replication happens.
+    const int count = static_cast<int>(v.log->size());
+    ImGuiListClipper clip;
+    clip.Begin(count);
+    while (clip.Step()) {
+      for (int row = clip.DisplayStart; row < clip.DisplayEnd; ++row) {
+        const int64_t index = count - row;
+        const raft::LogEntry& e = (*v.log)[static_cast<size_t>(index - 1)];
+        const bool committed = v.up && index <= v.commit_index;
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::Text("%lld", static_cast<long long>(index));
+        ImGui::TableSetColumnIndex(1);
+        ImGui::Text("%lld", static_cast<long long>(e.term));
+        ImGui::TableSetColumnIndex(2);
+        ImGui::TextUnformatted(e.cmd.describe().c_str());
+        ImGui::TableSetColumnIndex(3);
+        if (committed) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette::green), "\u2713 yes");
+        else ImGui::TextDisabled("\u2014 no");
+      }
+    }
+    ImGui::EndTable();
+  }
+}
 
 /// A colour per term (cycling through the palette); the term is always written too.
 ImU32 term_color(int64_t term) {
@@ -156,6 +244,27 @@ class RaftPainter : public WorldPainter {
                   (pc.text & 0x00FFFFFF) | 0xB0000000, buf);
       y += row;
     }
+  }
+
+  void draw_inspector(const World& w, NodeId id) override { draw_raft_inspector(w, id); }
+
+  std::string inspector_json(const World& w, NodeId id) const override {
+    const RaftInspect v = raft_inspect(w, id);
+    if (!v.present) return "";
+    std::ostringstream o;
+    o << ",\"raft\":{\"up\":" << (v.up ? "true" : "false") << ",\"role\":" << json_quote(v.role) << ",\"term\":" << v.term
+      << ",\"voted_for\":" << json_quote(v.voted_for) << ",\"commit_index\":" << v.commit_index
+      << ",\"last_applied\":" << v.last_applied << ",\"leader\":" << json_quote(v.leader)
+      << ",\"log_length\":" << v.log->size() << ",\"log\":[";
+    const size_t from = v.log->size() > 50 ? v.log->size() - 50 : 0;
+    for (size_t i = from; i < v.log->size(); ++i) {
+      const auto& e = (*v.log)[i];
+      const int64_t index = static_cast<int64_t>(i) + 1;
+      o << (i > from ? "," : "") << "{\"index\":" << index << ",\"term\":" << e.term << ",\"command\":"
+        << json_quote(e.cmd.describe()) << ",\"committed\":" << (v.up && index <= v.commit_index ? "true" : "false") << "}";
+    }
+    o << "]}";
+    return o.str();
   }
 
   TooltipLines node_tooltip(const PaintContext& pc, NodeId id) const override {

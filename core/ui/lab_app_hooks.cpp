@@ -1,0 +1,367 @@
+// The page and test hooks: state_json() and command_json() (docs/hooks.md).
+#include "ui/lab_app_internal.h"
+
+namespace topo::ui {
+
+using namespace detail;
+
+std::string LabApp::state_json() const {
+  std::ostringstream o;
+  o << "{\"version\":" << json_quote(TOPOLAB_VERSION);
+  o << ",\"frames\":" << frames_;
+  o << ",\"playing\":" << (playing_ ? "true" : "false") << ",\"speed\":" << speed_;
+  o << ",\"error\":" << json_quote(error_);
+  if (runner_) {
+    o << ",\"lesson\":{\"id\":" << json_quote(runner_->lesson().id) << ",\"title\":" << json_quote(runner_->lesson().title)
+      << ",\"file\":" << json_quote(lesson_name_) << ",\"step\":" << runner_->step_index() + 1
+      << ",\"steps\":" << runner_->step_count() << ",\"complete\":" << (runner_->finished() ? "true" : "false")
+      << ",\"step_complete\":" << (!runner_->finished() && runner_->step_complete() ? "true" : "false")
+      << ",\"runner\":" << runner_->state_json() << "}";
+    o << ",\"progress\":" << json_quote(runner_->save());
+  } else {
+    o << ",\"lesson\":null";
+  }
+  if (const World* wp = world()) {
+    const World& w = *wp;
+    o << ",\"scenario\":" << json_quote(runner_ ? runner_->lesson().scenario.name : session_->scenario()) << ",\"seed\":" << w.seed()
+      << ",\"time_us\":" << w.now() << ",\"events\":" << w.events_processed()
+      << ",\"trace_hash\":" << json_quote([&] {
+           char b[20];
+           std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(w.trace().hash()));
+           return std::string(b);
+         }())
+      << ",\"in_flight\":" << w.in_flight().size() << ",\"commands\":" << w.command_log().size();
+    o << ",\"nodes\":[";
+    for (size_t i = 0; i < w.nodes().size(); ++i) {
+      const Node& n = *w.nodes()[i];
+      if (i) o << ",";
+      o << "{\"id\":" << n.id << ",\"name\":" << json_quote(n.name) << ",\"role\":" << json_quote(n.role)
+        << ",\"status\":" << json_quote(to_string(n.status)) << ",\"cpu_speed\":" << n.cpu_speed
+        << ",\"version\":" << json_quote(n.version);
+      if (i < canvas_.screen.size())
+        o << ",\"x\":" << canvas_.screen[i].x << ",\"y\":" << canvas_.screen[i].y;
+      if (n.process)
+        for (auto& [k, v] : n.process->inspect()) o << "," << json_quote("p_" + k) << ":" << json_quote(v);
+      o << "}";
+    }
+    o << "],\"menu\":[";
+    for (size_t i = 0; i < canvas_.menu_items.size(); ++i)
+      o << (i ? "," : "") << "{\"label\":" << json_quote(canvas_.menu_items[i].first) << ",\"x\":" << canvas_.menu_items[i].second.x
+        << ",\"y\":" << canvas_.menu_items[i].second.y << "}";
+    o << "],\"share\":{\"scenario\":" << json_quote(runner_ ? runner_->lesson().scenario.name : session_->scenario())
+      << ",\"seed\":" << w.seed() << ",\"lesson\":" << (runner_ ? json_quote(lesson_name_) : std::string("null"))
+      << ",\"time_us\":" << w.now() << ",\"log\":";
+    std::string log;
+    for (const auto& lc : w.command_log()) log += std::to_string(lc.at) + " " + lc.cmd.to_text() + "\n";
+    o << json_quote(log) << "}";
+    o << ",\"models\":[";
+    for (size_t i = 0; i < w.models().size(); ++i) o << (i ? "," : "") << w.models()[i]->state_json();
+    o << "]";
+    o << ",\"selected\":" << (canvas_.selected >= 0 && static_cast<size_t>(canvas_.selected) < w.nodes().size()
+                                  ? json_quote(w.node(canvas_.selected).name) : std::string("null"));
+    o << ",\"inspector\":" << inspector_json(w, canvas_, canvas_.selected);
+  }
+  if (twin_ && session_ && !runner_)
+    o << ",\"compare\":{\"left\":" << world_brief_json(*session_, canvas_) << ",\"right\":" << world_brief_json(*twin_, twin_canvas_)
+      << ",\"titles\":[" << json_quote(compare_title_[0]) << "," << json_quote(compare_title_[1]) << "]}";
+  else
+    o << ",\"compare\":null";
+  // What the last frame drew (CSS pixels of the page = ImGui coordinates), for tests and tools.
+  {
+    const bool two = twin_ && session_ && !runner_;
+    auto pane = [&](const char* name, const CanvasView& v) {
+      std::ostringstream p;
+      p << "{\"world\":\"" << name << "\",\"x\":" << v.origin.x << ",\"y\":" << v.origin.y << ",\"w\":" << v.size.x
+        << ",\"h\":" << v.size.y << ",\"graph\":{\"x\":" << v.graph_lo.x << ",\"y\":" << v.graph_lo.y
+        << ",\"w\":" << (v.graph_hi.x - v.graph_lo.x) << ",\"h\":" << (v.graph_hi.y - v.graph_lo.y) << "}"
+        << ",\"legend_h\":" << v.legend_h << ",\"legend_open\":" << (v.legend_open ? "true" : "false")
+        << ",\"panel_h\":" << v.panel_h << ",\"vertical\":" << (v.vertical ? "true" : "false") << ",\"legend\":[";
+      for (size_t i = 0; i < v.legend.size(); ++i) p << (i ? "," : "") << json_quote(v.legend[i].section + ": " + v.legend[i].label);
+      p << "],\"messages\":" << v.drawn.messages << ",\"particles\":" << v.drawn.particles << "}";
+      return p.str();
+    };
+    o << ",\"view\":{\"panes\":[" << pane(two ? "left" : "main", canvas_);
+    if (two) o << "," << pane("right", twin_canvas_);
+    const size_t msgs = canvas_.drawn.messages + (two ? twin_canvas_.drawn.messages : 0);
+    const size_t parts = canvas_.drawn.particles + (two ? twin_canvas_.drawn.particles : 0);
+    o << "],\"drawn\":{\"messages\":" << msgs << ",\"particles\":" << parts << "}"
+      << ",\"slow_motion\":" << (slow_motion_ ? "true" : "false") << ",\"shown_speed\":" << shown_speed_ << "}";
+    o << ",\"edges\":[";
+    std::string edges;
+    auto add_edges = [&](const char* name, const CanvasView& v, const World* w) {
+      if (!w) return;
+      for (const auto& p : v.painters) {
+        std::string e = p->edges_json(*w, name);
+        if (e.empty()) continue;
+        if (!edges.empty()) edges += ",";
+        edges += e;
+      }
+    };
+    add_edges(two ? "left" : "main", canvas_, world());
+    if (two) add_edges("right", twin_canvas_, &twin_->world());
+    o << edges << "]";
+  }
+  o << "}";
+  return o.str();
+}
+
+namespace {
+
+std::string fail(const std::string& e) { return "{\"ok\":false,\"error\":" + json_quote(e) + "}"; }
+const std::string kOk = "{\"ok\":true}";
+
+}  // namespace
+
+double LabApp::HookArgs::num(const char* key, double fallback) const {
+  auto f = m.find(key);
+  if (f == m.end()) return fallback;
+  try { return std::stod(f->second); } catch (...) { return fallback; }
+}
+
+std::string LabApp::HookArgs::str(const char* key) const {
+  auto f = m.find(key);
+  return f == m.end() ? std::string() : f->second;
+}
+
+std::string LabApp::command_json(const std::string& json) {
+  std::string err;
+  auto m = parse_flat_json(json, &err);
+  if (!m) return fail("bad command JSON: " + err);
+  auto it = m->find("op");
+  if (it == m->end()) return fail("the command has no \"op\"");
+  const std::string op = it->second;
+  m->erase(it);
+  track_step();
+  if (hooks_.empty()) register_hooks();
+  if (auto h = hooks_.find(op); h != hooks_.end()) return h->second(HookArgs{*m});
+  if (op.rfind("ui.", 0) == 0) {
+    std::string known;
+    for (const auto& [name, fn] : hooks_) known += (known.empty() ? "" : ", ") + name;
+    return fail("unknown app control \"" + op + "\" (known: " + known + ")");
+  }
+  // Anything else is a world Command, applied as a lesson's `do` would be.
+  if (!world()) return fail("no world is open");
+  Command c{op, {}};
+  int side = 0;
+  for (auto& [k, v] : *m) {
+    if (k == "world") side = v == "right" ? 1 : 0;   // side by side: the world the command is aimed at
+    else c.args[k] = v;
+  }
+  CommandResult r = runner_ ? apply(c) : apply_to(c, side);
+  return r.ok ? kOk : fail(r.error);
+}
+
+void LabApp::register_hooks() {
+  hooks_["ui.play"] = [this](const HookArgs& h) -> std::string {
+    playing_ = true; return kOk;
+  };
+  hooks_["ui.pause"] = [this](const HookArgs& h) -> std::string {
+    playing_ = false; return kOk;
+  };
+  hooks_["ui.speed"] = [this](const HookArgs& h) -> std::string {
+    double v = h.num("value", -1);
+    if (!(v >= 0.01 && v <= 100)) return fail("ui.speed: value must be between 0.01 and 100");
+    speed_ = v;
+    return kOk;
+  };
+  hooks_["ui.scenario"] = [this](const HookArgs& h) -> std::string {
+    auto n = h.m.find("name");
+    if (n == h.m.end()) return fail("ui.scenario: missing \"name\"");
+    if (!find_scenario(n->second)) return fail("ui.scenario: unknown scenario \"" + n->second + "\"");
+    close_lesson();
+    close_compare();
+    return open_scenario(n->second, static_cast<uint64_t>(h.num("seed", static_cast<double>(opt_.seed)))) ? kOk : fail(error_);
+  };
+  hooks_["ui.compare"] = [this](const HookArgs& h) -> std::string {
+    std::string e1, e2;
+    Params lp = parse_params_text(h.str("left_params"), &e1), rp = parse_params_text(h.str("right_params"), &e2);
+    if (!e1.empty() || !e2.empty()) return fail("ui.compare: " + e1 + e2);
+    if (h.str("left").empty() || h.str("right").empty()) return fail("ui.compare: needs \"left\" and \"right\" scenarios");
+    return open_compare(h.str("left"), lp, h.str("right"), rp, static_cast<uint64_t>(h.num("seed", static_cast<double>(opt_.seed))))
+               ? kOk : fail(error_);
+  };
+  hooks_["ui.compare_off"] = [this](const HookArgs& h) -> std::string {
+    close_compare();
+    return kOk;
+  };
+  hooks_["ui.key"] = [this](const HookArgs& h) -> std::string {
+    const std::string k = h.str("key");
+    if (k == "space") key_space();
+    else if (k == "left") key_left();
+    else if (k == "right") key_right();
+    else if (k == "plus") key_speed(true);
+    else if (k == "minus") key_speed(false);
+    else if (k == "f") key_fit();
+    else return fail("ui.key: key must be space, left, right, plus, minus or f");
+    return kOk;
+  };
+  hooks_["ui.reload_lesson"] = [this](const HookArgs& h) -> std::string {
+    if (!runner_) return fail("ui.reload_lesson: no lesson is open");
+    return reload_lesson(h.str("from") != "step") ? kOk : fail(error_);
+  };
+  hooks_["ui.tab"] = [this](const HookArgs& h) -> std::string {
+    static const char* kTabs[] = {"Inspector", "Tools", "Charts", "History", "Event log"};
+    for (const char* t : kTabs)
+      if (h.str("name") == t) { tab_request_ = t; return kOk; }
+    return fail("ui.tab: name must be Inspector, Tools, Charts, History or Event log");
+  };
+  hooks_["ui.select"] = [this](const HookArgs& h) -> std::string {
+    const World* w = world();
+    if (!w) return fail("no world is open");
+    if (h.str("node").empty()) { canvas_.selected = kNoNode; return kOk; }
+    auto id = w->find_node(h.str("node"));
+    if (!id) return fail("ui.select: no node \"" + h.str("node") + "\"");
+    canvas_.selected = *id;
+    return kOk;
+  };
+  hooks_["ui.open_lesson"] = [this](const HookArgs& h) -> std::string {
+    if (h.str("path").empty()) return fail("ui.open_lesson: missing \"path\"");
+    return open_lesson_file(h.str("path"), static_cast<int>(h.num("step", 1))) ? kOk : fail(error_);
+  };
+  hooks_["ui.open_lesson_text"] = [this](const HookArgs& h) -> std::string {
+    std::string name = h.str("name").empty() ? "lesson.toml" : h.str("name");
+    return open_lesson_text(name, h.str("text"), static_cast<int>(h.num("step", 1))) ? kOk : fail(error_);
+  };
+  hooks_["ui.restore_progress"] = [this](const HookArgs& h) -> std::string {
+    if (!runner_) return fail("ui.restore_progress: no lesson is open");
+    const std::string text = lesson_text_, name = lesson_name_, path = lesson_path_;
+    if (!open_lesson_text(name, text, 1, h.str("blob"))) return fail(error_);
+    lesson_path_ = path;
+    return kOk;
+  };
+  auto lesson_step = [this](const std::string& op, const HookArgs& h) -> std::string {
+    if (!runner_) return fail(op + ": no lesson is open");
+    const std::string text = lesson_text_, name = lesson_name_, path = lesson_path_;
+    int step = op == "ui.lesson_step" ? static_cast<int>(h.num("step", 1)) : 1;
+    if (step < 1 || static_cast<size_t>(step) > runner_->step_count()) return fail(op + ": step must be between 1 and " + std::to_string(runner_->step_count()));
+    if (!open_lesson_text(name, text, step)) return fail(error_);
+    lesson_path_ = path;
+    return kOk;
+  };
+  hooks_["ui.reset_progress"] = [lesson_step](const HookArgs& h) { return lesson_step("ui.reset_progress", h); };
+  hooks_["ui.lesson_step"] = [lesson_step](const HookArgs& h) { return lesson_step("ui.lesson_step", h); };
+  hooks_["ui.answer"] = [this](const HookArgs& h) -> std::string {
+    if (!runner_ || runner_->finished()) return fail("ui.answer: no lesson step is open");
+    int choice = static_cast<int>(h.num("choice", -1));
+    const auto& st = runner_->step();
+    if (runner_->awaiting_predict() && st.predict) {
+      if (choice < 0 || static_cast<size_t>(choice) >= st.predict->choices.size()) return fail("ui.answer: no such choice");
+      runner_->answer_predict(choice);
+      return kOk;
+    }
+    if (!st.quiz) return fail("ui.answer: this step has no quiz or open prediction");
+    if (choice < 0 || static_cast<size_t>(choice) >= st.quiz->choices.size()) return fail("ui.answer: no such choice");
+    bool correct = runner_->answer_quiz(choice);
+    return std::string("{\"ok\":true,\"correct\":") + (correct ? "true" : "false") + "}";
+  };
+  hooks_["ui.next"] = [this](const HookArgs& h) -> std::string {
+    if (!runner_) return fail("ui.next: no lesson is open");
+    return runner_->next() ? kOk : fail("ui.next: the step is not complete yet");
+  };
+  hooks_["ui.solution"] = [this](const HookArgs& h) -> std::string {
+    if (!runner_ || runner_->finished() || !runner_->step().task) return fail("ui.solution: this step has no task");
+    runner_->apply_solution();
+    return kOk;
+  };
+  hooks_["ui.replay"] = [this](const HookArgs& h) -> std::string {
+    // A shared link: rebuild the scenario from its seed and replay the command log, each
+    // command at its recorded simulated time, then run to the shared moment. With "lesson"
+    // (the lesson's path; the page opens it at the link's step first), the lesson is rebuilt
+    // at that step around the replayed world (the step's actions are in the log already).
+    std::string err;
+    if (!h.str("lesson").empty()) {
+      if (!runner_ || lesson_path_ != h.str("lesson")) {
+        if (!open_lesson_file(h.str("lesson"), std::max(1, static_cast<int>(h.num("step", 1))))) return fail("ui.replay: " + error_);
+      }
+      std::vector<LoggedCommand> log;
+      std::istringstream lines(h.str("log"));
+      std::string line;
+      int n = 0;
+      while (std::getline(lines, line)) {
+        ++n;
+        if (line.empty()) continue;
+        size_t sp = line.find(' ');
+        LoggedCommand lc;
+        try { lc.at = std::stoll(line.substr(0, sp)); } catch (...) { return fail("ui.replay: log line " + std::to_string(n) + ": no time"); }
+        std::string perr;
+        auto c = Command::parse(sp == std::string::npos ? "" : line.substr(sp + 1), &perr);
+        if (!c) return fail("ui.replay: log line " + std::to_string(n) + ": " + perr);
+        lc.cmd = *c;
+        log.push_back(std::move(lc));
+      }
+      const size_t step = h.m.count("step") ? static_cast<size_t>(std::max(1.0, h.num("step", 1)) - 1) : runner_->step_index();
+      Time until = static_cast<Time>(h.num("time_us", log.empty() ? 0.0 : static_cast<double>(log.back().at)));
+      if (!log.empty()) until = std::max(until, log.back().at);
+      const uint64_t seed = static_cast<uint64_t>(h.num("seed", static_cast<double>(runner_->world().seed())));
+      const std::string path = lesson_path_;
+      std::unique_ptr<lesson::Runner> keep = std::move(runner_);
+      step_starts_.clear();
+      if (!rebuild_lesson(log, until, step, seed, &err)) {
+        runner_ = std::move(keep);
+        step_starts_.assign(1, {runner_->world().now(), runner_->step_index()});
+        return fail("ui.replay: " + err);
+      }
+      lesson_path_ = path;
+      playing_ = false;
+      horizon_us_ = runner_->world().now();
+      canvas_ = CanvasView{};
+      auto_layout(runner_->world(), canvas_, true);
+      log_line("replayed a shared moment of lesson " + runner_->lesson().id + " at step " + std::to_string(step + 1));
+      return kOk;
+    }
+    auto s = Session::create(h.str("scenario"), static_cast<uint64_t>(h.num("seed", 1)), {}, &err);
+    if (!s) return fail("ui.replay: " + err);
+    std::istringstream lines(h.str("log"));
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+      ++n;
+      if (line.empty()) continue;
+      size_t sp = line.find(' ');
+      Time at = 0;
+      try { at = std::stoll(line.substr(0, sp)); } catch (...) { return fail("ui.replay: log line " + std::to_string(n) + ": no time"); }
+      std::string perr;
+      auto c = Command::parse(sp == std::string::npos ? "" : line.substr(sp + 1), &perr);
+      if (!c) return fail("ui.replay: log line " + std::to_string(n) + ": " + perr);
+      if (at < s->world().now()) return fail("ui.replay: log line " + std::to_string(n) + ": times go backwards");
+      s->run_until(at);
+      CommandResult r = s->apply(*c);
+      if (!r.ok) return fail("ui.replay: log line " + std::to_string(n) + ": " + r.error);
+    }
+    Time until = static_cast<Time>(h.num("time_us", static_cast<double>(s->world().now())));
+    if (until > s->world().now()) s->run_until(until);
+    close_lesson();
+    close_compare();
+    session_ = std::move(s);
+    canvas_ = CanvasView{};
+    auto_layout(session_->world(), canvas_, true);
+    playing_ = false;
+    horizon_us_ = 0;
+    log_line("replayed a shared moment of " + session_->scenario());
+    return kOk;
+  };
+  hooks_["ui.step"] = [this](const HookArgs& h) -> std::string {
+    if (!world()) return fail("no world is open");
+    key_right(); return kOk;
+  };
+  hooks_["ui.run_ms"] = [this](const HookArgs& h) -> std::string {
+    if (!world()) return fail("no world is open");
+    double v = h.num("value", -1);
+    if (!(v >= 0)) return fail("ui.run_ms: value must be >= 0");
+    if (runner_) runner_->advance(static_cast<Time>(std::llround(v * 1000)));
+    else session_->run_until(session_->world().now() + static_cast<Time>(std::llround(v * 1000)));
+    if (!runner_) run_twin_to(session_->world().now());
+    horizon_us_ = std::max(horizon_us_, world()->now());
+    track_step();
+    return kOk;
+  };
+  hooks_["ui.rewind_ms"] = [this](const HookArgs& h) -> std::string {
+    if (!world()) return fail("no world is open");
+    std::string err;
+    double v = h.num("value", -1);
+    if (!(v >= 0) || static_cast<Time>(std::llround(v * 1000)) > world()->now()) return fail("ui.rewind_ms: value must be between 0 and now");
+    return rewind_to(static_cast<Time>(std::llround(v * 1000)), &err) ? kOk : fail("ui.rewind_ms: " + err);
+  };
+}
+
+}  // namespace topo::ui

@@ -1,0 +1,126 @@
+// The lesson player (the left pane): the lesson picker, the step text, quiz and predict choices, tasks, goals, hints, Back/Next.
+#include "ui/lab_app_internal.h"
+
+namespace topo::ui {
+
+using namespace detail;
+
+void LabApp::draw_lesson_picker() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(bundled_lesson_dir(), ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".toml") files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) ImGui::TextDisabled("no lessons found in %s", bundled_lesson_dir().c_str());
+  for (const auto& f : files)
+    if (ImGui::MenuItem(f.stem().string().c_str())) open_lesson_file(f.string());
+  if (runner_) {
+    ImGui::Separator();
+    if (ImGui::MenuItem("Reload lesson (from step 1)")) reload_lesson(true);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Read the lesson file again and start over: for teachers editing a lesson");
+    if (ImGui::MenuItem("Reload this step from the file")) reload_lesson(false);
+    if (ImGui::MenuItem("Close the lesson")) close_lesson();
+  }
+}
+
+void LabApp::draw_lesson() {
+  lesson::Runner& r = *runner_;
+  const lesson::Lesson& L = r.lesson();
+  ImGui::TextWrapped("%s", L.title.c_str());
+  if (r.finished()) {
+    ImGui::Separator();
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::green);
+    ImGui::TextWrapped("Lesson complete. Well done!");
+    ImGui::PopStyleColor();
+    ImGui::TextWrapped("Pick another lesson from the Lessons menu, or keep experimenting with this world.");
+    return;
+  }
+  const lesson::Step& st = r.step();
+  const lesson::StepState& ss = r.state();
+  ImGui::TextDisabled("Step %zu of %zu", r.step_index() + 1, r.step_count());
+  ImGui::ProgressBar(static_cast<float>(r.step_index()) / static_cast<float>(std::max<size_t>(1, r.step_count())),
+                     ImVec2(-1, 4), "");
+  ImGui::Separator();
+  if (!st.title.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::sky_blue);
+    ImGui::TextWrapped("%s", st.title.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::BeginChild("lesson_body", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 1.5f));
+  {
+    MarkdownOptions mo;
+    std::string url;
+    markdown("##step_text", r.text(), mo, &url);
+  }
+  auto gate_line = [](const char* what, lesson::Gate g, const std::string& text) {
+    const char* mark = g == lesson::Gate::Done ? "[done]" : g == lesson::Gate::Failed ? "[missed]" : "[ .. ]";
+    ImU32 col = g == lesson::Gate::Done ? palette::green : g == lesson::Gate::Failed ? palette::vermillion : text_color();
+    ImGui::PushStyleColor(ImGuiCol_Text, col);
+    ImGui::TextWrapped("%s %s: %s", mark, what, text.c_str());
+    ImGui::PopStyleColor();
+  };
+  if (st.predict) {
+    ImGui::Spacing();
+    ImGui::SeparatorText("Predict");
+    ImGui::TextWrapped("%s", st.predict->question.c_str());
+    for (size_t i = 0; i < st.predict->choices.size(); ++i) {
+      const auto& c = st.predict->choices[i];
+      bool picked = ss.predict_answer == static_cast<int>(i);
+      if (ss.predict_answer < 0) {
+        if (wrapped_choice(("##p" + std::to_string(i)).c_str(), c.text)) r.answer_predict(static_cast<int>(i));
+      } else {
+        bool happened = ss.predict_outcome == static_cast<int>(i);
+        ImGui::TextWrapped("%s %s%s", picked ? "(you)" : "     ", c.text.c_str(), happened ? "   <- what happened" : "");
+        if ((picked || happened) && ss.predict_outcome >= 0 && !c.explain.empty()) ImGui::TextDisabled("%s", c.explain.c_str());
+      }
+    }
+    if (ss.predict_answer >= 0 && ss.predict_outcome < 0) ImGui::TextDisabled("Watching what the simulation does...");
+  }
+  if (st.task) {
+    ImGui::Spacing();
+    ImGui::SeparatorText("Your turn");
+    gate_line("task", ss.task, st.task->prompt);
+    for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped("Hint: %s", h->text.c_str());
+    if (ss.task != lesson::Gate::Done && !st.task->solution.empty() && ImGui::SmallButton("Show me")) r.apply_solution();
+  }
+  if (st.wait) gate_line("waiting", ss.wait, st.wait->text.empty() ? st.wait->until.text : st.wait->text);
+  if (st.goal) {
+    gate_line("goal", ss.goal, st.goal->text.empty() ? st.goal->check.text : st.goal->text);
+    ImGui::ProgressBar(static_cast<float>(ss.goal_progress), ImVec2(-1, 0));
+  }
+  if (st.quiz) {
+    ImGui::Spacing();
+    ImGui::SeparatorText("Quiz");
+    ImGui::TextWrapped("%s", st.quiz->question.c_str());
+    for (size_t i = 0; i < st.quiz->choices.size(); ++i) {
+      const auto& c = st.quiz->choices[i];
+      bool picked = ss.quiz_answer == static_cast<int>(i);
+      if (ImGui::RadioButton((c.text + "##q" + std::to_string(i)).c_str(), picked)) r.answer_quiz(static_cast<int>(i));
+      if (picked) {
+        ImGui::PushStyleColor(ImGuiCol_Text, c.correct ? palette::green : palette::orange);
+        ImGui::TextWrapped("%s %s", c.correct ? "Right." : "Not quite.", c.explain.c_str());
+        ImGui::PopStyleColor();
+      }
+    }
+  }
+  for (const auto& f : ss.failures) {
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::vermillion);
+    ImGui::TextWrapped("%s", f.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::EndChild();
+  if (ImGui::Button("Back") && r.step_index() > 0) {
+    const std::string text = lesson_text_, name = lesson_name_, path = lesson_path_;
+    const int target = static_cast<int>(r.step_index());
+    if (open_lesson_text(name, text, target)) lesson_path_ = path;
+    return;
+  }
+  ImGui::SameLine();
+  const bool can_next = r.step_complete();
+  if (!can_next) ImGui::BeginDisabled();
+  if (ImGui::Button(r.step_index() + 1 == r.step_count() ? "Finish" : "Next")) r.next();
+  if (!can_next) ImGui::EndDisabled();
+}
+
+}  // namespace topo::ui

@@ -1,0 +1,181 @@
+// The menu bar, the time controls and timeline, About and the keyboard help.
+#include "ui/lab_app_internal.h"
+#include "ui/platform.h"
+
+namespace topo::ui {
+
+using namespace detail;
+
+void LabApp::draw_menu() {
+  if (!ImGui::BeginMenuBar()) return;
+  if (ImGui::BeginMenu("Lessons")) {
+    draw_lesson_picker();
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Scenario")) {
+    for (const auto& s : scenarios()) {
+      bool current = session_ && session_->scenario() == s.name;
+      if (ImGui::MenuItem(s.name.c_str(), nullptr, current && !runner_ && !twin_)) {
+        close_lesson();
+        close_compare();
+        open_scenario(s.name, opt_.seed);
+      }
+      if (ImGui::IsItemHovered() && !s.summary.empty()) ImGui::SetTooltip("%s", s.summary.c_str());
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Compare")) {
+    // Side by side: two worlds under the same load (same seed) and the same injected faults.
+    struct Preset { const char* label; const char* left; const char* lp; const char* right; const char* rp; const char* tip; };
+    static const Preset kPresets[] = {
+        {"Microservices vs monolith", "shop", "", "shop-monolith", "",
+         "The same shop as eight services and as one monolith, same load. Slow or crash a part and compare."},
+        {"Shop without vs with resilience", "shop", "resilience=off", "shop", "resilience=on",
+         "Timeouts, retries, breakers and bulkheads off (left) and on (right). Same nodes: a fault you inject hits both."},
+        {"Slow payment: without vs with resilience", "shop", "resilience=off payment.slow=20 fault_at_ms=5000", "shop",
+         "resilience=on payment.slow=20 fault_at_ms=5000", "Payment gets 20x slower at t = 5 s in both worlds."},
+        {"Raft: 3 vs 5 servers", "raft-3", "", "raft-5", "", "Crash n1 (in both) and compare how each cluster copes."},
+    };
+    for (const auto& pr : kPresets) {
+      if (ImGui::MenuItem(pr.label)) {
+        std::string e1, e2;
+        open_compare(pr.left, parse_params_text(pr.lp, &e1), pr.right, parse_params_text(pr.rp, &e2), opt_.seed);
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", pr.tip);
+    }
+    if (twin_) {
+      ImGui::Separator();
+      if (ImGui::MenuItem("Leave side-by-side mode")) close_compare();
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Dark theme", nullptr, current_theme() == Theme::Dark)) apply_theme(Theme::Dark);
+    if (ImGui::MenuItem("Light theme", nullptr, current_theme() == Theme::Light)) apply_theme(Theme::Light);
+    if (ImGui::MenuItem("Fit view", "F")) key_fit();
+    if (ImGui::MenuItem("Re-layout") && world()) auto_layout(*world(), canvas_, true);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keyboard shortcuts")) show_keys_ = true;
+    if (ImGui::MenuItem("About Topolab")) show_about_ = true;
+    ImGui::EndMenu();
+  }
+  if (platform::can_quit() && ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Quit")) quit_ = true;
+    ImGui::EndMenu();
+  }
+  ImGui::EndMenuBar();
+}
+
+void LabApp::draw_controls() {
+  if (ImGui::Button(playing_ ? "Pause" : "Play")) playing_ = !playing_;
+  ImGui::SameLine();
+  if (ImGui::Button("Step") && world()) key_right();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the next event (Right arrow)");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(180.0f);
+  float log_speed = static_cast<float>(std::log10(speed_));
+  char label[32];
+  std::snprintf(label, sizeof label, "%gx", speed_ < 1 ? std::round(speed_ * 1000) / 1000 : std::round(speed_ * 10) / 10);
+  if (ImGui::SliderFloat("##speed", &log_speed, -2.0f, 2.0f, label)) speed_ = std::pow(10.0, static_cast<double>(log_speed));
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Simulation speed (simulated time per real second); +/- keys");
+  ImGui::SameLine();
+  ImGui::Checkbox("Slow motion", &slow_motion_);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("While messages are in flight, slow down so each one can be followed (at least %.1f s on screen).\n"
+                      "Nothing changes in the simulation: only how fast you see it. Key: M",
+                      clock_.min_flight_wall_s);
+  ImGui::SameLine();
+  if (playing_ && slowed_) {
+    ImGui::TextColored(ImVec4(0.90f, 0.62f, 0.0f, 1.0f), "slow motion: %s", speed_text(shown_speed_).c_str());
+    ImGui::SameLine();
+  }
+  if (world()) {
+    const World& w = *world();
+    ImGui::Text("t = %s   events %llu   seed %llu%s", fmt_time(w.now()).c_str(),
+                static_cast<unsigned long long>(w.events_processed()), static_cast<unsigned long long>(w.seed()),
+                lagging_ ? "   (simulation lagging)" : "");
+  }
+  // The timeline scrubber: drag back to rewind (the world is rebuilt and replayed to that
+  // time), forward again up to the furthest time reached (the recorded commands replay).
+  if (world()) {
+    World& w = *world();
+    horizon_us_ = std::max(horizon_us_, w.now());
+    std::vector<ChartMarker> markers;
+    std::vector<std::string> labels;
+    labels.reserve(w.command_log().size());
+    for (const auto& lc : w.command_log()) labels.push_back(lc.cmd.arg("node", lc.cmd.arg("service", lc.cmd.op)));
+    for (size_t i = 0; i < w.command_log().size(); ++i)
+      markers.push_back({w.command_log()[i].at, marker_kind_for(w.command_log()[i].cmd.op), labels[i].c_str()});
+    TimelineOptions to;
+    to.horizon_us = horizon_us_;
+    to.markers = markers.data();
+    to.n_markers = static_cast<int>(markers.size());
+    int64_t want = 0;
+    if (timeline("##timeline", w.now(), to, &want)) {
+      playing_ = false;
+      std::string err;
+      if (want < w.now()) {
+        if (!rewind_to(want, &err)) error_ = "rewind: " + err;
+      } else if (want > w.now()) {
+        if (runner_) runner_->advance(want - w.now());
+        else session_->run_until(want);
+        run_twin_to(want);
+      }
+    }
+  }
+  if (!error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::vermillion);
+    ImGui::TextWrapped("%s", error_.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
+void LabApp::draw_about() {
+  if (!show_about_) return;
+  ImGui::SetNextWindowSize(ImVec2(460, 0), ImGuiCond_Appearing);
+  if (ImGui::Begin("About Topolab", &show_about_, ImGuiWindowFlags_NoCollapse)) {
+    ImGui::Text("Topolab %s", TOPOLAB_VERSION);
+    ImGui::Separator();
+    ImGui::TextWrapped(
+        "A hands-on lab for how distributed systems and microservices behave. Machines and services "
+        "are simulated by a deterministic discrete-event engine: the same scenario, seed and commands "
+        "always give the same run, in the browser and on the desktop.");
+    ImGui::Spacing();
+    ImGui::TextWrapped("Keyboard: see Help > Keyboard shortcuts.");
+    ImGui::TextWrapped("Built with Dear ImGui %s and SDL2.", IMGUI_VERSION);
+  }
+  ImGui::End();
+}
+
+void LabApp::draw_keys() {
+  if (!show_keys_) return;
+  ImGui::SetNextWindowSize(ImVec2(480, 0), ImGuiCond_Appearing);
+  if (ImGui::Begin("Keyboard shortcuts", &show_keys_, ImGuiWindowFlags_NoCollapse)) {
+    if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
+      ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, 90.0f);
+      const char* rows[][2] = {
+          {"Space", "play / pause"},
+          {"\u2192 (Right)", "pause and run the next event (side by side: the next event of either world)"},
+          {"\u2190 (Left)", "back: in a lesson, the previous step (from its start); in free play, rewind to just "
+                             "before the latest event (Right runs it again)"},
+          {"+ / \u2212", "simulation twice as fast / half as fast (0.01x to 100x)"},
+          {"F", "fit the view (undo pan and zoom)"},
+      };
+      for (const auto& r : rows) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(r[0]);
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextWrapped("%s", r[1]);
+      }
+      ImGui::EndTable();
+    }
+    ImGui::TextWrapped("Drag the timeline under the controls to rewind; inside a lesson this takes you back to "
+                       "the step you were on at that time, which starts over from there.");
+  }
+  ImGui::End();
+}
+
+}  // namespace topo::ui
