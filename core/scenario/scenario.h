@@ -57,6 +57,19 @@ class Session {
   void run_until(Time t);
   /// Simulated time of the next recorded future command, if any.
   std::optional<Time> next_replay_at() const;
+  /// Runs the next event (the Step button, the Right key). A recorded future command due at or
+  /// before that event is applied first, at its recorded time, so stepping after a rewind
+  /// replays the same run as playing does. False when nothing is left to run.
+  bool step();
+  /// The command log as share links and replay files carry it: one `TIME_US op key=value ...`
+  /// per line.
+  static std::string log_text(const World& w);
+  /// Parses log_text()'s format (blank lines skipped); on a bad line returns nullopt and sets
+  /// `error` to "line N: what is wrong".
+  static std::optional<std::vector<LoggedCommand>> parse_log(const std::string& text, std::string* error);
+  /// Applies `log` (times ascending, none before now) each at its simulated time, then runs to
+  /// `until` (>= the last command's time). On a refused command stops and sets `error`.
+  bool replay(const std::vector<LoggedCommand>& log, Time until, std::string* error);
   /// Restores the world as it was at simulated time t <= now (rebuild + deterministic replay of
   /// the logged commands applied before or at t); the commands after t become the recorded
   /// future that run_until replays.

@@ -68,6 +68,76 @@ void Session::run_until(Time t) {
   world_->run_until(t);
 }
 
+bool Session::step() {
+  const std::optional<Time> next = world_->next_event_time();
+  if (!future_.empty() && (!next || future_.front().at <= *next)) {
+    run_until(future_.front().at);   // applies the recorded command at its own time
+    return true;
+  }
+  return world_->step();
+}
+
+std::string Session::log_text(const World& w) {
+  std::string out;
+  for (const auto& lc : w.command_log()) out += std::to_string(lc.at) + " " + lc.cmd.to_text() + "\n";
+  return out;
+}
+
+std::optional<std::vector<LoggedCommand>> Session::parse_log(const std::string& text, std::string* error) {
+  std::vector<LoggedCommand> out;
+  size_t line_no = 0, pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) {
+      if (end == text.size()) break;
+      continue;
+    }
+    const size_t sp = line.find(' ');
+    const std::string at = line.substr(0, sp);
+    Time t = -1;
+    if (!at.empty() && at.find_first_not_of("0123456789") == std::string::npos && at.size() < 19) t = std::stoll(at);
+    if (t < 0) {
+      if (error) *error = "line " + std::to_string(line_no) + ": a command starts with its time in microseconds, not \"" + at + "\"";
+      return std::nullopt;
+    }
+    if (!out.empty() && t < out.back().at) {
+      if (error) *error = "line " + std::to_string(line_no) + ": time " + at + " is before the line above";
+      return std::nullopt;
+    }
+    std::string perr;
+    auto c = Command::parse(sp == std::string::npos ? "" : line.substr(sp + 1), &perr);
+    if (!c) {
+      if (error) *error = "line " + std::to_string(line_no) + ": " + perr;
+      return std::nullopt;
+    }
+    out.push_back({t, *c});
+    if (end == text.size()) break;
+  }
+  return out;
+}
+
+bool Session::replay(const std::vector<LoggedCommand>& log, Time until, std::string* error) {
+  for (const auto& lc : log) {
+    if (lc.at < world_->now()) {
+      if (error) *error = "\"" + lc.cmd.to_text() + "\" at " + std::to_string(lc.at) + " us is before the world's time";
+      return false;
+    }
+    run_until(lc.at);
+    CommandResult r = apply(lc.cmd);
+    if (!r.ok) {
+      if (error) *error = "\"" + lc.cmd.to_text() + "\" at " + std::to_string(lc.at) + " us: " + r.error;
+      return false;
+    }
+  }
+  if (until > world_->now()) run_until(until);
+  return true;
+}
+
 std::optional<Time> Session::next_replay_at() const {
   if (future_.empty()) return std::nullopt;
   return future_.front().at;

@@ -512,14 +512,17 @@ void LabApp::key_right() {
   if (twin_) {
     // The next event of either world; both stay at the same simulated time.
     auto a = session_->world().next_event_time(), b = twin_->world().next_event_time();
-    if (a && (!b || *a <= *b)) session_->world().step();
-    else if (b) twin_->world().step();
+    if (a && (!b || *a <= *b)) session_->step();
+    else if (b) twin_->step();
     const Time t = std::max(session_->world().now(), twin_->world().now());
     if (session_->world().now() < t) session_->run_until(t);
     run_twin_to(t);
     return;
   }
-  world()->step();
+  // Through the Session: a recorded future command (after a rewind) is applied at its own time.
+  Session* s = runner_ ? runner_->host().session() : session_.get();
+  if (s) s->step();
+  else world()->step();
 }
 
 void LabApp::key_left() {

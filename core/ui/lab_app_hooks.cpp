@@ -51,9 +51,7 @@ std::string LabApp::state_json() const {
     o << "],\"share\":{\"scenario\":" << json_quote(runner_ ? runner_->lesson().scenario.name : session_->scenario())
       << ",\"seed\":" << w.seed() << ",\"lesson\":" << (runner_ ? json_quote(lesson_name_) : std::string("null"))
       << ",\"time_us\":" << w.now() << ",\"log\":";
-    std::string log;
-    for (const auto& lc : w.command_log()) log += std::to_string(lc.at) + " " + lc.cmd.to_text() + "\n";
-    o << json_quote(log) << "}";
+    o << json_quote(Session::log_text(w)) << "}";
     o << ",\"models\":[";
     for (size_t i = 0; i < w.models().size(); ++i) o << (i ? "," : "") << w.models()[i]->state_json();
     o << "]";
@@ -273,22 +271,9 @@ void LabApp::register_hooks() {
       if (!runner_ || lesson_path_ != h.str("lesson")) {
         if (!open_lesson_file(h.str("lesson"), std::max(1, static_cast<int>(h.num("step", 1))))) return fail("ui.replay: " + error_);
       }
-      std::vector<LoggedCommand> log;
-      std::istringstream lines(h.str("log"));
-      std::string line;
-      int n = 0;
-      while (std::getline(lines, line)) {
-        ++n;
-        if (line.empty()) continue;
-        size_t sp = line.find(' ');
-        LoggedCommand lc;
-        try { lc.at = std::stoll(line.substr(0, sp)); } catch (...) { return fail("ui.replay: log line " + std::to_string(n) + ": no time"); }
-        std::string perr;
-        auto c = Command::parse(sp == std::string::npos ? "" : line.substr(sp + 1), &perr);
-        if (!c) return fail("ui.replay: log line " + std::to_string(n) + ": " + perr);
-        lc.cmd = *c;
-        log.push_back(std::move(lc));
-      }
+      const auto parsed = Session::parse_log(h.str("log"), &err);
+      if (!parsed) return fail("ui.replay: log " + err);
+      const std::vector<LoggedCommand>& log = *parsed;
       const size_t step = h.m.count("step") ? static_cast<size_t>(std::max(1.0, h.num("step", 1)) - 1) : runner_->step_index();
       Time until = static_cast<Time>(h.num("time_us", log.empty() ? 0.0 : static_cast<double>(log.back().at)));
       if (!log.empty()) until = std::max(until, log.back().at);
@@ -311,25 +296,10 @@ void LabApp::register_hooks() {
     }
     auto s = Session::create(h.str("scenario"), static_cast<uint64_t>(h.num("seed", 1)), {}, &err);
     if (!s) return fail("ui.replay: " + err);
-    std::istringstream lines(h.str("log"));
-    std::string line;
-    int n = 0;
-    while (std::getline(lines, line)) {
-      ++n;
-      if (line.empty()) continue;
-      size_t sp = line.find(' ');
-      Time at = 0;
-      try { at = std::stoll(line.substr(0, sp)); } catch (...) { return fail("ui.replay: log line " + std::to_string(n) + ": no time"); }
-      std::string perr;
-      auto c = Command::parse(sp == std::string::npos ? "" : line.substr(sp + 1), &perr);
-      if (!c) return fail("ui.replay: log line " + std::to_string(n) + ": " + perr);
-      if (at < s->world().now()) return fail("ui.replay: log line " + std::to_string(n) + ": times go backwards");
-      s->run_until(at);
-      CommandResult r = s->apply(*c);
-      if (!r.ok) return fail("ui.replay: log line " + std::to_string(n) + ": " + r.error);
-    }
-    Time until = static_cast<Time>(h.num("time_us", static_cast<double>(s->world().now())));
-    if (until > s->world().now()) s->run_until(until);
+    const auto log = Session::parse_log(h.str("log"), &err);
+    if (!log) return fail("ui.replay: log " + err);
+    const Time until = static_cast<Time>(h.num("time_us", log->empty() ? 0.0 : static_cast<double>(log->back().at)));
+    if (!s->replay(*log, std::max(until, log->empty() ? Time{0} : log->back().at), &err)) return fail("ui.replay: " + err);
     close_lesson();
     close_compare();
     session_ = std::move(s);
