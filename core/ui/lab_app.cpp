@@ -3,6 +3,7 @@
 // page and test hooks in lab_app_hooks.cpp, model-specific drawing in painters/, platform
 // differences in platform.cpp.
 #include "ui/lab_app_internal.h"
+#include "lesson/replay.h"
 #include "ui/platform.h"
 
 namespace topo::ui {
@@ -74,23 +75,6 @@ std::string params_text(const Params& p) {
   return s;
 }
 
-/// A lesson world rebuilt by replaying a command log. While `muted`, the runner's step actions
-/// (already in the log) are not applied again and time does not move: the runner is placed at
-/// its step without changing the replayed world.
-class ReplayedLessonWorld : public lesson::LessonWorld {
- public:
-  explicit ReplayedLessonWorld(std::unique_ptr<Session> s) : s_(std::move(s)) {}
-  World& world() override { return s_->world(); }
-  CommandResult apply(const Command& c) override { return muted ? CommandResult::success() : s_->apply(c); }
-  void run_until(Time t) override {
-    if (!muted) s_->run_until(t);
-  }
-  Session* session() override { return s_.get(); }
-  bool muted = true;
-
- private:
-  std::unique_ptr<Session> s_;
-};
 
 std::string hash_hex(const World& w) {
   char b[20];
@@ -412,36 +396,8 @@ bool LabApp::rebuild_lesson(const std::vector<LoggedCommand>& log, Time until_us
     return false;
   }
   lesson::Lesson L = *checked.lesson;
-  if (step >= L.steps.size()) {
-    *error = "step " + std::to_string(step + 1) + " is out of range";
-    return false;
-  }
-  auto s = Session::create(L.scenario.name, seed, L.scenario.params, error);
-  if (!s) return false;
-  for (size_t i = 0; i < log.size(); ++i) {
-    const LoggedCommand& lc = log[i];
-    if (lc.at > until_us) break;
-    if (lc.at < s->world().now()) {
-      *error = "log line " + std::to_string(i + 1) + ": times go backwards";
-      return false;
-    }
-    s->run_until(lc.at);
-    CommandResult r = s->apply(lc.cmd);
-    if (!r.ok) {
-      *error = "log line " + std::to_string(i + 1) + ": " + lc.cmd.to_text() + ": " + r.error;
-      return false;
-    }
-  }
-  if (until_us > s->world().now()) s->run_until(until_us);
-  auto host = std::make_shared<std::unique_ptr<lesson::LessonWorld>>(std::make_unique<ReplayedLessonWorld>(std::move(s)));
-  auto* replayed = static_cast<ReplayedLessonWorld*>(host->get());
-  lesson::WorldSource src;
-  src.names = builtin.names;
-  src.make = [host](const std::string&, uint64_t, const Params&, std::string*) { return std::move(*host); };
-  auto r = lesson::Runner::create(std::move(L), src, lesson::Mode::Interactive, error);
+  auto r = lesson::replay_lesson(std::move(L), builtin, log, until_us, step, seed, error);
   if (!r) return false;
-  while (r->step_index() < step && !r->finished()) r->next(true);
-  replayed->muted = false;
   runner_ = std::move(r);
   lesson_step_seen_ = static_cast<size_t>(-1);
   carry_us_ = 0.0;
