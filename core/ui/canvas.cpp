@@ -8,6 +8,7 @@
 #include <set>
 
 #include "models/services/services.h"
+#include "ui/geom.h"
 #include "ui/style.h"
 
 namespace topo::ui {
@@ -40,7 +41,7 @@ bool is_service(const Node& n) {
   return n.role.rfind("service", 0) == 0 || n.role.rfind("queue:", 0) == 0 || n.role.find("gateway") != std::string::npos;
 }
 
-ImVec2 lerp(ImVec2 a, ImVec2 b, float t) { return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t); }
+ImVec2 lerp(ImVec2 a, ImVec2 b, float t) { return iv(glm::mix(gv(a), gv(b), t)); }
 
 /// Above this many nodes the canvas is a crowd: smaller shapes, and only the labels of the
 /// hovered, selected and highlighted nodes (a thousand overlapping names are unreadable anyway,
@@ -367,25 +368,6 @@ void draw_legend_strip(ImDrawList* dl, CanvasView& v, ImVec2 lo, float width, fl
   }
 }
 
-/// Convex hull (monotone chain) of screen points.
-std::vector<ImVec2> hull(std::vector<ImVec2> p) {
-  std::sort(p.begin(), p.end(), [](ImVec2 a, ImVec2 b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
-  if (p.size() < 3) return p;
-  auto cross = [](ImVec2 o, ImVec2 a, ImVec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); };
-  std::vector<ImVec2> h(2 * p.size());
-  size_t k = 0;
-  for (size_t i = 0; i < p.size(); ++i) {
-    while (k >= 2 && cross(h[k - 2], h[k - 1], p[i]) <= 0) --k;
-    h[k++] = p[i];
-  }
-  for (size_t i = p.size() - 1, t = k + 1; i > 0; --i) {
-    while (k >= t && cross(h[k - 2], h[k - 1], p[i - 1]) <= 0) --k;
-    h[k++] = p[i - 1];
-  }
-  h.resize(k - 1);
-  return h;
-}
-
 /// A partition group: a dashed outline around its nodes' shapes, labelled "side A (3 nodes)".
 void draw_partition_group(ImDrawList* dl, const std::vector<ImVec2>& pts, float pad, ImU32 col, const std::string& label) {
   if (pts.empty()) return;
@@ -394,13 +376,14 @@ void draw_partition_group(ImDrawList* dl, const std::vector<ImVec2>& pts, float 
   c.x /= static_cast<float>(pts.size());
   c.y /= static_cast<float>(pts.size());
   // Points on a circle of radius `pad` around every node, then their hull: a rounded outline.
-  std::vector<ImVec2> ring;
+  std::vector<glm::vec2> ring;
   for (auto p : pts)
     for (int k = 0; k < 12; ++k) {
       const float a = static_cast<float>(k) * kPi / 6.0f;
-      ring.push_back(ImVec2(p.x + std::cos(a) * pad, p.y + std::sin(a) * pad));
+      ring.push_back(gv(p) + pad * glm::vec2(std::cos(a), std::sin(a)));
     }
-  std::vector<ImVec2> h = hull(ring);
+  std::vector<ImVec2> h;
+  for (glm::vec2 q : convex_hull(ring)) h.push_back(iv(q));
   dl->AddConvexPolyFilled(h.data(), static_cast<int>(h.size()), (col & 0x00FFFFFF) | 0x18000000);
   for (size_t i = 0; i < h.size(); ++i) {
     const ImVec2 a = h[i], b = h[(i + 1) % h.size()];
@@ -456,15 +439,15 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
 
   // Camera: layout units -> pixels, fitted to the layout's bounding box in the graph area (with
   // margins for the labels under the nodes).
-  ImVec2 lo(1e9f, 1e9f), hi(-1e9f, -1e9f);
-  if (v.pos.empty()) lo = ImVec2(-1, -1), hi = ImVec2(1, 1);
+  glm::vec2 lo(1e9f), hi(-1e9f);
+  if (v.pos.empty()) lo = glm::vec2(-1.0f), hi = glm::vec2(1.0f);
   for (const ImVec2& p : v.pos) {
-    lo.x = std::min(lo.x, p.x); lo.y = std::min(lo.y, p.y);
-    hi.x = std::max(hi.x, p.x); hi.y = std::max(hi.y, p.y);
+    lo = glm::min(lo, gv(p));
+    hi = glm::max(hi, gv(p));
   }
   for (const auto& gr : v.groups) {
-    lo.x = std::min(lo.x, gr.x - gr.half_w); hi.x = std::max(hi.x, gr.x + gr.half_w);
-    lo.y = std::min(lo.y, gr.y - gr.half_h); hi.y = std::max(hi.y, gr.y + gr.half_h);
+    lo = glm::min(lo, glm::vec2(gr.x - gr.half_w, gr.y - gr.half_h));
+    hi = glm::max(hi, glm::vec2(gr.x + gr.half_w, gr.y + gr.half_h));
   }
   const float area_top = origin.y + v.legend_h;
   // Margins: a node's shape and its labels reach past its centre (services: the cards include
@@ -473,15 +456,12 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   // In a small pane (side by side) the margins shrink with it, the labels still fit.
   const float margin_top = services ? 26.0f : std::min(60.0f, 0.1f * graph_h + 26.0f);   // star, votes
   const float margin_bottom = services ? 16.0f : std::min(26.0f + 2.0f * font_px, 0.08f * graph_h + font_px + 8.0f);
-  const float room_x = size.x - 2 * margin_x;
-  const float room_y = std::max(20.0f, graph_h - margin_top - margin_bottom);
-  const float fit = std::min(room_x / std::max(0.1f, hi.x - lo.x), room_y / std::max(0.1f, hi.y - lo.y));
-  const float scale = std::max(20.0f, fit) * v.zoom;
-  g_scale = std::max(20.0f, fit);
-  const ImVec2 mid((lo.x + hi.x) * 0.5f, (lo.y + hi.y) * 0.5f);
-  const ImVec2 centre(origin.x + size.x * 0.5f + v.pan.x - mid.x * scale,
-                      area_top + margin_top + room_y * 0.5f + v.pan.y - mid.y * scale);
-  auto to_screen = [&](ImVec2 p) { return ImVec2(centre.x + p.x * scale, centre.y + p.y * scale); };
+  const glm::vec2 area_lo(origin.x + margin_x, area_top + margin_top);
+  const glm::vec2 area_hi(origin.x + size.x - margin_x, std::max(area_top + margin_top + 20.0f, area_top + graph_h - margin_bottom));
+  const Camera cam = fit_camera(lo, hi, area_lo, area_hi, v.zoom, gv(v.pan), 20.0f);
+  const float scale = cam.scale;
+  g_scale = cam.scale / v.zoom;
+  auto to_screen = [&](ImVec2 p) { return iv(cam.to_screen(gv(p))); };
   for (size_t i = 0; i < nodes.size(); ++i) v.screen[i] = to_screen(v.pos[i]);
   // Shapes never overlap their neighbours: in a small canvas (side by side, a phone) they shrink
   // with the distance between the closest two nodes on screen.

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "models/services/services.h"
-#include "imgui_internal.h"   // ImBezierCubicCalc
 #include "ui/canvas.h"
+#include "ui/geom.h"
 #include "ui/style.h"
 
 namespace topo::ui {
@@ -67,7 +67,7 @@ std::vector<ImVec2> edge_curve(ImVec2 a, ImVec2 b, bool vertical, int n = 24) {
   const float k = vertical ? std::max(20.0f, (b.y - a.y) * 0.5f) : std::max(20.0f, (b.x - a.x) * 0.5f);
   const ImVec2 c1 = vertical ? ImVec2(a.x, a.y + k) : ImVec2(a.x + k, a.y);
   const ImVec2 c2 = vertical ? ImVec2(b.x, b.y - k) : ImVec2(b.x - k, b.y);
-  for (int i = 0; i <= n; ++i) pts.push_back(ImBezierCubicCalc(a, c1, c2, b, static_cast<float>(i) / static_cast<float>(n)));
+  for (int i = 0; i <= n; ++i) pts.push_back(iv(cubic_bezier(gv(a), gv(c1), gv(c2), gv(b), static_cast<float>(i) / static_cast<float>(n))));
   return pts;
 }
 
@@ -79,15 +79,12 @@ ImVec2 along(const std::vector<ImVec2>& pts, const std::vector<float>& cum, floa
   if (i >= pts.size()) return pts.back();
   const float seg = cum[i] - cum[i - 1];
   const float u = seg > 0 ? (target - cum[i - 1]) / seg : 0.0f;
-  return ImVec2(pts[i - 1].x + (pts[i].x - pts[i - 1].x) * u, pts[i - 1].y + (pts[i].y - pts[i - 1].y) * u);
+  return iv(glm::mix(gv(pts[i - 1]), gv(pts[i]), u));
 }
 
 std::vector<float> lengths(const std::vector<ImVec2>& pts) {
   std::vector<float> cum(pts.size(), 0.0f);
-  for (size_t i = 1; i < pts.size(); ++i) {
-    const float dx = pts[i].x - pts[i - 1].x, dy = pts[i].y - pts[i - 1].y;
-    cum[i] = cum[i - 1] + std::sqrt(dx * dx + dy * dy);
-  }
+  for (size_t i = 1; i < pts.size(); ++i) cum[i] = cum[i - 1] + glm::distance(gv(pts[i]), gv(pts[i - 1]));
   return cum;
 }
 
@@ -135,18 +132,10 @@ void backed_text(ImDrawList* dl, float px, ImVec2 centre, ImU32 col, ImU32 backi
   dl->AddText(ImGui::GetFont(), px, p, col, s.c_str());
 }
 
-float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b);
 float dist_to_polyline(ImVec2 p, const std::vector<ImVec2>& pts) {
   float best = 1e9f;
-  for (size_t i = 1; i < pts.size(); ++i) best = std::min(best, dist_to_segment(p, pts[i - 1], pts[i]));
+  for (size_t i = 1; i < pts.size(); ++i) best = std::min(best, distance_to_segment(gv(p), gv(pts[i - 1]), gv(pts[i])));
   return best;
-}
-float dist_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
-  const float dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
-  float t = l2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2 : 0.0f;
-  t = std::clamp(t, 0.0f, 1.0f);
-  const float ex = a.x + t * dx - p.x, ey = a.y + t * dy - p.y;
-  return std::sqrt(ex * ex + ey * ey);
 }
 
 std::string fmt(const char* f, double x) {
@@ -410,9 +399,9 @@ class ServicesPainter : public WorldPainter {
     const std::vector<float> cum = lengths(pts);
     styled_line(pc.dl, pts, cum, col, width, h);
     // Arrow head at the callee, along the curve's last stretch.
-    const ImVec2 pre = pts[pts.size() - 3];
-    const float len = std::max(1.0f, std::sqrt((b.x - pre.x) * (b.x - pre.x) + (b.y - pre.y) * (b.y - pre.y)));
-    const ImVec2 d((b.x - pre.x) / len, (b.y - pre.y) / len), n(-d.y, d.x);
+    const glm::vec2 dir = gv(b) - gv(pts[pts.size() - 3]);
+    const glm::vec2 dg = glm::length(dir) > 0.5f ? glm::normalize(dir) : glm::vec2(0.0f, 1.0f);
+    const ImVec2 d = iv(dg), n(-d.y, d.x);
     pc.dl->AddTriangleFilled(b, ImVec2(b.x - d.x * 10 + n.x * 5, b.y - d.y * 10 + n.y * 5), ImVec2(b.x - d.x * 10 - n.x * 5, b.y - d.y * 10 - n.y * 5), col);
     // Particles: evenly spaced, moving caller -> callee; a share `err` of them drawn as crosses.
     const int count = particle_count(sum.rate_per_s);
