@@ -674,7 +674,7 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     ImU32 fill = crashed ? palette::rgb(90, 90, 90) : node_fill();
     ImU32 outline = leader ? palette::yellow : (role == "candidate" ? palette::orange : tc);
     bool highlighted = std::find(v.highlight.begin(), v.highlight.end(), n.name) != v.highlight.end();
-    if (highlighted) dl->AddCircle(c, r + 9.0f, palette::yellow, 32, 3.0f);
+    if (highlighted) dl->AddCircle(c, r + 13.0f, palette::yellow, 40, 2.5f);   // outside a timer ring (r + 6)
     if (static_cast<NodeId>(i) == v.selected) dl->AddCircle(c, r + 5.0f, palette::sky_blue, 32, 2.0f);
     if (is_client(n)) {
       dl->AddRectFilled(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), fill, 4.0f);
