@@ -7,7 +7,6 @@
 #include <map>
 #include <set>
 
-#include "models/services/services.h"
 #include "ui/geom.h"
 #include "ui/style.h"
 
@@ -145,137 +144,17 @@ ImU32 message_color(const std::string& kind) {
 
 namespace {
 
-/// Layered layout for service worlds: levels by call depth from the client (the gateway, the
-/// services it calls, ...), one card per deployable with its replicas in rows of three inside,
-/// one band per system (the shop and the monolith side by side). Depth runs downwards in a tall
-/// pane and rightwards in a wide one, so the picture fills the pane it is drawn in. Returns false
-/// when the world has no services.
-void layout_services_as(const svc::Graph& g, CanvasView& v, bool vertical, size_t wrap) {
-  v.groups.clear();
-  v.vertical = vertical;
-  constexpr float kPill = 0.32f;     // one replica slot
-  constexpr int kPerRow = 3;
-  constexpr float kTitle = 0.34f;    // the card's title strip
-  constexpr float kBars = 0.30f;     // the card's CPU / queue strip
-  constexpr float kPad = 0.08f;
-  constexpr float kCardW = kPerRow * kPill + 2 * kPad;
-  constexpr float kGapAlong = 0.40f;   // between cards of one level
-  constexpr float kGapLevel = 0.80f;   // between levels (room for the edges and their marks)
-  auto card_h = [&](size_t replicas) {
-    const size_t rows = std::max<size_t>(1, (replicas + kPerRow - 1) / kPerRow);
-    return kTitle + static_cast<float>(rows) * kPill + kBars + kPad;
-  };
-  float band_at = 0.0f;   // where the next band starts (x when vertical, y when horizontal)
-  for (size_t si = 0; si < g.systems.size(); ++si) {
-    const svc::SystemRt& sys = g.systems[si];
-    std::vector<int> depth(sys.deps.size(), -1);
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (const auto& e : sys.edges) {
-        int from_depth = e.from_module < 0 ? -1 : depth[static_cast<size_t>(sys.modules[static_cast<size_t>(e.from_module)].dep)];
-        if (e.from_module >= 0 && from_depth < 0) continue;
-        int& d = depth[static_cast<size_t>(e.to_dep)];
-        if (d < 0 || from_depth + 1 < d) { d = from_depth + 1; changed = true; }
-      }
-    }
-    int max_depth = 0;
-    for (int d : depth) max_depth = std::max(max_depth, d);
-    std::vector<std::vector<size_t>> levels(static_cast<size_t>(max_depth + 2));
-    for (size_t i = 0; i < sys.deps.size(); ++i)
-      levels[static_cast<size_t>(depth[i] < 0 ? max_depth + 1 : depth[i])].push_back(i);
-    while (!levels.empty() && levels.back().empty()) levels.pop_back();
-    // A level of more than `wrap` cards continues on the next line (row or column).
-    std::vector<std::vector<size_t>> lines;
-    for (const auto& lv : levels)
-      for (size_t i = 0; i < lv.size(); i += wrap)
-        lines.emplace_back(lv.begin() + static_cast<long>(i), lv.begin() + static_cast<long>(std::min(lv.size(), i + wrap)));
-    levels.swap(lines);
-    // The band's breadth: its widest level.
-    float breadth = kCardW;
-    for (const auto& lv : levels) {
-      float b = 0.0f;
-      for (size_t d : lv) b += (vertical ? kCardW : card_h(sys.deps[d].replicas.size())) + (b > 0 ? kGapAlong : 0.0f);
-      breadth = std::max(breadth, b);
-    }
-    const float mid = band_at + breadth * 0.5f;
-    auto place = [&](float along, float across) { return vertical ? ImVec2(along, across) : ImVec2(across, along); };
-    if (sys.client != kNoNode && static_cast<size_t>(sys.client) < v.pos.size())
-      v.pos[static_cast<size_t>(sys.client)] = place(mid, 0.0f);
-    float level_at = 0.6f;   // the client sits at 0
-    for (const auto& lv : levels) {
-      float total = 0.0f, thick = 0.0f;
-      for (size_t d : lv) {
-        const float h = card_h(sys.deps[d].replicas.size());
-        total += (vertical ? kCardW : h) + (total > 0 ? kGapAlong : 0.0f);
-        thick = std::max(thick, vertical ? h : kCardW);
-      }
-      float along = mid - total * 0.5f;
-      for (size_t d : lv) {
-        const svc::DeployableRt& dep = sys.deps[d];
-        const float h = card_h(dep.replicas.size());
-        const float extent = vertical ? kCardW : h;
-        // Card centre and top-left in (x, y) layout units.
-        const ImVec2 c = vertical ? ImVec2(along + extent * 0.5f, level_at + h * 0.5f)
-                                  : ImVec2(level_at + kCardW * 0.5f, along + extent * 0.5f);
-        const ImVec2 tl(c.x - kCardW * 0.5f, c.y - h * 0.5f);
-        for (size_t r = 0; r < dep.replicas.size(); ++r) {
-          const NodeId id = dep.replicas[r].node;
-          if (id < 0 || static_cast<size_t>(id) >= v.pos.size()) continue;
-          const float col = static_cast<float>(r % kPerRow), row = static_cast<float>(r / kPerRow);
-          v.pos[static_cast<size_t>(id)] = ImVec2(tl.x + kPad + (col + 0.5f) * kPill, tl.y + kTitle + (row + 0.5f) * kPill);
-        }
-        std::string label = g.multi() ? sys.name + "/" + dep.spec.name : dep.spec.name;
-        v.groups.push_back({label, static_cast<int>(si), static_cast<int>(d), c.x, c.y, kCardW * 0.5f, h * 0.5f});
-        along += extent + kGapAlong;
-      }
-      level_at += thick + kGapLevel;
-    }
-    band_at += breadth + 1.0f;
-  }
-}
-
-/// Lays the services out in whichever orientation and line length (cards per row or column)
-/// gives the largest picture in a pane of v.aspect (width / height): a wide pane gets depth
-/// running rightwards, a tall one downwards, a short wide one (side by side) long levels folded
-/// over two lines. Returns false when the world has no services.
-bool layout_services(const World& w, CanvasView& v) {
-  const auto* model = w.find_model<svc::ServicesModel>();
-  if (!model) return false;
-  const svc::Graph& g = model->graph();
-  size_t widest = 1;
-  for (const auto& sys : g.systems) widest = std::max(widest, sys.deps.size());
-  float best = -1.0f;
-  bool best_vertical = false;
-  size_t best_wrap = widest;
-  for (bool vertical : {false, true})
-    for (size_t wrap = 1; wrap <= std::min<size_t>(widest, 6); ++wrap) {
-      layout_services_as(g, v, vertical, wrap);
-      float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
-      for (const auto& gr : v.groups) {
-        x0 = std::min(x0, gr.x - gr.half_w); x1 = std::max(x1, gr.x + gr.half_w);
-        y0 = std::min(y0, gr.y - gr.half_h); y1 = std::max(y1, gr.y + gr.half_h);
-      }
-      // The scale a pane of height 1 and width `aspect` allows (a slight preference for the
-      // reading direction of the pane breaks near-ties).
-      const float scale = std::min(std::max(0.1f, v.aspect) / std::max(0.1f, x1 - x0 + 0.6f), 1.0f / std::max(0.1f, y1 - y0 + 0.6f)) *
-                          ((vertical == (v.aspect < 1.15f)) ? 1.03f : 1.0f);
-      if (scale > best) { best = scale; best_vertical = vertical; best_wrap = wrap; }
-    }
-  layout_services_as(g, v, best_vertical, best_wrap);
-  v.wrap = best_wrap;
-  return true;
-}
-
 }  // namespace
 
 void auto_layout(const World& w, CanvasView& v, bool reset) {
   const auto& nodes = w.nodes();
-  if (w.find_model<svc::ServicesModel>()) {
-    // Service worlds re-lay out whenever replicas come and go (scaling, deployments).
-    v.pos.assign(nodes.size(), ImVec2(0, 0));
-    layout_services(w, v);
-    return;
-  }
+  refresh_painters(w, v);
+  for (const auto& p : v.painters)
+    if (p->lays_out()) {   // a model that places its own nodes (the shop's cards)
+      v.pos.assign(nodes.size(), ImVec2(0, 0));
+      p->layout(w, v);
+      return;
+    }
   if (reset) v.pos.clear();
   size_t placed = v.pos.size();
   v.pos.resize(nodes.size());
@@ -403,7 +282,8 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   refresh_painters(w, v);
   bool flows = false;
   for (const auto& p : v.painters) flows = flows || p->draws_flows();
-  const bool services = w.find_model<svc::ServicesModel>() != nullptr;
+  bool services = false;   // a painter lays the world out as cards (re-laid out every frame)
+  for (const auto& p : v.painters) services = services || p->lays_out();
   size.x = std::max(size.x, 50.0f);
   size.y = std::max(size.y, 50.0f);
   const float font_px = ImGui::GetFontSize();
@@ -807,34 +687,8 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
       }
       if (item("Isolate (partition away)")) issue({"partition", {{"groups", n.name}}});
       if (item("Heal all partitions")) issue({"heal", {}});
-      // A replica of a service: service-level tools (scaling and deployments act on the service).
-      const size_t colon = n.role.find(':');
-      if (colon != std::string::npos && n.role.compare(0, colon, "service") == 0 && w.find_model<svc::ServicesModel>()) {
-        const std::string svc_name = n.role.substr(colon + 1);
-        int replicas = 0;
-        for (const auto& other : nodes) replicas += other->role == n.role && other->status == NodeStatus::Up;
-        ImGui::Separator();
-        ImGui::TextDisabled("service %s (%d up)", svc_name.c_str(), replicas);
-        // In a world with several systems (shop and monolith), name the one this replica is in.
-        std::string sys;
-        const svc::Graph& graph = w.find_model<svc::ServicesModel>()->graph();
-        if (graph.multi())
-          for (const auto& sr : graph.systems)
-            for (const auto& d : sr.deps)
-              for (const auto& rep : d.replicas)
-                if (rep.node == n.id) sys = sr.name;
-        auto with_sys = [&](Command c) {
-          if (!sys.empty()) c.args["system"] = sys;
-          return c;
-        };
-        if (item("Scale up (+1 replica)"))
-          issue(with_sys({"scale", {{"service", svc_name}, {"replicas", std::to_string(replicas + 1)}}}));
-        if (replicas > 1 && item("Scale down (-1 replica)"))
-          issue(with_sys({"scale", {{"service", svc_name}, {"replicas", std::to_string(replicas - 1)}}}));
-        if (item("Slow the service x20")) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "20"}}}));
-        if (item("Service back to normal speed")) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "1"}}}));
-        v.menu_service = svc_name;
-      }
+      // What the model adds (a service replica: scaling and slowing its service).
+      for (const auto& p : v.painters) p->node_menu(w, n.id, item, issue, &v.menu_service);
     }
     ImGui::EndPopup();
   }

@@ -184,12 +184,6 @@ class LabApp {
   std::vector<uint64_t> lin_flagged_;
   Time lin_checked_at_ = -1;
   // Tools tab state (what the learner is about to apply).
-  int tool_service_ = 0;
-  int tool_edge_ = 0;
-  int tool_strategy_ = 0;
-  float tool_error_rate_ = 0.5f;
-  float tool_latency_factor_ = 1.0f;
-  float tool_slow_ = 20.0f;
   float tool_link_latency_ms_ = 2.0f;
   float tool_link_loss_ = 0.0f;
   std::vector<char> tool_group_;   ///< partition picker: node -> in the first group

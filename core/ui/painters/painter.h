@@ -69,6 +69,22 @@ class WorldPainter {
   virtual TooltipLines node_tooltip(const PaintContext& pc, NodeId id) const { (void)pc; (void)id; return {}; }
   /// Lines for a hover anywhere else on the canvas (an edge, a group); `mouse` in screen pixels.
   virtual TooltipLines hover_tooltip(const PaintContext& pc, ImVec2 mouse) const { (void)pc; (void)mouse; return {}; }
+  /// True when this painter places the world's nodes itself (layout()), every frame: the shop's
+  /// cards follow replicas as they come and go. Else the canvas's circle layout is used.
+  virtual bool lays_out() const { return false; }
+  /// Sets v.pos for every node (v.aspect is the pane's width / height) and v.groups.
+  virtual void layout(const World& w, CanvasView& v) { (void)w; (void)v; }
+  /// Items the node's context menu adds: `item(label)` draws one and says whether it was
+  /// picked; picked actions go out as `issue(Command)`; `menu_service` names the service the
+  /// menu acts on (for tests), if any.
+  virtual void node_menu(const World& w, NodeId id, const std::function<bool(const char*)>& item,
+                         const std::function<void(Command)>& issue, std::string* menu_service) {
+    (void)w; (void)id; (void)item; (void)issue; (void)menu_service;
+  }
+  /// True when the painter draws tools of its own on the Tools tab (draw_tools).
+  virtual bool has_tools() const { return false; }
+  /// The Tools tab's section for this model (ImGui widgets); every action goes out as `issue(Command)`.
+  virtual void draw_tools(const World& w, const std::function<void(Command)>& issue) { (void)w; (void)issue; }
   /// The Inspector's section for node `id` (ImGui widgets, after the node's generic rows).
   virtual void draw_inspector(const World& w, NodeId id) { (void)w; (void)id; }
   /// Extra members of the state hook's inspector object for node `id` (",\"raft\":{...}"), or "".

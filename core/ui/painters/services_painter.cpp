@@ -39,6 +39,128 @@ int particle_count(double rps) {
 
 namespace {
 
+/// Layered layout for service worlds: levels by call depth from the client (the gateway, the
+/// services it calls, ...), one card per deployable with its replicas in rows of three inside,
+/// one band per system (the shop and the monolith side by side). Depth runs downwards in a tall
+/// pane and rightwards in a wide one, so the picture fills the pane it is drawn in. Returns false
+/// when the world has no services.
+void layout_services_as(const svc::Graph& g, CanvasView& v, bool vertical, size_t wrap) {
+  v.groups.clear();
+  v.vertical = vertical;
+  constexpr float kPill = 0.32f;     // one replica slot
+  constexpr int kPerRow = 3;
+  constexpr float kTitle = 0.34f;    // the card's title strip
+  constexpr float kBars = 0.30f;     // the card's CPU / queue strip
+  constexpr float kPad = 0.08f;
+  constexpr float kCardW = kPerRow * kPill + 2 * kPad;
+  constexpr float kGapAlong = 0.40f;   // between cards of one level
+  constexpr float kGapLevel = 0.80f;   // between levels (room for the edges and their marks)
+  auto card_h = [&](size_t replicas) {
+    const size_t rows = std::max<size_t>(1, (replicas + kPerRow - 1) / kPerRow);
+    return kTitle + static_cast<float>(rows) * kPill + kBars + kPad;
+  };
+  float band_at = 0.0f;   // where the next band starts (x when vertical, y when horizontal)
+  for (size_t si = 0; si < g.systems.size(); ++si) {
+    const svc::SystemRt& sys = g.systems[si];
+    std::vector<int> depth(sys.deps.size(), -1);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const auto& e : sys.edges) {
+        int from_depth = e.from_module < 0 ? -1 : depth[static_cast<size_t>(sys.modules[static_cast<size_t>(e.from_module)].dep)];
+        if (e.from_module >= 0 && from_depth < 0) continue;
+        int& d = depth[static_cast<size_t>(e.to_dep)];
+        if (d < 0 || from_depth + 1 < d) { d = from_depth + 1; changed = true; }
+      }
+    }
+    int max_depth = 0;
+    for (int d : depth) max_depth = std::max(max_depth, d);
+    std::vector<std::vector<size_t>> levels(static_cast<size_t>(max_depth + 2));
+    for (size_t i = 0; i < sys.deps.size(); ++i)
+      levels[static_cast<size_t>(depth[i] < 0 ? max_depth + 1 : depth[i])].push_back(i);
+    while (!levels.empty() && levels.back().empty()) levels.pop_back();
+    // A level of more than `wrap` cards continues on the next line (row or column).
+    std::vector<std::vector<size_t>> lines;
+    for (const auto& lv : levels)
+      for (size_t i = 0; i < lv.size(); i += wrap)
+        lines.emplace_back(lv.begin() + static_cast<long>(i), lv.begin() + static_cast<long>(std::min(lv.size(), i + wrap)));
+    levels.swap(lines);
+    // The band's breadth: its widest level.
+    float breadth = kCardW;
+    for (const auto& lv : levels) {
+      float b = 0.0f;
+      for (size_t d : lv) b += (vertical ? kCardW : card_h(sys.deps[d].replicas.size())) + (b > 0 ? kGapAlong : 0.0f);
+      breadth = std::max(breadth, b);
+    }
+    const float mid = band_at + breadth * 0.5f;
+    auto place = [&](float along, float across) { return vertical ? ImVec2(along, across) : ImVec2(across, along); };
+    if (sys.client != kNoNode && static_cast<size_t>(sys.client) < v.pos.size())
+      v.pos[static_cast<size_t>(sys.client)] = place(mid, 0.0f);
+    float level_at = 0.6f;   // the client sits at 0
+    for (const auto& lv : levels) {
+      float total = 0.0f, thick = 0.0f;
+      for (size_t d : lv) {
+        const float h = card_h(sys.deps[d].replicas.size());
+        total += (vertical ? kCardW : h) + (total > 0 ? kGapAlong : 0.0f);
+        thick = std::max(thick, vertical ? h : kCardW);
+      }
+      float along = mid - total * 0.5f;
+      for (size_t d : lv) {
+        const svc::DeployableRt& dep = sys.deps[d];
+        const float h = card_h(dep.replicas.size());
+        const float extent = vertical ? kCardW : h;
+        // Card centre and top-left in (x, y) layout units.
+        const ImVec2 c = vertical ? ImVec2(along + extent * 0.5f, level_at + h * 0.5f)
+                                  : ImVec2(level_at + kCardW * 0.5f, along + extent * 0.5f);
+        const ImVec2 tl(c.x - kCardW * 0.5f, c.y - h * 0.5f);
+        for (size_t r = 0; r < dep.replicas.size(); ++r) {
+          const NodeId id = dep.replicas[r].node;
+          if (id < 0 || static_cast<size_t>(id) >= v.pos.size()) continue;
+          const float col = static_cast<float>(r % kPerRow), row = static_cast<float>(r / kPerRow);
+          v.pos[static_cast<size_t>(id)] = ImVec2(tl.x + kPad + (col + 0.5f) * kPill, tl.y + kTitle + (row + 0.5f) * kPill);
+        }
+        std::string label = g.multi() ? sys.name + "/" + dep.spec.name : dep.spec.name;
+        v.groups.push_back({label, static_cast<int>(si), static_cast<int>(d), c.x, c.y, kCardW * 0.5f, h * 0.5f});
+        along += extent + kGapAlong;
+      }
+      level_at += thick + kGapLevel;
+    }
+    band_at += breadth + 1.0f;
+  }
+}
+
+/// Lays the services out in whichever orientation and line length (cards per row or column)
+/// gives the largest picture in a pane of v.aspect (width / height): a wide pane gets depth
+/// running rightwards, a tall one downwards, a short wide one (side by side) long levels folded
+/// over two lines. Returns false when the world has no services.
+bool layout_services(const World& w, CanvasView& v) {
+  const auto* model = w.find_model<svc::ServicesModel>();
+  if (!model) return false;
+  const svc::Graph& g = model->graph();
+  size_t widest = 1;
+  for (const auto& sys : g.systems) widest = std::max(widest, sys.deps.size());
+  float best = -1.0f;
+  bool best_vertical = false;
+  size_t best_wrap = widest;
+  for (bool vertical : {false, true})
+    for (size_t wrap = 1; wrap <= std::min<size_t>(widest, 6); ++wrap) {
+      layout_services_as(g, v, vertical, wrap);
+      float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
+      for (const auto& gr : v.groups) {
+        x0 = std::min(x0, gr.x - gr.half_w); x1 = std::max(x1, gr.x + gr.half_w);
+        y0 = std::min(y0, gr.y - gr.half_h); y1 = std::max(y1, gr.y + gr.half_h);
+      }
+      // The scale a pane of height 1 and width `aspect` allows (a slight preference for the
+      // reading direction of the pane breaks near-ties).
+      const float scale = std::min(std::max(0.1f, v.aspect) / std::max(0.1f, x1 - x0 + 0.6f), 1.0f / std::max(0.1f, y1 - y0 + 0.6f)) *
+                          ((vertical == (v.aspect < 1.15f)) ? 1.03f : 1.0f);
+      if (scale > best) { best = scale; best_vertical = vertical; best_wrap = wrap; }
+    }
+  layout_services_as(g, v, best_vertical, best_wrap);
+  v.wrap = best_wrap;
+  return true;
+}
+
+
 ImU32 health_color(Health h, ImU32 text) {
   switch (h) {
     case Health::Healthy: return palette::green;
@@ -149,6 +271,148 @@ class ServicesPainter : public WorldPainter {
   explicit ServicesPainter(const svc::ServicesModel* m) : m_(m) {}
 
   bool draws_flows() const override { return true; }
+  bool has_tools() const override { return true; }
+  bool lays_out() const override { return true; }
+  void layout(const World& w, CanvasView& v) override { layout_services(w, v); }
+
+  void node_menu(const World& w, NodeId id, const std::function<bool(const char*)>& item,
+                 const std::function<void(Command)>& issue, std::string* menu_service) override {
+    const Node& n = w.node(id);
+    const auto& nodes = w.nodes();
+    // A replica of a service: service-level tools (scaling and deployments act on the service).
+    const size_t colon = n.role.find(':');
+    if (colon != std::string::npos && n.role.compare(0, colon, "service") == 0) {
+        const std::string svc_name = n.role.substr(colon + 1);
+        int replicas = 0;
+        for (const auto& other : nodes) replicas += other->role == n.role && other->status == NodeStatus::Up;
+        ImGui::Separator();
+        ImGui::TextDisabled("service %s (%d up)", svc_name.c_str(), replicas);
+        // In a world with several systems (shop and monolith), name the one this replica is in.
+        std::string sys;
+        const svc::Graph& graph = m_->graph();
+        if (graph.multi())
+          for (const auto& sr : graph.systems)
+            for (const auto& d : sr.deps)
+              for (const auto& rep : d.replicas)
+                if (rep.node == n.id) sys = sr.name;
+        auto with_sys = [&](Command c) {
+          if (!sys.empty()) c.args["system"] = sys;
+          return c;
+        };
+        if (item("Scale up (+1 replica)"))
+          issue(with_sys({"scale", {{"service", svc_name}, {"replicas", std::to_string(replicas + 1)}}}));
+        if (replicas > 1 && item("Scale down (-1 replica)"))
+          issue(with_sys({"scale", {{"service", svc_name}, {"replicas", std::to_string(replicas - 1)}}}));
+        if (item("Slow the service x20")) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "20"}}}));
+        if (item("Service back to normal speed")) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "1"}}}));
+        if (menu_service) *menu_service = svc_name;
+      }
+  }
+
+  /// The Tools tab's service section: scaling, autoscaler, slowness and faults, deployments, load
+  /// and resilience per edge, each issued as a Command.
+  void draw_tools(const World& w, const std::function<void(Command)>& issue) override {
+  (void)w;
+  const svc::Graph& g = m_->graph();
+  struct Pick { std::string system, service; const svc::DeployableRt* dep; };
+  std::vector<Pick> picks;
+  for (const auto& sys : g.systems)
+    for (const auto& d : sys.deps) picks.push_back({g.multi() ? sys.name : "", d.spec.name, &d});
+  if (picks.empty()) return;
+  tool_service_ = std::clamp(tool_service_, 0, static_cast<int>(picks.size()) - 1);
+  ImGui::SeparatorText("Service");
+  auto label_of = [&](const Pick& p) { return p.system.empty() ? p.service : p.system + "/" + p.service; };
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##service", label_of(picks[static_cast<size_t>(tool_service_)]).c_str())) {
+    for (size_t i = 0; i < picks.size(); ++i)
+      if (ImGui::Selectable(label_of(picks[i]).c_str(), static_cast<int>(i) == tool_service_)) tool_service_ = static_cast<int>(i);
+    ImGui::EndCombo();
+  }
+  const Pick& p = picks[static_cast<size_t>(tool_service_)];
+  auto cmd = [&](std::string op, std::map<std::string, std::string> args) {
+    args["service"] = p.service;
+    if (!p.system.empty()) args["system"] = p.system;
+    return Command{std::move(op), std::move(args)};
+  };
+  int ready = 0;
+  for (const auto& r : p.dep->replicas) ready += r.state == svc::RState::Ready;
+  ImGui::Text("replicas: %d wanted, %d ready, version %s", p.dep->desired, ready, p.dep->version.c_str());
+  if (ImGui::Button("-1 replica") && p.dep->desired > 1) issue(cmd("scale", {{"replicas", std::to_string(p.dep->desired - 1)}}));
+  ImGui::SameLine();
+  if (ImGui::Button("+1 replica")) issue(cmd("scale", {{"replicas", std::to_string(p.dep->desired + 1)}}));
+  ImGui::SameLine();
+  bool autoscale = p.dep->autoscale_on;
+  if (ImGui::Checkbox("autoscaler", &autoscale)) issue(cmd("autoscale", {{"on", autoscale ? "on" : "off"}}));
+
+  ImGui::SetNextItemWidth(140);
+  ImGui::SliderFloat("x slower", &tool_slow_, 1.0f, 50.0f, "%.0f");
+  ImGui::SameLine();
+  if (ImGui::Button("Slow")) {
+    char f[32];
+    std::snprintf(f, sizeof f, "%g", static_cast<double>(tool_slow_));
+    issue(cmd("slow", {{"factor", f}}));
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Normal")) issue(cmd("slow", {{"factor", "1"}}));
+  if (ImGui::Button("Crash loop")) issue(cmd("fault", {{"kind", "crash_loop"}}));
+  ImGui::SameLine();
+  if (ImGui::Button("Errors 30%")) issue(cmd("fault", {{"kind", "errors"}}));
+  ImGui::SameLine();
+  if (ImGui::Button("No fault")) issue(cmd("fault", {{"kind", "none"}}));
+
+  ImGui::SeparatorText("Deploy a new version");
+  static const char* kStrategies[] = {"rolling", "canary", "bluegreen"};
+  ImGui::SetNextItemWidth(140);
+  ImGui::Combo("strategy", &tool_strategy_, kStrategies, 3);
+  ImGui::SetNextItemWidth(140);
+  ImGui::SliderFloat("its error rate", &tool_error_rate_, 0.0f, 1.0f, "%.2f");
+  ImGui::SetNextItemWidth(140);
+  ImGui::SliderFloat("its latency x", &tool_latency_factor_, 0.5f, 10.0f, "%.1f");
+  const std::string next_version = "v" + std::to_string(p.dep->versions.size() + 1);
+  if (ImGui::Button(("Deploy " + next_version).c_str())) {
+    char er[32], lf[32];
+    std::snprintf(er, sizeof er, "%g", static_cast<double>(tool_error_rate_));
+    std::snprintf(lf, sizeof lf, "%g", static_cast<double>(tool_latency_factor_));
+    issue(cmd("deploy", {{"version", next_version}, {"strategy", kStrategies[tool_strategy_]}, {"error_rate", er}, {"latency_factor", lf}}));
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Roll back")) issue(cmd("rollback", {}));
+  ImGui::TextDisabled("deployment: %s", p.dep->deploy.status.c_str());
+
+  // Edges of the chosen service's system.
+  const svc::SystemRt* sys = nullptr;
+  for (const auto& s2 : g.systems)
+    if (p.system.empty() || s2.name == p.system) { sys = &s2; break; }
+  if (!sys || sys->edges.empty()) return;
+  ImGui::SeparatorText("Calls between services");
+  tool_edge_ = std::clamp(tool_edge_, 0, static_cast<int>(sys->edges.size()) - 1);
+  auto edge_label = [](const svc::EdgeRt& e) { return e.from + " -> " + e.to; };
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##edge", edge_label(sys->edges[static_cast<size_t>(tool_edge_)]).c_str())) {
+    for (size_t i = 0; i < sys->edges.size(); ++i)
+      if (ImGui::Selectable(edge_label(sys->edges[i]).c_str(), static_cast<int>(i) == tool_edge_)) tool_edge_ = static_cast<int>(i);
+    ImGui::EndCombo();
+  }
+  const svc::EdgeRt& e = sys->edges[static_cast<size_t>(tool_edge_)];
+  const svc::EdgePolicy pol = e.effective();
+  auto edge_cmd = [&](std::map<std::string, std::string> args) {
+    args["from"] = e.from;
+    args["to"] = e.to;
+    if (!p.system.empty()) args["system"] = p.system;
+    issue(Command{"resilience", std::move(args)});
+  };
+  ImGui::Text("breaker: %s", to_string(e.breaker.state()));
+  bool timeout_on = pol.timeout_us > 0;
+  if (ImGui::Checkbox("timeout 500 ms", &timeout_on)) edge_cmd({{"timeout_ms", timeout_on ? "500" : "0"}});
+  bool retries_on = pol.retries > 0;
+  if (ImGui::Checkbox("3 retries", &retries_on)) edge_cmd({{"retries", retries_on ? "3" : "0"}});
+  bool breaker_on = pol.breaker;
+  if (ImGui::Checkbox("circuit breaker", &breaker_on)) edge_cmd({{"breaker", breaker_on ? "on" : "off"}});
+  bool bulkhead_on = pol.bulkhead > 0;
+  if (ImGui::Checkbox("bulkhead (10 calls)", &bulkhead_on)) edge_cmd({{"bulkhead", bulkhead_on ? "10" : "0"}});
+  bool fallback_on = pol.fallback;
+  if (ImGui::Checkbox("fallback", &fallback_on)) edge_cmd({{"fallback", fallback_on ? "on" : "off"}});
+  }
   size_t particles_drawn() const override { return particles_; }
 
   void legend(std::vector<LegendItem>& out) const override {
@@ -455,6 +719,13 @@ class ServicesPainter : public WorldPainter {
     double retry_rate = 0, timeout_rate = 0;
   };
   const svc::ServicesModel* m_;
+  // The Tools tab's choices (what the learner is about to apply).
+  int tool_service_ = 0;
+  int tool_edge_ = 0;
+  int tool_strategy_ = 0;
+  float tool_error_rate_ = 0.5f;
+  float tool_latency_factor_ = 1.0f;
+  float tool_slow_ = 20.0f;
   double anim_s_ = 0.0;
   Time last_now_ = -1;
   Time next_sample_ = 0;
