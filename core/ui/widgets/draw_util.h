@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "imgui.h"
+#include "ui/palette.h"
 
 namespace topo::ui {
 
@@ -24,19 +25,7 @@ namespace topo::ui {
 
 /// Okabe-Ito colours (Wong, Nature Methods 2011), in the order series use them. Black is
 /// replaced by the theme's text colour where needed (see series_color).
-namespace okabe_ito {
-constexpr ImU32 rgb(int r, int g, int b, int a = 255) {
-  return (static_cast<ImU32>(a) << 24) | (static_cast<ImU32>(b) << 16) |
-         (static_cast<ImU32>(g) << 8) | static_cast<ImU32>(r);
-}
-constexpr ImU32 orange = rgb(230, 159, 0);
-constexpr ImU32 sky_blue = rgb(86, 180, 233);
-constexpr ImU32 green = rgb(0, 158, 115);
-constexpr ImU32 yellow = rgb(240, 228, 66);
-constexpr ImU32 blue = rgb(0, 114, 178);
-constexpr ImU32 vermillion = rgb(213, 94, 0);
-constexpr ImU32 purple = rgb(204, 121, 167);
-}  // namespace okabe_ito
+namespace okabe_ito = palette;   // the same colours, under the name the widgets use
 
 /// How a series line is stroked. Auto = chosen from the series index.
 enum class LineDash { Auto, Solid, Dashed, Dotted, DashDot };
