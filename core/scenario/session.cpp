@@ -7,6 +7,7 @@
 #include "scenario/scenario.h"
 
 #include "models/default_series.h"
+#include "models/narration.h"
 
 namespace topo {
 
@@ -29,6 +30,7 @@ std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, c
     return nullptr;
   }
   install_default_series(*w);   // charts from t = 0; samplers are not events (same traces)
+  install_narration(*w);        // what happens, in words (a sampler too: same traces)
   if (before_start) before_start(*w);
   w->start();
   return w;

@@ -4,6 +4,7 @@
 // differences in platform.cpp.
 #include "ui/lab_app_internal.h"
 #include "lesson/replay.h"
+#include "models/narration.h"
 #include "ui/platform.h"
 
 namespace topo::ui {
@@ -157,6 +158,7 @@ bool LabApp::open_scenario(const std::string& name, uint64_t seed, const Params&
   horizon_us_ = 0;
   carry_us_ = 0.0;
   log_trace_seen_ = 0;
+  log_narration_seen_ = 0;
   error_.clear();
   log_line("opened scenario " + name + " (seed " + std::to_string(seed) + ")");
   return true;
@@ -226,6 +228,7 @@ bool LabApp::open_lesson_text(const std::string& name, const std::string& text, 
   auto_layout(runner_->world(), canvas_, true);
   carry_us_ = 0.0;
   log_trace_seen_ = 0;
+  log_narration_seen_ = 0;
   lesson_step_seen_ = static_cast<size_t>(-1);
   step_starts_.assign(1, {runner_->world().now(), runner_->step_index()});
   horizon_us_ = runner_->world().now();
@@ -367,6 +370,7 @@ bool LabApp::open_compare(const std::string& left, const Params& left_params, co
   horizon_us_ = 0;
   carry_us_ = 0.0;
   log_trace_seen_ = 0;
+  log_narration_seen_ = 0;
   error_.clear();
   log_line("side by side: " + compare_title_[0] + " | " + compare_title_[1] + " (seed " + std::to_string(seed) + ")");
   return true;
@@ -404,6 +408,7 @@ bool LabApp::rebuild_lesson(const std::vector<LoggedCommand>& log, Time until_us
   canvas_.trace_seen = 0;
   canvas_.links.clear();
   log_trace_seen_ = runner_->world().trace().count();
+  if (const auto* n = runner_->world().find_model<Narration>()) log_narration_seen_ = n->count();
   track_step();
   return true;
 }

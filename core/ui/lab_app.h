@@ -171,6 +171,7 @@ class LabApp {
   std::string error_;            ///< last error shown to the learner
   std::vector<std::string> log_; ///< event log lines (bounded)
   uint64_t log_trace_seen_ = 0;
+  uint64_t log_narration_seen_ = 0;   ///< narration lines already in the event log
   // The open lesson, if any.
   std::unique_ptr<lesson::Runner> runner_;
   std::string lesson_name_;      ///< file name shown in errors

@@ -1,0 +1,205 @@
+// Narration: see narration.h.
+#include "models/narration.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "models/services/services.h"
+#include "scenario/json.h"
+
+namespace topo {
+
+namespace {
+
+constexpr size_t kMaxLines = 500;
+constexpr Time kWindowUs = 2'000'000;   ///< services: rates over the last 2 simulated seconds
+
+/// "n1", "n1 and n2", "n1, n2 and n3".
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+std::string pct(double rate) {
+  char buf[16];
+  const double p = 100.0 * rate;
+  std::snprintf(buf, sizeof buf, p < 10.0 && p > 0.0 ? "%.1f%%" : "%.0f%%", p);
+  return buf;
+}
+
+}  // namespace
+
+int Narration::error_band(double rate) {
+  if (rate >= 0.50) return 4;
+  if (rate >= 0.25) return 3;
+  if (rate >= 0.10) return 2;
+  if (rate >= 0.01) return 1;
+  return 0;
+}
+
+double Narration::band_floor(int band) {
+  static const double floors[] = {0.0, 0.01, 0.10, 0.25, 0.50};
+  return floors[std::clamp(band, 0, 4)];
+}
+
+void Narration::say(Time t, std::string text) {
+  lines_.push_back({t, next_id_++, std::move(text)});
+  if (lines_.size() > kMaxLines) lines_.erase(lines_.begin(), lines_.begin() + static_cast<long>(lines_.size() - kMaxLines));
+}
+
+void Narration::sample(const World& w) {
+  scan_trace(w);
+  look_at_services(w);
+}
+
+void Narration::scan_trace(const World& w) {
+  const Trace& tr = w.trace();
+  const auto& evs = tr.events();
+  const uint64_t fresh = tr.count() - trace_seen_;
+  trace_seen_ = tr.count();
+  const size_t from = evs.size() > fresh ? evs.size() - static_cast<size_t>(fresh) : 0;
+  // What happened since the last boundary, grouped by what it was.
+  std::vector<std::string> crashed, restarting, back, isolated;
+  std::vector<std::pair<std::string, std::string>> leaders;   // (node, "term 2")
+  bool healed = false, split = false;
+  auto name = [&](int32_t id) {
+    return id >= 0 && static_cast<size_t>(id) < w.nodes().size() ? w.node(id).name : std::string("?");
+  };
+  for (size_t i = from; i < evs.size(); ++i) {
+    const TraceEvent& e = evs[i];
+    switch (e.kind) {
+      case TraceKind::Crash: crashed.push_back(name(e.node)); break;
+      case TraceKind::Restart: restarting.push_back(name(e.node)); break;
+      case TraceKind::Recover: back.push_back(name(e.node)); break;
+      case TraceKind::Partition: split = true; break;
+      case TraceKind::Heal: healed = true; break;
+      case TraceKind::Note:
+        if (e.what == "became leader") leaders.push_back({name(e.node), e.detail});
+        break;
+      default: break;
+    }
+  }
+  const Time t = w.now();
+  auto verb = [](const std::vector<std::string>& v, const char* one, const char* many) {
+    return join_names(v) + (v.size() == 1 ? one : many);
+  };
+  if (!crashed.empty()) say(t, verb(crashed, " crashed", " crashed"));
+  if (!restarting.empty()) say(t, verb(restarting, " is restarting", " are restarting"));
+  if (!back.empty()) say(t, verb(back, " is back up", " are back up"));
+  if (split) {
+    // Name the sides: the nodes in each partition group.
+    std::map<int, std::vector<std::string>> sides;
+    const auto& groups = w.partition_groups();
+    for (size_t i = 0; i < groups.size() && i < w.nodes().size(); ++i) sides[groups[i]].push_back(w.node(static_cast<NodeId>(i)).name);
+    std::string text = "the network split";
+    if (sides.size() > 1) {
+      text += ": ";
+      bool first = true;
+      for (const auto& [g, names] : sides) {
+        text += (first ? "" : " | ") + join_names(names);
+        first = false;
+      }
+    }
+    say(t, text);
+  }
+  if (healed) say(t, "the network healed");
+  for (const auto& [node, term] : leaders) say(t, node + " became leader" + (term.empty() ? "" : " in " + term));
+}
+
+void Narration::look_at_services(const World& w) {
+  const auto* m = w.find_model<svc::ServicesModel>();
+  if (!m) return;
+  const Time t = w.now();
+  const svc::Graph& g = m->graph();
+  for (const auto& sys : g.systems) {
+    const std::string prefix = g.multi() ? sys.name + "/" : "";
+    for (const auto& d : sys.deps) {
+      const std::string svc = prefix + d.spec.name;
+      // Errors: a line when the service moves to another band (rose to / fell to).
+      const auto sum = d.window.summary(t, kWindowUs);
+      const double err = sum.count > 0 ? 1.0 - sum.success_rate : 0.0;
+      auto b = band_.find(svc);
+      const int was = b == band_.end() ? 0 : b->second;
+      // Hysteresis: a service leaves a band downwards only well below its floor, so a rate that
+      // hovers at 10% is not read out again and again.
+      int band = error_band(err);
+      if (band < was && err >= band_floor(was) * 0.75) band = was;
+      if (band != was) {
+        if (band > was) say(t, svc + " errors rose to " + pct(err));
+        else if (band == 0) say(t, svc + " errors are back under 1%");
+        else say(t, svc + " errors fell to " + pct(err));
+        band_[svc] = band;
+      }
+      // Scaling.
+      auto ds = desired_.find(svc);
+      if (ds == desired_.end()) desired_[svc] = d.desired;
+      else if (ds->second != d.desired) {
+        say(t, svc + " scaled " + (d.desired > ds->second ? "up" : "down") + " to " + std::to_string(d.desired) +
+                   (d.desired == 1 ? " replica" : " replicas"));
+        ds->second = d.desired;
+      }
+      // Deployments: how far a new version has got, and how it ended.
+      int ready = 0, on_new = 0;
+      for (const auto& r : d.replicas) {
+        if (r.state != svc::RState::Ready) continue;
+        ++ready;
+        if (!d.deploy.to_version.empty() && r.version == d.deploy.to_version) ++on_new;
+      }
+      const std::string status = d.deploy.status;
+      auto st = deploy_status_.find(svc);
+      const std::string was_status = st == deploy_status_.end() ? "idle" : st->second;
+      if (status == "progressing") {
+        if (was_status != "progressing") say(t, svc + " started deploying " + d.deploy.to_version);
+        auto ro = rollout_.find(svc);
+        if ((ro == rollout_.end() || ro->second != on_new) && on_new > 0)
+          say(t, svc + " " + d.deploy.to_version + " is now on " + std::to_string(on_new) + " of " + std::to_string(ready) +
+                     (ready == 1 ? " replica" : " replicas"));
+        rollout_[svc] = on_new;
+      } else if (status != was_status) {
+        if (status == "complete") say(t, svc + " " + d.deploy.to_version + " is on every replica");
+        else if (status == "rolled_back") say(t, svc + "'s deployment of " + d.deploy.to_version + " was rolled back");
+        else if (status == "switched") say(t, svc + " switched its traffic to " + d.deploy.to_version);
+        rollout_.erase(svc);
+      }
+      deploy_status_[svc] = status;
+    }
+    for (const auto& e : sys.edges) {
+      if (!e.effective().breaker) continue;
+      const std::string key = prefix + e.from + "->" + e.to;
+      const svc::BreakerState bs = e.breaker.state_at(t);
+      const std::string state = bs == svc::BreakerState::Open ? "open" : bs == svc::BreakerState::HalfOpen ? "half_open" : "closed";
+      auto it = breaker_.find(key);
+      const std::string was = it == breaker_.end() ? "closed" : it->second;
+      if (state != was) {
+        const std::string edge = "from " + prefix + e.from + " to " + e.to;
+        if (state == "open") say(t, "the circuit breaker " + edge + " opened");
+        else if (state == "half_open") say(t, "the circuit breaker " + edge + " is half-open: trying " + e.to + " again");
+        else say(t, "the circuit breaker " + edge + " closed again");
+        breaker_[key] = state;
+      }
+    }
+  }
+}
+
+std::string Narration::state_json() const {
+  std::ostringstream o;
+  o << "{\"name\":\"narration\",\"count\":" << count() << ",\"lines\":[";
+  const size_t from = lines_.size() > 30 ? lines_.size() - 30 : 0;
+  for (size_t i = from; i < lines_.size(); ++i)
+    o << (i > from ? "," : "") << "{\"id\":" << lines_[i].id << ",\"t_us\":" << lines_[i].t << ",\"text\":" << json_quote(lines_[i].text) << "}";
+  o << "]}";
+  return o.str();
+}
+
+void install_narration(World& w) {
+  Narration* n = static_cast<Narration*>(w.add_model(std::make_unique<Narration>()));
+  w.add_sampler([n](World& world) { n->sample(world); });
+}
+
+}  // namespace topo
