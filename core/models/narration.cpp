@@ -58,58 +58,78 @@ void Narration::sample(const World& w) {
   look_at_services(w);
 }
 
-void Narration::scan_trace(const World& w) {
+std::vector<std::pair<Time, std::string>> Narration::trace_lines(const World& w, uint64_t seen, Time before) {
   const Trace& tr = w.trace();
   const auto& evs = tr.events();
-  const uint64_t fresh = tr.count() - trace_seen_;
-  trace_seen_ = tr.count();
+  const uint64_t fresh = tr.count() - std::min(seen, tr.count());
   const size_t from = evs.size() > fresh ? evs.size() - static_cast<size_t>(fresh) : 0;
-  // What happened since the last boundary, grouped by what it was.
-  std::vector<std::string> crashed, restarting, back, isolated;
-  std::vector<std::pair<std::string, std::string>> leaders;   // (node, "term 2")
-  bool healed = false, split = false;
+  std::vector<std::pair<Time, std::string>> out;
   auto name = [&](int32_t id) {
     return id >= 0 && static_cast<size_t>(id) < w.nodes().size() ? w.node(id).name : std::string("?");
   };
-  for (size_t i = from; i < evs.size(); ++i) {
-    const TraceEvent& e = evs[i];
-    switch (e.kind) {
-      case TraceKind::Crash: crashed.push_back(name(e.node)); break;
-      case TraceKind::Restart: restarting.push_back(name(e.node)); break;
-      case TraceKind::Recover: back.push_back(name(e.node)); break;
-      case TraceKind::Partition: split = true; break;
-      case TraceKind::Heal: healed = true; break;
-      case TraceKind::Note:
-        if (e.what == "became leader") leaders.push_back({name(e.node), e.detail});
-        break;
-      default: break;
-    }
-  }
-  const Time t = w.now();
-  auto verb = [](const std::vector<std::string>& v, const char* one, const char* many) {
-    return join_names(v) + (v.size() == 1 ? one : many);
-  };
-  if (!crashed.empty()) say(t, verb(crashed, " crashed", " crashed"));
-  if (!restarting.empty()) say(t, verb(restarting, " is restarting", " are restarting"));
-  if (!back.empty()) say(t, verb(back, " is back up", " are back up"));
-  if (split) {
-    // Name the sides: the nodes in each partition group.
-    std::map<int, std::vector<std::string>> sides;
-    const auto& groups = w.partition_groups();
-    for (size_t i = 0; i < groups.size() && i < w.nodes().size(); ++i) sides[groups[i]].push_back(w.node(static_cast<NodeId>(i)).name);
-    std::string text = "the network split";
-    if (sides.size() > 1) {
-      text += ": ";
-      bool first = true;
-      for (const auto& [g, names] : sides) {
-        text += (first ? "" : " | ") + join_names(names);
-        first = false;
+  // Events of one simulated moment are one group: "n1 and n2 crashed".
+  size_t i = from;
+  while (i < evs.size() && evs[i].t < before) {
+    const Time t = evs[i].t;
+    std::vector<std::string> crashed, restarting, back;
+    std::vector<std::pair<std::string, std::string>> leaders;   // (node, "term 2")
+    bool healed = false, split = false;
+    for (; i < evs.size() && evs[i].t == t; ++i) {
+      const TraceEvent& e = evs[i];
+      switch (e.kind) {
+        case TraceKind::Crash: crashed.push_back(name(e.node)); break;
+        case TraceKind::Restart: restarting.push_back(name(e.node)); break;
+        case TraceKind::Recover: back.push_back(name(e.node)); break;
+        case TraceKind::Partition: split = true; break;
+        case TraceKind::Heal: healed = true; break;
+        case TraceKind::Note:
+          if (e.what == "became leader") leaders.push_back({name(e.node), e.detail});
+          break;
+        default: break;
       }
     }
-    say(t, text);
+    auto verb = [](const std::vector<std::string>& v, const char* one, const char* many) {
+      return join_names(v) + (v.size() == 1 ? one : many);
+    };
+    if (!crashed.empty()) out.push_back({t, verb(crashed, " crashed", " crashed")});
+    if (!restarting.empty()) out.push_back({t, verb(restarting, " is restarting", " are restarting")});
+    if (!back.empty()) out.push_back({t, verb(back, " is back up", " are back up")});
+    if (split) {
+      // Name the sides: the nodes in each partition group (as they are now).
+      std::map<int, std::vector<std::string>> sides;
+      const auto& groups = w.partition_groups();
+      for (size_t k = 0; k < groups.size() && k < w.nodes().size(); ++k) sides[groups[k]].push_back(w.node(static_cast<NodeId>(k)).name);
+      std::string text = "the network split";
+      if (sides.size() > 1) {
+        text += ": ";
+        bool first = true;
+        for (const auto& [g, names] : sides) {
+          text += (first ? "" : " | ") + join_names(names);
+          first = false;
+        }
+      }
+      out.push_back({t, text});
+    }
+    if (healed) out.push_back({t, "the network healed"});
+    for (const auto& [node, term] : leaders) out.push_back({t, node + " became leader" + (term.empty() ? "" : " in " + term)});
   }
-  if (healed) say(t, "the network healed");
-  for (const auto& [node, term] : leaders) say(t, node + " became leader" + (term.empty() ? "" : " in " + term));
+  return out;
+}
+
+void Narration::scan_trace(const World& w) {
+  // At a boundary every event up to now is final (run_until ran all events <= now).
+  for (auto& [t, text] : trace_lines(w, trace_seen_, w.now() + 1)) say(t, std::move(text));
+  trace_seen_ = w.trace().count();
+}
+
+std::vector<NarrationLine> Narration::lines_now(const World& w) const {
+  std::vector<NarrationLine> out = lines_;
+  // Events since the last boundary, before the current moment (a moment's events may not all
+  // have run yet when the world was stepped one event at a time): the same lines, with the same
+  // ids, that the next boundary will keep.
+  uint64_t id = next_id_;
+  for (auto& [t, text] : trace_lines(w, trace_seen_, w.now())) out.push_back({t, id++, std::move(text)});
+  return out;
 }
 
 void Narration::look_at_services(const World& w) {
@@ -187,15 +207,17 @@ void Narration::look_at_services(const World& w) {
   }
 }
 
-std::string Narration::state_json() const {
+std::string Narration::lines_json(const std::vector<NarrationLine>& lines) {
   std::ostringstream o;
-  o << "{\"name\":\"narration\",\"count\":" << count() << ",\"lines\":[";
-  const size_t from = lines_.size() > 30 ? lines_.size() - 30 : 0;
-  for (size_t i = from; i < lines_.size(); ++i)
-    o << (i > from ? "," : "") << "{\"id\":" << lines_[i].id << ",\"t_us\":" << lines_[i].t << ",\"text\":" << json_quote(lines_[i].text) << "}";
+  o << "{\"name\":\"narration\",\"count\":" << (lines.empty() ? 0 : lines.back().id) << ",\"lines\":[";
+  const size_t from = lines.size() > 30 ? lines.size() - 30 : 0;
+  for (size_t i = from; i < lines.size(); ++i)
+    o << (i > from ? "," : "") << "{\"id\":" << lines[i].id << ",\"t_us\":" << lines[i].t << ",\"text\":" << json_quote(lines[i].text) << "}";
   o << "]}";
   return o.str();
 }
+
+std::string Narration::state_json() const { return lines_json(lines_); }
 
 void install_narration(World& w) {
   Narration* n = static_cast<Narration*>(w.add_model(std::make_unique<Narration>()));

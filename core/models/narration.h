@@ -2,7 +2,7 @@
 // became leader in term 2", "checkout errors rose to 40%", "the circuit breaker on checkout ->
 // payment opened", "payment v2 is now on 1 of 3 replicas"). A Model added to every world at build
 // time; it looks at the world at the fixed sample boundaries (World::add_sampler), never changes
-// it, and groups what happened between two boundaries into one line per kind ("n1 and n2
+// it, and groups what happened at one simulated moment into one line per kind ("n1 and n2
 // crashed"), so the same run always gives the same words, natively and in WebAssembly, however a
 // UI cut the run into frames. The desktop's Event log, the page's live region (aria-live) and
 // `topolab-cli run --narrate` all read these lines.
@@ -31,6 +31,12 @@ class Narration : public Model {
   uint64_t count() const { return next_id_ - 1; }
   /// Looks at the world at a sample boundary (called by the World's sampler).
   void sample(const World& w);
+  /// The lines so far plus those of the trace events since the last boundary (before now), with
+  /// the ids the next boundary will give them: what a UI shows between boundaries, when slow
+  /// motion makes a boundary long in coming. Does not change anything.
+  std::vector<NarrationLine> lines_now(const World& w) const;
+  /// {"name", "count", "lines": the newest 30 as {"id", "t_us", "text"}}.
+  static std::string lines_json(const std::vector<NarrationLine>& lines);
 
   /// Bands of an error rate: a line is said when a service moves to another band.
   static int error_band(double rate);
@@ -40,6 +46,9 @@ class Narration : public Model {
  private:
   void say(Time t, std::string text);
   void scan_trace(const World& w);
+  /// Lines for the trace events after the first `seen`, at times before `before`, one group per
+  /// simulated moment.
+  static std::vector<std::pair<Time, std::string>> trace_lines(const World& w, uint64_t seen, Time before);
   void look_at_services(const World& w);
 
   std::vector<NarrationLine> lines_;   ///< bounded: the newest kMaxLines

@@ -59,7 +59,7 @@ std::string LabApp::state_json() const {
     o << ",\"selected\":" << (canvas_.selected >= 0 && static_cast<size_t>(canvas_.selected) < w.nodes().size()
                                   ? json_quote(w.node(canvas_.selected).name) : std::string("null"));
     o << ",\"inspector\":" << inspector_json(w, canvas_, canvas_.selected);
-    if (const auto* n = w.find_model<Narration>()) o << ",\"narration\":" << n->state_json();
+    if (const auto* n = w.find_model<Narration>()) o << ",\"narration\":" << Narration::lines_json(n->lines_now(w));
   }
   if (twin_ && session_ && !runner_)
     o << ",\"compare\":{\"left\":" << world_brief_json(*session_, canvas_) << ",\"right\":" << world_brief_json(*twin_, twin_canvas_)

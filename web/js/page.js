@@ -355,6 +355,43 @@
     if (u.href !== location.href) history.replaceState(null, '', u.href);
   }
 
+  // ---- narration: what happens, read out politely ------------------------------------------------
+  // The lab narrates in words (state().narration, the same lines as the Event log). New lines are
+  // put in an aria-live region at a readable pace: at most one announcement every ANNOUNCE_GAP_MS,
+  // several lines at once summarised ("n1 crashed. n3 became leader in term 2. And 3 more changes.").
+  const NARRATE_MS = 150;
+  const ANNOUNCE_GAP_MS = 700;
+  const narration = { lastId: 0, queue: [], lastAt: -1e9, world: '', announced: [] };
+  page.narration = narration;   // for tests
+  function narrate() {
+    if (!page.running || document.hidden) return;
+    let s;
+    try { s = labState(); } catch (e) { return; }
+    if (!s || !s.narration) return;
+    // Another world (a new scenario, a lesson, a rewind): start counting again, say nothing old.
+    const world = (s.scenario || '') + '/' + (s.seed || '') + '/' + (s.lesson ? s.lesson.id : '');
+    const count = s.narration.count || 0;
+    if (world !== narration.world || count < narration.lastId) {
+      narration.world = world;
+      narration.lastId = count;
+      narration.queue = [];
+      return;
+    }
+    for (const l of s.narration.lines) {
+      if (l.id > narration.lastId) { narration.queue.push(l.text); narration.lastId = l.id; }
+    }
+    const now = performance.now();
+    if (!narration.queue.length || now - narration.lastAt < ANNOUNCE_GAP_MS) return;
+    const lines = narration.queue.splice(0);
+    let text = lines.slice(0, 3).join('. ') + '.';
+    if (lines.length > 3) text += ' And ' + (lines.length - 3) + ' more changes.';
+    const region = document.getElementById('narration');
+    if (region) region.textContent = text;
+    narration.lastAt = now;
+    narration.announced.push({ at: now, text });
+    if (narration.announced.length > 50) narration.announced.shift();
+  }
+
   function poll() {
     if (!page.running || document.hidden) return;
     let s;
@@ -448,6 +485,7 @@
       showCatalogue();
     }
     setInterval(poll, POLL_MS);
+    setInterval(narrate, NARRATE_MS);
     page.started = true;
     window.dispatchEvent(new Event('topolab-page-ready'));
   }

@@ -16,6 +16,7 @@
 #include "lesson/catalog.h"
 #include "lesson/runner.h"
 #include "lesson/validator.h"
+#include "models/narration.h"
 #include "scenario/scenario.h"
 
 namespace topo::cli {
@@ -107,6 +108,13 @@ int index_json(const std::vector<std::string>& files) {
   return rc;
 }
 
+/// What happened, in words (models/narration.h), one "[1.250 s] n1 crashed" line each.
+void print_narration(const World& w, std::ostream& out) {
+  const auto* n = w.find_model<Narration>();
+  if (!n) return;
+  for (const auto& l : n->lines()) out << "[" << format_time(l.t) << "] " << l.text << "\n";
+}
+
 int run_scenario(const Args& a) {
   const std::string name = flag(a, "scenario");
   Params params;
@@ -135,6 +143,7 @@ int run_scenario(const Args& a) {
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(w.trace().hash()));
   human << "scenario " << name << " seed " << seed << " until " << until_ms << " ms: " << w.events_processed()
         << " events, trace hash " << hash << "\n";
+  if (has_flag(a, "narrate")) print_narration(w, human);
   if (metrics)
     for (const auto& m : w.models()) m->report_metrics(std::cout);
   const std::string history = flag(a, "history");
@@ -155,7 +164,7 @@ int run_scenario(const Args& a) {
   return violations ? 1 : 0;
 }
 
-int run_lesson(const std::string& file, bool autoplay_on) {
+int run_lesson(const std::string& file, bool autoplay_on, bool narrate) {
   std::string text;
   if (!read_file(file, &text)) { std::cerr << file << ":1:1: cannot read the file\n"; return 2; }
   WorldSource src = WorldSource::builtin();
@@ -184,6 +193,7 @@ int run_lesson(const std::string& file, bool autoplay_on) {
   std::cout << "lesson " << l.id << ": " << res.steps.size() - bad << "/" << res.steps.size() << " steps reached"
             << (res.ok ? "" : ", " + std::to_string(bad) + " failed") << ", simulated time " << format_time(r->world().now())
             << "\n";
+  if (narrate) print_narration(r->world(), std::cout);
   return res.ok ? 0 : 1;
 }
 
@@ -225,11 +235,11 @@ int cmd_run(const Args& a) {
   if (has_flag(a, "scenario")) return run_scenario(a);
   auto files = positionals(a, {});
   if (files.size() != 1) {
-    std::cerr << "usage: topolab-cli run FILE [--autoplay]\n"
-                 "       topolab-cli run --scenario NAME --seed N --until-ms T [--set K=V]... [--metrics] [--history FILE]\n";
+    std::cerr << "usage: topolab-cli run FILE [--autoplay] [--narrate]\n"
+                 "       topolab-cli run --scenario NAME --seed N --until-ms T [--set K=V]... [--metrics] [--history FILE] [--narrate]\n";
     return 2;
   }
-  return run_lesson(files[0], has_flag(a, "autoplay"));
+  return run_lesson(files[0], has_flag(a, "autoplay"), has_flag(a, "narrate"));
 }
 
 }  // namespace topo::cli

@@ -11,9 +11,11 @@ void LabApp::draw_event_log() {
     // What happens, in words (models/narration.h): the same lines the page's live region reads
     // out and `topolab-cli run --narrate` prints.
     if (const auto* n = world()->find_model<Narration>()) {
-      for (const auto& l : n->lines())
-        if (l.id > log_narration_seen_) log_line("[" + fmt_time(l.t) + "] " + l.text);
-      log_narration_seen_ = n->count();
+      for (const auto& l : n->lines_now(*world()))
+        if (l.id > log_narration_seen_) {
+          log_line("[" + fmt_time(l.t) + "] " + l.text);
+          log_narration_seen_ = l.id;
+        }
     }
   }
   ImGui::BeginChild("log_lines");

@@ -162,6 +162,7 @@ void LabApp::draw_keys() {
                              "before the latest event (Right runs it again)"},
           {"+ / \u2212", "simulation twice as fast / half as fast (0.01x to 100x)"},
           {"F", "fit the view (undo pan and zoom)"},
+          {"M", "slow motion on / off (while messages fly, slow down so each stays on screen a third of a second)"},
       };
       for (const auto& r : rows) {
         ImGui::TableNextRow();

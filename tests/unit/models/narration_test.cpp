@@ -87,6 +87,21 @@ TEST_CASE("narration: the same run gives the same words, in one go, in frames or
   while (c->next_event_time() && *c->next_event_time() <= 2 * kSec) c->step();
   c->run_until(2 * kSec);
   CHECK(!all_text(*a).empty());
+  // Between boundaries, lines_now() shows the moments already past with the ids the next
+  // boundary gives them.
+  auto d = make("raft-5", 9);
+  d->run_until(400 * kMs);
+  REQUIRE(d->apply({"crash", {{"node", "n4"}}}).ok);
+  d->run_until(400 * kMs + 10);   // before the next boundary (500 ms)
+  const auto* nd = d->find_model<Narration>();
+  const auto now_lines = nd->lines_now(*d);
+  REQUIRE(!now_lines.empty());
+  CHECK(now_lines.back().text == "n4 crashed");
+  const uint64_t id = now_lines.back().id;
+  d->run_until(600 * kMs);
+  bool same = false;
+  for (const auto& l : nd->lines()) same = same || (l.id == id && l.text == "n4 crashed" && l.t == 400 * kMs);
+  CHECK(same);
   CHECK(all_text(*a) == all_text(*b));
   CHECK(all_text(*a) == all_text(*c));
 }
