@@ -219,6 +219,89 @@ std::string Narration::lines_json(const std::vector<NarrationLine>& lines) {
 
 std::string Narration::state_json() const { return lines_json(lines_); }
 
+std::string describe_world(const World& w) {
+  // Servers grouped by what a student needs first: down, then role (leader first).
+  std::map<std::string, std::vector<std::string>> by_state;
+  std::vector<std::string> order;
+  size_t servers = 0, clients = 0;
+  std::string leader_text;
+  std::map<std::string, std::vector<std::string>> services;   // service -> replicas up
+  std::map<std::string, int> services_total;
+  for (const auto& n : w.nodes()) {
+    if (n->role.find("client") != std::string::npos) {
+      ++clients;
+      continue;
+    }
+    const size_t colon = n->role.find(':');
+    if (colon != std::string::npos && (n->role.compare(0, colon, "service") == 0 || n->role.compare(0, colon, "queue") == 0)) {
+      const std::string svc = n->role.substr(colon + 1);
+      ++services_total[svc];
+      if (n->status == NodeStatus::Up) services[svc].push_back(n->name);
+      else services[svc];
+      continue;
+    }
+    ++servers;
+    std::string state;
+    if (n->status == NodeStatus::Crashed) state = "crashed";
+    else if (n->status == NodeStatus::Restarting) state = "restarting";
+    else {
+      std::string role, term;
+      if (n->process)
+        for (auto& [k, v] : n->process->inspect()) {
+          if (k == "role") role = v;
+          else if (k == "term") term = v;
+        }
+      if (role == "leader" || role == "primary") {
+        leader_text = n->name + " " + role + (term.empty() ? "" : " in term " + term);
+        continue;
+      }
+      state = role.empty() || role == n->name ? "up" : role + (role == "follower" || role == "backup" || role == "candidate" ? "s" : "");
+    }
+    if (!by_state.count(state)) order.push_back(state);
+    by_state[state].push_back(n->name);
+  }
+  std::string out;
+  if (servers > 0) {
+    out += std::to_string(servers) + (servers == 1 ? " server: " : " servers: ");
+    std::vector<std::string> parts;
+    if (!leader_text.empty()) parts.push_back(leader_text);
+    else if (w.find_model<Narration>() && servers > 1) parts.push_back("no leader");
+    for (const auto& st : order) {
+      const auto& names = by_state[st];
+      std::string label = st;
+      if (names.size() == 1 && label.size() > 1 && label.back() == 's' && label != "crashed") label.pop_back();
+      parts.push_back(join_names(names) + " " + label);
+    }
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
+    out += ". ";
+  }
+  if (!services.empty()) {
+    out += std::to_string(services.size()) + " services: ";
+    bool first = true;
+    for (const auto& [svc, up] : services) {
+      out += (first ? "" : ", ") + svc + " " + std::to_string(up.size()) + " of " + std::to_string(services_total[svc]) + " up";
+      first = false;
+    }
+    out += ". ";
+  }
+  if (clients > 0) out += std::to_string(clients) + (clients == 1 ? " client. " : " clients. ");
+  bool split = false;
+  for (int g : w.partition_groups()) split = split || g != 0;
+  if (split) out += "The network is split. ";
+  for (const auto& m : w.models()) {
+    if (auto a = m->value("availability")) {
+      out += pct(*a) + " of requests answered recently. ";
+      break;
+    }
+    if (auto sr = m->value("success_rate")) {
+      out += pct(*sr) + " of requests succeed recently. ";
+      break;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 void install_narration(World& w) {
   Narration* n = static_cast<Narration*>(w.add_model(std::make_unique<Narration>()));
   w.add_sampler([n](World& world) { n->sample(world); });

@@ -61,6 +61,11 @@ class Narration : public Model {
   std::map<std::string, int> desired_;       ///< service -> replicas wanted last said
 };
 
+/// The world in a few sentences, for "describe what I see" (a screen-reader user's view of the
+/// canvas): its servers by role and state ("5 servers: n3 leader in term 2; n1 crashed; n2, n4
+/// and n5 followers"), its clients, a split network, and how well requests are answered.
+std::string describe_world(const World& w);
+
 /// Adds a Narration model and its sampler to `w` (before start()).
 void install_narration(World& w);
 

@@ -516,6 +516,14 @@ void LabApp::key_fit() {
   twin_canvas_.zoom = 1.0f;
 }
 
+void LabApp::key_describe() {
+  if (!world()) return;
+  description_ = describe_world(*world());
+  ++description_id_;
+  log_line("[" + fmt_time(world()->now()) + "] " + description_);
+  show_tab("Event log");
+}
+
 void LabApp::log_line(std::string line) {
   log_.push_back(std::move(line));
   if (log_.size() > kLogMax) log_.erase(log_.begin(), log_.begin() + static_cast<long>(log_.size() - kLogMax));
@@ -605,6 +613,7 @@ void LabApp::frame(double wall_dt) {
     if (ImGui::IsKeyPressed(ImGuiKey_Minus) || ImGui::IsKeyPressed(ImGuiKey_KeypadSubtract)) key_speed(false);
     if (ImGui::IsKeyPressed(ImGuiKey_F, false)) key_fit();
     if (ImGui::IsKeyPressed(ImGuiKey_M, false)) slow_motion_ = !slow_motion_;
+    if (ImGui::IsKeyPressed(ImGuiKey_D, false)) key_describe();
   }
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();

@@ -93,6 +93,9 @@ class LabApp {
   void key_left();
   void key_speed(bool faster);
   void key_fit();
+  /// D (and the Describe button, the ui.describe hook): the world in a few sentences, added to
+  /// the Event log and to state().description for the page to read out.
+  void key_describe();
   /// Rewinds to simulated time `t_us` (free play, side by side, or inside a lesson: the world is
   /// rebuilt and replayed to t, the lesson back at the step that was current at t).
   bool rewind_to(Time t_us, std::string* error);
@@ -171,7 +174,9 @@ class LabApp {
   std::string error_;            ///< last error shown to the learner
   std::vector<std::string> log_; ///< event log lines (bounded)
   uint64_t log_trace_seen_ = 0;
-  uint64_t log_narration_seen_ = 0;   ///< narration lines already in the event log
+  uint64_t log_narration_seen_ = 0;
+  std::string description_;          ///< the last "describe the world" text
+  uint64_t description_id_ = 0;      ///< counts descriptions (the page announces a new one)   ///< narration lines already in the event log
   // The open lesson, if any.
   std::unique_ptr<lesson::Runner> runner_;
   std::string lesson_name_;      ///< file name shown in errors

@@ -60,6 +60,7 @@ std::string LabApp::state_json() const {
                                   ? json_quote(w.node(canvas_.selected).name) : std::string("null"));
     o << ",\"inspector\":" << inspector_json(w, canvas_, canvas_.selected);
     if (const auto* n = w.find_model<Narration>()) o << ",\"narration\":" << Narration::lines_json(n->lines_now(w));
+    o << ",\"description\":{\"id\":" << description_id_ << ",\"text\":" << json_quote(description_) << "}";
   }
   if (twin_ && session_ && !runner_)
     o << ",\"compare\":{\"left\":" << world_brief_json(*session_, canvas_) << ",\"right\":" << world_brief_json(*twin_, twin_canvas_)
@@ -152,6 +153,11 @@ std::string LabApp::command_json(const std::string& json) {
 }
 
 void LabApp::register_hooks() {
+  hooks_["ui.describe"] = [this](const HookArgs&) -> std::string {
+    if (!world()) return fail("no world is open");
+    key_describe();
+    return "{\"ok\":true,\"text\":" + json_quote(description_) + "}";
+  };
   hooks_["ui.play"] = [this](const HookArgs& h) -> std::string {
     playing_ = true; return kOk;
   };

@@ -375,12 +375,22 @@
       narration.world = world;
       narration.lastId = count;
       narration.queue = [];
+      if (s.description) narration.describedId = s.description.id;
       return;
     }
     for (const l of s.narration.lines) {
       if (l.id > narration.lastId) { narration.queue.push(l.text); narration.lastId = l.id; }
     }
     const now = performance.now();
+    // "Describe" (D, or the button): the answer to a question the learner asked, read at once.
+    if (s.description && s.description.id > (narration.describedId || 0)) {
+      narration.describedId = s.description.id;
+      const region = document.getElementById('narration');
+      if (region) region.textContent = s.description.text;
+      narration.lastAt = now;
+      narration.announced.push({ at: now, text: s.description.text, asked: true });
+      return;
+    }
     if (!narration.queue.length || now - narration.lastAt < ANNOUNCE_GAP_MS) return;
     const lines = narration.queue.splice(0);
     let text = lines.slice(0, 3).join('. ') + '.';

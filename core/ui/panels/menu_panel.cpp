@@ -1,4 +1,5 @@
 // The menu bar, the time controls and timeline, About and the keyboard help.
+#include "models/narration.h"
 #include "ui/lab_app_internal.h"
 #include "ui/platform.h"
 
@@ -81,6 +82,9 @@ void LabApp::draw_controls() {
   if (ImGui::SliderFloat("##speed", &log_speed, -2.0f, 2.0f, label)) speed_ = std::pow(10.0, static_cast<double>(log_speed));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Simulation speed (simulated time per real second); +/- keys");
   ImGui::SameLine();
+  if (ImGui::Button("Describe")) key_describe();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The world in words, in the Event log (D)");
+  ImGui::SameLine();
   ImGui::Checkbox("Slow motion", &slow_motion_);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("While messages are in flight, slow down so each one can be followed (at least %.1f s on screen).\n"
@@ -162,6 +166,7 @@ void LabApp::draw_keys() {
                              "before the latest event (Right runs it again)"},
           {"+ / \u2212", "simulation twice as fast / half as fast (0.01x to 100x)"},
           {"F", "fit the view (undo pan and zoom)"},
+          {"D", "describe the world in words (also the Describe button; screen readers hear it)"},
           {"M", "slow motion on / off (while messages fly, slow down so each stays on screen a third of a second)"},
       };
       for (const auto& r : rows) {

@@ -131,3 +131,26 @@ TEST_CASE("narration: a slow payment's errors rise, the breaker opens; a rolling
   CHECK(Narration::error_band(0.0) == 0);
   CHECK(Narration::error_band(0.4) == 3);
 }
+
+TEST_CASE("describe the world: servers by role and state, clients, a split network, how requests fare") {
+  auto w = make("raft-5", 2);
+  w->run_until(1 * kSec);
+  const std::string leader = leader_of(*w);
+  std::string d = describe_world(*w);
+  CHECK(d.find("5 servers: " + leader + " leader in term") == 0);
+  CHECK(d.find("followers") != std::string::npos);
+  CHECK(d.find("2 clients") != std::string::npos);
+  CHECK(d.find("of requests answered recently") != std::string::npos);
+  REQUIRE(w->apply({"crash", {{"node", leader}}}).ok);
+  REQUIRE(w->apply({"partition", {{"groups", "c1"}}}).ok);
+  w->run_until(1100 * kMs);
+  d = describe_world(*w);
+  CHECK(d.find(leader + " crashed") != std::string::npos);
+  CHECK(d.find("The network is split") != std::string::npos);
+  auto shop = make("shop", 1);
+  shop->run_until(2 * kSec);
+  REQUIRE(shop->apply({"crash", {{"node", "payment-1"}}}).ok);
+  const std::string s = describe_world(*shop);
+  CHECK(s.find("payment 1 of 2 up") != std::string::npos);
+  CHECK(s.find("of requests answered recently") != std::string::npos);
+}
