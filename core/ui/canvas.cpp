@@ -416,7 +416,8 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   const Time now = w.now();
   PaintContext pc{w, v, dl, now, scale, font_px, tc, backing,
                   [&](NodeId id) { return v.screen[static_cast<size_t>(id)]; },
-                  [&](NodeId id) { return node_radius(v, *nodes[static_cast<size_t>(id)]); }, to_screen};
+                  [&](NodeId id) { return node_radius(v, *nodes[static_cast<size_t>(id)]); }, to_screen,
+                  v.reduced_motion};
 
   // Links: pairs that have exchanged messages (scanned incrementally from the trace).
   const Trace& tr = w.trace();

@@ -48,6 +48,7 @@ struct CanvasView {
   std::vector<const void*> painter_models;
   std::set<std::string> kinds_seen;   ///< message kinds sent so far (the legend lists these)
   bool legend_open = true;
+  bool reduced_motion = false;        ///< particle streams stand still (set by the app)
   bool legend_user_set = false;       ///< the learner folded or opened it (else it follows the pane size)
   ImVec2 legend_toggle_lo{0, 0}, legend_toggle_hi{0, 0};
   ImVec2 graph_lo{0, 0}, graph_hi{0, 0};  ///< screen bounding box of the nodes' shapes (last frame)

@@ -516,6 +516,11 @@ void LabApp::key_fit() {
   twin_canvas_.zoom = 1.0f;
 }
 
+void LabApp::set_text_scale(float s) {
+  text_scale_ = std::clamp(s, 0.75f, 2.0f);
+  ImGui::GetIO().FontGlobalScale = text_scale_;
+}
+
 void LabApp::key_describe() {
   if (!world()) return;
   description_ = describe_world(*world());
@@ -664,6 +669,7 @@ void LabApp::frame(double wall_dt) {
 }
 
 void LabApp::draw_canvas_pane(ImVec2 size) {
+  canvas_.reduced_motion = twin_canvas_.reduced_motion = reduced_motion_;
   if (!world()) {
     ImGui::TextWrapped("No world is open. Pick a scenario from the Scenario menu.");
     return;

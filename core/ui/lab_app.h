@@ -107,6 +107,12 @@ class LabApp {
   /// message on screen).
   double shown_speed() const { return shown_speed_; }
   bool slow_motion() const { return slow_motion_; }
+  /// Comfort settings (View menu; the page sets them from prefers-reduced-motion and its own
+  /// text-size choice): particle streams stand still; the UI's text scale (1 = 16 px).
+  void set_reduced_motion(bool on) { reduced_motion_ = on; }
+  bool reduced_motion() const { return reduced_motion_; }
+  void set_text_scale(float s);
+  float text_scale() const { return text_scale_; }
   void set_slow_motion(bool on) { slow_motion_ = on; }
   bool playing() const { return playing_; }
   /// The Charts tab's state: the picked charts and what its last frame drew (tests read it).
@@ -156,6 +162,8 @@ class LabApp {
   double speed_ = 0.1;           ///< simulated seconds per wall second
   double carry_us_ = 0.0;        ///< fractional simulated microseconds not yet run
   bool slow_motion_ = true;      ///< the visual clock slows while messages fly (ui/visual_clock.h)
+  bool reduced_motion_ = false;
+  float text_scale_ = 1.0f;
   VisualClockOptions clock_;
   double shown_speed_ = 0.0;     ///< simulated seconds per real second in the last frame
   bool slowed_ = false;          ///< the last frame ran slower than the chosen speed

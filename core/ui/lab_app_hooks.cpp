@@ -60,6 +60,7 @@ std::string LabApp::state_json() const {
                                   ? json_quote(w.node(canvas_.selected).name) : std::string("null"));
     o << ",\"inspector\":" << inspector_json(w, canvas_, canvas_.selected);
     if (const auto* n = w.find_model<Narration>()) o << ",\"narration\":" << Narration::lines_json(n->lines_now(w));
+    o << ",\"comfort\":{\"reduced_motion\":" << (reduced_motion_ ? "true" : "false") << ",\"text_scale\":" << text_scale_ << "}";
     o << ",\"description\":{\"id\":" << description_id_ << ",\"text\":" << json_quote(description_) << "}";
   }
   if (twin_ && session_ && !runner_)
@@ -153,6 +154,16 @@ std::string LabApp::command_json(const std::string& json) {
 }
 
 void LabApp::register_hooks() {
+  hooks_["ui.comfort"] = [this](const HookArgs& h) -> std::string {
+    // Comfort settings from the page: {"reduced_motion": true|false, "text_scale": 0.75..2}.
+    if (h.m.count("reduced_motion")) reduced_motion_ = h.str("reduced_motion") == "true" || h.str("reduced_motion") == "1";
+    if (h.m.count("text_scale")) {
+      const double sc = h.num("text_scale", -1);
+      if (!(sc >= 0.75 && sc <= 2.0)) return fail("ui.comfort: text_scale must be between 0.75 and 2");
+      set_text_scale(static_cast<float>(sc));
+    }
+    return kOk;
+  };
   hooks_["ui.describe"] = [this](const HookArgs&) -> std::string {
     if (!world()) return fail("no world is open");
     key_describe();

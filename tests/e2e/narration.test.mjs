@@ -61,3 +61,17 @@ test('the live region announces a crash within a second and the leader that foll
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('comfort: a system asking for reduced motion gets still particle streams; text size scales the UI', { skip }, async () => {
+  const { context, page, errors } = await newPage(browser, { reducedMotion: 'reduce' });
+  await gotoPage(page, lab.url + '?scenario=shop');
+  await frames(page, 5);
+  assert.equal((await labState(page)).comfort.reduced_motion, true);
+  const r = await labCommand(page, { op: 'ui.comfort', text_scale: 1.5 });
+  assert.ok(r.ok, JSON.stringify(r));
+  await frames(page, 3);
+  assert.equal((await labState(page)).comfort.text_scale, 1.5);
+  assert.equal((await labCommand(page, { op: 'ui.comfort', text_scale: 9 })).ok, false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -496,6 +496,13 @@
     }
     setInterval(poll, POLL_MS);
     setInterval(narrate, NARRATE_MS);
+    // Comfort: a learner who asked the system for less motion gets still particle streams.
+    if (window.matchMedia) {
+      const rm = window.matchMedia('(prefers-reduced-motion: reduce)');
+      const apply = () => labCommand({ op: 'ui.comfort', reduced_motion: rm.matches });
+      apply();
+      if (rm.addEventListener) rm.addEventListener('change', apply);
+    }
     page.started = true;
     window.dispatchEvent(new Event('topolab-page-ready'));
   }

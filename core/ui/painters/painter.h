@@ -51,6 +51,8 @@ struct PaintContext {
   std::function<float(NodeId)> radius;
   /// Layout units -> screen pixels (the camera of this frame).
   std::function<ImVec2(ImVec2)> to_screen;
+  /// The learner asked for less motion (prefers-reduced-motion, View menu): flows stand still.
+  bool reduced_motion = false;
 };
 
 /// Hover text: one line per row ("rps 41.2", "p99 12 ms").

@@ -441,7 +441,7 @@ class ServicesPainter : public WorldPainter {
       counts_.clear();
       next_sample_ = 0;
     }
-    if (now != last_now_) anim_s_ += std::min(0.1, static_cast<double>(ImGui::GetIO().DeltaTime));
+    if (now != last_now_ && !pc.reduced_motion) anim_s_ += std::min(0.1, static_cast<double>(ImGui::GetIO().DeltaTime));
     last_now_ = now;
     particles_ = 0;
     edges_.clear();

@@ -53,6 +53,17 @@ void LabApp::draw_menu() {
   if (ImGui::BeginMenu("View")) {
     if (ImGui::MenuItem("Dark theme", nullptr, current_theme() == Theme::Dark)) apply_theme(Theme::Dark);
     if (ImGui::MenuItem("Light theme", nullptr, current_theme() == Theme::Light)) apply_theme(Theme::Light);
+    ImGui::Separator();
+    if (ImGui::MenuItem("Reduce motion (still particle streams)", nullptr, reduced_motion_)) reduced_motion_ = !reduced_motion_;
+    if (ImGui::MenuItem("Slow motion (M)", nullptr, slow_motion_)) slow_motion_ = !slow_motion_;
+    if (ImGui::BeginMenu("Text size")) {
+      for (float sc : {1.0f, 1.25f, 1.5f, 1.75f}) {
+        char label[16];
+        std::snprintf(label, sizeof label, "%d%%", static_cast<int>(std::lround(sc * 100)));
+        if (ImGui::MenuItem(label, nullptr, std::abs(text_scale_ - sc) < 0.01f)) set_text_scale(sc);
+      }
+      ImGui::EndMenu();
+    }
     if (ImGui::MenuItem("Fit view", "F")) key_fit();
     if (ImGui::MenuItem("Re-layout") && world()) auto_layout(*world(), canvas_, true);
     ImGui::EndMenu();
