@@ -94,7 +94,9 @@ TEST_CASE("samplers: sliced and one-shot runs give the same points") {
   }
   b->run_until(3 * kSec);
   REQUIRE(a->trace().hash() == b->trace().hash());
-  for (const auto& [name, pts] : a->metrics().all_series()) {
+  for (const auto& entry : a->metrics().all_series()) {
+    const std::string& name = entry.first;   // not a structured binding: clang 14 cannot capture one
+    const auto& pts = entry.second;
     CAPTURE(name);
     const auto* other = b->metrics().series(name);
     REQUIRE(other);
