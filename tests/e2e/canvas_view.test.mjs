@@ -3,9 +3,9 @@
 // particles) are on screen in most frames; in lesson 10's retry storm the checkout -> payment edge
 // turns failing in the edges hook AND in the pixels along it (a healthy run has none of that
 // colour there); the breaker's open state is drawn. Screenshots go to build/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { siteDir, missingSite, launch, serveDir, newPage, gotoPage, labState, labCommand, shot, frames } from './page_util.mjs';
+import { siteSuite, newPage, gotoPage, labState, labCommand, shot, frames } from './page_util.mjs';
 import fs from 'node:fs';
 import { decodePng } from './png.mjs';
 
@@ -15,17 +15,8 @@ async function snap(page, name) {
   return decodePng(fs.readFileSync(file));
 }
 
-const site = siteDir();
-const missing = missingSite(site);
-const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
-
-let lab, browser;
-before(async () => {
-  if (skip) return;
-  lab = await serveDir(site);
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await lab?.close(); });
+const env = siteSuite();
+const skip = env.skip;
 
 /// view.drawn of every frame over `ms` of real time (sampled in the page, once per frame).
 const drawnOver = (page, ms) => page.evaluate((ms) => new Promise((resolve) => {
@@ -52,9 +43,9 @@ function inside(p) {
 }
 
 test('the graph fills its pane: raft-5 and the shop alone, both side by side', { skip }, async () => {
-  const { context, page, errors } = await newPage(browser);
+  const { context, page, errors } = await newPage(env.browser);
   for (const sc of ['raft-5', 'shop']) {
-    await gotoPage(page, lab.url + `?scenario=${sc}`);
+    await gotoPage(page, env.lab.url + `?scenario=${sc}`);
     await frames(page, 10);
     const s = await labState(page);
     const [p] = s.view.panes;
@@ -80,8 +71,8 @@ for (const [name, query, answer] of [
   ["lesson 03's election", '?lesson=03-agreeing-on-a-leader&step=1', 0],
 ]) {
   test(`${name}: messages are on screen in most frames at the lesson's speed, each long enough to follow`, { skip }, async () => {
-    const { context, page, errors } = await newPage(browser);
-    await gotoPage(page, lab.url + query);
+    const { context, page, errors } = await newPage(env.browser);
+    await gotoPage(page, env.lab.url + query);
     await frames(page, 5);
     if (answer !== null) assert.ok((await labCommand(page, { op: 'ui.answer', choice: answer })).ok);
     const s0 = await labState(page);
@@ -118,9 +109,9 @@ const VERMILLION = [213, 94, 0];
 const edgeOf = (s, from, to) => s.edges.find((e) => e.from === from && e.to === to);
 
 test("lesson 10: particles flow; the retry storm turns checkout -> payment failing, in the hook and in the pixels; the open breaker is drawn", { skip }, async () => {
-  const { context, page, errors } = await newPage(browser);
+  const { context, page, errors } = await newPage(env.browser);
   // A healthy shop first (step 1): that edge has no failing colour.
-  await gotoPage(page, lab.url + '?lesson=10-contain-the-blast&step=1');
+  await gotoPage(page, env.lab.url + '?lesson=10-contain-the-blast&step=1');
   await frames(page, 5);
   await labCommand(page, { op: 'ui.run_ms', value: 3000 });
   await frames(page, 5);
@@ -133,7 +124,7 @@ test("lesson 10: particles flow; the retry storm turns checkout -> payment faili
   const healthyRed = pixelsNear(png, e.path, VERMILLION);
 
   // The retry storm (step 5): particles in most frames at the lesson's speed.
-  await gotoPage(page, lab.url + '?lesson=10-contain-the-blast&step=5');
+  await gotoPage(page, env.lab.url + '?lesson=10-contain-the-blast&step=5');
   await frames(page, 5);
   const seen = await drawnOver(page, 2000);
   const withParticles = seen.filter((f) => f.particles > 0).length;
@@ -156,7 +147,7 @@ test("lesson 10: particles flow; the retry storm turns checkout -> payment faili
   assert.ok(stormRed > 20 && stormRed > 4 * healthyRed, `failing colour along the edge: ${stormRed} pixels (healthy run: ${healthyRed})`);
 
   // The breaker's open state (step 9 opens it with the learner's solution applied).
-  await gotoPage(page, lab.url + '?lesson=10-contain-the-blast&step=9');
+  await gotoPage(page, env.lab.url + '?lesson=10-contain-the-blast&step=9');
   await frames(page, 5);
   for (let i = 0; i < 20; i++) {
     s = await labState(page);

@@ -1,21 +1,12 @@
 // Narration in the browser: the page's polite live region says what happens in words — a crash
 // within one second of real time, the new leader after it — summarised at a readable pace, as
 // text (a lesson's HTML is never injected there: the region is filled with textContent).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { siteDir, missingSite, launch, serveDir, newPage, gotoPage, labState, labCommand, frames } from './page_util.mjs';
+import { siteSuite, newPage, gotoPage, labState, labCommand, frames } from './page_util.mjs';
 
-const site = siteDir();
-const missing = missingSite(site);
-const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
-
-let lab, browser;
-before(async () => {
-  if (skip) return;
-  lab = await serveDir(site);
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await lab?.close(); });
+const env = siteSuite();
+const skip = env.skip;
 
 const region = (page) => page.evaluate(() => {
   const r = document.getElementById('narration');
@@ -23,8 +14,8 @@ const region = (page) => page.evaluate(() => {
 });
 
 test('the live region announces a crash within a second and the leader that follows', { skip }, async () => {
-  const { context, page, errors } = await newPage(browser);
-  await gotoPage(page, lab.url + '?scenario=raft-5&seed=2');
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url + '?scenario=raft-5&seed=2');
   await frames(page, 5);
   // Let an election happen (fast forward), then wait for the region to have caught up.
   await labCommand(page, { op: 'ui.run_ms', value: 1500 });
@@ -63,8 +54,8 @@ test('the live region announces a crash within a second and the leader that foll
 });
 
 test('comfort: a system asking for reduced motion gets still particle streams; text size scales the UI', { skip }, async () => {
-  const { context, page, errors } = await newPage(browser, { reducedMotion: 'reduce' });
-  await gotoPage(page, lab.url + '?scenario=shop');
+  const { context, page, errors } = await newPage(env.browser, { reducedMotion: 'reduce' });
+  await gotoPage(page, env.lab.url + '?scenario=shop');
   await frames(page, 5);
   assert.equal((await labState(page)).comfort.reduced_motion, true);
   const r = await labCommand(page, { op: 'ui.comfort', text_scale: 1.5 });

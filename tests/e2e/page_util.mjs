@@ -1,6 +1,7 @@
 // Helpers for the page tests (tests/e2e/page_*.test.mjs): which built site to test, nginx started
 // from web/nginx.conf.example on a free loopback port, fresh browser contexts with dialogs
 // accepted, and waiting for the page (not just the lab) to be ready.
+import { before, after } from 'node:test';
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -163,4 +164,20 @@ export async function shot(page, name) {
 export async function frames(page, n = 5) {
   const f0 = (await labState(page)).frames;
   await page.waitForFunction((t) => Module.topolab.state().frames >= t, f0 + n, { timeout: 30000 });
+}
+
+/// The usual set-up of a page test file: the built site served on loopback and one browser,
+/// started before its tests and closed after them. `env.skip` says why the tests cannot run
+/// (no built site); `env.lab.url` and `env.browser` are there once they start.
+export function siteSuite() {
+  const site = siteDir();
+  const missing = missingSite(site);
+  const env = { skip: missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false, lab: null, browser: null };
+  before(async () => {
+    if (env.skip) return;
+    env.lab = await serveDir(site);
+    env.browser = await launch();
+  });
+  after(async () => { await env.browser?.close(); await env.lab?.close(); });
+  return env;
 }
