@@ -99,7 +99,7 @@ TEST_CASE("the legend lists what the world has: Raft rows in a cluster, service 
 
 TEST_CASE("camera fit: the graph fills its pane alone and side by side, and follows a resized pane") {
   test::AppHarness h;
-  for (const char* sc : {"raft-5", "shop", "raft-3", "pb-3"}) {
+  for (const char* sc : {"raft-5", "shop", "raft-3", "primary-backup", "quorum", "sharding"}) {
     ui::LabApp app({sc, 1, ""});
     for (int i = 0; i < 4; ++i) h.frame(app);
     const auto& v = app.canvas();

@@ -349,6 +349,22 @@ const PbServer* PbModel::server(NodeId id) const {
   return dynamic_cast<const PbServer*>(world_->process(id));
 }
 
+std::vector<PbModel::ServerView> PbModel::server_views() const {
+  std::vector<ServerView> out;
+  for (NodeId id : servers_) {
+    ServerView v;
+    v.id = id;
+    if (const PbServer* sv = server(id)) {
+      v.up = true;
+      v.primary = sv->is_primary();
+      v.view = sv->disk().view;
+      v.seq = sv->disk().seq;
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
 std::optional<NodeId> PbModel::primary() const {
   std::optional<NodeId> best;
   int64_t best_view = -1;

@@ -86,6 +86,14 @@ class PbModel : public Model {
   /// yet: what a crash of the primary right now would lose.
   int64_t unreplicated() const;
   int64_t failovers() const { return failovers_; }
+  /// What the canvas shows of each server (read-only): up, acting primary, its view and the
+  /// last log position it applied (a backup's lag = the primary's seq - its own).
+  struct ServerView {
+    NodeId id = kNoNode;
+    bool up = false, primary = false;
+    int64_t view = 0, seq = 0;
+  };
+  std::vector<ServerView> server_views() const;
   void note_failover() { ++failovers_; }
 
  private:

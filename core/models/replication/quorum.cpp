@@ -374,6 +374,26 @@ std::optional<double> QuorumModel::value(std::string_view key) const {
   return std::nullopt;
 }
 
+int64_t QuorumModel::stale_keys(NodeId id) const {
+  if (!world_) return 0;
+  size_t me = replicas_.size();
+  for (size_t i = 0; i < replicas_.size(); ++i)
+    if (replicas_[i] == id) me = i;
+  if (me == replicas_.size() || world_->node(id).status != NodeStatus::Up) return 0;
+  int64_t stale = 0;
+  for (const auto& [key, cell] : disks_[me]->store) {
+    for (size_t i = 0; i < replicas_.size(); ++i) {
+      if (i == me || world_->node(replicas_[i]).status != NodeStatus::Up) continue;
+      auto it = disks_[i]->store.find(key);
+      if (it != disks_[i]->store.end() && cell.version < it->second.version) {
+        ++stale;
+        break;
+      }
+    }
+  }
+  return stale;
+}
+
 std::string QuorumModel::state_json() const {
   std::string s = "{\"model\":\"quorum\",\"n\":" + std::to_string(cfg_.n) + ",\"r\":" + std::to_string(cfg_.r) +
                   ",\"w\":" + std::to_string(cfg_.w) + ",\"read_repair\":\"" + to_string(cfg_.read_repair) + "\"";

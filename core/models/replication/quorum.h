@@ -82,6 +82,9 @@ class QuorumModel : public Model {
   void note_repair() { ++read_repairs_; }
   /// Keys whose up replicas disagree on the version right now.
   int64_t divergent_keys() const;
+  /// Keys replica `id` holds in an older version than another up replica does (0 when it is
+  /// down or not a replica): what a read that asks only it would get stale.
+  int64_t stale_keys(NodeId id) const;
 
  private:
   friend std::string build_quorum(World& w, const QuorumConfig& cfg);

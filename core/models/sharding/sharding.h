@@ -68,6 +68,8 @@ class ShardModel : public Model {
   /// Takes a member off the ring, moves its keys to the others, stops its node.
   CommandResult remove_node(World& w, const std::string& name);
   void note_served(NodeId node, int key);
+  /// Requests served per node since the start (the canvas turns them into a rate).
+  const std::map<NodeId, int64_t>& served() const { return served_; }
 
  private:
   friend std::string build_sharding(World& w, const ShardConfig& cfg);

@@ -8,6 +8,7 @@
 #include "models/replication/quorum.h"
 #include "ui/painters/painter.h"
 #include "ui/painters/raft_painter.h"
+#include "ui/painters/replication_painters.h"
 #include "ui/painters/services_painter.h"
 
 namespace topo::ui {
@@ -19,6 +20,9 @@ std::vector<std::unique_ptr<WorldPainter>> make_painters(const World& w) {
   };
   add(make_raft_painter(w));
   add(make_services_painter(w));
+  add(make_pb_painter(w));
+  add(make_quorum_painter(w));
+  add(make_shard_painter(w));
   return out;
 }
 
