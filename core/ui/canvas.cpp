@@ -135,11 +135,19 @@ ImU32 message_color(const std::string& kind) {
   if (kind.rfind("vote", 0) == 0) return palette::purple;
   if (kind == "append") return palette::sky_blue;
   if (kind.rfind("append", 0) == 0) return palette::blue;
-  if (kind == "request") return palette::orange;
-  if (kind == "response") return palette::green;
+  if (kind == "request" || kind == "write") return palette::orange;
+  if (kind == "response" || kind == "write_ack") return palette::green;
   if (kind == "retry") return palette::vermillion;
-  if (kind == "ping" || kind == "gossip") return palette::yellow;
-  return palette::grey;
+  if (kind == "read" || kind == "get") return palette::sky_blue;
+  if (kind == "read_reply" || kind == "reply") return palette::blue;
+  if (kind == "ping" || kind == "gossip" || kind == "repair") return palette::yellow;
+  // Any other kind: a palette colour of its own, the same every time (vermillion stays for drops
+  // and failures).
+  static const ImU32 others[] = {palette::sky_blue, palette::orange, palette::green, palette::purple, palette::blue,
+                                 palette::yellow};
+  uint32_t h = 2166136261u;
+  for (char c : kind) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+  return others[h % 6];
 }
 
 namespace {
