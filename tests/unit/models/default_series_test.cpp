@@ -1,4 +1,4 @@
-// Default chart series (models/default_series.h, and the services' own in services.cpp): every
+// Default chart series (models/default_series.h, and the services' own in services/controller.cpp): every
 // built-in world has points from t = 0, at every 250 ms boundary, with plausible values that
 // agree with the Model::value keys lessons read. If sampling were skipped (no sampler installed
 // or not called) every "points" check below fails.
