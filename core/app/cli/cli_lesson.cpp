@@ -242,4 +242,23 @@ int cmd_run(const Args& a) {
   return run_lesson(files[0], has_flag(a, "autoplay"), has_flag(a, "narrate"));
 }
 
+// ---- Flag tables (args.cpp checks every command line against these). ----------------------
+const Command kCheck = {"check", cmd_check, "FILE...",
+    "validate lesson files (or list a scenario's actions or values, or print the catalogue)",
+    {{"list-actions", "SCENARIO", "list the actions (Commands) a scenario offers"},
+     {"list-values", "SCENARIO", "list the value keys conditions can read, with values"},
+     {"index", nullptr, "print the lesson catalogue of FILE... as JSON"},
+     {"seed", "N", "the seed of the world built for --list-actions/--list-values (default 1)"},
+     {"set", "K=V", "a scenario parameter for --list-actions/--list-values (repeatable)"},
+     {"quiet", nullptr, "print nothing when every file is valid"}}};
+const Command kRun = {"run", cmd_run, "[FILE]", "play a lesson headless (FILE) or run a scenario (--scenario)",
+    {{"autoplay", nullptr, "play the lesson's own solution"},
+     {"narrate", nullptr, "print what happened, in words"},
+     {"scenario", "NAME", "run a scenario instead of a lesson"},
+     {"seed", "N", "the scenario's seed (default 1)"},
+     {"until-ms", "T", "run until simulated time T, in milliseconds (required with --scenario)"},
+     {"set", "K=V", "a scenario parameter (repeatable)"},
+     {"metrics", nullptr, "print each model's metrics as JSON lines"},
+     {"history", "FILE", "write the client history to FILE"}}};
+
 }  // namespace topo::cli

@@ -132,4 +132,15 @@ int cmd_check_history(const Args& a) {
   return 1;
 }
 
+// ---- Flag tables (args.cpp checks every command line against these). ----------------------
+const Command kChaos = {"chaos", cmd_chaos, nullptr, "randomized fault campaigns against a Raft store",
+    {{"scenario", "NAME", "the scenario (default raft-5)"},
+     {"seeds", "N", "how many campaigns (default 1)"},
+     {"first-seed", "S", "the first campaign's seed (default 1)"},
+     {"set", "K=V", "a scenario parameter, or a campaign option chaos.K=V (repeatable)"},
+     {"verbose", nullptr, "print every seed with its fault schedule"}}};
+const Command kCheckHistory = {"check-history", cmd_check_history, "FILE", "check a JSON-lines client history for linearizability",
+    {{"max-steps", "N", "search budget per key (a positive integer)"},
+     {"stats", nullptr, "print the search statistics on stderr"}}};
+
 }  // namespace topo::cli

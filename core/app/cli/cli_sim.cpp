@@ -243,4 +243,22 @@ int cmd_bench(const Args& a) {
   return 0;
 }
 
+// ---- Flag tables (args.cpp checks every command line against these). ----------------------
+const Command kScenarios = {"scenarios", cmd_scenarios, nullptr, "list the built-in scenarios", {}};
+const Command kHash = {"hash", cmd_hash, nullptr, "run a scenario and print its trace hash (last line, 16 hex digits)",
+    {{"scenario", "NAME", "the scenario to run (see topolab-cli scenarios)"},
+     {"seed", "N", "the seed (default 1)"},
+     {"until-ms", "T", "run until simulated time T, in milliseconds (required)"},
+     {"set", "K=V", "a scenario parameter (repeatable)"},}};
+const Command kTrace = {"trace", cmd_trace, nullptr, "run a scenario and print its trace as JSON lines",
+    {{"scenario", "NAME", "the scenario to run (see topolab-cli scenarios)"},
+     {"seed", "N", "the seed (default 1)"},
+     {"until-ms", "T", "run until simulated time T, in milliseconds (required)"},
+     {"set", "K=V", "a scenario parameter (repeatable)"},
+     {"out", "FILE", "write the trace to FILE instead of stdout"}}};
+const Command kBench = {"bench", cmd_bench, nullptr, "engine benchmarks (M/M/8 queue, 1,000-node gossip)",
+    {{"json", nullptr, "one JSON object per workload"},
+     {"only", "NAME", "run one workload: mmc or gossip"},
+     {"set", "K=V", "a parameter of the --only workload (repeatable)"}}};
+
 }  // namespace topo::cli

@@ -148,4 +148,10 @@ int cmd_bench_ui(const Args& a) {
 #endif
 }
 
+// ---- Flag table (args.cpp checks every command line against it). -------------------------
+const Command kBenchUi = {"bench-ui", cmd_bench_ui, nullptr, "CPU milliseconds per UI frame (headless ImGui)",
+    {{"json", nullptr, "one JSON object per world size"},
+     {"frames", "N", "frames measured per world (1-100000, default 60)"},
+     {"only", "NAME", "measure one world size only"}}};
+
 }  // namespace topo::cli
