@@ -4,7 +4,8 @@
 # - Native build: install() rules and CPack for the offline-classroom desktop package, a .deb and
 #   a .tar.gz holding the app (bin/topolab), the CLI (bin/topolab-cli), the lessons
 #   (share/topolab/lessons: the app finds them relative to its own binary, ../share/topolab/lessons)
-#   and a desktop menu entry. Make them with `scripts/package desktop` (or `cpack` in the build).
+#   and a desktop menu entry with its icon (assets/topolab.desktop, assets/icon.svg). Make them
+#   with `scripts/package desktop` (or `cpack` in the build).
 if(EMSCRIPTEN)
   if(TARGET topolab)
     add_custom_command(TARGET topolab POST_BUILD
@@ -19,8 +20,8 @@ include(GNUInstallDirs)
 install(TARGETS topolab-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 if(TARGET topolab)
   install(TARGETS topolab RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-  install(FILES ${CMAKE_SOURCE_DIR}/cmake/topolab.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
-  install(FILES ${CMAKE_SOURCE_DIR}/web/icon.svg DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps
+  install(FILES ${TOPOLAB_DESKTOP_ENTRY} DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
+  install(FILES ${TOPOLAB_ICON_SVG} DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps
           RENAME topolab.svg)
 endif()
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/lessons/ DESTINATION ${CMAKE_INSTALL_DATADIR}/topolab/lessons
