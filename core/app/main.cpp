@@ -1,14 +1,8 @@
 // The Topolab app: SDL2 + OpenGL3 on the desktop, SDL2 + WebGL2 in the browser, one file for both.
 // The only platform difference, the shape of the main loop, hides in platform_loop.h.
 //
-// Desktop flags:
-//   --scenario NAME   open a built-in scenario (default: the placeholder world "ping")
-//   --lesson FILE     open a lesson file and reload it when it changes on disk
-//   --seed N          the world's seed
-//   --tab NAME        the side tab to show first (Inspector, Tools, Charts, History, Event log)
-//   --frames N        render N frames, then quit (for tests and screenshots)
-//   --screenshot FILE write the last frame's framebuffer as PNG (with --frames)
-//   --size WxH        window size in pixels (default 1280x800)
+// Desktop flags: kAppFlags below (`topolab --help` prints them); an unknown flag or a missing
+// value is an error, exit 2.
 #include <SDL.h>
 #include <SDL_opengl.h>
 
@@ -23,6 +17,7 @@
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl2.h"
+#include "lesson/text.h"
 #include "ui/lab_app.h"
 #include "ui/style.h"
 
@@ -42,12 +37,40 @@ struct Options {
   int height = 800;
 };
 
+// The app's flags, one row each: `--help` prints this table; anything else is an error (exit 2).
+struct AppFlag {
+  const char* name;
+  const char* value;  // nullptr: a switch
+  const char* help;
+};
+const AppFlag kAppFlags[] = {
+    {"--scenario", "NAME", "open a built-in scenario (default: the placeholder world \"ping\")"},
+    {"--lesson", "FILE", "open a lesson file and reload it when it changes on disk"},
+    {"--seed", "N", "the world's seed"},
+    {"--tab", "NAME", "the side tab to show first: Inspector, Tools, Charts, History or \"Event log\""},
+    {"--frames", "N", "render N frames, then quit (for tests and screenshots)"},
+    {"--screenshot", "FILE", "write the last frame's framebuffer as PNG (with --frames)"},
+    {"--size", "WxH", "window size in pixels (default 1280x800)"},
+    {"--version", nullptr, "print the version and exit"},
+    {"-h, --help", nullptr, "print this help and exit"},
+};
+
+void print_help() {
+  std::printf("usage: topolab [--scenario NAME | --lesson FILE] [--seed N] [--tab NAME] [--frames N] "
+              "[--screenshot FILE] [--size WxH]\n\nTopolab %s: the lab's desktop app.\n\nflags:\n",
+              TOPOLAB_VERSION);
+  for (const auto& f : kAppFlags) {
+    const std::string left = std::string(f.name) + (f.value ? std::string(" ") + f.value : "");
+    std::printf("  %-19s %s\n", left.c_str(), f.help);
+  }
+}
+
 bool parse_options(int argc, char** argv, Options* o) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&](const char* what) -> const char* {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "topolab: %s needs a value\n", what);
+      if (i + 1 >= argc || std::strncmp(argv[i + 1], "--", 2) == 0) {
+        std::fprintf(stderr, "topolab: missing value for %s (see topolab --help)\n", what);
         std::exit(2);
       }
       return argv[++i];
@@ -71,14 +94,18 @@ bool parse_options(int argc, char** argv, Options* o) {
         return false;
       }
     } else if (a == "--help" || a == "-h") {
-      std::printf("usage: topolab [--scenario NAME | --lesson FILE] [--seed N] [--tab NAME] [--frames N] "
-                  "[--screenshot FILE] [--size WxH]\n");
+      print_help();
       std::exit(0);
     } else if (a == "--version") {
       std::printf("topolab %s\n", TOPOLAB_VERSION);
       std::exit(0);
     } else {
-      std::fprintf(stderr, "topolab: unknown option \"%s\" (see topolab --help)\n", a.c_str());
+      std::vector<std::string> names = {"--help"};
+      for (const auto& f : kAppFlags)
+        if (f.name[0] == '-' && f.name[1] == '-') names.push_back(f.name);
+      const std::string near = topo::lesson::closest(a, names);
+      std::fprintf(stderr, "topolab: unknown option \"%s\"%s (see topolab --help)\n", a.c_str(),
+                   near.empty() ? "" : (" (did you mean " + near + "?)").c_str());
       return false;
     }
   }
