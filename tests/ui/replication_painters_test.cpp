@@ -99,7 +99,9 @@ TEST_CASE("sharding: key shares sum to one; an added node takes a bounded slice"
 TEST_CASE("each world's legend names its encodings, and its frames draw") {
   test::AppHarness h;
   const std::pair<const char*, const char*> cases[] = {{"primary-backup", "lag"}, {"quorum", "N=3 R=2 W=2"}, {"sharding", "share of the keys"}};
-  for (const auto& [sc, words] : cases) {
+  for (const auto& c : cases) {   // no structured binding: clang 14 cannot capture one in CHECK_MESSAGE
+    const char* sc = c.first;
+    const char* words = c.second;
     ui::LabApp app({sc, 1, ""});
     app.command_json(R"({"op":"ui.run_ms","value":1500})");
     for (int i = 0; i < 4; ++i) h.frame(app);
