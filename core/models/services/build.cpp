@@ -1,17 +1,11 @@
 // Building a services world (build_services_world: specs -> the runtime graph, the replica and
 // client nodes, the controller's timer, the Commands and the chart series) and the
 // ServicesModel's own methods. See services.h for the overview.
-#include <algorithm>
-#include <cstdio>
-#include <deque>
-#include <map>
 
 #include "models/services/internal.h"
 #include "models/services/services.h"
 
 namespace topo::svc {
-
-using detail::num;
 
 std::string build_services_world(World& w, std::vector<SystemSpec> specs) {
   auto g = std::make_shared<Graph>();

@@ -3,9 +3,6 @@
 // re-admit replicas, the HPA-style autoscaler, restarts of crashed replicas, finished drains;
 // and the chart series sampled at the World's sample boundaries. See services.h.
 #include <algorithm>
-#include <cstdio>
-#include <deque>
-#include <map>
 
 #include "models/services/internal.h"
 #include "models/services/services.h"

@@ -5,7 +5,6 @@
 // Poisson load per request type). The rest of the model creates them through the factories in
 // internal.h. See services.h for the overview.
 #include <algorithm>
-#include <cstdio>
 #include <deque>
 #include <map>
 

@@ -4,8 +4,6 @@
 // `num` and `qualified`. See services.h for the overview.
 #include <algorithm>
 #include <cstdio>
-#include <deque>
-#include <map>
 
 #include "models/services/internal.h"
 #include "models/services/services.h"
