@@ -3,11 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
 #include "models/services/services.h"
 #include "scenario/json.h"
+#include "util/format.h"
 
 namespace topo {
 
@@ -24,13 +24,6 @@ std::string join_names(const std::vector<std::string>& names) {
     out += names[i];
   }
   return out;
-}
-
-std::string pct(double rate) {
-  char buf[16];
-  const double p = 100.0 * rate;
-  std::snprintf(buf, sizeof buf, p < 10.0 && p > 0.0 ? "%.1f%%" : "%.0f%%", p);
-  return buf;
 }
 
 }  // namespace
@@ -151,9 +144,9 @@ void Narration::look_at_services(const World& w) {
       int band = error_band(err);
       if (band < was && err >= band_floor(was) * 0.75) band = was;
       if (band != was) {
-        if (band > was) say(t, svc + " errors rose to " + pct(err));
+        if (band > was) say(t, svc + " errors rose to " + util::format_percent(err));
         else if (band == 0) say(t, svc + " errors are back under 1%");
-        else say(t, svc + " errors fell to " + pct(err));
+        else say(t, svc + " errors fell to " + util::format_percent(err));
         band_[svc] = band;
       }
       // Scaling.
@@ -290,11 +283,11 @@ std::string describe_world(const World& w) {
   if (split) out += "The network is split. ";
   for (const auto& m : w.models()) {
     if (auto a = m->value("availability")) {
-      out += pct(*a) + " of requests answered recently. ";
+      out += util::format_percent(*a) + " of requests answered recently. ";
       break;
     }
     if (auto sr = m->value("success_rate")) {
-      out += pct(*sr) + " of requests succeed recently. ";
+      out += util::format_percent(*sr) + " of requests succeed recently. ";
       break;
     }
   }

@@ -2,8 +2,9 @@
 // stored events the UI animates, and the JSON-lines export (one object per event).
 #include "sim/trace.h"
 
-#include <cstdio>
 #include <cstring>
+
+#include "util/json.h"
 
 namespace topo {
 
@@ -71,34 +72,6 @@ void Trace::write_jsonl(std::ostream& out) const {
   for (const auto& e : events_) out << to_json(e) << '\n';
 }
 
-namespace {
-
-void json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);  // UTF-8 passes through unchanged
-        }
-    }
-  }
-  out += '"';
-}
-
-}  // namespace
-
 std::string Trace::to_json(const TraceEvent& e) {
   std::string s;
   s.reserve(128);
@@ -117,8 +90,8 @@ std::string Trace::to_json(const TraceEvent& e) {
     s += ",\"deliver_at\":"; s += std::to_string(e.deliver_at);
   }
   if (e.value != 0) { s += ",\"value\":"; s += std::to_string(e.value); }
-  if (!e.what.empty()) { s += ",\"what\":"; json_string(s, e.what); }
-  if (!e.detail.empty()) { s += ",\"detail\":"; json_string(s, e.detail); }
+  if (!e.what.empty()) { s += ",\"what\":"; util::json_quote_to(s, e.what); }
+  if (!e.detail.empty()) { s += ",\"detail\":"; util::json_quote_to(s, e.detail); }
   s += '}';
   return s;
 }

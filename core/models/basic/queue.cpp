@@ -3,8 +3,9 @@
 #include "models/basic/queue.h"
 
 #include <cmath>
-#include <cstdio>
 #include <ostream>
+
+#include "util/format.h"
 
 namespace topo::basic {
 
@@ -48,11 +49,7 @@ class QueueServer : public Process {
   int64_t arrivals_ = 0;
 };
 
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
+std::string num(double v) { return util::format_significant(v, 9); }
 
 }  // namespace
 

@@ -3,8 +3,9 @@
 // so a bad file gets a `FILE:LINE: message` instead of a guess).
 #include "models/kv/history.h"
 
-#include <cstdio>
 #include <sstream>
+
+#include "util/json.h"
 
 namespace topo::kv {
 
@@ -24,15 +25,6 @@ const char* to_string(Outcome o) {
     case Outcome::Unknown: return "unknown";
   }
   return "?";
-}
-
-std::string format_ms(int64_t t_us) {
-  const bool neg = t_us < 0;
-  const uint64_t a = neg ? static_cast<uint64_t>(-(t_us + 1)) + 1 : static_cast<uint64_t>(t_us);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%llu.%03llu ms", neg ? "-" : "",
-                static_cast<unsigned long long>(a / 1000), static_cast<unsigned long long>(a % 1000));
-  return buf;
 }
 
 namespace {
@@ -126,28 +118,6 @@ void History::clear() {
 // ---- JSON lines ----------------------------------------------------------------------------
 
 namespace {
-
-void json_string(std::ostream& out, const std::string& s) {
-  out << '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out << "\\\""; break;
-      case '\\': out << "\\\\"; break;
-      case '\n': out << "\\n"; break;
-      case '\r': out << "\\r"; break;
-      case '\t': out << "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out << buf;
-        } else {
-          out << static_cast<char>(c);
-        }
-    }
-  }
-  out << '"';
-}
 
 /// A parsed JSON scalar of a flat object.
 struct JsonValue {
@@ -304,13 +274,13 @@ void History::write_jsonl(std::ostream& out) const {
   for (const Op& op : ops_) {
     out << "{\"id\":" << op.id << ",\"client\":" << op.client << ",\"kind\":\"" << to_string(op.kind)
         << "\",\"key\":";
-    json_string(out, op.key);
+    util::json_quote_to(out, op.key);
     if (op.kind == OpKind::Cas) {
       out << ",\"expected\":";
-      json_string(out, op.expected);
+      util::json_quote_to(out, op.expected);
     }
     out << ",\"value\":";
-    json_string(out, op.value);
+    util::json_quote_to(out, op.value);
     if (op.kind == OpKind::Cas && op.outcome == Outcome::Ok)
       out << ",\"swapped\":" << (op.swapped ? "true" : "false");
     out << ",\"invoke_us\":" << op.invoke_us << ",\"complete_us\":";

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "util/format.h"
+
 namespace topo::kv {
 
 enum class OpKind : uint8_t {
@@ -55,7 +57,7 @@ struct Op {
 /// Formats an op for humans: `#12 client 3 write x=1 [1.250 ms, 2.000 ms] ok`.
 std::string describe(const Op& op);
 /// Formats a simulated time in microseconds as milliseconds with three decimals ("1.250 ms").
-std::string format_ms(int64_t t_us);
+using util::format_ms;
 
 /// A history: ops in invocation order.
 class History {

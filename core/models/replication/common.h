@@ -17,6 +17,8 @@
 #include "models/kv/history.h"
 #include "sim/metrics.h"
 #include "sim/world.h"
+#include "util/format.h"
+#include "util/json.h"
 
 namespace topo::replication {
 
@@ -141,9 +143,9 @@ class KvRecorder {
   mutable std::vector<std::string> violations_;
 };
 
-/// Formats a double for JSON without floating-point to_chars (fixed 3 decimals, trimmed).
-std::string json_number(double v);
-/// Escapes a string for JSON (with quotes).
-std::string json_string(std::string_view s);
+/// A double for JSON: fixed 3 decimals, trimmed (util/format.h).
+inline std::string json_number(double v) { return util::format_fixed_trimmed(v, 3); }
+/// A string as a JSON literal, quotes included (util/json.h).
+inline std::string json_string(std::string_view s) { return util::json_quote(s); }
 
 }  // namespace topo::replication

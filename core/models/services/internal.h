@@ -38,7 +38,7 @@ std::string start_deploy(const std::shared_ptr<Graph>& g, int sys, int dep, Depl
                          const std::string& strategy);
 /// "payment" or "mono/payment" for notes.
 std::string qualified(const Graph& g, int sys, const std::string& name);
-/// Number formatting for JSON (deterministic, no exponent for ordinary values).
+/// Number formatting for JSON: util::format_json_number (no exponent for ordinary values).
 std::string num(double v);
 
 }  // namespace topo::svc::detail

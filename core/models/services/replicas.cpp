@@ -3,10 +3,10 @@
 // crashing replicas (CrashLoopBackOff), and crash-loop faults; plus the small shared helpers
 // `num` and `qualified`. See services.h for the overview.
 #include <algorithm>
-#include <cstdio>
 
 #include "models/services/internal.h"
 #include "models/services/services.h"
+#include "util/format.h"
 
 namespace topo::svc {
 
@@ -14,20 +14,7 @@ using detail::num;
 
 namespace detail {
 
-std::string num(double v) {
-  if (v != v) return "null";
-  char buf[64];
-  const double a = v < 0 ? -v : v;
-  if (a != 0 && (a < 1e-4 || a >= 1e15)) std::snprintf(buf, sizeof buf, "%.6g", v);
-  else std::snprintf(buf, sizeof buf, "%.6f", v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos && s.find('e') == std::string::npos) {
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
-}
+std::string num(double v) { return util::format_json_number(v); }
 
 std::string qualified(const Graph& g, int sys, const std::string& name) {
   if (!g.multi()) return name;
