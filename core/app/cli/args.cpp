@@ -102,6 +102,7 @@ int run_command(const Command& c, const Args& a) {
   switch (check_args(c, a, &err)) {
     case ArgsCheck::Help:
       std::cout << command_usage(c);
+      if (c.more_help) std::cout << c.more_help(a);
       return 0;
     case ArgsCheck::Error:
       std::cerr << "topolab-cli " << c.name << ": " << err << " (see topolab-cli " << c.name << " --help)\n";

@@ -32,6 +32,9 @@ struct Command {
   const char* operands;
   const char* summary;
   std::vector<Flag> flags;
+  /// Optional: more help after the usage, which may depend on the other flags (chaos --help
+  /// --scenario X lists X's checks and switchable rules).
+  std::string (*more_help)(const Args&) = nullptr;
 };
 
 // cli_sim.cpp: the engine

@@ -1,0 +1,270 @@
+// The models' sides of a fault campaign (campaign.h): which nodes faults hit, where the leader
+// is, and what the verdict checks. Raft, primary-backup, quorum and the transfer protocols.
+#include <algorithm>
+#include <functional>
+
+#include "models/chaos/campaign.h"
+#include "models/kv/linearizability.h"
+#include "models/raft/raft.h"
+#include "models/replication/primary_backup.h"
+#include "models/replication/quorum.h"
+#include "models/usecases/transfer.h"
+
+namespace topo::chaos {
+
+namespace {
+
+std::string ms_text(Time t_us) { return std::to_string(t_us / kMs); }
+
+/// The property a problem sentence names: the text before its first ':' ("Election Safety").
+std::string property_of(const std::string& problem) {
+  const size_t colon = problem.find(':');
+  return colon == std::string::npos ? problem : problem.substr(0, colon);
+}
+
+void add_violations(const std::vector<std::string>& found, Result* r) {
+  for (const auto& v : found) {
+    if (r->property.empty()) r->property = property_of(v);
+    r->problems.push_back(v);
+    r->violation = true;
+  }
+}
+
+void add_linearizability(const kv::History& h, Result* r) {
+  kv::CheckResult lin = kv::check_linearizable(h);
+  if (lin.verdict == kv::Verdict::Linearizable) return;
+  r->violation = true;
+  const std::string what = lin.verdict == kv::Verdict::Violation ? "not linearizable" : "linearizability inconclusive";
+  if (r->property.empty()) r->property = what;
+  r->problems.push_back(what + ": " + lin.report());
+}
+
+/// Progress: a write invoked after the heal completed (or, with no load, `fallback`).
+void check_progress(const kv::History& h, Time healed_at, const Options& opt, bool fallback, Result* r) {
+  bool progressed = false, any_write = false;
+  for (const auto& op : h.ops()) {
+    if (op.kind != kv::OpKind::Write || op.invoke_us < healed_at) continue;
+    any_write = true;
+    if (op.outcome == kv::Outcome::Ok) {
+      progressed = true;
+      break;
+    }
+  }
+  if (!any_write) progressed = fallback;
+  if (progressed) return;
+  r->stalled = true;
+  if (r->property.empty()) r->property = "progress";
+  r->problems.push_back("stalled: no write invoked after the heal at " + ms_text(healed_at) +
+                        " ms completed within the " + ms_text(opt.quiet_us) + " ms quiet period");
+}
+
+class RaftTarget : public Target {
+ public:
+  RaftTarget(World& w, const raft::RaftCluster& c) : w_(w), c_(c) {
+    everyone_ = c.servers();
+    everyone_.insert(everyone_.end(), c.clients().begin(), c.clients().end());
+  }
+  std::vector<NodeId> servers() const override { return c_.servers(); }
+  std::vector<NodeId> everyone() const override { return everyone_; }
+  std::optional<NodeId> leader() const override {
+    std::optional<NodeId> best;
+    int64_t term = -1;
+    for (NodeId id : c_.servers()) {
+      const raft::RaftNode* s = c_.server(id);
+      if (s && w_.node(id).status == NodeStatus::Up && s->role() == raft::Role::Leader && s->term() > term) {
+        best = id;
+        term = s->term();
+      }
+    }
+    return best;
+  }
+  bool hot(Kind k) const override {
+    if (k == Kind::Reboot) return aim(k).has_value();
+    const auto l = leader();
+    if (!l) return false;
+    const raft::RaftNode* s = c_.server(*l);
+    return s->disk().last_index() > s->commit_index();
+  }
+  /// A reboot hits a server that granted its vote to one of two candidates campaigning in the
+  /// same term: forgetting that vote (raft.persist_vote) lets the other win the same term.
+  std::optional<NodeId> aim(Kind k) const override {
+    if (k != Kind::Reboot) return std::nullopt;
+    std::vector<const raft::RaftNode*> cands;
+    std::vector<NodeId> cand_ids;
+    for (NodeId id : c_.servers()) {
+      const raft::RaftNode* c = c_.server(id);
+      if (c && w_.node(id).status == NodeStatus::Up && c->role() == raft::Role::Candidate) {
+        cands.push_back(c);
+        cand_ids.push_back(id);
+      }
+    }
+    for (size_t a = 0; a < cands.size(); ++a) {
+      bool rival = false;
+      for (size_t b = 0; b < cands.size(); ++b) rival = rival || (a != b && cands[b]->term() == cands[a]->term());
+      if (!rival) continue;
+      for (NodeId id : c_.servers()) {
+        const raft::RaftNode* s = c_.server(id);
+        if (id == cand_ids[a] || !s || w_.node(id).status != NodeStatus::Up) continue;
+        if (s->term() == cands[a]->term() && s->disk().voted_for == cand_ids[a]) return id;
+      }
+    }
+    return std::nullopt;
+  }
+  bool supports(Kind k) const override { return k != Kind::Slow; }
+  void verdict(const Options& opt, Time healed_at, Result* r) const override {
+    r->ops = c_.history().size();
+    add_violations(c_.violations(), r);
+    if (opt.check_linearizability) add_linearizability(c_.history(), r);
+    check_progress(c_.history(), healed_at, opt, c_.value("leader_count").value_or(0) == 1, r);
+  }
+  std::string checks(const Options& opt) const override {
+    return std::string("Election Safety, Log Matching, Leader Completeness, State Machine Safety") +
+           (opt.check_linearizability ? ", linearizability" : "") + ", progress after the heal";
+  }
+
+ private:
+  World& w_;
+  const raft::RaftCluster& c_;
+  std::vector<NodeId> everyone_;
+};
+
+/// The key-value stores of core/models/replication: their recorder's history and checkers.
+class KvTarget : public Target {
+ public:
+  KvTarget(const replication::KvRecorder& rec, std::vector<NodeId> servers, std::vector<NodeId> everyone,
+           std::function<std::optional<NodeId>()> leader, std::function<int64_t()> lost, bool linearizable)
+      : rec_(rec), servers_(std::move(servers)), everyone_(std::move(everyone)), leader_(std::move(leader)),
+        lost_(std::move(lost)), linearizable_(linearizable) {}
+  std::vector<NodeId> servers() const override { return servers_; }
+  std::vector<NodeId> everyone() const override { return everyone_; }
+  std::optional<NodeId> leader() const override { return leader_ ? leader_() : std::nullopt; }
+  bool supports(Kind k) const override { return k != Kind::Slow && (leader_ || (k != Kind::IsolateLeader && k != Kind::CrashLeader)); }
+  void verdict(const Options& opt, Time healed_at, Result* r) const override {
+    r->ops = rec_.history().size();
+    if (lost_) {
+      const int64_t lost = lost_();
+      if (lost > 0) {
+        r->violation = true;
+        r->property = "Durability";
+        r->problems.push_back("Durability: " + std::to_string(lost) +
+                              " acknowledged writes are missing from the primary's store");
+      }
+    }
+    if (rec_.stale_reads() > 0) {
+      r->violation = true;
+      if (r->property.empty()) r->property = "Read Your Acknowledged Writes";
+      r->problems.push_back("Read Your Acknowledged Writes: " + std::to_string(rec_.stale_reads()) +
+                            " reads returned a value older than a write acknowledged before they began");
+    }
+    if (opt.check_linearizability && linearizable_) add_violations(rec_.violations(), r);
+    check_progress(rec_.history(), healed_at, opt, true, r);
+  }
+  std::string checks(const Options& opt) const override {
+    return std::string(lost_ ? "Durability (no acknowledged write lost), " : "") +
+           "Read Your Acknowledged Writes (no stale read)" +
+           (opt.check_linearizability && linearizable_ ? ", linearizability" : "") + ", progress after the heal";
+  }
+
+ private:
+  const replication::KvRecorder& rec_;
+  std::vector<NodeId> servers_, everyone_;
+  std::function<std::optional<NodeId>()> leader_;
+  std::function<int64_t()> lost_;
+  bool linearizable_;
+};
+
+class TransferTarget : public Target {
+ public:
+  TransferTarget(World& w, const usecases::TransferModel& m) : w_(w), m_(m) {}
+  std::vector<NodeId> servers() const override {
+    std::vector<NodeId> s = m_.banks();
+    s.push_back(m_.coordinator());
+    return s;
+  }
+  std::vector<NodeId> everyone() const override {
+    std::vector<NodeId> s = servers();
+    s.push_back(m_.client());
+    s.push_back(m_.auditor());
+    return s;
+  }
+  std::optional<NodeId> leader() const override { return m_.coordinator(); }
+  bool supports(Kind k) const override { return k != Kind::Slow; }
+  void verdict(const Options& opt, Time healed_at, Result* r) const override {
+    (void)opt;
+    (void)healed_at;
+    r->ops = static_cast<uint64_t>(m_.value("transfers").value_or(0));
+    add_violations(m_.violations(), r);
+    // Progress: transfers still finish after the heal (committed or aborted, either is an answer).
+    const double done = m_.value("committed").value_or(0) + m_.value("aborted").value_or(0);
+    if (done <= done_at_heal_) {
+      r->stalled = true;
+      if (r->property.empty()) r->property = "progress";
+      r->problems.push_back("stalled: no transfer finished in the quiet period after the heal at " +
+                            std::to_string(healed_at / kMs) + " ms");
+    }
+    (void)opt;
+    (void)w_;
+  }
+  void on_healed() override {
+    done_at_heal_ = m_.value("committed").value_or(0) + m_.value("aborted").value_or(0);
+  }
+  std::string checks(const Options&) const override {
+    return "Atomicity (every finished transfer is all-or-nothing: the model's checker), progress after the heal";
+  }
+
+ private:
+  World& w_;
+  const usecases::TransferModel& m_;
+  double done_at_heal_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Target> make_target(World& w, std::string* error) {
+  if (auto* c = w.find_model<raft::RaftCluster>()) return std::make_unique<RaftTarget>(w, *c);
+  if (auto* pb = w.find_model<replication::PbModel>()) {
+    std::vector<NodeId> all = pb->servers();
+    all.insert(all.end(), pb->clients().begin(), pb->clients().end());
+    return std::make_unique<KvTarget>(pb->recorder(), pb->servers(), all, [pb] { return pb->primary(); },
+                                      [pb] { return pb->lost_writes(); }, true);
+  }
+  if (auto* q = w.find_model<replication::QuorumModel>()) {
+    std::vector<NodeId> all;
+    for (const auto& n : w.nodes()) all.push_back(n->id);
+    std::function<std::optional<NodeId>()> leader;
+    if (q->config().leader_mode) leader = [q]() -> std::optional<NodeId> { return q->replicas().front(); };
+    // A leaderless quorum store does not promise linearizability (a read may see a write that
+    // has reached only some replicas, and the next read not); only leader mode does.
+    return std::make_unique<KvTarget>(q->recorder(), q->replicas(), all, leader, nullptr, q->config().leader_mode);
+  }
+  if (auto* t = w.find_model<usecases::TransferModel>()) return std::make_unique<TransferTarget>(w, *t);
+  if (error) *error = "this scenario has no model with a checker (chaos runs raft-*, primary-backup, quorum, transfer-*)";
+  return nullptr;
+}
+
+std::vector<Knob> knobs_of(const std::string& scenario) {
+  if (scenario.rfind("raft", 0) == 0)
+    return {{"default", {}},
+            {"busy", {{"rate", "40"}}},
+            {"small batches", {{"max_append_entries", "1"}, {"rate", "5"}}},
+            {"busy, batches of 4", {{"max_append_entries", "4"}, {"rate", "20"}}},
+            {"slow network", {{"latency_ms", "10"}, {"jitter_ms", "10"}}}};
+  if (scenario == "primary-backup" || scenario == "quorum")
+    return {{"default", {}}, {"busy", {{"rate", "40"}}}, {"slow network", {{"latency_ms", "10"}, {"jitter_ms", "10"}}}};
+  return {};
+}
+
+std::vector<Rule> rules_of(const std::string& scenario) {
+  if (scenario.rfind("raft", 0) == 0)
+    return {{"raft.check_log_up_to_date", "false", "RequestVote refuses candidates whose log is behind (Leader Completeness)"},
+            {"raft.persist_vote", "false", "votedFor survives a crash (Election Safety: one leader per term)"},
+            {"raft.commit_only_current_term", "false",
+             "a leader counts replicas only for entries of its own term (Figure 8; with and without leader_noop)"}};
+  if (scenario == "quorum")
+    return {{"r", "1", "R + W > N: every read quorum meets every write quorum (with w=2, n=3: r=1 reads stale)"}};
+  if (scenario == "primary-backup")
+    return {{"(asynchronous replication)", "-", "the primary acknowledges before backups have the write: a failover loses it"}};
+  return {};
+}
+
+}  // namespace topo::chaos
