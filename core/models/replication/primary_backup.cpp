@@ -108,6 +108,7 @@ class PbServer : public Process {
     log_.clear();
     log_base_ = disk_->seq;
     match_.clear();
+    waiting_.clear();
     for (NodeId s : model_->servers())
       if (s != self_) match_[s] = -1;  // -1: needs a snapshot
     replicate(ctx);
@@ -122,6 +123,7 @@ class PbServer : public Process {
     last_heard_ = ctx.now();
     log_.clear();
     match_.clear();
+    waiting_.clear();  // never answered: the clients time out (the writes' fate is unknown)
   }
 
   void replicate(Ctx& ctx) {
@@ -172,7 +174,25 @@ class PbServer : public Process {
       r->cell = c;
     }
     r->view = disk_->view;
-    ctx.send(m.from, "response", r);  // acknowledged before any backup has it
+    if (!req.is_read && model_->config().sync) {
+      // Synchronous: the answer waits until every backup has confirmed this position.
+      waiting_.push_back({disk_->seq, m.from, r});
+      replicate(ctx);
+      return;
+    }
+    ctx.send(m.from, "response", r);  // asynchronous: acknowledged before any backup has it
+  }
+
+  /// Synchronous mode: answers the writes every backup has confirmed.
+  void release(Ctx& ctx) {
+    int64_t confirmed = disk_->seq;
+    for (const auto& [peer, match] : match_) confirmed = std::min(confirmed, match);
+    size_t n = 0;
+    while (n < waiting_.size() && waiting_[n].seq <= confirmed) {
+      ctx.send(waiting_[n].client, "response", waiting_[n].reply);
+      ++n;
+    }
+    waiting_.erase(waiting_.begin(), waiting_.begin() + static_cast<std::ptrdiff_t>(n));
   }
 
   void on_append(Ctx& ctx, const Message& m, const KvMsg& a) {
@@ -227,6 +247,7 @@ class PbServer : public Process {
     if (it == match_.end()) return;
     // A snapshot installs at the primary's seq at send time, which is >= log_base_.
     it->second = a.seq < 0 ? -1 : std::min(a.seq, disk_->seq);
+    if (model_->config().sync) release(ctx);
   }
 
   NodeId self_;
@@ -239,6 +260,12 @@ class PbServer : public Process {
   std::vector<KvMsg::Entry> log_;       ///< primary: entries after log_base_
   int64_t log_base_ = 0;
   std::map<NodeId, int64_t> match_;     ///< primary: last seq each backup confirmed (-1: snapshot)
+  struct Waiting {
+    int64_t seq;
+    NodeId client;
+    std::shared_ptr<KvMsg> reply;
+  };
+  std::vector<Waiting> waiting_;        ///< primary, sync mode: writes not yet on every backup
 };
 
 // ---- client -----------------------------------------------------------------------------------

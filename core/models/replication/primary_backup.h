@@ -49,6 +49,9 @@ struct PbConfig {
   Time failover_timeout_us = 300 * kMs;      ///< backups promote after this long without the primary
   int max_redirects = 3;                     ///< a client follows at most this many redirects
   int max_batch = 64;                        ///< log entries per append message
+  /// Synchronous replication: the primary acknowledges a write only once every other server has
+  /// confirmed it (a failover then loses no acknowledged write, and a down backup blocks writes).
+  bool sync = false;
 };
 
 /// A server's disk: survives crashes.

@@ -24,7 +24,7 @@ void read_load(ParamReader& r, replication::LoadConfig* load, LinkParams* link, 
 
 std::string build_pb(World& w, const Params& p) {
   ParamReader r(p, {"servers", "clients", "rate", "keys", "read_fraction", "timeout_ms", "latency_ms",
-                    "jitter_ms", "replication_ms", "failover_ms", "crash_primary_ms"});
+                    "jitter_ms", "replication_ms", "failover_ms", "crash_primary_ms", "sync"});
   replication::PbConfig cfg;
   LinkParams link;
   cfg.servers = static_cast<int>(r.integer("servers", 3, 2, 9));
@@ -32,6 +32,7 @@ std::string build_pb(World& w, const Params& p) {
   cfg.replication_interval_us = static_cast<Time>(r.number("replication_ms", 100, 1, 600000) * 1000);
   cfg.failover_timeout_us = static_cast<Time>(r.number("failover_ms", 300, 1, 600000) * 1000);
   const double crash_ms = r.number("crash_primary_ms", 0, 0, 3600000);
+  cfg.sync = r.integer("sync", 0, 0, 1) == 1;
   if (!r.error().empty()) return r.error();
   w.set_default_link(link);
   std::string err = replication::build_primary_backup(w, cfg);
@@ -96,7 +97,8 @@ void add_replication_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"primary-backup",
                "primary-backup store with asynchronous replication: failover loses acknowledged writes (params: "
                "servers, clients, rate, keys, read_fraction, timeout_ms, latency_ms, jitter_ms, replication_ms, "
-               "failover_ms, crash_primary_ms: crash the primary at that time)",
+               "failover_ms, crash_primary_ms: crash the primary at that time, sync=1: acknowledge a write only once every "
+               "backup has it)",
                build_pb});
   v.push_back({"quorum",
                "leaderless quorum store, N/R/W: stale reads when R + W <= N (params: n, r, w, read_repair, mode, clients, "

@@ -166,3 +166,20 @@ TEST_CASE("chaos: options parse with the one value grammar and reject what they 
   CHECK_FALSE(chaos::parse_schedule("12 crash node=n1\nlater restart node=n1\n", &err));
   CHECK(err.find("line 2") != std::string::npos);
 }
+
+TEST_CASE("chaos: primary-backup loses acknowledged writes asynchronously and none synchronously") {
+  auto async = options("primary-backup");
+  auto sync = options("primary-backup", {{"sync", "1"}});
+  int lost = 0;
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const chaos::Result a = run(seed, async);
+    if (a.violation) {
+      ++lost;
+      CHECK(a.property == "Durability");
+    }
+    const chaos::Result s = run(seed, sync);
+    CHECK_MESSAGE(s.ok(), "seed " << seed << ": " << (s.problems.empty() ? "" : s.problems[0]));
+    CHECK(s.ops > 0);
+  }
+  CHECK(lost >= 3);
+}
