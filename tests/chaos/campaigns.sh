@@ -58,6 +58,7 @@ found raft-3 18 4 "Election Safety" raft.persist_vote=false
 found raft-5 89 4 "Leader Completeness\|State Machine Safety\|not linearizable" raft.commit_only_current_term=false leader_noop=false
 found quorum 1 3 "Read Your Acknowledged Writes" r=1
 found primary-backup 1 3 "Durability" sync=0
+found transfer-2pc 1 4 "Atomicity" transfer.log_decision=0
 
 # 3. Help: usage, checks and rules of the named scenario; nothing runs.
 out=$("$cli" chaos --help --scenario raft-3); rc=$?

@@ -190,6 +190,8 @@ class TransferTarget : public Target {
     return s;
   }
   std::optional<NodeId> leader() const override { return m_.coordinator(); }
+  /// Hot: a bank holds a prepared transaction, so the coordinator is between vote and decision.
+  bool hot(Kind k) const override { return k != Kind::Reboot && m_.in_doubt() > 0; }
   bool supports(Kind k) const override { return k != Kind::Slow; }
   void verdict(const Options& opt, Time healed_at, Result* r) const override {
     (void)opt;
@@ -264,6 +266,9 @@ std::vector<Rule> rules_of(const std::string& scenario) {
             {"raft.persist_vote", "false", "votedFor survives a crash (Election Safety: one leader per term)"},
             {"raft.commit_only_current_term", "false",
              "a leader counts replicas only for entries of its own term (Figure 8; with and without leader_noop)"}};
+  if (scenario == "transfer-2pc")
+    return {{"transfer.log_decision", "0",
+             "the coordinator logs its commit decision before telling a bank (Atomicity after a coordinator crash)"}};
   if (scenario == "quorum")
     return {{"r", "1", "R + W > N: every read quorum meets every write quorum (with w=2, n=3: r=1 reads stale)"}};
   if (scenario == "primary-backup")

@@ -85,6 +85,7 @@ struct TxRec {
   std::set<int> acked;          ///< 2PC: banks that acknowledged the decision
   NodeId client = kNoNode;
   bool committed = false;
+  bool decision_logged = true;   ///< 2PC: the commit decision is on disk (transfer.log_decision)
   Time phase_started = 0;       ///< when the current step began (for the vote timeout)
   Time last_sent = 0;           ///< for retries
 };
@@ -104,8 +105,8 @@ class Coordinator : public Process {
     // other unfinished transfer resumes its current step.
     for (auto& [id, r] : disk_->log) {
       if (r.st == St::Done) continue;
-      if (r.st == St::Preparing) {
-        ctx.note("recover", "txn " + std::to_string(id) + " was preparing: abort");
+      if (r.st == St::Preparing || (r.st == St::Committing && !r.decision_logged)) {
+        ctx.note("recover", "txn " + std::to_string(id) + (r.st == St::Preparing ? " was preparing" : " has no logged decision") + ": abort");
         r.st = St::Aborting;
       } else {
         ctx.note("recover", "txn " + std::to_string(id) + " resumes " + st_name(r.st));
@@ -228,8 +229,10 @@ class Coordinator : public Process {
       send_step(ctx, id, r);
       return;
     }
-    // Every bank voted yes: the decision is written to the log first.
+    // Every bank voted yes: the decision is written to the log first (unless the seeded bug
+    // transfer.log_decision=0 keeps it in memory only).
     r.st = St::Committing;
+    r.decision_logged = model_->config().log_decision;
     ctx.note("decide commit", "txn " + std::to_string(id));
     if (model_->take_crash()) {
       ctx.note("crash", "coordinator crashes after deciding txn " + std::to_string(id) + ", before telling the banks");
@@ -747,7 +750,7 @@ void TransferModel::finished(uint64_t txn, bool saga, bool committed, bool compe
   }
   const bool ok = committed ? (d_from == -amount && d_to == amount) : (d_from == 0 && d_to == 0);
   if (!ok && violations_.size() < 100)
-    violations_.push_back("transfer " + std::to_string(txn) + " (" + (saga ? "saga" : "2pc") + ", " +
+    violations_.push_back("Atomicity: transfer " + std::to_string(txn) + " (" + (saga ? "saga" : "2pc") + ", " +
                           (committed ? "committed" : "aborted") + ") left payer " + money(d_from) + " and payee " +
                           money(d_to) + " for amount " + money(amount));
 }
@@ -901,7 +904,7 @@ namespace {
 
 std::string build_transfer_scenario(World& w, const Params& p, bool saga) {
   basic::ParamReader r(p, {"rate", "balance", "max_amount", "db_ms", "latency_ms", "jitter_ms", "vote_timeout_ms",
-                           "retry_ms", "audit_gap_ms"});
+                           "retry_ms", "audit_gap_ms", "transfer.log_decision"});
   TransferConfig cfg;
   cfg.saga = saga;
   cfg.rate_per_sec = r.number("rate", 4, 0, 1000);
@@ -911,6 +914,7 @@ std::string build_transfer_scenario(World& w, const Params& p, bool saga) {
   cfg.vote_timeout_us = static_cast<Time>(r.number("vote_timeout_ms", 1000, 1, 600000) * 1000);
   cfg.retry_us = static_cast<Time>(r.number("retry_ms", 300, 3, 600000) * 1000);
   cfg.audit_gap_us = static_cast<Time>(r.number("audit_gap_ms", 20, 1, 600000) * 1000);
+  cfg.log_decision = r.integer("transfer.log_decision", 1, 0, 1) == 1;
   LinkParams link;
   link.latency_us = static_cast<Time>(r.number("latency_ms", 5, 0, 60000) * 1000);
   link.jitter_us = static_cast<Time>(r.number("jitter_ms", 2, 0, 60000) * 1000);
@@ -926,7 +930,8 @@ std::string build_transfer_scenario(World& w, const Params& p, bool saga) {
 namespace topo {
 
 void add_transfer_scenarios(std::vector<ScenarioInfo>& v) {
-  const char* params = "params: rate, balance, max_amount, db_ms, latency_ms, jitter_ms, vote_timeout_ms, retry_ms, audit_gap_ms";
+  const char* params = "params: rate, balance, max_amount, db_ms, latency_ms, jitter_ms, vote_timeout_ms, retry_ms, audit_gap_ms, "
+                       "transfer.log_decision=0 (a seeded bug: the commit decision is not logged)";
   v.push_back({"transfer-2pc",
                std::string("Money transfer between two banks with two-phase commit; an auditor checks the total (") +
                    params + ")",

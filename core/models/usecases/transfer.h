@@ -72,6 +72,11 @@ struct TransferConfig {
   Time audit_timeout_us = 3000 * kMs;
   Time query_us = 300 * kMs;       ///< an in-doubt bank asks the coordinator this often
   int max_outstanding = 8;         ///< client transfers in flight at most
+  /// 2PC: the coordinator writes its commit decision to its log before telling any bank. Off
+  /// (`transfer.log_decision=0`, a seeded bug for fault campaigns), a coordinator that crashes
+  /// after telling one bank forgets the decision and aborts on restart (presumed abort), while
+  /// that bank has committed: the transfer is no longer all-or-nothing.
+  bool log_decision = true;
 };
 
 class TransferModel : public Model {

@@ -183,3 +183,18 @@ TEST_CASE("chaos: primary-backup loses acknowledged writes asynchronously and no
   }
   CHECK(lost >= 3);
 }
+
+TEST_CASE("chaos: a 2PC coordinator that does not log its decision breaks atomicity; the real one does not") {
+  auto good = options("transfer-2pc");
+  auto bad = options("transfer-2pc", {{"transfer.log_decision", "0"}});
+  int broken = 0;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    CHECK(run(seed, good).ok());
+    const chaos::Result b = run(seed, bad);
+    if (b.violation) {
+      ++broken;
+      CHECK(b.property == "Atomicity");
+    }
+  }
+  CHECK(broken >= 1);
+}
