@@ -54,7 +54,8 @@ found() {
   else bad "$sc seed $seed: the shrunk schedule did not replay to $prop (exit $rc)"; fi
 }
 found raft-3 1 3 "Leader Completeness\|State Machine Safety\|not linearizable" raft.check_log_up_to_date=false
-found raft-3 18 4 "Election Safety" raft.persist_vote=false
+found raft-3 354 3 "Election Safety" raft.persist_vote=false
+found raft-3 187 3 "Leader Completeness\|State Machine Safety\|not linearizable" raft.commit_only_current_term=false
 found raft-5 89 4 "Leader Completeness\|State Machine Safety\|not linearizable" raft.commit_only_current_term=false leader_noop=false
 found quorum 1 3 "Read Your Acknowledged Writes" r=1
 found primary-backup 1 3 "Durability" sync=0
@@ -70,10 +71,14 @@ fi
 
 # 4. Native = WebAssembly, byte for byte (one thread in both).
 if [ -n "$wasm" ]; then
-  a=$("$cli" chaos --scenario raft-3 --seeds 12 --jobs 1 --verbose --no-shrink --set raft.check_log_up_to_date=false)
-  b=$(node --no-experimental-fetch "$wasm" chaos --scenario raft-3 --seeds 12 --jobs 1 --verbose --no-shrink --set raft.check_log_up_to_date=false)
-  if [ "$a" = "$b" ] && [ -n "$a" ]; then ok "native and wasm campaigns print the same $(wc -l <<<"$a") lines"
-  else bad "native and wasm campaigns differ: $(diff <(echo "$a") <(echo "$b") | head -5 | tr '\n' ' ')"; fi
+  for spec in "raft-3 raft.check_log_up_to_date=false" "raft-5 raft.persist_vote=true" "primary-backup sync=0" \
+              "quorum r=1" "transfer-2pc transfer.log_decision=0" "transfer-saga rate=4"; do
+    set -- $spec
+    a=$("$cli" chaos --scenario "$1" --seeds 6 --jobs 1 --verbose --no-shrink --set "$2")
+    b=$(node --no-experimental-fetch "$wasm" chaos --scenario "$1" --seeds 6 --jobs 1 --verbose --no-shrink --set "$2")
+    if [ "$a" = "$b" ] && [ -n "$a" ]; then ok "$1 $2: native and wasm campaigns print the same $(wc -l <<<"$a") lines"
+    else bad "$1 $2: native and wasm campaigns differ: $(diff <(echo "$a") <(echo "$b") | head -5 | tr '\n' ' ')"; fi
+  done
 fi
 
 echo "$passed passed, $failed failed"

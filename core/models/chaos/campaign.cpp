@@ -226,6 +226,15 @@ std::string classic_fault(Runner& run, Rng& rng, const Options& opt) {
          " duplicate=" + prob_text(duplicate) + " reorder=" + prob_text(reorder);
 }
 
+/// "restart node=X delay_ms=D" for a random node of `down`. One draw per statement: the order
+/// in which operands of one expression are evaluated is unspecified (GCC and clang differ), and
+/// a campaign must draw the same natively and in WebAssembly (tests/chaos/campaigns.sh --wasm).
+std::string restart_one(Runner& run, Rng& rng, const std::vector<NodeId>& down, Time delay_max_us) {
+  const NodeId id = pick(rng, down);
+  const Time delay = rng.uniform_int(0, delay_max_us);
+  return "restart node=" + run.name(id) + " delay_ms=" + ms_text(delay);
+}
+
 /// The swarm nemesis: one fault of the seed's kinds. Leader faults may first wait (up to 300 ms
 /// of simulated time) for a hot moment: the leader holding entries it has not committed.
 std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDraw& d) {
@@ -253,8 +262,7 @@ std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDr
   switch (kind) {
     case Kind::Crash:
       if (!down.empty() && (up.empty() || rng.bernoulli(0.5)))
-        return "restart node=" + run.name(pick(rng, down)) + " delay_ms=" +
-               ms_text(rng.uniform_int(0, opt.restart_delay_max_us));
+        return restart_one(run, rng, down, opt.restart_delay_max_us);
       if (up.empty()) return "";
       return "crash node=" + run.name(pick(rng, up));
     case Kind::Reboot: {
@@ -277,8 +285,7 @@ std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDr
         return text;
       }
       if (down.empty()) return "";
-      return "restart node=" + run.name(pick(rng, down)) + " delay_ms=" +
-             ms_text(rng.uniform_int(0, opt.restart_delay_max_us));
+      return restart_one(run, rng, down, opt.restart_delay_max_us);
     }
     case Kind::IsolateLeader: {
       const auto leader = t.leader();

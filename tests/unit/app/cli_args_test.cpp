@@ -80,7 +80,10 @@ TEST_CASE("every subcommand: --help and -h print its usage with each of its flag
     for (const char* h : {"--help", "-h"}) {
       std::string out, err;
       CHECK(captured([&] { return topo::cli::run_command(*c, {h}); }, &out, &err) == 0);
-      CHECK(out == topo::cli::command_usage(*c));  // the usage and nothing else: the command did not run
+      // The usage (and a command's more_help, e.g. chaos's checks and rules) and nothing else:
+      // the command did not run.
+      const std::string more = c->more_help ? c->more_help({h}) : std::string();
+      CHECK(out == topo::cli::command_usage(*c) + more);
       CHECK(err.empty());
       for (const auto& f : c->flags) CHECK(out.find(std::string("--") + f.name) != std::string::npos);
     }
