@@ -33,6 +33,7 @@ struct Options {
   int frames = -1;
   std::string screenshot;
   std::string tab;   // side tab to show first
+  std::string state_file;  // --state: the state() JSON written when the app exits
   int width = 1280;
   int height = 800;
 };
@@ -46,6 +47,8 @@ struct AppFlag {
 const AppFlag kAppFlags[] = {
     {"--scenario", "NAME", "open a built-in scenario (default: the placeholder world \"ping\")"},
     {"--lesson", "FILE", "open a lesson file and reload it when it changes on disk"},
+    {"--open", "FILE", "open a replay file (e.g. a chaos counterexample), paused at its moment"},
+    {"--state", "FILE", "when the app exits, write the lab's state (the page's state() JSON) to FILE"},
     {"--seed", "N", "the world's seed"},
     {"--tab", "NAME", "the side tab to show first: Inspector, Tools, Charts, History or \"Event log\""},
     {"--frames", "N", "render N frames, then quit (for tests and screenshots)"},
@@ -56,8 +59,8 @@ const AppFlag kAppFlags[] = {
 };
 
 void print_help() {
-  std::printf("usage: topolab [--scenario NAME | --lesson FILE] [--seed N] [--tab NAME] [--frames N] "
-              "[--screenshot FILE] [--size WxH]\n\nTopolab %s: the lab's desktop app.\n\nflags:\n",
+  std::printf("usage: topolab [--scenario NAME | --lesson FILE | --open FILE] [--seed N] [--tab NAME] [--frames N] "
+              "[--screenshot FILE] [--size WxH] [--state FILE]\n\nTopolab %s: the lab's desktop app.\n\nflags:\n",
               TOPOLAB_VERSION);
   for (const auto& f : kAppFlags) {
     const std::string left = std::string(f.name) + (f.value ? std::string(" ") + f.value : "");
@@ -77,6 +80,8 @@ bool parse_options(int argc, char** argv, Options* o) {
     };
     if (a == "--scenario") o->app.scenario = next("--scenario");
     else if (a == "--lesson") o->app.lesson_file = next("--lesson");
+    else if (a == "--open") o->app.replay_file = next("--open");
+    else if (a == "--state") o->state_file = next("--state");
     else if (a == "--tab") {
       o->tab = next("--tab");
       const std::string t = o->tab;
@@ -236,6 +241,15 @@ int main(int argc, char** argv) {
   }
   TOPOLAB_MAIN_LOOP_END;
 
+  if (!opt.state_file.empty()) {
+    std::FILE* f = std::fopen(opt.state_file.c_str(), "w");
+    const std::string state = app.state_json();
+    if (!f || std::fwrite(state.data(), 1, state.size(), f) != state.size()) {
+      std::fprintf(stderr, "topolab: cannot write %s\n", opt.state_file.c_str());
+      frame = -1;
+    }
+    if (f) std::fclose(f);
+  }
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplSDL2_Shutdown();
   ImGui::DestroyContext();

@@ -137,6 +137,7 @@ std::vector<std::string> named_nodes(const Command& c) {
 using namespace detail;
 
 LabApp::LabApp(AppOptions opt) : opt_(std::move(opt)) {
+  if (!opt_.replay_file.empty() && open_replay_file(opt_.replay_file)) return;
   if (!opt_.lesson_file.empty() && open_lesson_file(opt_.lesson_file)) return;
   if (!open_scenario(opt_.scenario, opt_.seed) && !scenarios().empty())
     open_scenario(scenarios().front().name, opt_.seed);

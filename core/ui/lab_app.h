@@ -27,6 +27,7 @@ struct AppOptions {
   std::string scenario = "ping";   ///< built-in scenario to open first
   uint64_t seed = 1;
   std::string lesson_file;         ///< a lesson file to open (desktop: reloaded when it changes)
+  std::string replay_file;         ///< a replay file to open (scenario/replay_file.h), paused at its moment
 };
 
 class LabApp {
@@ -43,6 +44,9 @@ class LabApp {
 
   /// Opens a built-in scenario; on error keeps the current world and shows the message.
   bool open_scenario(const std::string& name, uint64_t seed, const Params& params = {});
+  /// Opens a replay file (a chaos counterexample, a saved run) paused at its moment, with the
+  /// History tab in front; on an error keeps the current world and says why (FILE:LINE: ...).
+  bool open_replay_file(const std::string& path);
   /// Opens a lesson file from disk (desktop: watched and reloaded when it changes); on error
   /// keeps the last good lesson and shows `FILE:LINE:COL: message`.
   bool open_lesson_file(const std::string& path, int step = 1);

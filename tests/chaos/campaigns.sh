@@ -4,14 +4,16 @@
 #   - each seeded bug (a switched-off rule) is found, at a seed the swarm is known to reach,
 #     and its counterexample shrinks and replays from the written schedule;
 #   - chaos --help names the scenario's checks and rules without running anything;
+#   - each counterexample's replay file opens at the moment of the violation: `hash --replay`,
+#     and with --app APP, the desktop app under Xvfb (`--open FILE --state`) with the same hash;
 #   - with --wasm WASM_CLI.js (only that): a campaign prints the same bytes natively and in wasm.
-# usage: tests/chaos/campaigns.sh CLI [--long]          (--long: 20,000 seeds per correct model)
+# usage: tests/chaos/campaigns.sh CLI [--app APP] [--long]   (--long: 20,000 seeds per correct model)
 #        tests/chaos/campaigns.sh CLI --wasm CLI.js
 set -uo pipefail
 cli=$1; shift
-wasm=""; long=0
+wasm=""; app=""; long=0
 while [ $# -gt 0 ]; do
-  case $1 in --long) long=1 ;; --wasm) wasm=$2; shift ;; *) echo "unknown argument $1" >&2; exit 2 ;; esac
+  case $1 in --long) long=1 ;; --wasm) wasm=$2; shift ;; --app) app=$2; shift ;; *) echo "unknown argument $1" >&2; exit 2 ;; esac
   shift
 done
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -52,6 +54,19 @@ found() {
   out=$("$cli" chaos --scenario "$sc" --first-seed "$seed" --schedule "$file" "${sets[@]}"); rc=$?
   if [ $rc = 1 ] && grep -q "^  $prop" <<<"$out"; then ok "$sc seed $seed: the shrunk schedule replays to $prop"
   else bad "$sc seed $seed: the shrunk schedule did not replay to $prop (exit $rc)"; fi
+  # The counterexample opens at the first sign of the violation (before the end of the run).
+  local replay="$work/out/$sc-seed$seed.replay" h at
+  h=$("$cli" hash --replay "$replay"); rc=$?
+  at=$(sed -n 's/^at //p' "$replay")
+  if [ $rc = 0 ] && grep -q "at_us=$at " <<<"$h" && [ "$at" -lt 7000000 ]; then ok "$sc seed $seed: the replay opens at $at us"
+  else bad "$sc seed $seed: hash --replay $replay (exit $rc): $h"; fi
+  if [ -n "$app" ]; then
+    xvfb-run -a -s '-screen 0 1280x800x24' "$app" --open "$replay" --frames 3 --state "$work/state.json" >/dev/null 2>&1
+    local want; want=$(tail -1 <<<"$h")
+    if grep -q "\"time_us\":$at," "$work/state.json" && grep -q "\"trace_hash\":\"$want\"" "$work/state.json"; then
+      ok "$sc seed $seed: the desktop lab opens the replay at $at us with the CLI's trace hash $want"
+    else bad "$sc seed $seed: topolab --open: $(head -c 300 "$work/state.json")"; fi
+  fi
 }
 found raft-3 1 3 "Leader Completeness\|State Machine Safety\|not linearizable" raft.check_log_up_to_date=false
 found raft-3 354 3 "Election Safety" raft.persist_vote=false

@@ -183,6 +183,20 @@ int cmd_chaos(const Args& a) {
     sf << chaos::schedule_text(o.shrunk);
     if (sf) std::cout << "  replay shrunk: " << base << " --first-seed " << r.seed << " --schedule " << file << "\n";
     else std::cout << "  (could not write " << file << ")\n";
+    // The counterexample for the lab: the whole run, opened at the moment of the violation.
+    std::string cerr_text;
+    chaos::Result shrunk_run;
+    const ReplayFile cx = chaos::counterexample(r.seed, opt, o.shrunk, &cerr_text, &shrunk_run);
+    if (!cerr_text.empty()) continue;
+    const std::string rfile = out_dir + "/" + opt.scenario + "-seed" + std::to_string(r.seed) + ".replay";
+    std::ofstream rf(rfile);
+    std::string about = "chaos counterexample: seed " + std::to_string(r.seed) + ", shrunk to " +
+                        std::to_string(o.shrunk.size()) + " faults; " + shrunk_run.property;
+    for (size_t i = 0; i < shrunk_run.problems.size() && i < 3; ++i) about += "\n" + shrunk_run.problems[i];
+    rf << replay_text(cx, about);
+    if (rf)
+      std::cout << "  open in the lab: topolab --open " << rfile << "   (paused at " << cx.at_us / kMs
+                << " ms, the first sign of the violation)\n";
   }
   std::cout << "seeds " << outcomes.size() << ", violations " << violations << ", stalled " << stalled << "\n";
   return (violations == 0 && stalled == 0) ? 0 : 1;

@@ -9,8 +9,10 @@
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <sstream>
 
 #include "cli.h"
+#include "scenario/replay_file.h"
 #include "scenario/scenario.h"
 
 namespace topo::cli {
@@ -89,6 +91,33 @@ int cmd_scenarios(const Args&) {
 }
 
 int cmd_hash(const Args& a) {
+  const std::string replay = flag(a, "replay");
+  if (!replay.empty()) {
+    // A replay file (chaos counterexamples, the lab's saved runs): its world at its moment.
+    std::ifstream in(replay);
+    if (!in) {
+      std::cerr << replay << ": cannot open\n";
+      return 2;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string err;
+    auto r = parse_replay(text.str(), replay, &err);
+    if (!r) {
+      std::cerr << err << "\n";
+      return 2;
+    }
+    auto s = open_replay(*r, &err);
+    if (!s) {
+      std::cerr << replay << ": " << err << "\n";
+      return 2;
+    }
+    const World& w = s->world();
+    std::cout << "scenario=" << r->scenario << " seed=" << r->seed << " at_us=" << w.now()
+              << " events=" << w.events_processed() << " commands=" << r->log.size() << "\n";
+    std::cout << hex16(w.trace().hash()) << "\n";
+    return 0;
+  }
   auto spec = parse_run(a, "hash");
   if (!spec) return 2;
   std::string err;
@@ -249,7 +278,8 @@ const Command kHash = {"hash", cmd_hash, nullptr, "run a scenario and print its 
     {{"scenario", "NAME", "the scenario to run (see topolab-cli scenarios)"},
      {"seed", "N", "the seed (default 1)"},
      {"until-ms", "T", "run until simulated time T, in milliseconds (required)"},
-     {"set", "K=V", "a scenario parameter (repeatable)"},}};
+     {"set", "K=V", "a scenario parameter (repeatable)"},
+     {"replay", "FILE", "instead: open a replay file (e.g. a chaos counterexample) and print its hash at its moment"}}};
 const Command kTrace = {"trace", cmd_trace, nullptr, "run a scenario and print its trace as JSON lines",
     {{"scenario", "NAME", "the scenario to run (see topolab-cli scenarios)"},
      {"seed", "N", "the seed (default 1)"},

@@ -68,6 +68,19 @@ class Runner {
     target_ = make_target(*world_, error);
   }
   bool ready() const { return world_ && target_; }
+  /// Runs to t; when probing, in 10 ms steps, noting the first moment the target saw a violation.
+  void advance(Time t) {
+    if (!probe_) {
+      world_->run_until(t);
+      return;
+    }
+    while (world_->now() < t) {
+      world_->run_until(std::min(t, world_->now() + 10 * kMs));
+      if (violated_at < 0 && target_->violated_now()) violated_at = world_->now();
+    }
+  }
+  void probe() { probe_ = true; }
+  Time violated_at = -1;
   World& w() { return *world_; }
   Target& target() { return *target_; }
   std::string name(NodeId id) const { return world_->node(id).name; }
@@ -99,7 +112,7 @@ class Runner {
   /// asks the target for its verdict.
   bool finish() {
     World& w = *world_;
-    if (w.now() < opt_.faulty_us) w.run_until(opt_.faulty_us);
+    if (w.now() < opt_.faulty_us) advance(opt_.faulty_us);
     if (!apply("heal", false, false)) return false;
     for (const auto& scope : scopes_)
       if (!apply("set_link" + (scope.empty() ? std::string() : " " + scope) + " loss=0 duplicate=0 reorder=0", false,
@@ -111,7 +124,7 @@ class Runner {
       if (w.node(id).status == NodeStatus::Crashed && !apply("restart node=" + name(id), false, false)) return false;
     res.healed_at_us = w.now();
     target_->on_healed();
-    w.run_until(opt_.faulty_us + opt_.quiet_us);
+    advance(opt_.faulty_us + opt_.quiet_us);
     res.events = w.events_processed();
     target_->verdict(opt_, res.healed_at_us, &res);
     if (error_) error_->clear();
@@ -123,6 +136,7 @@ class Runner {
 
  private:
   std::map<std::string, std::string> knobs_;
+  bool probe_ = false;
   const Options& opt_;
   std::string* error_;
   std::unique_ptr<World> world_;
@@ -472,19 +486,45 @@ Result run(uint64_t seed, const Options& opt, std::string* error) {
   return r.res;
 }
 
-Result run_schedule(uint64_t seed, const Options& opt, const std::vector<Fault>& schedule, std::string* error) {
-  Runner r(seed, opt, error);
-  if (!r.ready()) return r.res;
+namespace {
+
+/// Runs `schedule` in `r` (faults at their times, refused ones skipped), then heals and judges.
+void play(Runner& r, uint64_t seed, const Options& opt, const std::vector<Fault>& schedule) {
   World& w = r.w();
   r.res.draw = draw_swarm(seed, opt, r.target());
   r.res.draw.knobs = r.knobs();
   for (const Fault& f : schedule) {
     if (f.at_us >= opt.faulty_us) break;
-    if (f.at_us > w.now()) w.run_until(f.at_us);
-    if (!r.apply(f.command, true, true)) return r.res;
+    if (f.at_us > w.now()) r.advance(f.at_us);
+    if (!r.apply(f.command, true, true)) return;
   }
   r.finish();
+}
+
+}  // namespace
+
+Result run_schedule(uint64_t seed, const Options& opt, const std::vector<Fault>& schedule, std::string* error) {
+  Runner r(seed, opt, error);
+  if (!r.ready()) return r.res;
+  play(r, seed, opt, schedule);
   return r.res;
+}
+
+ReplayFile counterexample(uint64_t seed, const Options& opt, const std::vector<Fault>& schedule, std::string* error,
+                          Result* result) {
+  ReplayFile out;
+  Runner r(seed, opt, error);
+  if (!r.ready()) return out;
+  r.probe();
+  play(r, seed, opt, schedule);
+  out.scenario = opt.scenario;
+  out.seed = seed;
+  out.params = opt.params;
+  for (const auto& [k, v] : r.knobs()) out.params[k] = v;
+  out.log = r.w().command_log();
+  out.at_us = r.violated_at >= 0 ? r.violated_at : r.w().now();
+  if (result) *result = r.res;
+  return out;
 }
 
 std::vector<Fault> shrink(uint64_t seed, const Options& opt, const Result& failing, int* runs) {

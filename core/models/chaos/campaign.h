@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/replay_file.h"
 #include "sim/world.h"
 
 namespace topo::chaos {
@@ -114,6 +115,9 @@ class Target {
   virtual std::optional<NodeId> aim(Kind k) const { (void)k; return std::nullopt; }
   /// Commands the campaign may use beyond the engine's (e.g. "slow" for services).
   virtual bool supports(Kind k) const { (void)k; return true; }
+  /// True once the model has seen a violation of what verdict() checks (cheap: no
+  /// linearizability search), to find the moment a counterexample opens at.
+  virtual bool violated_now() const { return false; }
   /// Called once everything is healed, before the quiet period.
   virtual void on_healed() {}
   /// The verdict after the quiet period: fills violation/stalled/property/problems/ops.
@@ -178,6 +182,14 @@ struct SeedOutcome {
 std::vector<SeedOutcome> run_campaign(const Campaign& c, const Options& opt, std::string* error);
 /// The machine's cores (1 in WebAssembly).
 int default_jobs();
+
+/// The counterexample of a failing seed as a replay file (replay_file.h): the scenario, its
+/// parameters with the seed's environment, the seed and the whole command log of the run with
+/// `schedule` (the heal included), at the first moment (to 10 ms) the model saw the violation,
+/// or at the end of the run. `error` is set if the run cannot be built.
+/// `result` (optional) receives that run's result.
+ReplayFile counterexample(uint64_t seed, const Options& opt, const std::vector<Fault>& schedule, std::string* error,
+                          Result* result = nullptr);
 
 /// A schedule as text, one "TIME_US command" per line (the lab's command-log format), and back.
 std::string schedule_text(const std::vector<Fault>& s);

@@ -111,6 +111,7 @@ class RaftTarget : public Target {
     return std::nullopt;
   }
   bool supports(Kind k) const override { return k != Kind::Slow; }
+  bool violated_now() const override { return c_.violation_count() > 0; }
   void verdict(const Options& opt, Time healed_at, Result* r) const override {
     r->ops = c_.history().size();
     add_violations(c_.violations(), r);
@@ -140,6 +141,9 @@ class KvTarget : public Target {
   std::vector<NodeId> everyone() const override { return everyone_; }
   std::optional<NodeId> leader() const override { return leader_ ? leader_() : std::nullopt; }
   bool supports(Kind k) const override { return k != Kind::Slow && (leader_ || (k != Kind::IsolateLeader && k != Kind::CrashLeader)); }
+  bool violated_now() const override {
+    return (lost_ && lost_() > 0) || (fresh_reads_ && rec_.stale_reads() > 0);
+  }
   void verdict(const Options& opt, Time healed_at, Result* r) const override {
     r->ops = rec_.history().size();
     if (lost_) {
@@ -193,6 +197,7 @@ class TransferTarget : public Target {
   /// Hot: a bank holds a prepared transaction, so the coordinator is between vote and decision.
   bool hot(Kind k) const override { return k != Kind::Reboot && m_.in_doubt() > 0; }
   bool supports(Kind k) const override { return k != Kind::Slow; }
+  bool violated_now() const override { return !m_.violations().empty(); }
   void verdict(const Options& opt, Time healed_at, Result* r) const override {
     (void)opt;
     (void)healed_at;
