@@ -178,6 +178,40 @@ SwarmDraw draw_swarm(uint64_t seed, const Options& opt, const Target& t) {
   return d;
 }
 
+/// "restart node=X delay_ms=D" for a random node of `down`. One draw per statement: the order
+/// in which operands of one expression are evaluated is unspecified (GCC and clang differ), and
+/// a campaign must draw the same natively and in WebAssembly (tests/chaos/campaigns.sh --wasm).
+std::string restart_one(Runner& run, Rng& rng, const std::vector<NodeId>& down, Time delay_max_us) {
+  const NodeId id = pick(rng, down);
+  const Time delay = rng.uniform_int(0, delay_max_us);
+  return "restart node=" + run.name(id) + " delay_ms=" + ms_text(delay);
+}
+
+/// "partition groups=..." splitting `everyone` at random into 2 (or, one time in four, 3) groups;
+/// "" when they all landed in one group.
+std::string random_partition(Runner& run, Rng& rng, const std::vector<NodeId>& everyone) {
+  const int groups = rng.bernoulli(0.25) ? 3 : 2;
+  std::vector<std::string> g(static_cast<size_t>(groups));
+  for (NodeId id : everyone) {
+    auto& s = g[static_cast<size_t>(rng.uniform_int(0, groups - 1))];
+    s += (s.empty() ? "" : ",") + run.name(id);
+  }
+  std::string spec;
+  for (const auto& s : g)
+    if (!s.empty()) spec += (spec.empty() ? "" : "|") + s;
+  if (spec.find('|') == std::string::npos) return "";
+  return "partition groups=\"" + spec + "\"";
+}
+
+/// "set_link SCOPE loss=.. duplicate=.. reorder=.." with each drawn up to the campaign's maximum.
+std::string link_fault(const std::string& scope, Rng& rng, const Options& opt) {
+  const double loss = rng.uniform(0, opt.loss_max);
+  const double duplicate = rng.uniform(0, opt.duplicate_max);
+  const double reorder = rng.uniform(0, opt.reorder_max);
+  return "set_link" + (scope.empty() ? std::string() : " " + scope) + " loss=" + prob_text(loss) +
+         " duplicate=" + prob_text(duplicate) + " reorder=" + prob_text(reorder);
+}
+
 /// The classic (non-swarm) nemesis: the same draws as the first campaigns, so their seeds keep
 /// their meaning. Returns the Command text, or "" for nothing this time.
 std::string classic_fault(Runner& run, Rng& rng, const Options& opt) {
@@ -197,22 +231,9 @@ std::string classic_fault(Runner& run, Rng& rng, const Options& opt) {
     if (up.empty() || !opt.crashes) return "";
     return "crash node=" + run.name(pick(rng, up));
   }
-  if (what == 1) {
-    const NodeId id = pick(rng, down);
-    return "restart node=" + run.name(id) + " delay_ms=" + ms_text(rng.uniform_int(0, opt.restart_delay_max_us));
-  }
+  if (what == 1) return restart_one(run, rng, down, opt.restart_delay_max_us);
   if (what == 2) {
-    const int groups = rng.bernoulli(0.25) ? 3 : 2;
-    std::vector<std::string> g(static_cast<size_t>(groups));
-    for (NodeId id : everyone) {
-      auto& s = g[static_cast<size_t>(rng.uniform_int(0, groups - 1))];
-      s += (s.empty() ? "" : ",") + run.name(id);
-    }
-    std::string spec;
-    for (const auto& s : g)
-      if (!s.empty()) spec += (spec.empty() ? "" : "|") + s;
-    if (spec.find('|') == std::string::npos) return "";
-    return "partition groups=\"" + spec + "\"";
+    return random_partition(run, rng, everyone);
   }
   if (what == 3) return "heal";
   if (what == 5) {
@@ -232,21 +253,7 @@ std::string classic_fault(Runner& run, Rng& rng, const Options& opt) {
   } else if (where < 0.85) {
     scope = "node=" + run.name(pick(rng, servers));
   }
-  // One draw per statement: operand evaluation order is unspecified (GCC and clang differ).
-  const double loss = rng.uniform(0, opt.loss_max);
-  const double duplicate = rng.uniform(0, opt.duplicate_max);
-  const double reorder = rng.uniform(0, opt.reorder_max);
-  return "set_link" + (scope.empty() ? std::string() : " " + scope) + " loss=" + prob_text(loss) +
-         " duplicate=" + prob_text(duplicate) + " reorder=" + prob_text(reorder);
-}
-
-/// "restart node=X delay_ms=D" for a random node of `down`. One draw per statement: the order
-/// in which operands of one expression are evaluated is unspecified (GCC and clang differ), and
-/// a campaign must draw the same natively and in WebAssembly (tests/chaos/campaigns.sh --wasm).
-std::string restart_one(Runner& run, Rng& rng, const std::vector<NodeId>& down, Time delay_max_us) {
-  const NodeId id = pick(rng, down);
-  const Time delay = rng.uniform_int(0, delay_max_us);
-  return "restart node=" + run.name(id) + " delay_ms=" + ms_text(delay);
+  return link_fault(scope, rng, opt);
 }
 
 /// The swarm nemesis: one fault of the seed's kinds. Leader faults may first wait (up to 300 ms
@@ -326,17 +333,8 @@ std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDr
       return "partition groups=\"" + a + "|" + b + "\"";
     }
     case Kind::Partition: {
-      const int groups = rng.bernoulli(0.25) ? 3 : 2;
-      std::vector<std::string> g(static_cast<size_t>(groups));
-      for (NodeId id : everyone) {
-        auto& s = g[static_cast<size_t>(rng.uniform_int(0, groups - 1))];
-        s += (s.empty() ? "" : ",") + run.name(id);
-      }
-      std::string spec;
-      for (const auto& s : g)
-        if (!s.empty()) spec += (spec.empty() ? "" : "|") + s;
-      if (spec.find('|') == std::string::npos) return "heal";
-      return "partition groups=\"" + spec + "\"";
+      const std::string text = random_partition(run, rng, everyone);
+      return text.empty() ? "heal" : text;
     }
     case Kind::LinkFaults: {
       std::string scope;
@@ -349,11 +347,7 @@ std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDr
       } else if (where < 0.85) {
         scope = "node=" + run.name(pick(rng, servers));
       }
-      const double loss = rng.uniform(0, opt.loss_max);
-      const double duplicate = rng.uniform(0, opt.duplicate_max);
-      const double reorder = rng.uniform(0, opt.reorder_max);
-      return "set_link" + (scope.empty() ? std::string() : " " + scope) + " loss=" + prob_text(loss) +
-             " duplicate=" + prob_text(duplicate) + " reorder=" + prob_text(reorder);
+      return link_fault(scope, rng, opt);
     }
     case Kind::Slow: {
       static const int kFactors[] = {5, 10, 20, 50};
