@@ -124,7 +124,7 @@ class Runner {
       if (w.node(id).status == NodeStatus::Crashed && !apply("restart node=" + name(id), false, false)) return false;
     res.healed_at_us = w.now();
     target_->on_healed();
-    advance(opt_.faulty_us + opt_.quiet_us);
+    advance(opt_.faulty_us + std::max(opt_.quiet_us, target_->min_quiet_us()));
     res.events = w.events_processed();
     target_->verdict(opt_, res.healed_at_us, &res);
     if (error_) error_->clear();

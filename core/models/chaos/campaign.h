@@ -118,6 +118,9 @@ class Target {
   /// True once the model has seen a violation of what verdict() checks (cheap: no
   /// linearizability search), to find the moment a counterexample opens at.
   virtual bool violated_now() const { return false; }
+  /// The shortest quiet period in which the model can show progress after a heal (e.g. longer
+  /// than its clients' timeouts); the campaign's quiet period is at least this.
+  virtual Time min_quiet_us() const { return 0; }
   /// Called once everything is healed, before the quiet period.
   virtual void on_healed() {}
   /// The verdict after the quiet period: fills violation/stalled/property/problems/ops.

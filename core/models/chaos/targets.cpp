@@ -198,6 +198,9 @@ class TransferTarget : public Target {
   bool hot(Kind k) const override { return k != Kind::Reboot && m_.in_doubt() > 0; }
   bool supports(Kind k) const override { return k != Kind::Slow; }
   bool violated_now() const override { return !m_.violations().empty(); }
+  /// The client gives up on a transfer only after its timeout, and keeps at most a few in
+  /// flight: after a long partition, the first new transfer can start only that late.
+  Time min_quiet_us() const override { return m_.config().client_timeout_us + 2 * kSec; }
   void verdict(const Options& opt, Time healed_at, Result* r) const override {
     (void)opt;
     (void)healed_at;
