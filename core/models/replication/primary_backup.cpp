@@ -120,6 +120,7 @@ class PbServer : public Process {
     role_ = Role::Backup;
     disk_->view = view;
     disk_->primary = primary;
+    in_sync_ = false;  // its log (with writes it never got confirmed) is not the new primary's
     last_heard_ = ctx.now();
     log_.clear();
     match_.clear();
@@ -211,13 +212,29 @@ class PbServer : public Process {
       if (a.view == disk_->view && m.from > self_) return;
       step_down(ctx, a.view, m.from);
     }
+    // Synchronous mode: a backup's confirmation is a promise the primary acknowledges writes on,
+    // so within one view it follows one primary only. Two servers promoted into the same view
+    // number (each cut off from the other) would otherwise both count its confirmations, and a
+    // snapshot from the second would erase writes the first has acknowledged. The other one is
+    // told (Redirect) and steps down if it has the higher id, as between two primaries.
+    if (model_->config().sync && a.view == disk_->view && disk_->primary != kNoNode && disk_->primary != m.from &&
+        disk_->primary != self_) {
+      ack->view = disk_->view;
+      ack->hint = disk_->primary;
+      ack->status = KvMsg::Redirect;
+      ctx.send(m.from, "append_ack", ack);
+      return;
+    }
     last_heard_ = ctx.now();
     if (a.view > disk_->view || disk_->primary != m.from) {
       disk_->view = a.view;
       disk_->primary = m.from;
       in_sync_ = false;
     }
-    if (a.snapshot) {
+    if (a.snapshot && in_sync_ && a.seq < disk_->seq) {
+      // An older snapshot of this primary's store, overtaken by later appends on the network:
+      // installing it would take back writes this backup has already confirmed.
+    } else if (a.snapshot) {
       disk_->store = *a.snapshot;
       disk_->seq = a.seq;
       if (a.applied) disk_->applied = *a.applied;
@@ -243,6 +260,10 @@ class PbServer : public Process {
       return;
     }
     if (a.view < disk_->view) return;
+    if (a.status == KvMsg::Redirect) {  // sync: that backup follows another primary of this view
+      if (a.hint != kNoNode && a.hint < self_) step_down(ctx, a.view, a.hint);
+      return;
+    }
     auto it = match_.find(m.from);
     if (it == match_.end()) return;
     // A snapshot installs at the primary's seq at send time, which is >= log_base_.
