@@ -36,6 +36,9 @@ class PbServer : public Process {
     } else {
       role_ = Role::Backup;
       if (disk_->primary == self_) disk_->primary = kNoNode;  // I may have been replaced
+      // Whether its log followed its primary's was not on disk: it may hold writes of its own
+      // time as primary. It confirms nothing until a snapshot from its primary.
+      in_sync_ = false;
     }
     last_heard_ = ctx.now();
     ctx.set_timer(kDetectPeriod, kTagDetect);
