@@ -9,8 +9,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
+
+#ifdef TOPOLAB_HAVE_ZLIB
+#include <zlib.h>
+#endif
 
 #include "app/hooks.h"
 #include "app/platform_loop.h"
@@ -18,6 +23,7 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl2.h"
 #include "lesson/text.h"
+#include "scenario/share_link.h"
 #include "ui/lab_app.h"
 #include "ui/style.h"
 
@@ -34,6 +40,7 @@ struct Options {
   std::string screenshot;
   std::string tab;   // side tab to show first
   std::string state_file;  // --state: the state() JSON written when the app exits
+  std::string open_link;   // --open with a share link instead of a file
   int width = 1280;
   int height = 800;
 };
@@ -47,7 +54,7 @@ struct AppFlag {
 const AppFlag kAppFlags[] = {
     {"--scenario", "NAME", "open a built-in scenario (default: the placeholder world \"ping\")"},
     {"--lesson", "FILE", "open a lesson file and reload it when it changes on disk"},
-    {"--open", "FILE", "open a replay file (e.g. a chaos counterexample), paused at its moment"},
+    {"--open", "FILE|LINK", "open a replay file (e.g. a chaos counterexample) or a share link from the page, paused at its moment"},
     {"--state", "FILE", "when the app exits, write the lab's state (the page's state() JSON) to FILE"},
     {"--seed", "N", "the world's seed"},
     {"--tab", "NAME", "the side tab to show first: Inspector, Tools, Charts, History or \"Event log\""},
@@ -80,7 +87,11 @@ bool parse_options(int argc, char** argv, Options* o) {
     };
     if (a == "--scenario") o->app.scenario = next("--scenario");
     else if (a == "--lesson") o->app.lesson_file = next("--lesson");
-    else if (a == "--open") o->app.replay_file = next("--open");
+    else if (a == "--open") {
+      const std::string what = next("--open");
+      if (topo::looks_like_link(what)) o->open_link = what;
+      else o->app.replay_file = what;
+    }
     else if (a == "--state") o->state_file = next("--state");
     else if (a == "--tab") {
       o->tab = next("--tab");
@@ -115,6 +126,53 @@ bool parse_options(int argc, char** argv, Options* o) {
     }
   }
   return true;
+}
+
+#ifdef TOPOLAB_HAVE_ZLIB
+/// A share link's compressed command log (the page's CompressionStream('deflate-raw')).
+std::optional<std::string> inflate_raw(const std::string& in) {
+  z_stream zs{};
+  if (inflateInit2(&zs, -15) != Z_OK) return std::nullopt;
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  char buf[16384];
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) break;
+    out.append(buf, sizeof buf - zs.avail_out);
+    if (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0) break;  // truncated
+  }
+  inflateEnd(&zs);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+#endif
+
+/// `--open LINK`: the page's share link, opened paused at its moment; a bad link is reported on
+/// stderr and in the lab, which keeps its world.
+void open_link(topo::ui::LabApp& app, const std::string& link) {
+  std::string err;
+  auto l = topo::parse_share_link(link, &err);
+  std::optional<topo::ReplayFile> r;
+  if (l) {
+    std::optional<std::string> log = l->log_bytes;
+    if (l->log_kind == 'z') {
+#ifdef TOPOLAB_HAVE_ZLIB
+      log = inflate_raw(l->log_bytes);
+      if (!log) err = "link: the command log is damaged (cannot decompress it)";
+#else
+      log.reset();
+      err = "link: this build cannot read compressed links";
+#endif
+    }
+    if (log) r = topo::replay_of_link(*l, *log, &err);
+  }
+  if (!r) app.report_error(err);
+  if (!r || !app.open_replay(*r, "the link")) std::fprintf(stderr, "topolab: %s\n", app.last_error().c_str());
 }
 
 #ifndef __EMSCRIPTEN__
@@ -185,6 +243,7 @@ int main(int argc, char** argv) {
   topo::ui::setup_style(dpi_scale, topo::ui::Theme::Dark);
 
   topo::ui::LabApp app(opt.app);
+  if (!opt.open_link.empty()) open_link(app, opt.open_link);
   if (!opt.tab.empty()) app.show_tab(opt.tab);
   topo::app::set_hook_target(&app);
   int frame = 0;

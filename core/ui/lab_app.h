@@ -15,6 +15,7 @@
 #include <filesystem>
 
 #include "lesson/runner.h"
+#include "scenario/replay_file.h"
 #include "scenario/scenario.h"
 #include "ui/canvas.h"
 #include "ui/visual_clock.h"
@@ -47,6 +48,11 @@ class LabApp {
   /// Opens a replay file (a chaos counterexample, a saved run) paused at its moment, with the
   /// History tab in front; on an error keeps the current world and says why (FILE:LINE: ...).
   bool open_replay_file(const std::string& path);
+  /// Opens a replay (from a file, a share link) paused at its moment; `label` names it in messages.
+  bool open_replay(const ReplayFile& r, const std::string& label);
+  /// Shows an error about something the app was asked to open (and keeps the current world).
+  void report_error(const std::string& message);
+  const std::string& last_error() const { return error_; }
   /// Opens a lesson file from disk (desktop: watched and reloaded when it changes); on error
   /// keeps the last good lesson and shows `FILE:LINE:COL: message`.
   bool open_lesson_file(const std::string& path, int step = 1);

@@ -9,6 +9,10 @@
 
 namespace topo::ui {
 
+namespace {
+std::unique_ptr<Session> open_replay_session(const ReplayFile& r, std::string* err) { return topo::open_replay(r, err); }
+}  // namespace
+
 bool LabApp::open_replay_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
@@ -20,9 +24,24 @@ bool LabApp::open_replay_file(const std::string& path) {
   text << in.rdbuf();
   std::string err;
   auto r = parse_replay(text.str(), path, &err);
-  std::unique_ptr<Session> s = r ? open_replay(*r, &err) : nullptr;
+  if (!r) {
+    error_ = err;
+    log_line(error_);
+    return false;
+  }
+  return open_replay(*r, path);
+}
+
+void LabApp::report_error(const std::string& message) {
+  error_ = message;
+  log_line(error_);
+}
+
+bool LabApp::open_replay(const ReplayFile& r, const std::string& label) {
+  std::string err;
+  std::unique_ptr<Session> s = open_replay_session(r, &err);
   if (!s) {
-    error_ = r ? path + ": " + err : err;
+    error_ = label + ": " + err;
     log_line(error_);
     return false;
   }
@@ -38,8 +57,8 @@ bool LabApp::open_replay_file(const std::string& path) {
   log_narration_seen_ = 0;
   error_.clear();
   show_tab("History");
-  log_line("opened " + path + ": " + r->scenario + ", seed " + std::to_string(r->seed) + ", " +
-           std::to_string(r->log.size()) + " commands, paused at " + std::to_string(r->at_us / 1000) +
+  log_line("opened " + label + ": " + r.scenario + ", seed " + std::to_string(r.seed) + ", " +
+           std::to_string(r.log.size()) + " commands, paused at " + std::to_string(r.at_us / 1000) +
            " ms (play on to replay what followed)");
   return true;
 }
