@@ -73,7 +73,7 @@ std::optional<int64_t> parse_duration_us(std::string_view t) {
   else if (unit == "m" || unit == "min") mult = 60LL * 1000000;
   else if (unit == "h") mult = 3600LL * 1000000;
   else return std::nullopt;
-  // About 100 years of simulated time at most, so nothing downstream overflows.
+  // 3*10^15 us (about 95 years) at most, so nothing downstream overflows.
   if (whole > 3'000'000'000'000'000LL / mult) return std::nullopt;
   return whole * mult + frac * mult / frac_scale;
 }

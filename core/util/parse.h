@@ -23,8 +23,8 @@ bool parse_number(std::string_view s, double* out);
 /// Parses true/false, yes/no, on/off, 1/0; false for anything else.
 bool parse_bool(std::string_view s, bool* out);
 /// Parses a duration with a unit ("250us", "500ms", "10s", "1.5s", "2m", "1h") into
-/// microseconds. std::nullopt for a missing unit, a negative or malformed number, or more than
-/// about 100 years.
+/// microseconds (digits below a microsecond are dropped). std::nullopt for a missing unit, a
+/// negative or malformed number, or more than 3*10^15 us (about 95 years).
 std::optional<int64_t> parse_duration_us(std::string_view text);
 
 }  // namespace topo::util

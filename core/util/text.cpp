@@ -56,7 +56,7 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   for (const auto& c : candidates) {
     if (c == word) continue;
     size_t d = edit_distance(word, c);
-    // Case-only differences and a prefix of a longer name count as close too.
+    // A case-only difference counts as distance 0.
     const bool ci_equal = c.size() == word.size() &&
                           std::equal(c.begin(), c.end(), word.begin(), [](char x, char y) {
                             return std::tolower(static_cast<unsigned char>(x)) ==

@@ -21,8 +21,8 @@ inline bool starts_with(std::string_view s, std::string_view prefix) {
 /// Levenshtein distance between two strings, in bytes. Strings longer than 256 bytes are not
 /// compared: the answer is then the longer length.
 size_t edit_distance(std::string_view a, std::string_view b);
-/// The candidate nearest to `word` by edit distance (the first of equal ones; `word` itself is
-/// skipped), and its distance; "" and SIZE_MAX when there are no candidates.
+/// The candidate nearest to `word` by edit distance (the first of equal ones), and its distance;
+/// "" and SIZE_MAX when there are no candidates.
 struct Nearest {
   std::string name;
   size_t distance = static_cast<size_t>(-1);
