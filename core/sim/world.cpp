@@ -18,6 +18,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include "util/parse.h"
+#include "util/text.h"
+
 namespace topo {
 
 // ============================================================================================
@@ -33,47 +36,11 @@ const char* to_string(NodeStatus s) {
   return "?";
 }
 
-bool parse_number(std::string_view s, double* out) {
-  if (s.empty() || s.size() > 64) return false;
-  std::string tmp(s);
-  // Only plain decimal syntax (no hex floats, inf or nan, no leading spaces).
-  for (char c : tmp)
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
-      return false;
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(tmp.c_str(), &end);
-  if (end != tmp.c_str() + tmp.size() || errno == ERANGE || !std::isfinite(v)) return false;
-  *out = v;
-  return true;
-}
+bool parse_number(std::string_view s, double* out) { return util::parse_number(s, out); }
 
-bool parse_int(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() > 24) return false;
-  std::string tmp(s);
-  for (size_t i = 0; i < tmp.size(); ++i)
-    if (!((tmp[i] >= '0' && tmp[i] <= '9') || (i == 0 && (tmp[i] == '-' || tmp[i] == '+')))) return false;
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(tmp.c_str(), &end, 10);
-  if (end != tmp.c_str() + tmp.size() || errno == ERANGE) return false;
-  *out = static_cast<int64_t>(v);
-  return true;
-}
+bool parse_int(std::string_view s, int64_t* out) { return util::parse_int(s, out); }
 
 namespace {
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 bool is_plain_value_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -85,24 +52,8 @@ bool is_key_char(char c) {
          c == '.' || c == '-';
 }
 
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    size_t p = s.find(sep, start);
-    out.emplace_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
-
-std::string trim(std::string_view s) {
-  size_t a = 0, b = s.size();
-  while (a < b && (s[a] == ' ' || s[a] == '\t')) ++a;
-  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) --b;
-  return std::string(s.substr(a, b - a));
-}
+using util::split;
+using util::trim;
 
 Time ms_to_us(double ms) { return static_cast<Time>(std::floor(ms * 1000.0 + 0.5)); }
 
@@ -1118,15 +1069,12 @@ std::string World::node_names_text() const {
 std::optional<NodeId> World::resolve_node(std::string_view name, std::string* error) const {
   if (auto id = find_node(name)) return id;
   if (error) {
-    std::string best;
-    size_t best_d = std::numeric_limits<size_t>::max();
-    for (const auto& n : nodes_) {
-      const size_t d = edit_distance(name, n->name);
-      if (d < best_d) {
-        best_d = d;
-        best = n->name;
-      }
-    }
+    std::vector<std::string> names;
+    names.reserve(nodes_.size());
+    for (const auto& n : nodes_) names.push_back(n->name);
+    const util::Nearest near = util::nearest(name, names);
+    const std::string& best = near.name;
+    const size_t best_d = near.distance;
     std::string msg = "unknown node \"" + std::string(name) + "\" (";
     // No suggestion when only the number differs ("n7" among n1..n5): the list says enough.
     auto stem = [](std::string_view x) {

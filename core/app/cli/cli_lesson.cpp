@@ -18,6 +18,7 @@
 #include "lesson/validator.h"
 #include "models/narration.h"
 #include "scenario/scenario.h"
+#include "util/format.h"
 
 namespace topo::cli {
 
@@ -139,8 +140,7 @@ int run_scenario(const Args& a) {
   World& w = session->world();
   const bool metrics = has_flag(a, "metrics");
   std::ostream& human = metrics ? std::cerr : std::cout;
-  char hash[32];
-  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(w.trace().hash()));
+  const std::string hash = util::format_hex16(w.trace().hash());
   human << "scenario " << name << " seed " << seed << " until " << until_ms << " ms: " << w.events_processed()
         << " events, trace hash " << hash << "\n";
   if (has_flag(a, "narrate")) print_narration(w, human);

@@ -3,6 +3,8 @@
 // parameters. Every error names FILE:LINE:COL from toml++'s source regions.
 #include "models/services/spec.h"
 #include "scenario/toml_guard.h"
+#include "util/parse.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -89,35 +91,12 @@ bool parse_int(const std::string& s, int64_t* out) {
   return true;
 }
 
-bool parse_bool(const std::string& s, bool* out) {
-  if (s == "on" || s == "true" || s == "1" || s == "yes") { *out = true; return true; }
-  if (s == "off" || s == "false" || s == "0" || s == "no") { *out = false; return true; }
-  return false;
-}
-
-static size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); j++) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); i++) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); j++) {
-      const size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
+bool parse_bool(const std::string& s, bool* out) { return util::parse_bool(s, out); }
 
 std::string nearest_name(const std::string& name, const std::vector<std::string>& known) {
-  std::string best;
-  size_t best_d = SIZE_MAX;
-  for (const auto& k : known) {
-    const size_t d = edit_distance(name, k);
-    if (d < best_d) { best_d = d; best = k; }
-  }
-  if (best.empty() || best_d > std::max<size_t>(2, name.size() / 2)) return "";
-  return best;
+  const util::Nearest n = util::nearest(name, known);
+  if (n.name.empty() || n.distance > std::max<size_t>(2, name.size() / 2)) return "";
+  return n.name;
 }
 
 std::string unknown_name_error(const std::string& what, const std::string& name,

@@ -3,21 +3,15 @@
 #include "models/sharding/sharding.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <ostream>
+
+#include "util/format.h"
 
 namespace topo::sharding {
 
 namespace {
 
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4f", v);
-  std::string s = buf;
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
+std::string num(double v) { return util::format_fixed_trimmed(v, 4); }
 
 class ShardNode : public Process {
  public:
