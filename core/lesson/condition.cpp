@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "util/parse.h"
+
 namespace topo::lesson {
 
 const char* to_string(CmpOp op) {
@@ -131,9 +133,7 @@ class Parser {
         while (i < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i])) || s_[i] == '.')) ++i;
         t.k = Tok::K::Number;
         t.text = std::string(s_.substr(start, i - start));
-        char* end = nullptr;
-        t.num = std::strtod(t.text.c_str(), &end);
-        if (end == nullptr || *end != '\0') { fail(t.pos, "malformed number \"" + t.text + "\""); return; }
+        if (!util::parse_number(t.text, &t.num)) { fail(t.pos, "malformed number \"" + t.text + "\""); return; }
       } else if (key_start(c)) {
         // Keys may name a system ("micro/p99_ms.browse") and a call edge ("calls.a->b").
         while (i < s_.size() && (key_char(s_[i]) || (s_[i] == '>' && s_[i - 1] == '-'))) ++i;
@@ -290,10 +290,8 @@ std::optional<double> as_number(const Value& v) {
   const std::string& s = std::get<std::string>(v);
   if (s == "true") return 1.0;
   if (s == "false") return 0.0;
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  double d = std::strtod(s.c_str(), &end);
-  if (end == nullptr || *end != '\0') return std::nullopt;
+  double d = 0;
+  if (!util::parse_number(s, &d)) return std::nullopt;
   return d;
 }
 

@@ -18,33 +18,13 @@ std::vector<std::string> node_names(const World& w) {
 
 bool is_placeholder(const std::string& v) { return v.size() > 2 && v.front() == '{' && v.back() == '}'; }
 
-bool parse_int(const std::string& s, int64_t* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  long long v = std::strtoll(s.c_str(), &end, 10);
-  if (end == nullptr || *end != '\0') return false;
-  *out = v;
-  return true;
-}
-
-bool parse_num(const std::string& s, double* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  double v = std::strtod(s.c_str(), &end);
-  if (end == nullptr || *end != '\0' || !std::isfinite(v)) return false;
-  *out = v;
-  return true;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) { out.push_back(cur); cur.clear(); }
-    else cur += c;
-  }
-  out.push_back(cur);
-  return out;
+/// A lesson value as the engine takes it: a duration written with a unit ("2s") becomes the
+/// engine's milliseconds ("2000"); anything else is the same text.
+std::string engine_value(const CommandParam& p, const std::string& v) {
+  double ms = 0;
+  if (p.type != "duration" || util::parse_number(v, &ms)) return v;
+  if (auto us = parse_duration_us(v)) return format_number(static_cast<double>(*us) / 1000.0);
+  return v;
 }
 
 /// Checks a value key exists in the world; reports at `p`.
@@ -249,32 +229,28 @@ void validate_action(const Action& a, const World& w, Diagnostics& d) {
       if (!w.find_node(name))
         d.push_back({p, "unknown node \"" + name + "\"" + did_you_mean(name, node_names(w))});
     };
+    // The world's own validation decides, on the value a live Command would carry; the
+    // messages below only say it in the lesson's words and point into the value.
+    const std::string engine_error = w.check_arg(a.op, *param, engine_value(*param, v));
+    if (engine_error.empty()) continue;
+    const size_t before = d.size();
     if (t == "node") check_node(v, arg.value_pos);
     else if (t == "nodes" || t == "groups") {
       int off = 0;
-      for (const auto& group : split(v, '|')) {
-        for (const auto& name : split(group, ',')) {
+      for (const auto& group : util::split(v, '|')) {
+        for (const auto& name : util::split(group, ',')) {
           Pos p{arg.value_pos.line, arg.value_pos.col + off};
           off += static_cast<int>(name.size()) + 1;
-          if (name.empty()) { bad(t == "nodes" ? "node names separated by commas" : "groups like n1,n2|n3,n4,n5"); break; }
-          check_node(name, p);
+          if (util::trim(name).empty()) { bad(t == "nodes" ? "node names separated by commas" : "groups like n1,n2|n3,n4,n5"); break; }
+          check_node(util::trim(name), p);
         }
       }
-    } else if (t == "int") {
-      int64_t x;
-      if (!parse_int(v, &x)) bad("a whole number");
-    } else if (t == "number") {
-      double x;
-      if (!parse_num(v, &x)) bad("a number");
-    } else if (t == "prob") {
-      double x;
-      if (!parse_num(v, &x) || x < 0 || x > 1) bad("a probability between 0 and 1");
-    } else if (t == "bool") {
-      if (v != "true" && v != "false") bad("true or false");
-    } else if (t == "duration") {
-      double x;
-      if (!parse_duration_us(v) && !(parse_num(v, &x) && x >= 0)) bad("a duration in milliseconds (like 500) or with a unit (like \"2s\")");
-    }
+    } else if (t == "int") bad("a whole number");
+    else if (t == "number") bad("a number");
+    else if (t == "prob") bad("a probability between 0 and 1");
+    else if (t == "bool") bad("true or false");
+    else if (t == "duration") bad("a duration in milliseconds (like 500) or with a unit (like \"2s\")");
+    if (d.size() == before) d.push_back({arg.value_pos, engine_error});
   }
   for (const auto& p : spec->params) {
     if (!p.required) continue;
@@ -403,9 +379,7 @@ std::optional<Command> resolve_action(const Action& a, const World& w, Time step
     for (const auto& p : spec->params) {
       auto it = c.args.find(p.name);
       if (it == c.args.end() || p.type != "duration") continue;
-      double ms;
-      if (parse_num(it->second, &ms)) continue;
-      if (auto us = parse_duration_us(it->second)) it->second = format_number(static_cast<double>(*us) / 1000.0);
+      it->second = engine_value(p, it->second);
     }
   return c;
 }

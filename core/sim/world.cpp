@@ -1194,10 +1194,8 @@ const CommandSpec* World::find_command(std::string_view op) const {
   return nullptr;
 }
 
-namespace {
-
-// Checks one argument against its declared type; returns an error or "".
-std::string check_param(const World& w, const std::string& op, const CommandParam& p, const std::string& v) {
+std::string World::check_arg(const std::string& op, const CommandParam& p, const std::string& v) const {
+  const World& w = *this;
   const std::string where = op + ": " + p.name + "=";
   double d = 0;
   int64_t i = 0;
@@ -1219,23 +1217,23 @@ std::string check_param(const World& w, const std::string& op, const CommandPara
       }
     }
   } else if (p.type == "int") {
-    if (!parse_int(v, &i)) return where + " must be an integer (got \"" + v + "\")";
+    if (!util::parse_int(v, &i)) return where + " must be an integer (got \"" + v + "\")";
   } else if (p.type == "number") {
-    if (!parse_number(v, &d)) return where + " must be a number (got \"" + v + "\")";
+    if (!util::parse_number(v, &d)) return where + " must be a number (got \"" + v + "\")";
   } else if (p.type == "duration") {
-    if (!parse_number(v, &d)) return where + " must be a duration in ms (got \"" + v + "\")";
+    if (!util::parse_number(v, &d)) return where + " must be a duration in ms (got \"" + v + "\")";
     if (d < 0) return where + " must be >= 0 (got " + v + ")";
   } else if (p.type == "prob") {
-    if (!parse_number(v, &d)) return where + " must be a probability (got \"" + v + "\")";
+    if (!util::parse_number(v, &d)) return where + " must be a probability (got \"" + v + "\")";
     if (d < 0 || d > 1) return where + " must be in [0, 1] (got " + v + ")";
   } else if (p.type == "bool") {
-    if (v != "true" && v != "false" && v != "1" && v != "0" && v != "yes" && v != "no")
+    // util::parse_bool's words but on/off: the handlers read a bool as true, 1 or yes.
+    bool b = false;
+    if (v == "on" || v == "off" || !util::parse_bool(v, &b))
       return where + " must be true or false (got \"" + v + "\")";
   }
   return "";
 }
-
-}  // namespace
 
 CommandResult World::apply(const Command& c) {
   const CommandSpec* spec = find_command(c.op);
@@ -1261,7 +1259,7 @@ CommandResult World::apply(const Command& c) {
       if (p.required) return CommandResult::fail(c.op + ": missing " + p.name + "= (" + p.help + ")");
       continue;
     }
-    std::string err = check_param(*this, c.op, p, it->second);
+    std::string err = check_arg(c.op, p, it->second);
     if (!err.empty()) return CommandResult::fail(err);
   }
   CommandResult r = spec->apply(*this, c);

@@ -286,6 +286,12 @@ class World {
   const std::vector<LoggedCommand>& command_log() const { return log_; }
   const std::vector<CommandSpec>& command_specs() const { return specs_; }
   const CommandSpec* find_command(std::string_view op) const;
+  /// Checks one value of a Command argument against its declared parameter type, exactly as
+  /// apply() does before any handler runs: "" if valid, else the error apply() would give. The
+  /// value grammar is util/parse.h's (integers, numbers, probabilities, durations in ms), bools
+  /// are true/false, yes/no, 1/0, node names must name this world's nodes. The lesson checker
+  /// asks this, so a lesson `check` and a live Command agree on every value.
+  std::string check_arg(const std::string& op, const CommandParam& p, const std::string& value) const;
 
   // ---- read-only views ----
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
