@@ -1,5 +1,5 @@
-// Markdown subset for lesson text (see markdown.h): word-wrapping layout of the blocks that
-// lesson::md_parse gives, link hit-testing and ImDrawList rendering.
+// Markdown subset for lesson text (see markdown.h): block and inline parsing, word-wrapping
+// layout, link hit-testing and ImDrawList rendering.
 #include "ui/widgets/markdown.h"
 
 #include <algorithm>
@@ -9,6 +9,164 @@
 
 namespace topo::ui {
 namespace {
+
+// ---- Inline parsing --------------------------------------------------------------------------
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_punct(char c) { return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126); }
+
+size_t star_run(std::string_view s, size_t j) {
+  size_t r = 0;
+  while (j + r < s.size() && s[j + r] == '*') ++r;
+  return r;
+}
+
+// Position of the closing run for an emphasis opener of `d` stars whose content starts at
+// `from`; npos if none. Nested emphasis with other run lengths is skipped as a whole, code
+// spans and escapes are skipped. A longer closing run closes with its first `d` stars.
+size_t find_closer(std::string_view s, size_t from, size_t d, int depth = 0) {
+  size_t j = from;
+  while (j < s.size()) {
+    const char c = s[j];
+    if (c == '\\' && j + 1 < s.size() && is_punct(s[j + 1])) { j += 2; continue; }
+    if (c == '`') {
+      const size_t k = s.find('`', j + 1);
+      j = k == std::string_view::npos ? j + 1 : k + 1;
+      continue;
+    }
+    if (c == '*') {
+      const size_t r = star_run(s, j);
+      const bool can_close = j > from && !is_space(s[j - 1]);
+      const bool can_open = j + r < s.size() && !is_space(s[j + r]);
+      if (can_close && r >= d) return j;
+      if (can_open && depth < 8) {
+        const size_t nd = std::min<size_t>(r, 3);
+        const size_t k = find_closer(s, j + r, nd, depth + 1);
+        if (k != std::string_view::npos) { j = k + nd; continue; }
+      }
+      j += r;
+      continue;
+    }
+    ++j;
+  }
+  return std::string_view::npos;
+}
+
+// Matching ']' for a '[' at `open` (brackets nest; escapes and code spans skipped).
+size_t find_bracket(std::string_view s, size_t open) {
+  int depth = 0;
+  for (size_t j = open; j < s.size(); ++j) {
+    const char c = s[j];
+    if (c == '\\' && j + 1 < s.size() && is_punct(s[j + 1])) { ++j; continue; }
+    if (c == '`') {
+      const size_t k = s.find('`', j + 1);
+      if (k != std::string_view::npos) { j = k; continue; }
+    }
+    if (c == '[') ++depth;
+    if (c == ']' && --depth == 0) return j;
+  }
+  return std::string_view::npos;
+}
+
+class InlineParser {
+ public:
+  InlineParser(MdDoc& doc, std::vector<MdSpan>& out) : doc_(doc), out_(out) {}
+
+  void parse(std::string_view s, uint8_t style, int link, int depth = 0) {
+    std::string buf;
+    auto flush = [&] {
+      if (!buf.empty()) emit(std::move(buf), style, link);
+      buf.clear();
+    };
+    size_t i = 0;
+    while (i < s.size()) {
+      const char c = s[i];
+      if (c == '\\' && i + 1 < s.size() && is_punct(s[i + 1])) {
+        buf += s[i + 1];
+        i += 2;
+        continue;
+      }
+      if (c == '`') {
+        const size_t k = s.find('`', i + 1);
+        if (k != std::string_view::npos && k > i + 1) {
+          flush();
+          emit(std::string(s.substr(i + 1, k - i - 1)), style | kMdCode, link);
+          i = k + 1;
+          continue;
+        }
+        buf += c;
+        ++i;
+        continue;
+      }
+      if (c == '*' && depth < 16) {
+        const size_t r = star_run(s, i);
+        const bool can_open = i + r < s.size() && !is_space(s[i + r]);
+        bool done = false;
+        if (can_open) {
+          for (size_t d = std::min<size_t>(r, 3); d >= 1 && !done; --d) {
+            const size_t lit = r - d;  // stars before the opener stay literal
+            const size_t k = find_closer(s, i + r, d);
+            if (k == std::string_view::npos) continue;
+            buf.append(lit, '*');
+            flush();
+            const uint8_t add = d == 3 ? (kMdBold | kMdItalic) : d == 2 ? kMdBold : kMdItalic;
+            parse(s.substr(i + r, k - (i + r)), style | add, link, depth + 1);
+            i = k + d;
+            done = true;
+          }
+        }
+        if (!done) {
+          buf.append(r, '*');
+          i += r;
+        }
+        continue;
+      }
+      if (c == '[' && link < 0) {
+        const size_t close = find_bracket(s, i);
+        if (close != std::string_view::npos && close + 1 < s.size() && s[close + 1] == '(') {
+          const size_t paren = s.find(')', close + 2);
+          if (paren != std::string_view::npos) {
+            std::string_view url = s.substr(close + 2, paren - close - 2);
+            while (!url.empty() && is_space(url.front())) url.remove_prefix(1);
+            while (!url.empty() && is_space(url.back())) url.remove_suffix(1);
+            flush();
+            const int idx = static_cast<int>(doc_.links.size());
+            doc_.links.emplace_back(url);
+            std::string_view text = s.substr(i + 1, close - i - 1);
+            if (text.empty()) text = url;
+            parse(text, style | kMdLink, idx, depth + 1);
+            i = paren + 1;
+            continue;
+          }
+        }
+      }
+      buf += (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
+      ++i;
+    }
+    flush();
+  }
+
+ private:
+  void emit(std::string text, uint8_t style, int link) {
+    if (!out_.empty() && out_.back().style == style && out_.back().link == link) {
+      out_.back().text += text;
+      return;
+    }
+    MdSpan sp;
+    sp.text = std::move(text);
+    sp.style = style;
+    sp.link = link;
+    out_.push_back(std::move(sp));
+  }
+  MdDoc& doc_;
+  std::vector<MdSpan>& out_;
+};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
 
 // Length in bytes of the UTF-8 character starting with byte `c` (1 for invalid bytes).
 size_t utf8_len(unsigned char c) {
@@ -20,6 +178,78 @@ size_t utf8_len(unsigned char c) {
 }
 
 }  // namespace
+
+// ---- Blocks ----------------------------------------------------------------------------------
+
+MdDoc md_parse(std::string_view text) {
+  MdDoc doc;
+  std::string cur;
+  MdBlockKind kind = MdBlockKind::Paragraph;
+  int level = 0;
+  bool open = false;
+  auto close = [&] {
+    if (open) {
+      MdBlock b;
+      b.kind = kind;
+      b.level = level;
+      InlineParser p(doc, b.spans);
+      p.parse(cur, kind == MdBlockKind::Heading ? static_cast<uint8_t>(kMdHeading | kMdBold) : 0, -1);
+      if (!b.spans.empty() || kind == MdBlockKind::Bullet) doc.blocks.push_back(std::move(b));
+    }
+    open = false;
+    cur.clear();
+  };
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (trim(line).empty()) {
+      close();
+      continue;
+    }
+    int indent = 0;
+    size_t k = 0;
+    while (k < line.size() && (line[k] == ' ' || line[k] == '\t')) {
+      indent += line[k] == '\t' ? 4 : 1;
+      ++k;
+    }
+    std::string_view rest = line.substr(k);
+    if (rest.size() >= 2 && (rest[0] == '-' || rest[0] == '*' || rest[0] == '+') &&
+        (rest[1] == ' ' || rest[1] == '\t')) {
+      close();
+      open = true;
+      kind = MdBlockKind::Bullet;
+      level = std::min(indent / 2, 3);
+      cur = std::string(trim(rest.substr(2)));
+      continue;
+    }
+    size_t hashes = 0;
+    while (hashes < rest.size() && rest[hashes] == '#') ++hashes;
+    if (indent < 4 && hashes >= 1 && hashes <= 3 && hashes < rest.size() && rest[hashes] == ' ') {
+      close();
+      open = true;
+      kind = MdBlockKind::Heading;
+      level = static_cast<int>(hashes);
+      cur = std::string(trim(rest.substr(hashes)));
+      close();
+      continue;
+    }
+    if (open) {
+      cur += ' ';
+      cur += trim(rest);
+    } else {
+      open = true;
+      kind = MdBlockKind::Paragraph;
+      level = 0;
+      cur = std::string(trim(rest));
+    }
+  }
+  close();
+  return doc;
+}
 
 // ---- Layout ----------------------------------------------------------------------------------
 
