@@ -6,7 +6,9 @@
 // then read their flags with `flag`, `has_flag` and `flag_all`.
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli.h"
 #include "lesson/text.h"
@@ -183,6 +185,15 @@ std::vector<std::string> flag_all(const Args& a, const std::string& name) {
     else if (a[i].rfind(eq, 0) == 0) out.push_back(a[i].substr(eq.size()));
   }
   return out;
+}
+
+bool read_file(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  *out = s.str();
+  return true;
 }
 
 }  // namespace topo::cli

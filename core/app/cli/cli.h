@@ -78,5 +78,7 @@ std::string flag(const Args& a, const std::string& name, const std::string& fall
 bool has_flag(const Args& a, const std::string& name);
 /// All values of a repeated flag (`--set K=V --set K2=V2`).
 std::vector<std::string> flag_all(const Args& a, const std::string& name);
+/// The whole file at `path` into `*out`; false if it cannot be opened.
+bool read_file(const std::string& path, std::string* out);
 
 }  // namespace topo::cli

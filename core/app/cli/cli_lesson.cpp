@@ -26,15 +26,6 @@ namespace {
 
 using namespace topo::lesson;
 
-bool read_file(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  *out = s.str();
-  return true;
-}
-
 bool parse_sets(const Args& a, Params* p) {
   for (const auto& kv : flag_all(a, "set")) {
     auto eq = kv.find('=');

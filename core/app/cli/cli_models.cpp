@@ -115,15 +115,12 @@ int cmd_chaos(const Args& a) {
   // Replay of a given (e.g. shrunk) schedule: one seed, verbose.
   const std::string schedule_file = flag(a, "schedule");
   if (!schedule_file.empty()) {
-    std::ifstream in(schedule_file);
-    if (!in) {
+    std::string text, err;
+    if (!read_file(schedule_file, &text)) {
       std::cerr << schedule_file << ": cannot open\n";
       return 2;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string err;
-    auto schedule = chaos::parse_schedule(text.str(), &err);
+    auto schedule = chaos::parse_schedule(text, &err);
     if (!schedule) {
       std::cerr << schedule_file << ":" << err.substr(5) << "\n";  // "line N: ..." -> "FILE:N: ..."
       return 2;

@@ -94,15 +94,12 @@ int cmd_hash(const Args& a) {
   const std::string replay = flag(a, "replay");
   if (!replay.empty()) {
     // A replay file (chaos counterexamples, the lab's saved runs): its world at its moment.
-    std::ifstream in(replay);
-    if (!in) {
+    std::string text, err;
+    if (!read_file(replay, &text)) {
       std::cerr << replay << ": cannot open\n";
       return 2;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string err;
-    auto r = parse_replay(text.str(), replay, &err);
+    auto r = parse_replay(text, replay, &err);
     if (!r) {
       std::cerr << err << "\n";
       return 2;
