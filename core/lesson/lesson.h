@@ -164,7 +164,8 @@ ParseResult parse_lesson(std::string_view text);
 /// The panel names a `highlight` may name (the UI's panels).
 const std::vector<std::string>& panel_names();
 
-/// Checks the Markdown subset (balanced **, *, `, well-formed [links](url)); problems go to diags.
+/// Checks the Markdown subset through md_parse (lesson/markdown.h): balanced **, *, `, well-formed
+/// [links](url) with web targets; problems go to diags.
 void check_markdown(std::string_view text, Pos base, Diagnostics& diags);
 
 }  // namespace topo::lesson

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "lesson/lesson.h"
+#include "lesson/markdown.h"
 #include "scenario/toml_guard.h"
 
 namespace topo::lesson {
@@ -26,41 +27,11 @@ Command Action::to_command() const {
 }
 
 void check_markdown(std::string_view text, Pos base, Diagnostics& diags) {
-  // Per paragraph-line checks of inline markers; positions follow the text's own lines.
-  Pos p = base;
-  size_t i = 0;
-  while (i <= text.size()) {
-    size_t e = text.find('\n', i);
-    if (e == std::string_view::npos) e = text.size();
-    std::string_view line = text.substr(i, e - i);
-    // Strip a bullet marker ("- " or "* ") at the start of the line.
-    size_t s = 0;
-    while (s < line.size() && line[s] == ' ') ++s;
-    if (s + 1 < line.size() && (line[s] == '-' || line[s] == '*') && line[s + 1] == ' ') s += 2;
-    int ticks = 0, bold = 0, ital = 0;
-    Pos first_tick{}, first_bold{}, first_ital{};
-    bool in_code = false;
-    for (size_t k = s; k < line.size(); ++k) {
-      char c = line[k];
-      Pos here{p.line, p.col + static_cast<int>(k)};
-      if (c == '`') { if (!ticks++) first_tick = here; in_code = !in_code; continue; }
-      if (in_code) continue;
-      if (c == '\\' && k + 1 < line.size()) { ++k; continue; }
-      if (c == '*' && k + 1 < line.size() && line[k + 1] == '*') { if (!bold++) first_bold = here; ++k; continue; }
-      if (c == '*') { if (!ital++) first_ital = here; continue; }
-      if (c == '[') {
-        size_t close = line.find(']', k);
-        if (close != std::string_view::npos && close + 1 < line.size() && line[close + 1] == '(' &&
-            line.find(')', close) == std::string_view::npos)
-          diags.push_back({here, "link is missing its closing \")\": write [text](https://...)"});
-      }
-    }
-    if (ticks % 2) diags.push_back({first_tick, "unmatched ` in text: code spans need a closing `"});
-    if (bold % 2) diags.push_back({first_bold, "unmatched ** in text: bold needs a closing **"});
-    if (ital % 2) diags.push_back({first_ital, "unmatched * in text: italics need a closing *"});
-    ++p.line;
-    p.col = 1;
-    i = e + 1;
+  // The one Markdown parser (lesson/markdown.h) reports what it left as plain text by mistake;
+  // positions follow the text's own lines (the first starts at `base`).
+  for (const MdProblem& p : md_parse(text).problems) {
+    const Pos at{base.line + p.line, (p.line == 0 ? base.col : 1) + p.col};
+    diags.push_back({at, p.message});
   }
 }
 

@@ -1,9 +1,10 @@
 // A small Markdown subset for lesson text: **bold**, *italic* (and ***both***), `code`,
 // [links](url), bullet lists ("- " or "* ", nested by two spaces of indent), "# " headings
 // (levels 1-3) and paragraphs separated by blank lines; backslash escapes any ASCII
-// punctuation. Unclosed markers are plain text. Parsing gives spans (tested without drawing);
-// layout word-wraps them to a width with a pluggable text measure; rendering draws with the
-// current ImGui font (or fonts the app provides) and reports clicked links.
+// punctuation. Unclosed markers are plain text. Parsing (core/lesson/markdown.h, shared with the
+// lesson checker and the page's HTML) gives spans; layout word-wraps them to a width with a
+// pluggable text measure; rendering draws with the current ImGui font (or fonts the app
+// provides) and reports clicked links.
 //
 // Usage (inside an ImGui window):
 //   topo::ui::MarkdownOptions mo;
@@ -23,42 +24,23 @@
 #include <vector>
 
 #include "imgui.h"
+#include "lesson/markdown.h"
 
 namespace topo::ui {
 
-/// Style bits of a span.
-enum MdStyle : uint8_t {
-  kMdBold = 1,
-  kMdItalic = 2,
-  kMdCode = 4,
-  kMdLink = 8,
-  kMdHeading = 16,
-};
-
-/// A run of text with one style. `link` indexes MdDoc::links (-1 = not a link).
-struct MdSpan {
-  std::string text;
-  uint8_t style = 0;
-  int link = -1;
-};
-
-enum class MdBlockKind { Paragraph, Bullet, Heading };
-
-/// A paragraph, a bullet item or a heading. `level`: bullet nesting (0 = top) or heading
-/// level (1..3); 0 for paragraphs.
-struct MdBlock {
-  MdBlockKind kind = MdBlockKind::Paragraph;
-  int level = 0;
-  std::vector<MdSpan> spans;
-};
-
-struct MdDoc {
-  std::vector<MdBlock> blocks;
-  std::vector<std::string> links;  ///< link targets, in order of appearance
-};
-
-/// Parses `text` (UTF-8; "\r\n" or "\n" line ends).
-MdDoc md_parse(std::string_view text);
+// The document model and its parser are the core's (lesson/markdown.h): one parser for the
+// checker, this renderer and the page's HTML.
+using lesson::kMdBold;
+using lesson::kMdCode;
+using lesson::kMdHeading;
+using lesson::kMdItalic;
+using lesson::kMdLink;
+using lesson::md_parse;
+using lesson::MdBlock;
+using lesson::MdBlockKind;
+using lesson::MdDoc;
+using lesson::MdSpan;
+using lesson::MdStyle;
 
 /// How wide text is and how tall lines are; the renderer builds one from ImGui fonts, tests can
 /// use a fixed-width one.
