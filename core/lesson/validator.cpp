@@ -81,7 +81,7 @@ bool is_nonnegative_key(const std::string& key) {
   for (const char* k : {"time_s", "time_ms", "elapsed_s", "commands", "violations", "leader_count", "term",
                         "commit_index", "partition.groups"})
     if (key == k) return true;
-  for (const char* p : {"p50_ms", "p95_ms", "p99_ms", "replicas", "throughput", "ops_"})
+  for (const char* p : {"p50_ms", "p95_ms", "p99_ms", "p50_ok_ms", "p99_ok_ms", "replicas", "throughput", "ops_"})
     if (key.rfind(p, 0) == 0) return true;
   return false;
 }

@@ -151,7 +151,8 @@ static const char* const kModelKeyPatterns[] = {
     "keys_moved_last", "keys_moved_total", "keys_per_node_max", "keys_per_node_min", "requests", "hot_key_share",
     "load_share_max",
     // services / monolith (core/models/services/services.h); {svc} = services and request types
-    "success_rate", "success_rate.{svc}", "p50_ms.{svc}", "p95_ms.{svc}", "p99_ms.{svc}", "rps.{svc}",
+    "success_rate", "success_rate.{svc}", "p50_ms.{svc}", "p95_ms.{svc}", "p99_ms.{svc}", "p50_ok_ms.{svc}",
+    "p99_ok_ms.{svc}", "rps.{svc}",
     "error_budget_burn.{svc}", "requests.{svc}", "error_budget_remaining.{svc}", "error_rate.{svc}",
     "throughput.{svc}", "replicas.{svc}", "replicas_desired.{svc}", "queue.{svc}", "cpu.{svc}", "memory_mb.{svc}",
     "canary_traffic.{svc}", "rolled_back.{svc}",

@@ -134,17 +134,20 @@ void ServicesModel::reset_stats() {
     for (auto& d : s.deps) {
       d.served = d.failed = d.rejected = 0;
       d.latency.clear();
+      d.latency_ok.clear();
       d.window.clear();
     }
     for (auto& e : s.edges) {
       e.calls = e.ok = e.failed = e.attempts = e.timeouts = e.retries = 0;
       e.rejected_breaker = e.rejected_bulkhead = e.fallbacks = 0;
       e.latency.clear();
+      e.latency_ok.clear();
       e.window.clear();
     }
     for (auto& t : s.types) {
       t.requests = t.ok = t.failed = t.good = 0;
       t.latency.clear();
+      t.latency_ok.clear();
       t.window.clear();
     }
   }

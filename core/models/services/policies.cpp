@@ -182,31 +182,41 @@ bool RetryBudget::try_retry() {
 void RollingWindow::record(Time now_us, bool ok, Time latency_us) {
   const int64_t sec = now_us / 1'000'000;
   if (buckets_.empty() || buckets_.back().sec != sec) {
-    buckets_.push_back(Bucket{sec, 0, 0, {}});
+    buckets_.push_back(Bucket{sec, 0, 0, {}, {}});
     const int64_t oldest = sec - horizon_us / 1'000'000;
     while (!buckets_.empty() && buckets_.front().sec < oldest) buckets_.pop_front();
   }
   Bucket& b = buckets_.back();
+  const auto lat = static_cast<int32_t>(std::min<Time>(std::max<Time>(latency_us, 0), INT32_MAX));
+  if (b.lat_us.size() < max_samples_per_bucket) b.lat_us.push_back(lat);
   if (ok) {
     b.ok++;
-    if (b.lat_us.size() < max_samples_per_bucket)
-      b.lat_us.push_back(static_cast<int32_t>(std::min<Time>(latency_us, INT32_MAX)));
+    if (b.lat_ok_us.size() < max_samples_per_bucket) b.lat_ok_us.push_back(lat);
   } else {
     b.failed++;
   }
 }
+
+namespace {
+// The p-quantile (nearest rank) of sorted, non-empty latencies in microseconds, in ms.
+double sorted_quantile_ms(const std::vector<int32_t>& lat, double p) {
+  size_t i = static_cast<size_t>(p * static_cast<double>(lat.size() - 1) + 0.5);
+  return lat[std::min(i, lat.size() - 1)] / 1000.0;
+}
+}  // namespace
 
 RollingWindow::Summary RollingWindow::summary(Time now_us, Time window_us) const {
   Summary s;
   const int64_t hi = now_us / 1'000'000;
   const Time from = now_us - window_us;   // buckets with sec > floor(from / 1 s)
   const int64_t lo = from >= 0 ? from / 1'000'000 : -((-from + 999'999) / 1'000'000);
-  std::vector<int32_t> lat;
+  std::vector<int32_t> lat, lat_ok;
   for (const auto& b : buckets_) {
     if (b.sec <= lo || b.sec > hi) continue;
     s.ok += b.ok;
     s.failed += b.failed;
     lat.insert(lat.end(), b.lat_us.begin(), b.lat_us.end());
+    lat_ok.insert(lat_ok.end(), b.lat_ok_us.begin(), b.lat_ok_us.end());
   }
   s.count = s.ok + s.failed;
   s.success_rate = s.count ? static_cast<double>(s.ok) / static_cast<double>(s.count) : 1.0;
@@ -216,13 +226,14 @@ RollingWindow::Summary RollingWindow::summary(Time now_us, Time window_us) const
     double sum = 0;
     for (int32_t v : lat) sum += v;
     s.mean_ms = sum / static_cast<double>(lat.size()) / 1000.0;
-    auto q = [&](double p) {
-      size_t i = static_cast<size_t>(p * static_cast<double>(lat.size() - 1) + 0.5);
-      return lat[std::min(i, lat.size() - 1)] / 1000.0;
-    };
-    s.p50_ms = q(0.50);
-    s.p95_ms = q(0.95);
-    s.p99_ms = q(0.99);
+    s.p50_ms = sorted_quantile_ms(lat, 0.50);
+    s.p95_ms = sorted_quantile_ms(lat, 0.95);
+    s.p99_ms = sorted_quantile_ms(lat, 0.99);
+  }
+  if (!lat_ok.empty()) {
+    std::sort(lat_ok.begin(), lat_ok.end());
+    s.p50_ok_ms = sorted_quantile_ms(lat_ok, 0.50);
+    s.p99_ok_ms = sorted_quantile_ms(lat_ok, 0.99);
   }
   return s;
 }

@@ -142,13 +142,17 @@ class RetryBudget {
 // ---------------------------------------------------------------------------------------------
 
 /// Outcomes and latencies in one-second buckets of simulated time, for "recent window" metrics.
-/// Keeps at most `max_samples_per_bucket` latencies per bucket (the first ones).
+/// Every request counts in the latency figures, failed and timed-out ones too, with the time
+/// until the client got its failure (so a collapsing service's p99 rises, never drops to 0);
+/// the `*_ok_ms` figures count successful requests only. Keeps at most
+/// `max_samples_per_bucket` latencies per bucket and per kind (the first ones).
 class RollingWindow {
  public:
   struct Summary {
     int64_t count = 0, ok = 0, failed = 0;
     double success_rate = 1.0;   ///< 1 when count == 0
-    double mean_ms = 0, p50_ms = 0, p95_ms = 0, p99_ms = 0;
+    double mean_ms = 0, p50_ms = 0, p95_ms = 0, p99_ms = 0;   ///< all requests, failed included
+    double p50_ok_ms = 0, p99_ok_ms = 0;                      ///< successful requests only
     double rate_per_s = 0;       ///< count / window
   };
   void record(Time now_us, bool ok, Time latency_us);
@@ -162,7 +166,8 @@ class RollingWindow {
   struct Bucket {
     int64_t sec = 0;
     int64_t ok = 0, failed = 0;
-    std::vector<int32_t> lat_us;   ///< successful requests only
+    std::vector<int32_t> lat_us;      ///< every request, failed included
+    std::vector<int32_t> lat_ok_us;   ///< successful requests only
   };
   std::deque<Bucket> buckets_;
 };

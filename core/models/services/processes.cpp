@@ -253,9 +253,10 @@ class CallerProc : public Process {
       e.fallbacks++;
     }
     const Time lat = ctx.now() - c.t0;
+    e.latency.record(lat);
     if (ok) {
       e.ok++;
-      e.latency.record(lat);
+      e.latency_ok.record(lat);
     } else {
       e.failed++;
     }
@@ -434,6 +435,7 @@ class ReplicaProc final : public CallerProc {
     d.served++;
     d.failed++;
     d.rejected++;
+    d.latency.record(0);   // rejected at once: the caller gets its 503 now
     d.window.record(ctx.now(), false, 0);
     if (!j.detached) send_response(ctx, j, 503);
   }
@@ -534,7 +536,8 @@ class ReplicaProc final : public CallerProc {
     if (!j.detached_child) {
       d.served++;
       if (!ok) d.failed++;
-      if (ok) d.latency.record(lat);
+      d.latency.record(lat);
+      if (ok) d.latency_ok.record(lat);
       d.window.record(ctx.now(), ok, lat);
       if (r.canary && d.deploy.kind == Deployment::Kind::Canary) {
         d.deploy.canary_calls++;
@@ -611,9 +614,10 @@ class ClientProc final : public CallerProc {
     const Time lat = ctx.now() - it->second.second;
     reqs_.erase(it);
     TypeRt& t = sysrt().types[static_cast<size_t>(type)];
+    t.latency.record(lat);
     if (ok) {
       t.ok++;
-      t.latency.record(lat);
+      t.latency_ok.record(lat);
       if (lat <= t.spec.slo_latency_us) t.good++;
     } else {
       t.failed++;

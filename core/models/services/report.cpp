@@ -205,6 +205,8 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
     if (metric == "p50_ms") return sum.p50_ms;
     if (metric == "p95_ms") return sum.p95_ms;
     if (metric == "p99_ms") return sum.p99_ms;
+    if (metric == "p50_ok_ms") return sum.p50_ok_ms;
+    if (metric == "p99_ok_ms") return sum.p99_ok_ms;
     if (metric == "rps") return sum.rate_per_s;
     if (metric == "error_budget_burn") return burn(t, sum);
     // Not a request-type metric: "checkout" is also a service (replicas.checkout, ...).
@@ -243,6 +245,8 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
   if (metric == "error_rate") return 1.0 - sum.success_rate;
   if (metric == "p99_ms") return sum.p99_ms;
   if (metric == "p50_ms") return sum.p50_ms;
+  if (metric == "p99_ok_ms") return sum.p99_ok_ms;
+  if (metric == "p50_ok_ms") return sum.p50_ok_ms;
   if (metric == "throughput") return sum.rate_per_s;
   return std::nullopt;
 }
@@ -261,7 +265,8 @@ void ServicesModel::report_metrics(std::ostream& out) const {
           << ",\"p50_ms\":" << num(q_ms(t.latency, 0.5)) << ",\"p99_ms\":" << num(q_ms(t.latency, 0.99))
           << ",\"p95_ms\":" << num(q_ms(t.latency, 0.95)) << ",\"mean_ms\":" << num(t.latency.mean() / 1000.0)
           << ",\"ok\":" << t.ok << ",\"failed\":" << t.failed << ",\"throughput\":" << num(static_cast<double>(t.ok) / secs)
-          << ",\"slo\":" << num(t.spec.slo_target) << ",\"error_budget_remaining\":" << num(budget_remaining(t)) << sys
+          << ",\"slo\":" << num(t.spec.slo_target) << ",\"error_budget_remaining\":" << num(budget_remaining(t))
+          << ",\"p50_ok_ms\":" << num(q_ms(t.latency_ok, 0.5)) << ",\"p99_ok_ms\":" << num(q_ms(t.latency_ok, 0.99)) << sys
           << "}\n";
     }
     for (const auto& d : s.deps) {
@@ -273,7 +278,8 @@ void ServicesModel::report_metrics(std::ostream& out) const {
           << ",\"p95_ms\":" << num(q_ms(d.latency, 0.95)) << ",\"p99_ms\":" << num(q_ms(d.latency, 0.99))
           << ",\"mean_ms\":" << num(d.latency.mean() / 1000.0) << ",\"throughput\":" << num(static_cast<double>(d.served - d.failed) / secs)
           << ",\"replicas\":" << v.ready << ",\"desired\":" << d.desired << ",\"queue_depth\":" << v.queued
-          << ",\"version\":" << json_quote(d.version) << ",\"cpu\":" << num(d.last_cpu) << sys << "}\n";
+          << ",\"version\":" << json_quote(d.version) << ",\"cpu\":" << num(d.last_cpu)
+          << ",\"p50_ok_ms\":" << num(q_ms(d.latency_ok, 0.5)) << ",\"p99_ok_ms\":" << num(q_ms(d.latency_ok, 0.99)) << sys << "}\n";
     }
     for (const auto& e : s.edges) {
       const EdgePolicy p = e.effective();
@@ -283,7 +289,8 @@ void ServicesModel::report_metrics(std::ostream& out) const {
           << ",\"retries_in_flight\":" << e.retries_in_flight << ",\"breaker\":\""
           << (p.breaker ? to_string(e.breaker.state_at(now)) : "off") << "\",\"breaker_rejected\":" << e.rejected_breaker
           << ",\"bulkhead_rejected\":" << e.rejected_bulkhead << ",\"fallbacks\":" << e.fallbacks
-          << ",\"p99_ms\":" << num(q_ms(e.latency, 0.99)) << sys << "}\n";
+          << ",\"p99_ms\":" << num(q_ms(e.latency, 0.99))
+          << ",\"p99_ok_ms\":" << num(q_ms(e.latency_ok, 0.99)) << sys << "}\n";
     }
   }
 }

@@ -43,10 +43,15 @@
 // reset). In a world with two systems prefix a key with "mono/" or "micro/" (no prefix = the
 // first system).
 //   success_rate.T, p50_ms.T, p95_ms.T, p99_ms.T, rps.T     request type T, window
+//   p50_ok_ms.T, p99_ok_ms.T                                 the same, successful requests only
+// Latency percentiles (p50_ms, p95_ms, p99_ms) count every finished request, failed and
+// timed-out ones too, each with the time until its caller got the answer or the failure; the
+// *_ok_ms keys count only the successful ones (they can fall while the service collapses).
 //   error_budget_burn.T                                      window: bad fraction / (1 - SLO)
 //   requests.T, error_budget_remaining.T                     total
 //   success_rate, availability                               all request types, window
-//   error_rate.S, p99_ms.S, throughput.S                     service S as callee, window
+//   error_rate.S, p99_ms.S, p50_ms.S, throughput.S           service S as callee, window
+//   p50_ok_ms.S, p99_ok_ms.S                                 the same, successful requests only
 //   replicas.S (ready), replicas_desired.S, queue.S (requests waiting now), cpu.S (last
 //   autoscaler sample, 0..1), memory_mb.S (max over replicas), canary_traffic.S (share of calls
 //   that reached the canary since the deploy), rolled_back.S (1 after an automatic rollback)
@@ -146,7 +151,8 @@ struct DeployableRt {
   std::vector<VersionSpec> versions;
   // stats (as callee)
   int64_t served = 0, failed = 0, rejected = 0;
-  Histogram latency;
+  Histogram latency;      ///< every finished request, failed ones until the failure reached the caller
+  Histogram latency_ok;   ///< successful requests only
   RollingWindow window;
   std::vector<std::pair<Time, int>> desired_history;   ///< (time, desired) at every change
   int64_t starts = 0;   ///< replicas started after the world began (scale-ups, deployments)
@@ -163,7 +169,8 @@ struct EdgeRt {
   int64_t calls = 0, ok = 0, failed = 0, attempts = 0, timeouts = 0, retries = 0;
   int64_t rejected_breaker = 0, rejected_bulkhead = 0, fallbacks = 0;
   int64_t retries_in_flight = 0;
-  Histogram latency;
+  Histogram latency;      ///< every finished request, failed ones until the failure reached the caller
+  Histogram latency_ok;   ///< successful requests only
   RollingWindow window;
   EdgePolicy effective() const;
 };
@@ -191,7 +198,8 @@ struct TypeRt {
   double rate_at(Time t) const;
   // stats
   int64_t requests = 0, ok = 0, failed = 0, good = 0;
-  Histogram latency;
+  Histogram latency;      ///< every finished request, failed ones until the failure reached the caller
+  Histogram latency_ok;   ///< successful requests only
   RollingWindow window;
 };
 
