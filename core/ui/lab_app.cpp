@@ -638,9 +638,15 @@ void LabApp::frame(double wall_dt) {
   float lesson_w = 0.0f;
   if (runner_) {
     lesson_w = std::clamp(avail.x * 0.3f, 280.0f, 460.0f);
-    ImGui::BeginChild("lesson_pane", ImVec2(lesson_w, avail.y), ImGuiChildFlags_Border);
-    draw_lesson();
-    ImGui::EndChild();
+    lesson_pane_pos_ = ImGui::GetCursorScreenPos();
+    lesson_pane_size_ = ImVec2(lesson_w, avail.y);
+    if (lesson_in_page_) {
+      ImGui::Dummy(lesson_pane_size_);   // the page's HTML lesson player sits here
+    } else {
+      ImGui::BeginChild("lesson_pane", ImVec2(lesson_w, avail.y), ImGuiChildFlags_Border);
+      draw_lesson();
+      ImGui::EndChild();
+    }
     ImGui::SameLine();
     lesson_w += ImGui::GetStyle().ItemSpacing.x;
   }

@@ -149,6 +149,8 @@ class LabApp {
   void draw_about();
   void draw_lesson();
   void draw_lesson_picker();
+  /// The lesson player's content as JSON for the page's HTML player (the `ui.lesson` hook).
+  std::string lesson_json() const;
   void enter_lesson_step();
   void poll_lesson_file(double wall_dt);
   void log_line(std::string line);
@@ -203,6 +205,10 @@ class LabApp {
   std::filesystem::file_time_type lesson_mtime_{};
   double reload_poll_s_ = 0;
   size_t lesson_step_seen_ = static_cast<size_t>(-1);
+  // The page draws the lesson player in HTML (ui.lesson_panel where=page): the lab keeps the
+  // lesson pane's place empty and reports where it is, in CSS pixels of the page.
+  bool lesson_in_page_ = false;
+  ImVec2 lesson_pane_pos_{0, 0}, lesson_pane_size_{0, 0};
   // The last linearizability check of the client history (History tab).
   std::string lin_verdict_;
   std::vector<uint64_t> lin_flagged_;

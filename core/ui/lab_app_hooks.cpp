@@ -271,6 +271,18 @@ void LabApp::register_hooks() {
     bool correct = runner_->answer_quiz(choice);
     return std::string("{\"ok\":true,\"correct\":") + (correct ? "true" : "false") + "}";
   };
+  hooks_["ui.lesson"] = [this](const HookArgs&) -> std::string {
+    // The lesson player's content for the page's HTML player (docs/hooks.md): null without a lesson.
+    return "{\"ok\":true,\"lesson\":" + lesson_json() + "}";
+  };
+  hooks_["ui.lesson_panel"] = [this](const HookArgs& h) -> std::string {
+    // where=page: the page shows the lesson player in HTML and the lab leaves its place empty;
+    // where=lab: the lab draws its own (the desktop's) lesson player.
+    const std::string where = h.str("where");
+    if (where != "page" && where != "lab") return fail("ui.lesson_panel: where must be \"page\" or \"lab\"");
+    lesson_in_page_ = where == "page";
+    return kOk;
+  };
   hooks_["ui.next"] = [this](const HookArgs& h) -> std::string {
     if (!runner_) return fail("ui.next: no lesson is open");
     return runner_->next() ? kOk : fail("ui.next: the step is not complete yet");

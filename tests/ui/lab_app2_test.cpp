@@ -378,3 +378,74 @@ TEST_CASE("service cards never overlap and hold their replicas, in a tall pane a
     }
   }
 }
+
+TEST_CASE("ui.lesson: the page's HTML lesson player gets the runner's step, escaped HTML, choices and gates") {
+  AppHarness h;
+  ui::LabApp app({"raft-3", 1, ""});
+  CHECK(app.command_json(R"({"op":"ui.lesson"})") == R"({"ok":true,"lesson":null})");
+  const char* kLesson = R"(format = 1
+id = "html"
+title = "A <b>bold</b> title"
+summary = "s"
+level = "beginner"
+minutes = 1
+[scenario]
+name = "raft-3"
+seed = 1
+[[step]]
+title = "First"
+text = """
+Hello <script>x()</script> and **strong** with `code`.
+
+- one
+- two
+"""
+[step.quiz]
+question = "Pick <i>one</i>"
+choices = [ { text = "yes", correct = true, explain = "Right, <img src=x>." }, { text = "no" } ]
+[[step]]
+title = "Second"
+text = "Crash n1."
+[step.task]
+prompt = "Crash n1"
+check = "nodes.crashed >= 1"
+solution = ["crash node=n1"]
+)";
+  REQUIRE(app.open_lesson_text("html.toml", kLesson));
+  h.frame(app);
+  std::string L = app.command_json(R"({"op":"ui.lesson"})");
+  // The title is data (the page sets it as text); the step's text is HTML made by the core, with
+  // the lesson's own markup escaped and its Markdown rendered.
+  CHECK(L.find(R"("title":"A <b>bold</b> title")") != std::string::npos);
+  CHECK(L.find(R"("step":1,"steps":2)") != std::string::npos);
+  CHECK(L.find("&lt;script&gt;x()&lt;/script&gt;") != std::string::npos);
+  CHECK(L.find("<script>") == std::string::npos);
+  CHECK(L.find("<strong>strong</strong>") != std::string::npos);
+  CHECK(L.find("<code>code</code>") != std::string::npos);
+  CHECK(L.find("<li>one</li>") != std::string::npos);
+  CHECK(L.find(R"("question":"Pick &lt;i&gt;one&lt;/i&gt;")") != std::string::npos);
+  CHECK(L.find(R"("answer":-1)") != std::string::npos);
+  CHECK(L.find(R"("step_complete":false)") != std::string::npos);
+  // The explanation appears once the learner has answered, through the same hook as the lab's own.
+  CHECK(L.find("Right,") == std::string::npos);
+  CHECK(ok(app.command_json(R"({"op":"ui.answer","step":1,"choice":0})")));
+  L = app.command_json(R"({"op":"ui.lesson"})");
+  CHECK(L.find(R"("correct":true,"explain":"Right, &lt;img src=x&gt;.")") != std::string::npos);
+  CHECK(L.find(R"("step_complete":true)") != std::string::npos);
+  CHECK(ok(app.command_json(R"({"op":"ui.next"})")));
+  L = app.command_json(R"({"op":"ui.lesson"})");
+  CHECK(L.find(R"("step":2)") != std::string::npos);
+  CHECK(L.find(R"("task":{"prompt":"Crash n1","status":"active","show_me":true)") != std::string::npos);
+  CHECK(ok(app.command_json(R"({"op":"ui.solution"})")));
+  app.command_json(R"({"op":"ui.run_ms","value":200})");
+  L = app.command_json(R"({"op":"ui.lesson"})");
+  CHECK(L.find(R"("status":"done","show_me":false)") != std::string::npos);
+
+  // The page takes the player: the lab keeps its place (a pane with a size) and draws no own copy.
+  CHECK_FALSE(ok(app.command_json(R"({"op":"ui.lesson_panel","where":"side"})")));
+  CHECK(ok(app.command_json(R"({"op":"ui.lesson_panel","where":"page"})")));
+  h.frame(app);
+  L = app.command_json(R"({"op":"ui.lesson"})");
+  CHECK(L.find(R"("pane":{"x":)") != std::string::npos);
+  CHECK(L.find(R"("w":0,)") == std::string::npos);
+}

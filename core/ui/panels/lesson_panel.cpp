@@ -1,6 +1,12 @@
 // The lesson player (the left pane): the lesson picker, the step text, quiz and predict choices, tasks, goals, hints, Back/Next.
 #include "ui/lab_app_internal.h"
 
+#include <sstream>
+
+#include "lesson/markdown.h"
+#include "lesson/text.h"
+#include "util/json.h"
+
 namespace topo::ui {
 
 using namespace detail;
@@ -121,6 +127,119 @@ void LabApp::draw_lesson() {
   if (!can_next) ImGui::BeginDisabled();
   if (ImGui::Button(r.step_index() + 1 == r.step_count() ? "Finish" : "Next")) r.next();
   if (!can_next) ImGui::EndDisabled();
+}
+
+}  // namespace topo::ui
+
+namespace topo::ui {
+
+namespace {
+
+// Lesson text as the page's HTML (lesson/markdown.h: escaped, safe links only). Inline pieces
+// (a choice, a hint) lose the paragraph around them when they are one paragraph.
+std::string html_block(const std::string& text, int heading_base = 3) {
+  lesson::HtmlOptions o;
+  o.heading_base = heading_base;
+  return lesson::to_html(text, o);
+}
+std::string html_inline(const std::string& text) {
+  std::string h = lesson::to_html(text);
+  if (h.size() >= 7 && h.compare(0, 3, "<p>") == 0 && h.compare(h.size() - 4, 4, "</p>") == 0 &&
+      h.find("<p>", 3) == std::string::npos)
+    h = h.substr(3, h.size() - 7);
+  return h;
+}
+const char* gate_name(lesson::Gate g) {
+  switch (g) {
+    case lesson::Gate::Done: return "done";
+    case lesson::Gate::Failed: return "missed";
+    case lesson::Gate::Active: return "active";
+    case lesson::Gate::Pending: return "pending";
+    default: return "none";
+  }
+}
+
+}  // namespace
+
+// Everything draw_lesson() shows, as data: the page's HTML lesson player renders it and sends the
+// learner's answers and moves back through the same hooks (ui.answer, ui.solution, ui.next,
+// ui.lesson_step), so both players always agree. Text comes from the runner (placeholders filled
+// in) and becomes HTML in the core: the page never parses lesson Markdown.
+std::string LabApp::lesson_json() const {
+  using util::json_quote;
+  std::ostringstream o;
+  if (!runner_) return "null";
+  const lesson::Runner& r = *runner_;
+  const lesson::Lesson& L = r.lesson();
+  o << "{\"id\":" << json_quote(L.id) << ",\"title\":" << json_quote(L.title) << ",\"file\":" << json_quote(lesson_name_)
+    << ",\"step\":" << r.step_index() + 1 << ",\"steps\":" << r.step_count()
+    << ",\"complete\":" << (r.finished() ? "true" : "false")
+    << ",\"pane\":{\"x\":" << lesson_pane_pos_.x << ",\"y\":" << lesson_pane_pos_.y << ",\"w\":" << lesson_pane_size_.x
+    << ",\"h\":" << lesson_pane_size_.y << "}";
+  if (r.finished()) {
+    o << ",\"step_complete\":false,\"can_back\":true}";
+    return o.str();
+  }
+  const lesson::Step& st = r.step();
+  const lesson::StepState& ss = r.state();
+  o << ",\"step_complete\":" << (r.step_complete() ? "true" : "false") << ",\"can_back\":" << (r.step_index() > 0 ? "true" : "false")
+    << ",\"last\":" << (r.step_index() + 1 == r.step_count() ? "true" : "false")
+    << ",\"step_title\":" << json_quote(st.title) << ",\"html\":" << json_quote(html_block(r.text()));
+  if (st.predict) {
+    const bool resolved = ss.predict_outcome >= 0;
+    o << ",\"predict\":{\"question\":" << json_quote(html_inline(st.predict->question))
+      << ",\"answer\":" << ss.predict_answer << ",\"outcome\":" << ss.predict_outcome << ",\"status\":\"" << gate_name(ss.predict)
+      << "\",\"choices\":[";
+    for (size_t i = 0; i < st.predict->choices.size(); ++i) {
+      const auto& c = st.predict->choices[i];
+      const bool show = resolved && (ss.predict_answer == static_cast<int>(i) || ss.predict_outcome == static_cast<int>(i));
+      o << (i ? "," : "") << "{\"html\":" << json_quote(html_inline(c.text))
+        << ",\"explain\":" << json_quote(show ? html_inline(c.explain) : std::string()) << "}";
+    }
+    o << "]}";
+  } else {
+    o << ",\"predict\":null";
+  }
+  if (st.task) {
+    o << ",\"task\":{\"prompt\":" << json_quote(html_inline(st.task->prompt)) << ",\"status\":\"" << gate_name(ss.task)
+      << "\",\"show_me\":" << (ss.task != lesson::Gate::Done && !st.task->solution.empty() ? "true" : "false") << ",\"hints\":[";
+    bool first = true;
+    for (const lesson::Hint* h : r.hints_due()) {
+      o << (first ? "" : ",") << json_quote(html_inline(h->text));
+      first = false;
+    }
+    o << "]}";
+  } else {
+    o << ",\"task\":null";
+  }
+  if (st.wait)
+    o << ",\"wait\":{\"text\":" << json_quote(html_inline(st.wait->text.empty() ? st.wait->until.text : st.wait->text))
+      << ",\"status\":\"" << gate_name(ss.wait) << "\"}";
+  else
+    o << ",\"wait\":null";
+  if (st.goal)
+    o << ",\"goal\":{\"text\":" << json_quote(html_inline(st.goal->text.empty() ? st.goal->check.text : st.goal->text))
+      << ",\"status\":\"" << gate_name(ss.goal) << "\",\"progress\":" << lesson::format_number(ss.goal_progress) << "}";
+  else
+    o << ",\"goal\":null";
+  if (st.quiz) {
+    o << ",\"quiz\":{\"question\":" << json_quote(html_inline(st.quiz->question)) << ",\"answer\":" << ss.quiz_answer
+      << ",\"status\":\"" << gate_name(ss.quiz) << "\",\"choices\":[";
+    for (size_t i = 0; i < st.quiz->choices.size(); ++i) {
+      const auto& c = st.quiz->choices[i];
+      const bool picked = ss.quiz_answer == static_cast<int>(i);
+      o << (i ? "," : "") << "{\"html\":" << json_quote(html_inline(c.text));
+      if (picked) o << ",\"correct\":" << (c.correct ? "true" : "false") << ",\"explain\":" << json_quote(html_inline(c.explain));
+      o << "}";
+    }
+    o << "]}";
+  } else {
+    o << ",\"quiz\":null";
+  }
+  o << ",\"failures\":[";
+  for (size_t i = 0; i < ss.failures.size(); ++i) o << (i ? "," : "") << json_quote(ss.failures[i]);
+  o << "]}";
+  return o.str();
 }
 
 }  // namespace topo::ui

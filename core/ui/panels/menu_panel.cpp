@@ -179,6 +179,11 @@ void LabApp::draw_keys() {
           {"F", "fit the view (undo pan and zoom)"},
           {"D", "describe the world in words (also the Describe button; screen readers hear it)"},
           {"M", "slow motion on / off (while messages fly, slow down so each stays on screen a third of a second)"},
+          {"Tab, arrows", "move between the lab's controls (Enter or Space presses one; Esc goes back)"},
+#ifdef __EMSCRIPTEN__
+          {"F6", "move between the lab and the lesson panel beside it: the lesson's text, its choices, Back/Next and "
+                 "the machines with their actions (Crash, Restart, Slow down, Isolate) as page controls"},
+#endif
       };
       for (const auto& r : rows) {
         ImGui::TableNextRow();

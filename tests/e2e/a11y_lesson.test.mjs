@@ -1,0 +1,175 @@
+// The accessible lesson player (issue 16): the open lesson is real HTML beside the canvas, made by
+// the core's lesson runner, and a student can do a whole lesson with the keyboard alone, found by
+// role and name as a screen reader finds it. axe-core (run inside the real page) finds no serious
+// or critical violation on the catalogue, the lab with a lesson, an open predict and an open quiz.
+// A lesson's own HTML or script is shown as text, never injected.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { root } from './browser.mjs';
+import { siteSuite, newPage, gotoPage, frames, shot } from './page_util.mjs';
+
+const env = siteSuite();
+const skip = env.skip;
+const LESSON01 = '01-one-system-many-computers';
+
+// Moves the keyboard focus with Tab (never a click, never focus()) until `loc` has it.
+async function tabTo(page, loc, max = 80) {
+  for (let i = 0; i < max; i++) {
+    if (await loc.evaluate((e) => e === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${loc}`);
+}
+// Waits until a button can be pressed, tabs to it and presses Enter.
+async function press(page, loc, timeout = 90000) {
+  await loc.waitFor({ state: 'visible', timeout });
+  await page.waitForFunction((e) => !e.disabled, await loc.elementHandle(), { timeout });
+  await tabTo(page, loc);
+  await page.keyboard.press('Enter');
+}
+
+test('lesson 01 from start to end with the keyboard alone, found by role and text', { skip, timeout: 600000 }, async () => {
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url + '?lesson=' + LESSON01);
+  const panel = page.getByRole('complementary', { name: 'One system, many computers' });
+  await panel.waitFor({ timeout: 30000 });
+  const steps = panel.getByRole('navigation', { name: 'Lesson steps' });
+  const next = steps.getByRole('button', { name: /^(Next|Finish)$/ });
+  const stepTitle = (name) => panel.getByRole('heading', { level: 2, name });
+
+  // The lab runs in slow motion at half speed: from the canvas (F6 moves there and back), M turns
+  // slow motion off and "=" speeds the clock up, as the Help menu says.
+  await stepTitle('What the clients see').waitFor();
+  await page.keyboard.press('F6');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'canvas');
+  await page.keyboard.press('m');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Equal');
+  await page.keyboard.press('F6');
+  assert.ok(await stepTitle('What the clients see').evaluate((e) => e === document.activeElement), 'F6 brings the keyboard back to the step');
+
+  // Step 1: the step's text is there as text a screen reader reads.
+  await panel.getByText('To them the store is').waitFor();
+  assert.ok(await panel.getByText('Step 1 of 7').isVisible());
+  await press(page, next);
+  // Step 2: a goal that completes by itself.
+  await stepTitle('Behind the curtain: five computers').waitFor();
+  await press(page, next);
+  // Step 3: the predict's choices are buttons.
+  await stepTitle('One computer fails').waitFor();
+  await press(page, panel.getByRole('button', { name: 'Nothing: they keep getting answers.' }));
+  await panel.getByText('your prediction').waitFor();
+  await press(page, next);
+  // Step 4: the task, done from the machine list.
+  await stepTitle('Your turn: crash another one').waitFor();
+  await press(page, panel.getByRole('button', { name: 'Crash n2' }));
+  await panel.getByRole('button', { name: 'Restart n2' }).waitFor();
+  await press(page, next);
+  // Step 5: the quiz is a radio group: Tab into it, arrows choose, then "Check answer".
+  await stepTitle('How many can fail?').waitFor();
+  const group = panel.getByRole('group', { name: /How many of the five servers/ });
+  const first = group.getByRole('radio').first();
+  await tabTo(page, first);
+  await page.keyboard.press('Space');
+  assert.ok(await group.getByRole('radio', { name: /^2: the other 3/ }).isChecked(), 'the first radio is "2: ..."');
+  await press(page, panel.getByRole('button', { name: 'Check answer' }));
+  await panel.getByText('Right.', { exact: false }).first().waitFor();
+  await press(page, next);
+  // Step 6: a second predict.
+  await stepTitle('One too many').waitFor();
+  await press(page, panel.getByRole('button', { name: 'Their requests stop being answered.' }));
+  await press(page, next);
+  // Step 7: restart the three crashed servers from the machine list, then finish.
+  await stepTitle('Repair').waitFor();
+  for (const n of ['n1', 'n2', 'n4']) await press(page, panel.getByRole('button', { name: 'Restart ' + n }));
+  await press(page, next);
+  await panel.getByRole('heading', { name: 'Lesson complete. Well done!' }).waitFor();
+  assert.ok(await panel.getByText('All 7 steps done').isVisible());
+  await shot(page, 'a11y-lesson01-complete.png');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// axe-core's rules, run in the page: the violations of impact serious or critical.
+async function axeSerious(page) {
+  await page.addScriptTag({ path: path.join(root, 'node_modules', 'axe-core', 'axe.min.js') });
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('axe-core: no serious or critical violations on the catalogue, a lesson, a predict and a quiz', { skip, timeout: 180000 }, async () => {
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url);
+  await page.getByRole('main', { name: 'Topolab' }).getByRole('list', { name: 'Lessons' }).waitFor();
+  assert.deepEqual(await axeSerious(page), [], 'catalogue');
+
+  await gotoPage(page, env.lab.url + '?lesson=' + LESSON01);
+  const panel = page.getByRole('complementary', { name: 'One system, many computers' });
+  await panel.getByText('To them the store is').waitFor();
+  assert.deepEqual(await axeSerious(page), [], 'lab with lesson 01 open');
+
+  await gotoPage(page, env.lab.url + '?lesson=' + LESSON01 + '&step=3');
+  await panel.getByRole('button', { name: 'Nothing: they keep getting answers.' }).waitFor();
+  assert.deepEqual(await axeSerious(page), [], 'an open predict');
+
+  await gotoPage(page, env.lab.url + '?lesson=' + LESSON01 + '&step=5');
+  await panel.getByRole('radio').first().waitFor();
+  assert.deepEqual(await axeSerious(page), [], 'an open quiz');
+  await frames(page, 3);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a lesson whose text holds HTML and script shows it as text, never as markup', { skip, timeout: 120000 }, async () => {
+  // The lesson is served by the test (the page's service worker would fetch around page.route).
+  const { context, page, errors } = await newPage(env.browser, { serviceWorkers: 'block' });
+  const evil = `format = 1
+id = "evil"
+summary = "A lesson that tries to inject markup"
+level = "beginner"
+minutes = 1
+title = "Evil <img src=x onerror=\\"window.pwned=1\\">"
+[scenario]
+name = "raft-5"
+[[step]]
+title = "<script>window.pwned=2</script>Step"
+text = """
+Hello <img src=x onerror="window.pwned=3"> and <b>bold</b>, [a link](https://example.org/?a=<b>&b="x") and **<i>strong</i>**.
+"""
+[step.quiz]
+question = "<button onclick=\\"window.pwned=5\\">Q</button>?"
+choices = [ { text = "<svg onload=\\"window.pwned=6\\">yes", correct = true, explain = "<img src=y onerror=\\"window.pwned=7\\">" }, { text = "no" } ]
+`;
+  await page.route('**/evil.toml', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: evil }));
+  // A javascript: link is refused by the checker, with its place in the file, and nothing runs.
+  const jsLink = evil.replace('https://example.org/?a=<b>&b="x"', 'javascript:window.pwned=4');
+  await page.route('**/jslink.toml', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: jsLink }));
+  await gotoPage(page, env.lab.url + '?lesson_url=jslink.toml');
+  const alert = page.getByRole('alert', { name: 'This lesson file has a problem' });
+  await alert.getByText(/jslink\.toml:\d+:\d+: link target "javascript:window\.pwned=4" is not a web address/).waitFor({ timeout: 30000 });
+  await gotoPage(page, env.lab.url + '?lesson_url=evil.toml');
+  const panel = page.locator('#lesson-panel');
+  await panel.getByText('Hello <img src=x', { exact: false }).waitFor({ timeout: 30000 });
+  // Answer the quiz so that the explanation is shown too.
+  await panel.getByRole('radio').first().check();
+  await panel.getByRole('button', { name: 'Check answer' }).click();
+  await panel.getByText('<img src=y', { exact: false }).waitFor();
+  const found = await page.evaluate(() => {
+    const p = document.getElementById('lesson-panel');
+    return {
+      pwned: window.pwned ?? null,
+      tags: [...p.querySelectorAll('img, script, svg, b, i, iframe')].map((e) => e.tagName),
+      hrefs: [...p.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+      buttons: [...p.querySelectorAll('button')].filter((b) => b.textContent === 'Q').length,
+    };
+  });
+  assert.equal(found.pwned, null, 'no script of the lesson ran');
+  assert.deepEqual(found.tags, [], 'no element of the lesson\'s own HTML');
+  assert.deepEqual(found.hrefs, ['https://example.org/?a=<b>&b="x"'], 'the link, its target as written');
+  assert.equal(found.buttons, 0);
+  assert.ok(await panel.getByText('<script>window.pwned=2</script>Step').isVisible(), 'the title is shown as typed');
+  assert.ok(await panel.locator('strong', { hasText: '<i>strong</i>' }).isVisible(), 'the lesson\'s own Markdown still works');
+  assert.deepEqual(errors.filter((e) => !/evil|lesson/i.test(e)), []);
+  await context.close();
+});

@@ -1,0 +1,234 @@
+// The accessible lesson player: the open lesson in HTML beside the canvas (title, progress, the
+// step's text, predict and quiz choices, task, wait and goal status, hints and "Show me",
+// Back/Next) and a keyboard-operable list of the world's machines with their actions. It is the
+// web's lesson player: at start it asks the lab to leave its own lesson pane empty
+// (ui.lesson_panel where=page) and sits in that place. Content comes from the core's lesson runner
+// through Module.topolab.lesson() — text already rendered to escaped HTML by the core, never
+// parsed here — and every action goes through the same hooks and Commands as the lab's own
+// controls (ui.answer, ui.solution, ui.next, ui.lesson_step, crash, restart, ...).
+'use strict';
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const POLL_MS = 250;
+  const panel = $('lesson-panel');
+  const lp = { last: '', lastNodes: '', lessonKey: '', step: 0, data: null };
+  window.topolabLessonPanel = lp;   // for tests and the curious
+
+  const cmd = (c) => window.Module.topolab.command(c);
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'html') e.innerHTML = v;           // HTML rendered and escaped by the core (to_html)
+      else if (k === 'text') e.textContent = v;
+      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+      else if (v !== false && v !== null && v !== undefined) e.setAttribute(k, v === true ? '' : v);
+    }
+    for (const k of kids) if (k !== null && k !== undefined && k !== false) e.append(k);
+    return e;
+  }
+  // Re-rendering a part keeps the keyboard focus on the control with the same data-key.
+  function replace(container, nodes) {
+    const a = document.activeElement;
+    const key = a && container.contains(a) ? a.getAttribute('data-key') : null;
+    container.replaceChildren(...nodes.filter(Boolean));
+    if (key) {
+      const again = container.querySelector(`[data-key="${CSS.escape(key)}"]`);
+      if (again && !again.disabled) again.focus({ preventScroll: true });
+      else $('lp-step-title').focus({ preventScroll: true });
+    }
+  }
+  const STATUS = { done: 'done', missed: 'missed', active: 'in progress', pending: 'not yet', none: '' };
+  function gate(kind, g) {
+    return el('p', { class: `gate gate-${g.status}` },
+      el('span', { class: 'gate-mark', text: g.status === 'done' ? '✓ done' : g.status === 'missed' ? '✗ missed' : '… ' + STATUS[g.status] }),
+      ' ', el('strong', { text: kind + ':' }), ' ', el('span', { html: g.text }));
+  }
+  function act(c) {
+    const r = cmd(c);
+    if (r && !r.ok) $('lp-feedback').textContent = r.error;
+    poll(true);
+    return r;
+  }
+
+  function renderLesson(L) {
+    $('lp-title').textContent = L.title;
+    const pct = Math.round(100 * (L.complete ? 1 : (L.step - 1) / Math.max(1, L.steps)));
+    $('lp-progress-text').textContent = L.complete ? `All ${L.steps} steps done` : `Step ${L.step} of ${L.steps}`;
+    const bar = $('lp-progress');
+    bar.setAttribute('aria-valuenow', String(pct));
+    bar.setAttribute('aria-valuetext', $('lp-progress-text').textContent);
+    bar.firstElementChild.style.width = pct + '%';
+    const parts = [];
+    if (L.complete) {
+      $('lp-step-title').textContent = 'Lesson complete. Well done!';
+      parts.push(el('p', { text: 'Pick another lesson from the Lessons button, or keep experimenting with this world.' }));
+      replace($('lp-body'), parts);
+      $('lp-back').disabled = true;
+      $('lp-next').disabled = true;
+      $('lp-next').textContent = 'Next';
+      return;
+    }
+    $('lp-step-title').textContent = L.step_title || `Step ${L.step}`;
+    parts.push(el('div', { class: 'lp-text', html: L.html }));
+    if (L.predict) {
+      const p = L.predict;
+      const sec = el('section', { class: 'lp-box', 'aria-labelledby': 'lp-predict-h' },
+        el('h3', { id: 'lp-predict-h', text: 'Predict' }), el('p', { id: 'lp-predict-q', html: p.question }));
+      if (p.answer < 0) {
+        const group = el('div', { role: 'group', 'aria-labelledby': 'lp-predict-q', class: 'choices' });
+        p.choices.forEach((c, i) => group.append(el('button', { type: 'button', class: 'choice', 'data-key': 'p' + i, html: c.html,
+          onclick: () => act({ op: 'ui.answer', step: L.step, choice: i }) })));
+        sec.append(group);
+      } else {
+        const ul = el('ul', { class: 'answers' });
+        p.choices.forEach((c, i) => {
+          const tags = [];
+          if (i === p.answer) tags.push('your prediction');
+          if (i === p.outcome) tags.push('what happened');
+          ul.append(el('li', { class: i === p.answer ? 'picked' : '' }, el('span', { html: c.html }),
+            tags.length ? el('strong', { class: 'tag', text: ` (${tags.join(', ')})` }) : null,
+            c.explain ? el('p', { class: 'explain', html: c.explain }) : null));
+        });
+        sec.append(ul);
+        if (p.outcome < 0) sec.append(el('p', { class: 'muted', text: 'Watching what the simulation does…' }));
+      }
+      parts.push(sec);
+    }
+    if (L.task) {
+      const t = L.task;
+      const sec = el('section', { class: 'lp-box', 'aria-labelledby': 'lp-task-h' },
+        el('h3', { id: 'lp-task-h', text: 'Your turn' }), gate('Task', { status: t.status, text: t.prompt }));
+      for (const h of t.hints) sec.append(el('p', { class: 'hint' }, el('strong', { text: 'Hint: ' }), el('span', { html: h })));
+      if (t.show_me) sec.append(el('button', { type: 'button', 'data-key': 'showme', text: 'Show me',
+        onclick: () => act({ op: 'ui.solution' }) }));
+      parts.push(sec);
+    }
+    if (L.wait) parts.push(gate('Waiting', L.wait));
+    if (L.goal) {
+      const pctg = Math.round(100 * (L.goal.status === 'done' ? 1 : L.goal.progress));
+      parts.push(gate('Goal', L.goal));
+      parts.push(el('div', { class: 'bar small', role: 'progressbar', 'aria-label': 'Goal progress', 'aria-valuemin': '0',
+        'aria-valuemax': '100', 'aria-valuenow': String(pctg) }, el('div', { style: `width:${pctg}%` })));
+    }
+    if (L.quiz) {
+      const q = L.quiz;
+      const form = el('form', { class: 'lp-box quiz', 'aria-labelledby': 'lp-quiz-h',
+        onsubmit: (e) => {
+          e.preventDefault();
+          const picked = form.querySelector('input[name="quiz"]:checked');
+          if (picked) act({ op: 'ui.answer', step: L.step, choice: Number(picked.value) });
+          else $('lp-feedback').textContent = 'Pick an answer first.';
+        } });
+      const fs = el('fieldset', {}, el('legend', { html: q.question }));
+      q.choices.forEach((c, i) => {
+        const id = `lp-q${i}`;
+        fs.append(el('div', { class: 'radio' },
+          el('input', { type: 'radio', name: 'quiz', id, value: String(i), 'data-key': 'q' + i, checked: i === q.answer }),
+          el('label', { for: id, html: c.html })));
+      });
+      form.append(el('h3', { id: 'lp-quiz-h', text: 'Quiz' }), fs,
+        el('button', { type: 'submit', 'data-key': 'qcheck', text: q.answer < 0 ? 'Check answer' : 'Check again' }));
+      const fb = q.choices[q.answer];
+      if (fb) form.append(el('p', { class: `feedback ${fb.correct ? 'right' : 'wrong'}` },
+        el('strong', { text: fb.correct ? 'Right. ' : 'Not quite. ' }), el('span', { html: fb.explain || '' })));
+      parts.push(form);
+    }
+    for (const f of L.failures) parts.push(el('p', { class: 'gate gate-missed', text: f }));
+    // A quiz choice picked but not yet checked survives the re-render.
+    const pending = $('lp-body').querySelector('input[name="quiz"]:checked');
+    const keep = pending && L.quiz && L.quiz.answer < 0 ? pending.value : null;
+    replace($('lp-body'), parts);
+    if (keep !== null) { const r = $('lp-body').querySelector(`input[name="quiz"][value="${keep}"]`); if (r) r.checked = true; }
+    $('lp-back').disabled = !L.can_back;
+    $('lp-next').disabled = !L.step_complete;
+    $('lp-next').textContent = L.last ? 'Finish' : 'Next';
+  }
+
+  function renderNodes(s) {
+    const nodes = (s && s.nodes) || [];
+    const key = JSON.stringify(nodes.map((n) => [n.name, n.role, n.status, n.cpu_speed, n.p_role || '', n.p_term || '']));
+    if (key === lp.lastNodes) return;
+    lp.lastNodes = key;
+    const items = nodes.map((n) => {
+      // "follower in term 2" reads better than the model's name ("raft"); a client is a client.
+      const role = n.p_role ? n.p_role + (n.p_term !== undefined ? ` in term ${n.p_term}` : '') : n.role;
+      const b = (label, c, k) => el('button', { type: 'button', class: 'small', 'data-key': `${k}-${n.name}`, onclick: () => act(c) },
+        label, el('span', { class: 'visually-hidden', text: ' ' + n.name }));
+      return el('li', { class: `node node-${n.status}` },
+        el('span', { class: 'node-name', text: n.name }),
+        el('span', { class: 'node-state', text: `${role}, ${n.status === 'up' ? 'up' : n.status.toUpperCase()}` + (n.cpu_speed < 0.999 ? ', slowed' : '') }),
+        el('span', { class: 'node-actions' },
+          n.status === 'up' ? b('Crash', { op: 'crash', node: n.name }, 'crash') : b('Restart', { op: 'restart', node: n.name }, 'restart'),
+          n.cpu_speed > 0.999 ? b('Slow down', { op: 'slow', node: n.name, factor: 10 }, 'slow')
+            : b('Normal speed', { op: 'slow', node: n.name, factor: 1 }, 'speed'),
+          b('Isolate', { op: 'partition', groups: n.name }, 'isolate')));
+    });
+    items.push(el('li', { class: 'node' }, el('button', { type: 'button', class: 'small', 'data-key': 'heal', text: 'Heal all partitions',
+      onclick: () => act({ op: 'heal' }) })));
+    replace($('lp-nodes'), items);
+  }
+
+  function place(L) {
+    const p = L.pane;
+    if (!p || !(p.w > 0)) return;
+    panel.style.left = p.x + 'px';
+    panel.style.top = p.y + 'px';
+    panel.style.width = p.w + 'px';
+    panel.style.height = p.h + 'px';
+  }
+
+  function poll(force) {
+    if (!window.Module || !window.Module.topolab) return;
+    const catalogue = !$('catalogue').classList.contains('hidden');
+    let L = null;
+    try { L = cmd({ op: 'ui.lesson' }).lesson; } catch (e) { return; }
+    const on = !!L && !catalogue;
+    panel.classList.toggle('hidden', !on);
+    lp.data = L;
+    if (!on) { lp.last = ''; lp.lastNodes = ''; return; }
+    place(L);
+    const { pane, ...content } = L;
+    const key = JSON.stringify(content);
+    const lessonKey = `${L.id}|${L.file}`;
+    const stepChanged = lessonKey !== lp.lessonKey || L.step !== lp.step || (L.complete && lp.last && !JSON.parse(lp.last).complete);
+    if (key !== lp.last || force) {
+      lp.last = key;
+      renderLesson(L);
+    }
+    let s = null;
+    try { s = window.Module.topolab.state(); } catch (e) { s = null; }
+    renderNodes(s);
+    if (stepChanged) {
+      const a = document.activeElement;
+      const fresh = lessonKey !== lp.lessonKey;
+      lp.lessonKey = lessonKey;
+      lp.step = L.step;
+      $('lp-feedback').textContent = '';
+      // A new step: the keyboard goes to its title (read out first), unless it is elsewhere in
+      // the page (the canvas or a page control) on purpose.
+      if (panel.contains(a) || (fresh && (a === document.body || a === $('canvas')))) $('lp-step-title').focus({ preventScroll: true });
+    }
+  }
+
+  $('lp-back').addEventListener('click', () => {
+    const L = lp.data;
+    if (L && L.step > 1) act({ op: 'ui.lesson_step', step: L.complete ? L.steps : L.step - 1 });
+  });
+  $('lp-next').addEventListener('click', () => act({ op: 'ui.next' }));
+  // Keys typed in the panel belong to it, not to the lab (SDL listens on window).
+  for (const type of ['keydown', 'keyup', 'keypress']) panel.addEventListener(type, (e) => e.stopPropagation());
+  // F6 moves between the lab's canvas and the lesson player.
+  window.addEventListener('keydown', (e) => {
+    if (e.key !== 'F6' || panel.classList.contains('hidden')) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (panel.contains(document.activeElement)) $('canvas').focus();
+    else $('lp-step-title').focus();
+  }, true);
+
+  window.addEventListener('topolab-ready', () => {
+    cmd({ op: 'ui.lesson_panel', where: 'page' });
+    poll(true);
+    setInterval(() => poll(false), POLL_MS);
+  });
+})();
