@@ -439,6 +439,7 @@ AutoplayResult autoplay(Runner& r) {
     AutoplayStep rep;
     rep.index = r.step_index();
     rep.title = s.title;
+    rep.text = r.text();
     const Time budget = step_budget_us(s);
     const Time cap = r.world().now() + budget;
     while (!r.step_complete() && r.world().now() < cap) {

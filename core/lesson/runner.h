@@ -147,6 +147,7 @@ std::unique_ptr<Runner> open_lesson(std::string_view text, const std::string& fi
 struct AutoplayStep {
   size_t index = 0;
   std::string title;
+  std::string text;     ///< the step's text as the learner sees it when the step opens
   std::vector<std::string> log;
   std::vector<std::string> failures;
   std::vector<std::string> warnings;

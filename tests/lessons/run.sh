@@ -43,6 +43,22 @@ for f in tests/lessons/malformed/*.toml; do
   if diff -u "$exp" "$tmp/out" > "$tmp/diff"; then ok; else bad "check $f"; cat "$tmp/diff"; fi
 done
 
+# Proofreading and sweeps on a lesson that holds only when n1 wins the first election:
+# `run --autoplay --text` shows each step's text as rendered when it opens, `check --seeds A..B`
+# lists exactly the seeds that fail and exits 1; both outputs are compared with .expected files.
+sweep=tests/lessons/sweep/first-leader-is-n1
+run_cli run "$sweep.toml" --autoplay --text > "$tmp/out" 2> "$tmp/err"
+if diff -u "$sweep.text.expected" "$tmp/out" > "$tmp/diff"; then ok; else bad "run --autoplay --text $sweep.toml"; cat "$tmp/diff" "$tmp/err"; fi
+run_cli check --seeds 1..12 "$sweep.toml" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [[ $rc -eq 1 ]] && diff -u "$sweep.seeds.expected" "$tmp/out" > "$tmp/diff"; then ok; else bad "check --seeds 1..12 $sweep.toml (exit $rc, expected 1)"; cat "$tmp/diff" "$tmp/err"; fi
+if run_cli check --seeds 5 "$sweep.toml" > "$tmp/out" 2> "$tmp/err" && [[ ! -s "$tmp/err" ]] &&
+   grep -qx "$sweep.toml: seeds 5..5: 1 passed, 0 failed" "$tmp/out"; then ok; else bad "check --seeds 5 $sweep.toml"; cat "$tmp/out" "$tmp/err"; fi
+# check's one stream: problems and the "valid" line on stdout, nothing on stderr; a real --help.
+run_cli check lessons/01-one-system-many-computers.toml > "$tmp/out" 2> "$tmp/err"
+if [[ ! -s "$tmp/err" ]] && grep -qx "1 lesson file(s) valid" "$tmp/out"; then ok; else bad "check: \"valid\" is not on stdout alone"; cat "$tmp/out" "$tmp/err"; fi
+if run_cli check --help > "$tmp/out" 2>&1 && grep -q "^Exit status" "$tmp/out" && grep -q -- "--seeds A..B" "$tmp/out"; then ok; else bad "check --help"; cat "$tmp/out"; fi
+
 # The action reference at the end of FORMAT.md is generated from the code and must be current.
 if tests/lessons/actions_md.sh "$CLI" > "$tmp/actions.md" 2> "$tmp/err" &&
    sed -n '/^## Every action/,$p' lessons/FORMAT.md | diff -u - "$tmp/actions.md" > "$tmp/diff"; then

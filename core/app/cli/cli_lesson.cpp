@@ -1,9 +1,12 @@
 // topolab-cli subcommands for lessons and runs:
 //   check FILE...                     validate lessons; every problem as FILE:LINE:COL: message
+//   check --seeds A..B FILE...        validate, then autoplay each lesson on seeds A..B; lists the
+//                                     seeds that fail (exit 1 if any)
 //   check --list-actions SCENARIO     the actions (Commands) a scenario offers, with parameters
 //   check --list-values SCENARIO      the value keys conditions can read in a scenario, with values
 //   check --index FILE...             the lesson catalogue as JSON (lessons/index.json)
-//   run FILE [--autoplay]             play a lesson headless; per-step summary; exit 0 if all reached
+//   run FILE [--autoplay] [--text]    play a lesson headless; per-step summary (--text: each step's
+//                                     text as the learner sees it); exit 0 if all reached
 //   run --scenario NAME --seed N --until-ms T [--set K=V]... [--metrics] [--history FILE]
 //                                     run a scenario; --metrics prints each model's metrics (JSON
 //                                     lines), --history writes the client history; violations are
@@ -155,7 +158,20 @@ int run_scenario(const Args& a) {
   return violations ? 1 : 0;
 }
 
-int run_lesson(const std::string& file, bool autoplay_on, bool narrate) {
+/// Prints `text` under a step line, each line as "    | line" (blank lines as "    |").
+void print_step_text(const std::string& text, std::ostream& out) {
+  size_t from = 0;
+  while (from <= text.size()) {
+    size_t nl = text.find('\n', from);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl == text.size() && from == nl) break;   // no empty line after a final newline
+    const std::string line = text.substr(from, nl - from);
+    out << "    |" << (line.empty() ? "" : " ") << line << "\n";
+    from = nl + 1;
+  }
+}
+
+int run_lesson(const std::string& file, bool autoplay_on, bool narrate, bool show_text) {
   std::string text;
   if (!read_file(file, &text)) { std::cerr << file << ":1:1: cannot read the file\n"; return 2; }
   WorldSource src = WorldSource::builtin();
@@ -177,6 +193,7 @@ int run_lesson(const std::string& file, bool autoplay_on, bool narrate) {
     if (!ok) ++bad;
     std::cout << "step " << s.index + 1 << "/" << res.steps.size() << " \"" << s.title << "\": " << (ok ? "ok" : "FAILED")
               << "\n";
+    if (show_text) print_step_text(s.text, std::cout);
     for (const auto& line : s.log) std::cout << "    " << line << "\n";
     if (!s.values.empty()) std::cout << "    values at the end: " << s.values << "\n";
     for (const auto& wline : s.warnings) std::cout << "    warning: " << wline << "\n";
@@ -186,6 +203,81 @@ int run_lesson(const std::string& file, bool autoplay_on, bool narrate) {
             << "\n";
   if (narrate) print_narration(r->world(), std::cout);
   return res.ok ? 0 : 1;
+}
+
+/// "A..B" (or "N") into a seed range, at most kMaxSeeds seeds.
+constexpr int64_t kMaxSeeds = 10'000;
+bool parse_seed_range(const std::string& text, int64_t* lo, int64_t* hi) {
+  const size_t dots = text.find("..");
+  if (dots == std::string::npos) {
+    if (!parse_int(text, lo) || *lo < 0) return false;
+    *hi = *lo;
+    return true;
+  }
+  return parse_int(text.substr(0, dots), lo) && parse_int(text.substr(dots + 2), hi) && *lo >= 0 && *hi >= *lo &&
+         *hi - *lo < kMaxSeeds;
+}
+
+/// Autoplays `lesson` (already valid) on each seed of [lo, hi]; prints one line per failing seed
+/// and a summary line to stdout. Returns the number of seeds that failed.
+int64_t sweep_seeds(const std::string& file, const Lesson& lesson, const WorldSource& src, int64_t lo, int64_t hi) {
+  std::vector<int64_t> failed;
+  for (int64_t seed = lo; seed <= hi; ++seed) {
+    Lesson l = lesson;
+    l.scenario.seed = static_cast<uint64_t>(seed);
+    std::string err;
+    auto r = Runner::create(std::move(l), src, Mode::Autoplay, &err);
+    std::string why;
+    if (!r) {
+      why = "cannot start: " + err;
+    } else {
+      AutoplayResult res = autoplay(*r);
+      for (const auto& st : res.steps) {
+        if (st.failures.empty()) continue;
+        why = "step " + std::to_string(st.index + 1) + "/" + std::to_string(res.steps.size()) + " \"" + st.title +
+              "\": " + st.failures.front();
+        break;
+      }
+      if (why.empty() && !res.ok) why = "failed";
+    }
+    if (why.empty()) continue;
+    failed.push_back(seed);
+    std::cout << file << ": seed " << seed << " FAILED at " << why << "\n";
+  }
+  std::cout << file << ": seeds " << lo << ".." << hi << ": " << (hi - lo + 1 - static_cast<int64_t>(failed.size()))
+            << " passed, " << failed.size() << " failed";
+  if (!failed.empty()) {
+    std::cout << " (seeds";
+    for (int64_t f : failed) std::cout << " " << f;
+    std::cout << ")";
+  }
+  std::cout << "\n";
+  return static_cast<int64_t>(failed.size());
+}
+
+std::string check_more_help(const Args&) {
+  return "\n"
+         "Checks each lesson FILE (lessons/FORMAT.md) without running it: the TOML, every field, every\n"
+         "action against the lesson's scenario, every value key in conditions and {{...}} text.\n"
+         "\n"
+         "Output: everything `check` reports goes to standard output: one line per problem, as\n"
+         "FILE:LINE:COL: message, then \"N lesson file(s) valid\" when every file is valid (left out\n"
+         "with --quiet). Only usage errors (an unknown flag, a bad --seeds range, a scenario that\n"
+         "cannot be built for --list-actions/--list-values) go to standard error.\n"
+         "\n"
+         "Exit status: 0 every file valid (and, with --seeds, every seed played to the end);\n"
+         "1 a file has problems or a seed failed; 2 bad usage or a file that cannot be read.\n"
+         "\n"
+         "--seeds A..B autoplays each valid lesson on seeds A to B (at most 10000 seeds; \"N\" = one\n"
+         "seed) with the lesson's own solutions, as `run FILE --autoplay` does on the lesson's seed,\n"
+         "and prints \"FILE: seed N FAILED at step K/M \"title\": why\" for each seed that fails, then\n"
+         "\"FILE: seeds A..B: P passed, F failed (seeds ...)\".\n"
+         "\n"
+         "Examples:\n"
+         "  topolab-cli check lessons/*.toml\n"
+         "  topolab-cli check --seeds 1..20 my-lesson.toml\n"
+         "  topolab-cli check --list-values shop\n"
+         "  topolab-cli run my-lesson.toml --autoplay --text   (proofread the rendered text)\n";
 }
 
 }  // namespace
@@ -198,27 +290,38 @@ int cmd_check(const Args& a) {
     return 0;
   }
   if (has_flag(a, "list-values")) return list_values(a, flag(a, "list-values"));
-  auto files = positionals(a, {"seed", "set", "list-actions", "list-values"});
+  auto files = positionals(a, {"seed", "seeds", "set", "list-actions", "list-values"});
   if (has_flag(a, "index")) return index_json(files);
   if (files.empty()) {
     std::cerr << "usage: topolab-cli check FILE... | check --list-actions SCENARIO | check --list-values SCENARIO"
                  " | check --index FILE...\n";
     return 2;
   }
+  const bool sweep = has_flag(a, "seeds");
+  int64_t seed_lo = 0, seed_hi = 0;
+  if (sweep && !parse_seed_range(flag(a, "seeds"), &seed_lo, &seed_hi)) {
+    std::cerr << "check: --seeds needs A..B, whole numbers 0 <= A <= B, at most " << kMaxSeeds
+              << " seeds (e.g. --seeds 1..20), got \"" << flag(a, "seeds") << "\"\n";
+    return 2;
+  }
+  // One stream: every problem and the "valid" line go to stdout (check --help says so).
   WorldSource src = WorldSource::builtin();
   int rc = 0;
+  int64_t seeds_failed = 0;
   for (const auto& f : files) {
     std::string text;
     if (!read_file(f, &text)) {
-      std::cerr << f << ":1:1: cannot read the file\n";
+      std::cout << f << ":1:1: cannot read the file\n";
       rc = std::max(rc, 2);
       continue;
     }
     CheckResult c = check_lesson(text, src);
     for (const auto& d : c.diags) std::cout << format_diagnostic(f, d) << "\n";
     if (!c.ok()) rc = std::max(rc, 1);
+    else if (sweep) seeds_failed += sweep_seeds(f, *c.lesson, src, seed_lo, seed_hi);
   }
-  if (rc == 0 && !has_flag(a, "quiet")) std::cerr << files.size() << " lesson file(s) valid\n";
+  if (rc == 0 && !has_flag(a, "quiet")) std::cout << files.size() << " lesson file(s) valid\n";
+  if (seeds_failed > 0) rc = std::max(rc, 1);
   return rc;
 }
 
@@ -226,11 +329,11 @@ int cmd_run(const Args& a) {
   if (has_flag(a, "scenario")) return run_scenario(a);
   auto files = positionals(a, {});
   if (files.size() != 1) {
-    std::cerr << "usage: topolab-cli run FILE [--autoplay] [--narrate]\n"
+    std::cerr << "usage: topolab-cli run FILE [--autoplay] [--text] [--narrate]\n"
                  "       topolab-cli run --scenario NAME --seed N --until-ms T [--set K=V]... [--metrics] [--history FILE] [--narrate]\n";
     return 2;
   }
-  return run_lesson(files[0], has_flag(a, "autoplay"), has_flag(a, "narrate"));
+  return run_lesson(files[0], has_flag(a, "autoplay"), has_flag(a, "narrate"), has_flag(a, "text"));
 }
 
 // ---- Flag tables (args.cpp checks every command line against these). ----------------------
@@ -241,9 +344,12 @@ const Command kCheck = {"check", cmd_check, "FILE...",
      {"index", nullptr, "print the lesson catalogue of FILE... as JSON"},
      {"seed", "N", "the seed of the world built for --list-actions/--list-values (default 1)"},
      {"set", "K=V", "a scenario parameter for --list-actions/--list-values (repeatable)"},
-     {"quiet", nullptr, "print nothing when every file is valid"}}};
+     {"seeds", "A..B", "also autoplay each lesson on seeds A to B and list the seeds that fail"},
+     {"quiet", nullptr, "print nothing when every file is valid"}},
+    check_more_help};
 const Command kRun = {"run", cmd_run, "[FILE]", "play a lesson headless (FILE) or run a scenario (--scenario)",
     {{"autoplay", nullptr, "play the lesson's own solution"},
+     {"text", nullptr, "print each step's text as the learner sees it when the step opens ({{...}} filled in)"},
      {"narrate", nullptr, "print what happened, in words"},
      {"scenario", "NAME", "run a scenario instead of a lesson"},
      {"seed", "N", "the scenario's seed (default 1)"},
