@@ -59,7 +59,7 @@ class Parser {
       if (d.k == Tok::K::Number && peek().k == Tok::K::Key) dur += next().text;
       auto us = parse_duration_us(dur);
       if (d.k == Tok::K::End || !us)
-        return fail(d.pos, "expected a duration with a unit after \"for\", like 10s or 500ms");
+        return fail(d.pos, std::string("expected a duration with a unit (") + kDurationUnits + ") after \"for\", like 10s or 500ms");
       if (*us <= 0) return fail(d.pos, "the duration after \"for\" must be more than 0");
       if (*us > 3600LL * 1000000) return fail(d.pos, "the duration after \"for\" must be at most 1h");
       c.for_us = *us;

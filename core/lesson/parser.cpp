@@ -153,7 +153,7 @@ class Reader {
     if (!expect_type(*n, toml::node_type::string, "\"" + std::string(key) + "\"")) return fallback;
     auto us = parse_duration_us(n->as_string()->get());
     if (!us) {
-      error(content_pos(*n), "\"" + n->as_string()->get() + "\" is not a duration: write a number and a unit (us, ms, s, m), like \"30s\"");
+      error(content_pos(*n), "\"" + n->as_string()->get() + "\" is not a duration: write a number and a unit (" + kDurationUnits + "), like \"30s\"");
       return fallback;
     }
     if (*us <= 0) {
@@ -161,7 +161,7 @@ class Reader {
       return fallback;
     }
     if (*us > 3600LL * 1000000) {
-      error(content_pos(*n), "\"" + std::string(key) + "\" must be at most 1h of simulated time");
+      error(content_pos(*n), "\"" + std::string(key) + "\" must be at most 1h of simulated time (\"1h\", \"60m\")");
       return fallback;
     }
     return *us;

@@ -46,6 +46,7 @@ using util::format_number;
 using util::format_readable;
 using util::json_quote;
 using util::parse_duration_us;
+using util::kDurationUnits;
 /// Simulated time in seconds with millisecond precision: "12.345s" (util::format_time_s).
 inline std::string format_time(int64_t us) { return util::format_time_s(us); }
 

@@ -26,5 +26,7 @@ bool parse_bool(std::string_view s, bool* out);
 /// microseconds (digits below a microsecond are dropped). std::nullopt for a missing unit, a
 /// negative or malformed number, or more than 3*10^15 us (about 95 years).
 std::optional<int64_t> parse_duration_us(std::string_view text);
+/// The units parse_duration_us reads, as error messages list them.
+inline constexpr const char* kDurationUnits = "us, ms, s, m, h";
 
 }  // namespace topo::util

@@ -154,7 +154,7 @@ TEST_CASE("conditions: errors point at the column") {
   CHECK(first_error("a == 1 && b == 2") == "3:17: use \"and\" instead of \"&&\"");
   CHECK(first_error("a == ") == "3:15: the condition ends too early: expected a value");
   CHECK(first_error("(a == 1") == "3:17: expected \")\" to close the \"(\" at column 10");
-  CHECK(first_error("a == 1 for ten") == "3:21: expected a duration with a unit after \"for\", like 10s or 500ms");
+  CHECK(first_error("a == 1 for ten") == "3:21: expected a duration with a unit (us, ms, s, m, h) after \"for\", like 10s or 500ms");
   CHECK(first_error("a b") == "3:12: expected \"and\", \"or\" or a comparison before \"b\"");
   CHECK(first_error("") == "3:10: empty condition: write something like leader_count == 1");
   CHECK(first_error("node.a.status > \"x\"").find("text can only be compared") != std::string::npos);
