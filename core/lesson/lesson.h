@@ -129,6 +129,10 @@ struct Step {
   /// `chart`: the charts (series kinds such as "p99_ms", see series_kind) the Charts tab opens
   /// and shows first, in this order, when the step starts; the other charts are collapsed.
   std::vector<Highlight> chart;
+  /// `text_at`: when the text's {{...}} placeholders are filled in. false ("start", the default):
+  /// once, as the step opens, before its `do` runs, so "the lesson crashes the leader, {{node:leader}}"
+  /// names the leader the lesson is about to crash; true ("live"): again whenever the text is shown.
+  bool live_text = false;
 };
 
 struct ScenarioRef {

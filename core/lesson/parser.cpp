@@ -361,11 +361,21 @@ class Reader {
     Step s;
     s.pos = pos_of(t.source());
     std::string where = "step " + std::to_string(index + 1);
-    check_keys(t, {"title", "text", "do", "wait", "task", "goal", "quiz", "predict", "highlight", "camera", "speed", "chart"},
+    check_keys(t, {"title", "text", "text_at", "do", "wait", "task", "goal", "quiz", "predict", "highlight", "camera", "speed",
+                   "chart"},
                "[[step]]");
     if (auto v = str(t, "title", where, true)) s.title = *v;
     s.text = text_field(t, "text", where, true, &s.text_pos);
     if (auto* n = t.get("do")) s.actions = actions(*n, "\"do\"");
+    if (auto* n = t.get("text_at")) {
+      if (expect_type(*n, toml::node_type::string, "\"text_at\"")) {
+        const std::string v = n->as_string()->get();
+        if (v == "live") s.live_text = true;
+        else if (v != "start")
+          error(content_pos(*n), "\"text_at\" is \"start\" ({{...}} filled in once, as the step opens, before its \"do\") "
+                                 "or \"live\" (filled in again whenever the text is shown), not \"" + v + "\"");
+      }
+    }
     if (auto* n = t.get("wait")) {
       Wait w;
       w.pos = pos(*n);

@@ -76,7 +76,9 @@ void Runner::fail(std::string what) {
   note("FAILED: " + what);
 }
 
-std::string Runner::text() const { return render_text(step().text, world(), state_.started_us); }
+std::string Runner::text() const {
+  return step().live_text ? render_text(step().text, world(), state_.started_us) : state_.start_text;
+}
 
 void Runner::enter_step(size_t i) {
   index_ = i;
@@ -85,6 +87,7 @@ void Runner::enter_step(size_t i) {
   task_hold_ = wait_hold_ = goal_hold_ = Hold{};
   const Step& s = step();
   predict_holds_.assign(s.predict ? s.predict->choices.size() : 0, Hold{});
+  state_.start_text = render_text(s.text, world(), state_.started_us);   // before the `do`
   for (const auto& a : s.actions) {
     std::string err;
     auto cmd = resolve_action(a, world(), state_.started_us, &err);

@@ -52,6 +52,7 @@ struct StepState {
   double real_elapsed_s = 0;    ///< wall-clock seconds the UI reported for this step
   std::vector<std::string> log;       ///< what happened, in order (CLI summary, event log)
   std::vector<std::string> failures;  ///< gates that missed their timeout, actions that failed
+  std::string start_text;             ///< the step's text rendered as it opened, before its `do`
   bool failed() const { return !failures.empty(); }
 };
 
@@ -79,7 +80,8 @@ class Runner {
   size_t step_count() const { return lesson_.steps.size(); }
   const Step& step() const { return lesson_.steps.at(index_); }
   const StepState& state() const { return state_; }
-  /// The step's text with {{key}} placeholders filled in from the world.
+  /// The step's text with {{key}} placeholders filled in from the world: as the step opened,
+  /// before its `do` (the default, `text_at = "start"`), or now (`text_at = "live"`).
   std::string text() const;
 
   /// True while a predict waits for the learner's answer (the world does not run meanwhile).

@@ -54,6 +54,10 @@ rc=$?
 if [[ $rc -eq 1 ]] && diff -u "$sweep.seeds.expected" "$tmp/out" > "$tmp/diff"; then ok; else bad "check --seeds 1..12 $sweep.toml (exit $rc, expected 1)"; cat "$tmp/diff" "$tmp/err"; fi
 if run_cli check --seeds 5 "$sweep.toml" > "$tmp/out" 2> "$tmp/err" && [[ ! -s "$tmp/err" ]] &&
    grep -qx "$sweep.toml: seeds 5..5: 1 passed, 0 failed" "$tmp/out"; then ok; else bad "check --seeds 5 $sweep.toml"; cat "$tmp/out" "$tmp/err"; fi
+# Live text at step start (before the step's do): lesson 03 names the leader it is about to crash.
+run_cli run lessons/03-agreeing-on-a-leader.toml --autoplay --text > "$tmp/out" 2> "$tmp/err"
+crashed=$(grep -o 'do: crash node=n[0-9]' "$tmp/out" | head -1 | sed 's/.*=//')
+if [[ -n "$crashed" ]] && grep -qF "Now the lesson crashes the leader, **$crashed**." "$tmp/out"; then ok; else bad "lesson 03 step 4 does not name the leader it crashes"; grep -n "crash" "$tmp/out"; fi
 # check's one stream: problems and the "valid" line on stdout, nothing on stderr; a real --help.
 run_cli check lessons/01-one-system-many-computers.toml > "$tmp/out" 2> "$tmp/err"
 if [[ ! -s "$tmp/err" ]] && grep -qx "1 lesson file(s) valid" "$tmp/out"; then ok; else bad "check: \"valid\" is not on stdout alone"; cat "$tmp/out" "$tmp/err"; fi

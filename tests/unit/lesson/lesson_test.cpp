@@ -369,3 +369,35 @@ TEST_CASE("at_step: deep links open a later step with the earlier ones played") 
   CHECK(r->world().command_log().size() == 2);
   CHECK(!Runner::at_step(*c.lesson, test_source(), 9, &err));
 }
+
+TEST_CASE("runner: a step's text is filled in as the step opens, before its do, unless text_at = live") {
+  const std::string steps = R"(
+[[step]]
+title = "start"
+text = "Up: {{nodes.up}}, at {{time_ms}} ms."
+do = ["crash node=a"]
+wait = { until = "time_ms >= 500", timeout = "5s" }
+
+[[step]]
+title = "live"
+text = "Up: {{nodes.up}}, at {{time_ms}} ms."
+text_at = "live"
+do = ["crash node=b"]
+wait = { until = "time_ms >= 1000", timeout = "5s" }
+)";
+  CheckResult c = check(steps);
+  REQUIRE(c.ok());
+  REQUIRE(c.lesson->steps.size() == 2);
+  CHECK(!c.lesson->steps[0].live_text);
+  CHECK(c.lesson->steps[1].live_text);
+  auto r = Runner::create(*c.lesson, test_source(), Mode::Autoplay, nullptr);
+  REQUIRE(r);
+  CHECK(r->text() == "Up: 3, at 0 ms.");   // before the crash in its own do
+  r->advance(600 * kMs);
+  CHECK(r->text() == "Up: 3, at 0 ms.");   // and it stays so while the step runs
+  REQUIRE(r->next());
+  const std::string opened = r->text();      // live: node b is down already
+  CHECK(opened.rfind("Up: 1, at ", 0) == 0);
+  r->advance(500 * kMs);
+  CHECK(r->text() != opened);                // the time moved on, and so did the text
+}
