@@ -275,6 +275,26 @@ void LabApp::register_hooks() {
     // The lesson player's content for the page's HTML player (docs/hooks.md): null without a lesson.
     return "{\"ok\":true,\"lesson\":" + lesson_json() + "}";
   };
+  hooks_["ui.actions"] = [this](const HookArgs&) -> std::string {
+    // Every action of the world with its parameters, the model's own first (the Actions form's
+    // order): the page's keyboard-operable action form is built from it (docs/hooks.md).
+    const World* w = world();
+    if (!w) return fail("ui.actions: no world is open");
+    std::string o = "{\"ok\":true,\"actions\":[";
+    bool first = true;
+    for (const CommandSpec* s : form_actions(*w, {})) {
+      o += first ? "{" : ",{";
+      first = false;
+      o += "\"op\":" + json_quote(s->op) + ",\"help\":" + json_quote(s->help) + ",\"params\":[";
+      for (size_t i = 0; i < s->params.size(); ++i) {
+        const CommandParam& p = s->params[i];
+        o += (i ? ",{" : "{") + std::string("\"name\":") + json_quote(p.name) + ",\"type\":" + json_quote(p.type) +
+             ",\"required\":" + (p.required ? "true" : "false") + ",\"help\":" + json_quote(p.help) + "}";
+      }
+      o += "]}";
+    }
+    return o + "]}";
+  };
   hooks_["ui.lesson_panel"] = [this](const HookArgs& h) -> std::string {
     // where=page: the page shows the lesson player in HTML and the lab leaves its place empty;
     // where=lab: the lab draws its own (the desktop's) lesson player.

@@ -90,6 +90,38 @@ test('lesson 01 from start to end with the keyboard alone, found by role and tex
   await context.close();
 });
 
+test('every action works from the keyboard: the panel\'s action form scales a service, and says why it refuses', { skip, timeout: 180000 }, async () => {
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url + '?lesson=09-scale-only-what-is-hot');
+  const form = page.getByRole('region', { name: 'All actions' });
+  const action = form.getByRole('combobox', { name: 'Action' });
+  await action.waitFor({ timeout: 30000 });
+  await page.waitForFunction(() => document.querySelectorAll('#lp-action option').length > 3);
+  // Tab to the action list, pick "scale" by typing its name, fill its fields, press Enter.
+  await tabTo(page, action);
+  await page.keyboard.type('scale');
+  assert.equal(await action.inputValue(), 'scale');
+  await form.getByText('Set the number of replicas of a service').waitFor();
+  const service = form.getByRole('textbox', { name: /^service/ });
+  await tabTo(page, service);
+  await page.keyboard.type('catalog');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('99');
+  await page.keyboard.press('Enter');
+  await form.getByRole('status').getByText(/^Refused: .*replicas/).waitFor();
+  await tabTo(page, form.getByRole('textbox', { name: /^replicas/ }));
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('6');
+  await page.keyboard.press('Enter');
+  await form.getByRole('status').getByText('Done: scale.').waitFor();
+  await shot(page, 'a11y-actions-form.png');
+  const log = await page.evaluate(() => Module.topolab.state().share.log);
+  assert.match(log, /scale replicas=6 service=catalog/);
+  assert.doesNotMatch(log, /replicas=99/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // axe-core's rules, run in the page: the violations of impact serious or critical.
 async function axeSerious(page) {
   await page.addScriptTag({ path: path.join(root, 'node_modules', 'axe-core', 'axe.min.js') });

@@ -448,4 +448,10 @@ solution = ["crash node=n1"]
   L = app.command_json(R"({"op":"ui.lesson"})");
   CHECK(L.find(R"("pane":{"x":)") != std::string::npos);
   CHECK(L.find(R"("w":0,)") == std::string::npos);
+
+  // ui.actions: every action with its parameters, for the page's keyboard action form.
+  const std::string A = app.command_json(R"({"op":"ui.actions"})");
+  CHECK(A.find(R"({"op":"crash","help":)") != std::string::npos);
+  CHECK(A.find(R"({"name":"node","type":"node","required":true,)") != std::string::npos);
+  CHECK(A.find(R"("op":"partition")") != std::string::npos);
 }

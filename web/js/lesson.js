@@ -168,6 +168,71 @@
     replace($('lp-nodes'), items);
   }
 
+  // "All actions": every action of the world (ui.actions: the model's own first) as a form with
+  // one labelled control per parameter, so that what the lab's Tools tab and canvas menus do
+  // (scale, deploy, a breaker, a partition, a model's own action...) works from the keyboard too.
+  let actions = [];
+  function nodeNames() {
+    try { return (window.Module.topolab.state().nodes || []).map((n) => n.name); } catch (e) { return []; }
+  }
+  function renderParams() {
+    const a = actions.find((x) => x.op === $('lp-action').value);
+    $('lp-action-help').textContent = a ? a.help : '';
+    const names = nodeNames();
+    const rows = (a ? a.params : []).map((p) => {
+      const id = `lp-arg-${p.name}`;
+      const label = `${p.name}${p.required ? '' : ' (optional)'}`;
+      const help = el('span', { id: id + '-help', class: 'muted', text: p.help });
+      if (p.type === 'node') {
+        const sel = el('select', { id, name: p.name, 'aria-describedby': id + '-help' },
+          p.required ? null : el('option', { value: '', text: '(none)' }), ...names.map((n) => el('option', { value: n, text: n })));
+        return el('div', { class: 'param' }, el('label', { for: id, text: label }), sel, help);
+      }
+      if (p.type === 'nodes') {
+        return el('fieldset', { class: 'param', 'aria-describedby': id + '-help' }, el('legend', { text: label }),
+          ...names.map((n) => el('label', { class: 'check' }, el('input', { type: 'checkbox', name: p.name, value: n }), ' ' + n)), help);
+      }
+      if (p.type === 'bool') {
+        return el('div', { class: 'param' }, el('input', { type: 'checkbox', id, name: p.name, checked: true, 'aria-describedby': id + '-help' }),
+          el('label', { for: id, text: ' ' + label }), help);
+      }
+      const hint = { duration: ' (ms)', prob: ' (0 to 1)', groups: ' (e.g. n1,n2|n3,n4,n5)' }[p.type] || '';
+      return el('div', { class: 'param' }, el('label', { for: id, text: label + hint }),
+        el('input', { type: 'text', id, name: p.name, autocomplete: 'off', 'aria-describedby': id + '-help' }), help);
+    });
+    $('lp-params').replaceChildren(...rows);
+  }
+  function loadActions() {
+    let r = null;
+    try { r = cmd({ op: 'ui.actions' }); } catch (e) { r = null; }
+    actions = (r && r.ok && r.actions) || [];
+    const keep = $('lp-action').value;
+    $('lp-action').replaceChildren(...actions.map((a) => el('option', { value: a.op, text: a.op })));
+    if (actions.some((a) => a.op === keep)) $('lp-action').value = keep;
+    renderParams();
+  }
+  $('lp-action').addEventListener('change', renderParams);
+  $('lp-actions').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const a = actions.find((x) => x.op === $('lp-action').value);
+    if (!a) return;
+    const c = { op: a.op };
+    for (const p of a.params) {
+      if (p.type === 'nodes') {
+        const on = [...$('lp-params').querySelectorAll(`input[name="${p.name}"]:checked`)].map((i) => i.value);
+        if (on.length) c[p.name] = on.join(',');
+      } else if (p.type === 'bool') {
+        c[p.name] = $(`lp-arg-${p.name}`).checked ? 'true' : 'false';
+      } else {
+        const v = $(`lp-arg-${p.name}`).value.trim();
+        if (v !== '') c[p.name] = v;
+      }
+    }
+    const r = cmd(c);
+    $('lp-action-msg').textContent = r && r.ok ? `Done: ${a.op}.` : `Refused: ${(r && r.error) || 'unknown error'}`;
+    poll(true);
+  });
+
   function place(L) {
     const p = L.pane;
     if (!p || !(p.w > 0)) return;
@@ -198,6 +263,7 @@
     let s = null;
     try { s = window.Module.topolab.state(); } catch (e) { s = null; }
     renderNodes(s);
+    if (lessonKey !== lp.lessonKey || !actions.length) loadActions();
     if (stepChanged) {
       const a = document.activeElement;
       const fresh = lessonKey !== lp.lessonKey;
