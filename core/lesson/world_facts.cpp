@@ -147,7 +147,7 @@ static const char* const kModelKeyPatterns[] = {
     "applied.{node}", "is_leader.{node}",
     // primary-backup, quorum (core/models/replication), sharding (core/models/sharding)
     "acked_writes", "lost_writes", "stale_reads", "ops", "ops_unknown", "reads_ok", "primary", "view",
-    "failovers", "p50_ms", "p99_ms", "n", "r", "w", "read_repairs", "divergent_keys", "nodes", "keys",
+    "failovers", "p50_ms", "p99_ms", "p50_ok_ms", "p99_ok_ms", "n", "r", "w", "read_repairs", "divergent_keys", "nodes", "keys",
     "keys_moved_last", "keys_moved_total", "keys_per_node_max", "keys_per_node_min", "requests", "hot_key_share",
     "load_share_max",
     // services / monolith (core/models/services/services.h); {svc} = services and request types

@@ -82,6 +82,7 @@ void KvRecorder::write_ok(uint64_t id, Time now, const Version& v) {
   ++ops_ok_;
   acked_ids_.push_back(id);
   latency_us_.record(now - op->invoke_us);
+  latency_ok_us_.record(now - op->invoke_us);
   write_done_.push_back({now, now - op->invoke_us});
   KeyAcks& k = acks_[op->key];
   Version m = k.max_v.empty() ? v : std::max(k.max_v.back(), v);
@@ -97,6 +98,7 @@ void KvRecorder::read_ok(uint64_t id, Time now, const Cell& cell) {
   ++ops_ok_;
   ++reads_ok_;
   latency_us_.record(now - op->invoke_us);
+  latency_ok_us_.record(now - op->invoke_us);
   read_done_.push_back({now, now - op->invoke_us});
   auto it = acks_.find(op->key);
   if (it == acks_.end()) return;
@@ -131,17 +133,24 @@ void KvRecorder::fail(uint64_t id, Time now) {
   history_.fail(id, now);
   touch(op->key);
   ++ops_failed_;
+  latency_us_.record(now - op->invoke_us);
 }
 
-void KvRecorder::timed_out(uint64_t id) {
+void KvRecorder::timed_out(uint64_t id, Time now) {
   const kv::Op* op = history_.find(id);
   if (!op || op->outcome != kv::Outcome::Unknown || op->complete_us != kv::kNotCompleted) return;
   ++ops_unknown_;
+  latency_us_.record(now - op->invoke_us);
 }
 
 double KvRecorder::latency_ms(double q) const {
   if (latency_us_.count() == 0) return 0.0;
   return static_cast<double>(latency_us_.quantile(q)) / 1000.0;
+}
+
+double KvRecorder::latency_ok_ms(double q) const {
+  if (latency_ok_us_.count() == 0) return 0.0;
+  return static_cast<double>(latency_ok_us_.quantile(q)) / 1000.0;
 }
 
 void KvRecorder::touch(const std::string& key) {
@@ -185,7 +194,7 @@ std::string KvRecorder::json_fields() const {
 
 void KvRecorder::report(std::ostream& out, const std::string& model) const {
   out << "{\"model\":" << json_string(model) << "," << json_fields()
-      << ",\"violations\":" << violations().size() << "}\n";
+      << ",\"violations\":" << violations().size() << ",\"p99_ok_ms\":" << json_number(latency_ok_ms(0.99)) << "}\n";
 }
 
 }  // namespace topo::replication

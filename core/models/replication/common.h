@@ -91,8 +91,8 @@ class KvRecorder {
   void read_ok(uint64_t id, Time now, const Cell& cell);
   /// The op definitely did not happen.
   void fail(uint64_t id, Time now);
-  /// An op gave up waiting (stays unknown in the history).
-  void timed_out(uint64_t id);
+  /// An op gave up waiting at `now` (stays unknown in the history).
+  void timed_out(uint64_t id, Time now);
 
   const kv::History& history() const { return history_; }
   int64_t acked_writes() const { return acked_writes_; }
@@ -101,8 +101,11 @@ class KvRecorder {
   int64_t ops_unknown() const { return ops_unknown_; }
   int64_t stale_reads() const { return stale_reads_; }
   int64_t reads_ok() const { return reads_ok_; }
-  /// Latency of ok ops in milliseconds at quantile q (0 when none).
+  /// Latency in milliseconds at quantile q (0 when none) of every finished op: ok, failed and
+  /// timed out, each until its client got the answer, the failure or gave up.
   double latency_ms(double q) const;
+  /// The same over the ok ops only (p50_ok_ms, p99_ok_ms).
+  double latency_ok_ms(double q) const;
   /// Stale reads among the reads that completed at or after `from_us` (a recent window).
   int64_t stale_reads_since(Time from_us) const;
   /// Median latency (whole ms, rounded) of the ok reads (`reads` true) or writes that completed
@@ -126,7 +129,8 @@ class KvRecorder {
   kv::History history_;
   std::map<std::string, KeyAcks> acks_;
   std::vector<uint64_t> acked_ids_;
-  Histogram latency_us_;
+  Histogram latency_us_;      ///< every finished op, failed and timed-out ones included
+  Histogram latency_ok_us_;   ///< ok ops only
   std::vector<Time> stale_at_;                     ///< completion times of stale reads
   std::vector<std::pair<Time, Time>> read_done_;   ///< (completion time, latency) of ok reads
   std::vector<std::pair<Time, Time>> write_done_;  ///< (completion time, latency) of ok writes

@@ -311,7 +311,7 @@ class PbClient : public Process {
     }
     auto it = pending_.find(tag);  // an op timed out: its outcome stays unknown
     if (it == pending_.end()) return;
-    model_->recorder().timed_out(tag);
+    model_->recorder().timed_out(tag, ctx.now());
     pending_.erase(it);
     target_ = (target_ + 1) % static_cast<int>(model_->servers().size());  // suspect the primary
   }
@@ -471,6 +471,8 @@ std::optional<double> PbModel::value(std::string_view key) const {
   if (key == "violations") return static_cast<double>(recorder_.violations().size());
   if (key == "p50_ms") return recorder_.latency_ms(0.5);
   if (key == "p99_ms") return recorder_.latency_ms(0.99);
+  if (key == "p50_ok_ms") return recorder_.latency_ok_ms(0.5);
+  if (key == "p99_ok_ms") return recorder_.latency_ok_ms(0.99);
   if (key == "primary" || key == "view") {
     auto p = primary();
     if (!p) return 0.0;

@@ -168,7 +168,7 @@ class QuorumClient : public Process {
     }
     auto it = pending_.find(tag);
     if (it == pending_.end()) return;
-    model_->recorder().timed_out(tag);  // no quorum in time: outcome unknown
+    model_->recorder().timed_out(tag, ctx.now());  // no quorum in time: outcome unknown
     pending_.erase(it);
   }
 
@@ -371,6 +371,8 @@ std::optional<double> QuorumModel::value(std::string_view key) const {
   if (key == "violations") return static_cast<double>(recorder_.violations().size());
   if (key == "p50_ms") return recorder_.latency_ms(0.5);
   if (key == "p99_ms") return recorder_.latency_ms(0.99);
+  if (key == "p50_ok_ms") return recorder_.latency_ok_ms(0.5);
+  if (key == "p99_ok_ms") return recorder_.latency_ok_ms(0.99);
   return std::nullopt;
 }
 
