@@ -510,7 +510,8 @@ std::string PbModel::state_json() const {
 
 void PbModel::report_metrics(std::ostream& out) const {
   out << "{\"model\":\"primary-backup\"," << recorder_.json_fields() << ",\"lost_writes\":" << lost_writes()
-      << ",\"failovers\":" << failovers_ << ",\"violations\":" << recorder_.violations().size() << "}\n";
+      << ",\"failovers\":" << failovers_ << ",\"violations\":" << recorder_.violations().size()
+      << ",\"p99_ok_ms\":" << json_number(recorder_.latency_ok_ms(0.99)) << "}\n";
 }
 
 bool PbModel::write_history(std::ostream& out) const {

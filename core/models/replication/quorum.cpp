@@ -424,7 +424,8 @@ std::string QuorumModel::state_json() const {
 void QuorumModel::report_metrics(std::ostream& out) const {
   out << "{\"model\":\"quorum\",\"n\":" << cfg_.n << ",\"r\":" << cfg_.r << ",\"w\":" << cfg_.w << ","
       << recorder_.json_fields() << ",\"read_repairs\":" << read_repairs_
-      << ",\"divergent_keys\":" << divergent_keys() << ",\"violations\":" << recorder_.violations().size() << "}\n";
+      << ",\"divergent_keys\":" << divergent_keys() << ",\"violations\":" << recorder_.violations().size()
+      << ",\"p99_ok_ms\":" << json_number(recorder_.latency_ok_ms(0.99)) << "}\n";
 }
 
 bool QuorumModel::write_history(std::ostream& out) const {
