@@ -636,7 +636,9 @@ void LabApp::frame(double wall_dt) {
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::clamp(avail.x * 0.24f, 240.0f, 380.0f);
   float lesson_w = 0.0f;
-  if (runner_) {
+  // The lesson pane; on the web also in free play, where the page's panel lists the machines and
+  // every action for keyboard and screen-reader users.
+  if (runner_ || lesson_in_page_) {
     lesson_w = std::clamp(avail.x * 0.3f, 280.0f, 460.0f);
     lesson_pane_pos_ = ImGui::GetCursorScreenPos();
     lesson_pane_size_ = ImVec2(lesson_w, avail.y);

@@ -273,7 +273,10 @@ void LabApp::register_hooks() {
   };
   hooks_["ui.lesson"] = [this](const HookArgs&) -> std::string {
     // The lesson player's content for the page's HTML player (docs/hooks.md): null without a lesson.
-    return "{\"ok\":true,\"lesson\":" + lesson_json() + "}";
+    std::ostringstream pane;
+    pane << ",\"pane\":{\"x\":" << lesson_pane_pos_.x << ",\"y\":" << lesson_pane_pos_.y << ",\"w\":" << lesson_pane_size_.x
+         << ",\"h\":" << lesson_pane_size_.y << "},\"scenario\":" << json_quote(!world() ? std::string() : runner_ ? runner_->lesson().scenario.name : session_->scenario());
+    return "{\"ok\":true,\"lesson\":" + lesson_json() + pane.str() + "}";
   };
   hooks_["ui.actions"] = [this](const HookArgs&) -> std::string {
     // Every action of the world with its parameters, the model's own first (the Actions form's

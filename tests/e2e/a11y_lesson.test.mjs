@@ -15,11 +15,13 @@ const LESSON01 = '01-one-system-many-computers';
 
 // Moves the keyboard focus with Tab (never a click, never focus()) until `loc` has it.
 async function tabTo(page, loc, max = 80) {
+  const seen = [];
   for (let i = 0; i < max; i++) {
     if (await loc.evaluate((e) => e === document.activeElement).catch(() => false)) return;
     await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => { const a = document.activeElement; return a ? `${a.tagName}#${a.id}:${(a.textContent || '').slice(0, 20)}` : 'none'; }));
   }
-  throw new Error(`Tab never reached ${loc}`);
+  throw new Error(`Tab never reached ${loc}; focus went ${seen.slice(0, 30).join(' > ')}`);
 }
 // Waits until a button can be pressed, tabs to it and presses Enter.
 async function press(page, loc, timeout = 90000) {
@@ -118,6 +120,25 @@ test('every action works from the keyboard: the panel\'s action form scales a se
   const log = await page.evaluate(() => Module.topolab.state().share.log);
   assert.match(log, /scale replicas=6 service=catalog/);
   assert.doesNotMatch(log, /replicas=99/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('free play has the panel too: the machines of the world, operable by keyboard, and narrated', { skip, timeout: 120000 }, async () => {
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url + '?scenario=raft-5&seed=2');
+  const panel = page.getByRole('complementary', { name: 'raft-5' });
+  await panel.waitFor({ timeout: 30000 });
+  assert.ok(await panel.getByText('Free play').isVisible());
+  assert.equal(await panel.getByRole('navigation', { name: 'Lesson steps' }).count(), 0, 'no Back/Next without a lesson');
+  // The lab has the keyboard at first (its own shortcuts); F6 moves it to the panel.
+  await page.focus('#canvas');
+  await page.keyboard.press('F6');
+  assert.ok(await panel.getByRole('heading', { level: 1, name: 'raft-5' }).evaluate((e) => e === document.activeElement), 'F6 goes to the panel');
+  await press(page, panel.getByRole('button', { name: 'Crash n3' }));
+  await panel.getByRole('button', { name: 'Restart n3' }).waitFor();
+  await page.waitForFunction(() => document.getElementById('narration').textContent.includes('n3 crashed'), null, { timeout: 5000 });
+  assert.deepEqual(await axeSerious(page), [], 'free play');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -382,7 +382,7 @@ TEST_CASE("service cards never overlap and hold their replicas, in a tall pane a
 TEST_CASE("ui.lesson: the page's HTML lesson player gets the runner's step, escaped HTML, choices and gates") {
   AppHarness h;
   ui::LabApp app({"raft-3", 1, ""});
-  CHECK(app.command_json(R"({"op":"ui.lesson"})") == R"({"ok":true,"lesson":null})");
+  CHECK(app.command_json(R"({"op":"ui.lesson"})").rfind(R"({"ok":true,"lesson":null,"pane":{"x":0,"y":0,"w":0,"h":0},"scenario":"raft-3"})", 0) == 0);
   const char* kLesson = R"(format = 1
 id = "html"
 title = "A <b>bold</b> title"
@@ -441,13 +441,20 @@ solution = ["crash node=n1"]
   L = app.command_json(R"({"op":"ui.lesson"})");
   CHECK(L.find(R"("status":"done","show_me":false)") != std::string::npos);
 
-  // The page takes the player: the lab keeps its place (a pane with a size) and draws no own copy.
+  // The page takes the player: the lab keeps its place (a pane with a size) and draws no own copy;
+  // in free play too (the page's panel then lists the machines and every action).
   CHECK_FALSE(ok(app.command_json(R"({"op":"ui.lesson_panel","where":"side"})")));
   CHECK(ok(app.command_json(R"({"op":"ui.lesson_panel","where":"page"})")));
   h.frame(app);
   L = app.command_json(R"({"op":"ui.lesson"})");
   CHECK(L.find(R"("pane":{"x":)") != std::string::npos);
   CHECK(L.find(R"("w":0,)") == std::string::npos);
+  CHECK(ok(app.command_json(R"({"op":"ui.scenario","name":"raft-5"})")));
+  h.frame(app);
+  L = app.command_json(R"({"op":"ui.lesson"})");
+  CHECK(L.find(R"("lesson":null)") != std::string::npos);
+  CHECK(L.find(R"("w":0,)") == std::string::npos);
+  CHECK(L.find(R"("scenario":"raft-5")") != std::string::npos);
 
   // ui.actions: every action with its parameters, for the page's keyboard action form.
   const std::string A = app.command_json(R"({"op":"ui.actions"})");

@@ -11,7 +11,7 @@
   const $ = (id) => document.getElementById(id);
   const POLL_MS = 250;
   const panel = $('lesson-panel');
-  const lp = { last: '', lastNodes: '', lessonKey: '', step: 0, data: null };
+  const lp = { last: '', lastNodes: '', lessonKey: '', step: 0, complete: false, data: null };
   window.topolabLessonPanel = lp;   // for tests and the curious
 
   const cmd = (c) => window.Module.topolab.command(c);
@@ -34,7 +34,7 @@
     if (key) {
       const again = container.querySelector(`[data-key="${CSS.escape(key)}"]`);
       if (again && !again.disabled) again.focus({ preventScroll: true });
-      else $('lp-step-title').focus({ preventScroll: true });
+      else (lp.data ? $('lp-step-title') : $('lp-title')).focus({ preventScroll: true });
     }
   }
   const STATUS = { done: 'done', missed: 'missed', active: 'in progress', pending: 'not yet', none: '' };
@@ -51,6 +51,7 @@
   }
 
   function renderLesson(L) {
+    $('lp-eyebrow').textContent = 'Lesson';
     $('lp-title').textContent = L.title;
     const pct = Math.round(100 * (L.complete ? 1 : (L.step - 1) / Math.max(1, L.steps)));
     $('lp-progress-text').textContent = L.complete ? `All ${L.steps} steps done` : `Step ${L.step} of ${L.steps}`;
@@ -233,8 +234,8 @@
     poll(true);
   });
 
-  function place(L) {
-    const p = L.pane;
+  function place(r) {
+    const p = r.pane;
     if (!p || !(p.w > 0)) return;
     panel.style.left = p.x + 'px';
     panel.style.top = p.y + 'px';
@@ -242,23 +243,37 @@
     panel.style.height = p.h + 'px';
   }
 
+  // Free play: no lesson, the panel is the machines and the actions of the world.
+  function renderFreePlay(scenario) {
+    $('lp-eyebrow').textContent = 'Free play';
+    $('lp-title').textContent = scenario;
+    $('lp-progress-text').textContent = 'No lesson open. Pick one from the Lessons button, or act on the world below.';
+  }
+
   function poll(force) {
     if (!window.Module || !window.Module.topolab) return;
     const catalogue = !$('catalogue').classList.contains('hidden');
-    let L = null;
-    try { L = cmd({ op: 'ui.lesson' }).lesson; } catch (e) { return; }
-    const on = !!L && !catalogue;
+    let r = null;
+    // The lab app exists once its first frame ran (after topolab-ready): from then on the page
+    // draws the lesson player and the lab leaves its place.
+    if (!lp.claimed) {
+      try { lp.claimed = !!cmd({ op: 'ui.lesson_panel', where: 'page' }).ok; } catch (e) { lp.claimed = false; }
+    }
+    try { r = cmd({ op: 'ui.lesson' }); } catch (e) { return; }
+    if (!r || !r.ok) return;
+    const L = r.lesson;
+    const on = !catalogue && !!r.pane && r.pane.w > 0;
     panel.classList.toggle('hidden', !on);
     lp.data = L;
     if (!on) { lp.last = ''; lp.lastNodes = ''; return; }
-    place(L);
-    const { pane, ...content } = L;
-    const key = JSON.stringify(content);
-    const lessonKey = `${L.id}|${L.file}`;
-    const stepChanged = lessonKey !== lp.lessonKey || L.step !== lp.step || (L.complete && lp.last && !JSON.parse(lp.last).complete);
+    place(r);
+    for (const id of ['lp-progress', 'lp-step', 'lp-nav']) $(id).classList.toggle('hidden', !L);
+    const key = JSON.stringify(L) + r.scenario;
+    const lessonKey = L ? `${L.id}|${L.file}` : 'free|' + r.scenario;
+    const stepChanged = lessonKey !== lp.lessonKey || (L && (L.step !== lp.step || (L.complete && !lp.complete)));
     if (key !== lp.last || force) {
       lp.last = key;
-      renderLesson(L);
+      if (L) renderLesson(L); else renderFreePlay(r.scenario);
     }
     let s = null;
     try { s = window.Module.topolab.state(); } catch (e) { s = null; }
@@ -268,11 +283,13 @@
       const a = document.activeElement;
       const fresh = lessonKey !== lp.lessonKey;
       lp.lessonKey = lessonKey;
-      lp.step = L.step;
+      lp.step = L ? L.step : 0;
+      lp.complete = !!(L && L.complete);
       $('lp-feedback').textContent = '';
       // A new step: the keyboard goes to its title (read out first), unless it is elsewhere in
       // the page (the canvas or a page control) on purpose.
-      if (panel.contains(a) || (fresh && (a === document.body || a === $('canvas')))) $('lp-step-title').focus({ preventScroll: true });
+      const target = L ? $('lp-step-title') : $('lp-title');
+      if (panel.contains(a) || (fresh && L && (a === document.body || a === $('canvas')))) target.focus({ preventScroll: true });
     }
   }
 
@@ -289,11 +306,10 @@
     e.preventDefault();
     e.stopPropagation();
     if (panel.contains(document.activeElement)) $('canvas').focus();
-    else $('lp-step-title').focus();
+    else (lp.data ? $('lp-step-title') : $('lp-title')).focus();
   }, true);
 
   window.addEventListener('topolab-ready', () => {
-    cmd({ op: 'ui.lesson_panel', where: 'page' });
     poll(true);
     setInterval(() => poll(false), POLL_MS);
   });

@@ -173,9 +173,7 @@ std::string LabApp::lesson_json() const {
   const lesson::Lesson& L = r.lesson();
   o << "{\"id\":" << json_quote(L.id) << ",\"title\":" << json_quote(L.title) << ",\"file\":" << json_quote(lesson_name_)
     << ",\"step\":" << r.step_index() + 1 << ",\"steps\":" << r.step_count()
-    << ",\"complete\":" << (r.finished() ? "true" : "false")
-    << ",\"pane\":{\"x\":" << lesson_pane_pos_.x << ",\"y\":" << lesson_pane_pos_.y << ",\"w\":" << lesson_pane_size_.x
-    << ",\"h\":" << lesson_pane_size_.y << "}";
+    << ",\"complete\":" << (r.finished() ? "true" : "false");
   if (r.finished()) {
     o << ",\"step_complete\":false,\"can_back\":true}";
     return o.str();
