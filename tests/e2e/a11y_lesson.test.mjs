@@ -1,96 +1,17 @@
 // The accessible lesson player (issue 16): the open lesson is real HTML beside the canvas, made by
-// the core's lesson runner, and a student can do a whole lesson with the keyboard alone, found by
-// role and name as a screen reader finds it. axe-core (run inside the real page) finds no serious
+// the core's lesson runner (a whole lesson by keyboard: a11y_keyboard.test.mjs); every action of
+// the world has a keyboard form; free play has the panel too. axe-core (run inside the real page) finds no serious
 // or critical violation on the catalogue, the lab with a lesson, an open predict and an open quiz.
 // A lesson's own HTML or script is shown as text, never injected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { root } from './browser.mjs';
-import { siteSuite, newPage, gotoPage, frames, shot } from './page_util.mjs';
+import { siteSuite, newPage, gotoPage, frames, shot, tabTo, press } from './page_util.mjs';
 
 const env = siteSuite();
 const skip = env.skip;
 const LESSON01 = '01-one-system-many-computers';
-
-// Moves the keyboard focus with Tab (never a click, never focus()) until `loc` has it.
-async function tabTo(page, loc, max = 80) {
-  const seen = [];
-  for (let i = 0; i < max; i++) {
-    if (await loc.evaluate((e) => e === document.activeElement).catch(() => false)) return;
-    await page.keyboard.press('Tab');
-    seen.push(await page.evaluate(() => { const a = document.activeElement; return a ? `${a.tagName}#${a.id}:${(a.textContent || '').slice(0, 20)}` : 'none'; }));
-  }
-  throw new Error(`Tab never reached ${loc}; focus went ${seen.slice(0, 30).join(' > ')}`);
-}
-// Waits until a button can be pressed, tabs to it and presses Enter.
-async function press(page, loc, timeout = 90000) {
-  await loc.waitFor({ state: 'visible', timeout });
-  await page.waitForFunction((e) => !e.disabled, await loc.elementHandle(), { timeout });
-  await tabTo(page, loc);
-  await page.keyboard.press('Enter');
-}
-
-test('lesson 01 from start to end with the keyboard alone, found by role and text', { skip, timeout: 600000 }, async () => {
-  const { context, page, errors } = await newPage(env.browser);
-  await gotoPage(page, env.lab.url + '?lesson=' + LESSON01);
-  const panel = page.getByRole('complementary', { name: 'One system, many computers' });
-  await panel.waitFor({ timeout: 30000 });
-  const steps = panel.getByRole('navigation', { name: 'Lesson steps' });
-  const next = steps.getByRole('button', { name: /^(Next|Finish)$/ });
-  const stepTitle = (name) => panel.getByRole('heading', { level: 2, name });
-
-  // The lab runs in slow motion at half speed: from the canvas (F6 moves there and back), M turns
-  // slow motion off and "=" speeds the clock up, as the Help menu says.
-  await stepTitle('What the clients see').waitFor();
-  await page.keyboard.press('F6');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'canvas');
-  await page.keyboard.press('m');
-  for (let i = 0; i < 3; i++) await page.keyboard.press('Equal');
-  await page.keyboard.press('F6');
-  assert.ok(await stepTitle('What the clients see').evaluate((e) => e === document.activeElement), 'F6 brings the keyboard back to the step');
-
-  // Step 1: the step's text is there as text a screen reader reads.
-  await panel.getByText('To them the store is').waitFor();
-  assert.ok(await panel.getByText('Step 1 of 7').isVisible());
-  await press(page, next);
-  // Step 2: a goal that completes by itself.
-  await stepTitle('Behind the curtain: five computers').waitFor();
-  await press(page, next);
-  // Step 3: the predict's choices are buttons.
-  await stepTitle('One computer fails').waitFor();
-  await press(page, panel.getByRole('button', { name: 'Nothing: they keep getting answers.' }));
-  await panel.getByText('your prediction').waitFor();
-  await press(page, next);
-  // Step 4: the task, done from the machine list.
-  await stepTitle('Your turn: crash another one').waitFor();
-  await press(page, panel.getByRole('button', { name: 'Crash n2' }));
-  await panel.getByRole('button', { name: 'Restart n2' }).waitFor();
-  await press(page, next);
-  // Step 5: the quiz is a radio group: Tab into it, arrows choose, then "Check answer".
-  await stepTitle('How many can fail?').waitFor();
-  const group = panel.getByRole('group', { name: /How many of the five servers/ });
-  const first = group.getByRole('radio').first();
-  await tabTo(page, first);
-  await page.keyboard.press('Space');
-  assert.ok(await group.getByRole('radio', { name: /^2: the other 3/ }).isChecked(), 'the first radio is "2: ..."');
-  await press(page, panel.getByRole('button', { name: 'Check answer' }));
-  await panel.getByText('Right.', { exact: false }).first().waitFor();
-  await press(page, next);
-  // Step 6: a second predict.
-  await stepTitle('One too many').waitFor();
-  await press(page, panel.getByRole('button', { name: 'Their requests stop being answered.' }));
-  await press(page, next);
-  // Step 7: restart the three crashed servers from the machine list, then finish.
-  await stepTitle('Repair').waitFor();
-  for (const n of ['n1', 'n2', 'n4']) await press(page, panel.getByRole('button', { name: 'Restart ' + n }));
-  await press(page, next);
-  await panel.getByRole('heading', { name: 'Lesson complete. Well done!' }).waitFor();
-  assert.ok(await panel.getByText('All 7 steps done').isVisible());
-  await shot(page, 'a11y-lesson01-complete.png');
-  assert.deepEqual(errors, []);
-  await context.close();
-});
 
 test('every action works from the keyboard: the panel\'s action form scales a service, and says why it refuses', { skip, timeout: 180000 }, async () => {
   const { context, page, errors } = await newPage(env.browser);

@@ -181,3 +181,22 @@ export function siteSuite() {
   after(async () => { await env.browser?.close(); await env.lab?.close(); });
   return env;
 }
+
+// Moves the keyboard focus with Tab (never a click, never focus()) until `loc` has it.
+export async function tabTo(page, loc, max = 80) {
+  const seen = [];
+  for (let i = 0; i < max; i++) {
+    if (await loc.evaluate((e) => e === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => { const a = document.activeElement; return a ? `${a.tagName}#${a.id}:${(a.textContent || '').slice(0, 20)}` : 'none'; }));
+  }
+  throw new Error(`Tab never reached ${loc}; focus went ${seen.slice(0, 30).join(' > ')}`);
+}
+// Waits until a button can be pressed, tabs to it and presses Enter.
+export async function press(page, loc, timeout = 90000) {
+  await loc.waitFor({ state: 'visible', timeout });
+  await page.waitForFunction((e) => !e.disabled, await loc.elementHandle(), { timeout });
+  await tabTo(page, loc);
+  await page.keyboard.press('Enter');
+}
+
