@@ -33,7 +33,7 @@ test('the .deb installs into a temporary root and its CLI validates the bundled 
       assert.match(execFileSync(cli, ['--version']).toString(), /^topolab-cli /);
       const r = spawnSync(cli, ['check', ...lessons], { encoding: 'utf8' });
       assert.equal(r.status, 0, `topolab-cli check failed:\n${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`${lessons.length} lesson file\\(s\\) valid`));
+      assert.match(r.stdout, new RegExp(`${lessons.length} lesson file\\(s\\) valid`));  // check reports on stdout
       // The index in the package lists exactly the lessons in it.
       const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'));
       assert.deepEqual(index.map((l) => l.file).sort(), lessons.map((f) => path.basename(f)).sort());
