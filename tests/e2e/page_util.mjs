@@ -185,8 +185,15 @@ export function siteSuite() {
 // Moves the keyboard focus with Tab (never a click, never focus()) until `loc` has it.
 export async function tabTo(page, loc, max = 80) {
   const seen = [];
+  // A control's text (a button's name) also identifies it: the panel re-renders its lists while
+  // the world changes, so the element the locator resolved a moment ago may have been replaced.
+  const want = ((await loc.textContent({ timeout: 5000 }).catch(() => '')) || '').trim();
   for (let i = 0; i < max; i++) {
-    if (await loc.evaluate((e) => e === document.activeElement).catch(() => false)) return;
+    if (await loc.evaluate((e) => e === document.activeElement, null, { timeout: 2000 }).catch(() => false)) return;
+    if (want && await page.evaluate((w) => {
+      const a = document.activeElement;
+      return !!a && a.tagName === 'BUTTON' && a.textContent.trim() === w;
+    }, want)) return;
     await page.keyboard.press('Tab');
     seen.push(await page.evaluate(() => { const a = document.activeElement; return a ? `${a.tagName}#${a.id}:${(a.textContent || '').slice(0, 20)}` : 'none'; }));
   }
