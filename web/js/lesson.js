@@ -3,7 +3,7 @@
 // Back/Next) and a keyboard-operable list of the world's machines with their actions. It is the
 // web's lesson player: at start it asks the lab to leave its own lesson pane empty
 // (ui.lesson_panel where=page) and sits in that place. Content comes from the core's lesson runner
-// through Module.topolab.lesson() — text already rendered to escaped HTML by the core, never
+// through the ui.lesson hook — text already rendered to escaped HTML by the core, never
 // parsed here — and every action goes through the same hooks and Commands as the lab's own
 // controls (ui.answer, ui.solution, ui.next, ui.lesson_step, crash, restart, ...).
 'use strict';

@@ -87,8 +87,6 @@
         state: () => JSON.parse(Module.ccall('topolab_state', 'string', [], [])),
         command: (cmd) => JSON.parse(Module.ccall('topolab_command', 'string', ['string'],
           [typeof cmd === 'string' ? cmd : JSON.stringify(cmd)])),
-        // The lesson player's content (the ui.lesson hook), or null without a lesson.
-        lesson: () => JSON.parse(Module.ccall('topolab_command', 'string', ['string'], ['{"op":"ui.lesson"}'])).lesson,
       };
       $('loading').classList.add('hidden');
       canvas.focus();
