@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl2.h"
+#include "lesson/catalog.h"
+#include "lesson/progress_store.h"
 #include "lesson/text.h"
 #include "scenario/share_link.h"
 #include "ui/lab_app.h"
@@ -41,6 +44,10 @@ struct Options {
   std::string tab;   // side tab to show first
   std::string state_file;  // --state: the state() JSON written when the app exits
   std::string open_link;   // --open with a share link instead of a file
+  std::string lesson;      // --lesson ID|FILE, resolved after the flags are read
+  int step = 0;            // --step N (0: where the learner left it)
+  bool reset_progress = false;
+  bool named_world = false;  // --scenario, --lesson or --open given: no start screen
   int width = 1280;
   int height = 800;
 };
@@ -53,7 +60,10 @@ struct AppFlag {
 };
 const AppFlag kAppFlags[] = {
     {"--scenario", "NAME", "open a built-in scenario (default: the placeholder world \"ping\")"},
-    {"--lesson", "FILE", "open a lesson file and reload it when it changes on disk"},
+    {"--lesson", "ID|FILE", "open a lesson: a catalogue id (01-one-system-many-computers, or its file name without .toml) or a file, reloaded when it changes on disk; without --step it opens where you left it"},
+    {"--step", "N", "with --lesson: start at step N (1-based)"},
+    {"--lessons", "DIR", "the teacher's lesson folder, listed beside the bundled lessons (default: DATA/lessons)"},
+    {"--reset-progress", nullptr, "forget every lesson's saved progress for this user, then exit"},
     {"--open", "FILE|LINK", "open a replay file (e.g. a chaos counterexample) or a share link from the page, paused at its moment"},
     {"--state", "FILE", "when the app exits, write the lab's state (the page's state() JSON) to FILE"},
     {"--seed", "N", "the world's seed"},
@@ -66,9 +76,12 @@ const AppFlag kAppFlags[] = {
 };
 
 void print_help() {
-  std::printf("usage: topolab [--scenario NAME | --lesson FILE | --open FILE] [--seed N] [--tab NAME] [--frames N] "
-              "[--screenshot FILE] [--size WxH] [--state FILE]\n\nTopolab %s: the lab's desktop app.\n\nflags:\n",
-              TOPOLAB_VERSION);
+  std::printf("usage: topolab [--scenario NAME | --lesson ID|FILE [--step N] | --open FILE|LINK] [--seed N]\n"
+              "               [--lessons DIR] [--tab NAME] [--frames N] [--screenshot FILE] [--size WxH] [--state FILE]\n"
+              "       topolab --reset-progress\n\n"
+              "Topolab %s: the lab's desktop app. With no lesson, scenario or link it opens the lesson catalogue.\n"
+              "Progress and your own lessons live in DATA = %s\n($XDG_DATA_HOME/topolab, else ~/.local/share/topolab).\n\nflags:\n",
+              TOPOLAB_VERSION, topo::lesson::ProgressStore::default_dir().c_str());
   for (const auto& f : kAppFlags) {
     const std::string left = std::string(f.name) + (f.value ? std::string(" ") + f.value : "");
     std::printf("  %-19s %s\n", left.c_str(), f.help);
@@ -85,9 +98,22 @@ bool parse_options(int argc, char** argv, Options* o) {
       }
       return argv[++i];
     };
-    if (a == "--scenario") o->app.scenario = next("--scenario");
-    else if (a == "--lesson") o->app.lesson_file = next("--lesson");
+    if (a == "--scenario") { o->app.scenario = next("--scenario"); o->named_world = true; }
+    else if (a == "--lesson") { o->lesson = next("--lesson"); o->named_world = true; }
+    else if (a == "--step") {
+      const char* v = next("--step");
+      char* end = nullptr;
+      const long n = std::strtol(v, &end, 10);
+      if (*end || n < 1) {
+        std::fprintf(stderr, "topolab: --step takes a step number from 1, not \"%s\"\n", v);
+        return false;
+      }
+      o->step = static_cast<int>(n);
+    }
+    else if (a == "--lessons") o->app.lessons_dir = next("--lessons");
+    else if (a == "--reset-progress") o->reset_progress = true;
     else if (a == "--open") {
+      o->named_world = true;
       const std::string what = next("--open");
       if (topo::looks_like_link(what)) o->open_link = what;
       else o->app.replay_file = what;
@@ -125,7 +151,35 @@ bool parse_options(int argc, char** argv, Options* o) {
       return false;
     }
   }
+  if (o->step > 0 && o->lesson.empty()) {
+    std::fprintf(stderr, "topolab: --step needs --lesson (see topolab --help)\n");
+    return false;
+  }
   return true;
+}
+
+/// --lesson ID|FILE: a file that exists, else a lesson of the catalogue (bundled, then the
+/// teacher's folder) by id or file stem. False, with a message naming the lessons, when neither.
+bool resolve_lesson(Options* o) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(o->lesson, ec)) {
+    o->app.lesson_file = o->lesson;
+    return true;
+  }
+  auto all = topo::lesson::scan_lessons(topo::ui::LabApp::bundled_lesson_dir(), "bundled");
+  if (!o->app.lessons_dir.empty()) {
+    auto mine = topo::lesson::scan_lessons(o->app.lessons_dir, "yours");
+    all.insert(all.end(), mine.begin(), mine.end());
+  }
+  if (const auto* e = topo::lesson::find_lesson(all, o->lesson)) {
+    o->app.lesson_file = e->path;
+    return true;
+  }
+  std::vector<std::string> ids;
+  for (const auto& e : all) ids.push_back(e.id);
+  std::fprintf(stderr, "topolab: --lesson %s: no such file, and no lesson with that id%s (the lessons: topolab, then Lessons)\n",
+               o->lesson.c_str(), topo::lesson::did_you_mean(o->lesson, ids).c_str());
+  return false;
 }
 
 #ifdef TOPOLAB_HAVE_ZLIB
@@ -158,6 +212,11 @@ void open_link(topo::ui::LabApp& app, const std::string& link) {
   std::string err;
   auto l = topo::parse_share_link(link, &err);
   std::optional<topo::ReplayFile> r;
+  if (l && !l->lesson.empty() && !l->log_kind) {   // ?lesson=ID&step=N: that bundled lesson at that step
+    if (!app.open_catalogue_lesson(l->lesson, static_cast<int>(l->step.value_or(1))))
+      std::fprintf(stderr, "topolab: %s\n", app.last_error().c_str());
+    return;
+  }
   if (l) {
     std::optional<std::string> log = l->log_bytes;
     if (l->log_kind == 'z') {
@@ -190,6 +249,22 @@ bool write_screenshot(const std::string& path, int w, int h) {
 int main(int argc, char** argv) {
   Options opt;
   if (!parse_options(argc, argv, &opt)) return 2;
+#ifndef __EMSCRIPTEN__
+  opt.app.data_dir = topo::lesson::ProgressStore::default_dir();
+  if (opt.app.lessons_dir.empty() && !opt.app.data_dir.empty()) opt.app.lessons_dir = opt.app.data_dir + "/lessons";
+  if (opt.reset_progress) {
+    if (opt.app.data_dir.empty()) {
+      std::fprintf(stderr, "topolab: no data folder (set HOME or XDG_DATA_HOME)\n");
+      return 1;
+    }
+    const int n = topo::lesson::ProgressStore(opt.app.data_dir).reset_all();
+    std::printf("topolab: forgot the saved progress in %s (%d file(s) removed)\n", opt.app.data_dir.c_str(), n);
+    return 0;
+  }
+  if (!opt.lesson.empty() && !resolve_lesson(&opt)) return 2;
+  opt.app.lesson_step = opt.step;
+  opt.app.catalogue = !opt.named_world;
+#endif
 
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::fprintf(stderr, "topolab: SDL_Init failed: %s\n", SDL_GetError());
@@ -259,7 +334,7 @@ int main(int argc, char** argv) {
           event.window.windowID == SDL_GetWindowID(window))
         done = true;
       if (event.type == SDL_DROPFILE) {
-        app.open_lesson_file(event.drop.file);
+        app.open_lesson_file(event.drop.file, 0);
         SDL_free(event.drop.file);
       }
     }

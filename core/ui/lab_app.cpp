@@ -137,13 +137,15 @@ std::vector<std::string> named_nodes(const Command& c) {
 using namespace detail;
 
 LabApp::LabApp(AppOptions opt) : opt_(std::move(opt)) {
+  if (!opt_.data_dir.empty()) store_ = std::make_unique<lesson::ProgressStore>(opt_.data_dir);
+  if (opt_.catalogue) show_catalogue(true);
   if (!opt_.replay_file.empty() && open_replay_file(opt_.replay_file)) return;
-  if (!opt_.lesson_file.empty() && open_lesson_file(opt_.lesson_file)) return;
+  if (!opt_.lesson_file.empty() && open_lesson_file(opt_.lesson_file, opt_.lesson_step)) return;
   if (!open_scenario(opt_.scenario, opt_.seed) && !scenarios().empty())
     open_scenario(scenarios().front().name, opt_.seed);
 }
 
-LabApp::~LabApp() = default;
+LabApp::~LabApp() { save_progress(); }
 
 bool LabApp::open_scenario(const std::string& name, uint64_t seed, const Params& params) {
   std::string err;
@@ -206,8 +208,14 @@ bool LabApp::open_lesson_text(const std::string& name, const std::string& text, 
   }
   std::string err;
   std::unique_ptr<lesson::Runner> r;
-  if (!progress.empty()) {
-    r = lesson::Runner::restore(*checked.lesson, source, progress, &err);
+  std::string resume = progress;
+  if (resume.empty() && step <= 0 && store_) {   // where the learner left it, unless it was finished
+    auto saved = store_->blob(checked.lesson->id);
+    const int at = saved ? lesson::ProgressStore::blob_step(*saved) : 0;
+    if (at >= 1 && static_cast<size_t>(at) <= checked.lesson->steps.size()) resume = *saved;
+  }
+  if (!resume.empty()) {
+    r = lesson::Runner::restore(*checked.lesson, source, resume, &err);
   } else if (step > 1) {
     std::string blob = "topolab-progress 1\nlesson " + checked.lesson->id + "\nstep " + std::to_string(step - 1) + "\n";
     r = lesson::Runner::restore(*checked.lesson, source, blob, &err);
@@ -221,6 +229,7 @@ bool LabApp::open_lesson_text(const std::string& name, const std::string& text, 
   }
   r->set_mode(lesson::Mode::Interactive);
   close_compare();
+  save_progress();   // the lesson that was open keeps its place
   runner_ = std::move(r);
   lesson_name_ = name;
   lesson_text_ = text;
@@ -235,11 +244,13 @@ bool LabApp::open_lesson_text(const std::string& name, const std::string& text, 
   horizon_us_ = runner_->world().now();
   error_.clear();
   playing_ = true;
+  show_catalogue_ = false;
   log_line("opened lesson " + runner_->lesson().title + " (" + name + ")");
   return true;
 }
 
 void LabApp::close_lesson() {
+  save_progress();
   runner_.reset();
   lesson_path_.clear();
   canvas_ = CanvasView{};
@@ -604,6 +615,7 @@ void LabApp::advance(double wall_dt) {
 void LabApp::frame(double wall_dt) {
   ++frames_;
   poll_lesson_file(wall_dt);
+  save_progress();
   track_step();
   if (runner_ && runner_->step_index() != lesson_step_seen_) {
     lesson_step_seen_ = runner_->step_index();
@@ -611,7 +623,7 @@ void LabApp::frame(double wall_dt) {
   }
   advance(wall_dt);
   ImGuiIO& io = ImGui::GetIO();
-  if (!io.WantTextInput) {
+  if (!io.WantTextInput && !show_catalogue_) {
     if (ImGui::IsKeyPressed(ImGuiKey_Space, false)) key_space();
     if (ImGui::IsKeyPressed(ImGuiKey_RightArrow)) key_right();
     if (ImGui::IsKeyPressed(ImGuiKey_LeftArrow, false)) key_left();
@@ -673,6 +685,7 @@ void LabApp::frame(double wall_dt) {
   }
   ImGui::EndChild();
   ImGui::End();
+  draw_catalogue();
   draw_about();
   draw_keys();
 }

@@ -14,6 +14,8 @@
 
 #include <filesystem>
 
+#include "lesson/catalog.h"
+#include "lesson/progress_store.h"
 #include "lesson/runner.h"
 #include "scenario/replay_file.h"
 #include "scenario/scenario.h"
@@ -29,6 +31,15 @@ struct AppOptions {
   uint64_t seed = 1;
   std::string lesson_file;         ///< a lesson file to open (desktop: reloaded when it changes)
   std::string replay_file;         ///< a replay file to open (scenario/replay_file.h), paused at its moment
+  /// The lesson_file's step (1-based); 0: where the learner left it (saved progress), else step 1.
+  int lesson_step = 1;
+  /// The desktop's per-user data folder (lesson/progress_store.h): progress is saved there and
+  /// restored when a lesson opens again. Empty: nothing is saved (the page keeps its own).
+  std::string data_dir;
+  /// The teacher's own lessons, listed beside the bundled ones in the catalogue (empty: none).
+  std::string lessons_dir;
+  /// Start with the lesson catalogue in front (the desktop when no lesson or scenario was named).
+  bool catalogue = false;
 };
 
 class LabApp {
@@ -54,13 +65,27 @@ class LabApp {
   void report_error(const std::string& message);
   const std::string& last_error() const { return error_; }
   /// Opens a lesson file from disk (desktop: watched and reloaded when it changes); on error
-  /// keeps the last good lesson and shows `FILE:LINE:COL: message`.
+  /// keeps the last good lesson and shows `FILE:LINE:COL: message`. `step` is 1-based; 0 opens
+  /// it where the learner left it (the saved progress, desktop), or at step 1.
   bool open_lesson_file(const std::string& path, int step = 1);
   /// Opens a lesson from text (`name` is how errors call it). `step` is 1-based.
   bool open_lesson_text(const std::string& name, const std::string& text, int step = 1,
                         const std::string& progress = "");
   /// Closes the lesson (the world stays as a plain scenario is not kept; the picker reopens).
   void close_lesson();
+  /// The lesson catalogue (the desktop's start screen): shows or hides it, reading the lesson
+  /// folders again when it opens.
+  void show_catalogue(bool on);
+  bool catalogue_shown() const { return show_catalogue_; }
+  /// The lessons the catalogue lists: the bundled ones, then the teacher's (AppOptions::lessons_dir).
+  const std::vector<lesson::CatalogEntry>& catalogue() const { return catalogue_; }
+  /// Opens a catalogue lesson by id (or file stem) at 1-based `step`; 0 resumes saved progress.
+  bool open_catalogue_lesson(const std::string& id, int step = 0);
+  /// Saves the open lesson's progress now if it changed (done every frame; the desktop only).
+  void save_progress();
+  /// Writes the free-play world as a replay file (File > Save replay) in the data folder's
+  /// replays/ (or `path` when given); returns the file's path, or "" with last_error() set.
+  std::string save_replay(const std::string& path = "");
   /// The folder of the bundled lessons (/lessons on the web; next to the app on the desktop).
   static std::string bundled_lesson_dir();
 
@@ -149,6 +174,8 @@ class LabApp {
   void draw_about();
   void draw_lesson();
   void draw_lesson_picker();
+  void draw_catalogue();
+  std::string catalogue_json() const;
   /// The lesson player's content as JSON for the page's HTML player (the `ui.lesson` hook).
   std::string lesson_json() const;
   void enter_lesson_step();
@@ -220,6 +247,16 @@ class LabApp {
   ChartsPanelState charts_;        ///< the Charts tab (ui/panels/charts_panel.h)
   std::string tab_request_;        ///< side tab to select on the next frame (ui.tab), or empty
   CommandFormState actions_form_;  ///< the Tools tab's Actions panel (the model's own Commands)
+  // The catalogue and saved progress (desktop).
+  std::unique_ptr<lesson::ProgressStore> store_;
+  std::vector<lesson::CatalogEntry> catalogue_;
+  bool show_catalogue_ = false;
+  bool focus_catalogue_ = false;
+  std::string saved_blob_;        ///< the blob last written for saved_id_
+  std::string saved_id_;
+  bool save_failed_ = false;      ///< said once in the event log
+  std::string open_path_;         ///< the catalogue's "Open lesson file" field
+  int free_play_pick_ = -1;        ///< the catalogue's free-play scenario (-1: not chosen yet)
 };
 
 }  // namespace topo::ui

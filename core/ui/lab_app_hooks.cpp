@@ -12,6 +12,7 @@ std::string LabApp::state_json() const {
   o << ",\"frames\":" << frames_;
   o << ",\"playing\":" << (playing_ ? "true" : "false") << ",\"speed\":" << speed_;
   o << ",\"error\":" << json_quote(error_);
+  o << ",\"catalogue\":" << catalogue_json();
   if (runner_) {
     o << ",\"lesson\":{\"id\":" << json_quote(runner_->lesson().id) << ",\"title\":" << json_quote(runner_->lesson().title)
       << ",\"file\":" << json_quote(lesson_name_) << ",\"step\":" << runner_->step_index() + 1
@@ -230,6 +231,17 @@ void LabApp::register_hooks() {
     if (!id) return fail("ui.select: no node \"" + h.str("node") + "\"");
     canvas_.selected = *id;
     return kOk;
+  };
+  hooks_["ui.catalogue"] = [this](const HookArgs& h) -> std::string {
+    show_catalogue(h.num("show", 1) != 0);
+    return kOk;
+  };
+  hooks_["ui.open_catalogue_lesson"] = [this](const HookArgs& h) -> std::string {
+    return open_catalogue_lesson(h.str("id"), static_cast<int>(h.num("step", 0))) ? kOk : fail(error_);
+  };
+  hooks_["ui.save_replay"] = [this](const HookArgs& h) -> std::string {
+    const std::string file = save_replay(h.str("path"));
+    return file.empty() ? fail(error_) : "{\"ok\":true,\"file\":" + json_quote(file) + "}";
   };
   hooks_["ui.open_lesson"] = [this](const HookArgs& h) -> std::string {
     if (h.str("path").empty()) return fail("ui.open_lesson: missing \"path\"");

@@ -12,6 +12,9 @@ namespace topo::ui {
 using namespace detail;
 
 void LabApp::draw_lesson_picker() {
+  if (ImGui::MenuItem("All lessons...")) show_catalogue(true);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The lesson catalogue: levels, minutes, your progress, your own lessons");
+  ImGui::Separator();
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<fs::path> files;
@@ -20,7 +23,7 @@ void LabApp::draw_lesson_picker() {
   std::sort(files.begin(), files.end());
   if (files.empty()) ImGui::TextDisabled("no lessons found in %s", bundled_lesson_dir().c_str());
   for (const auto& f : files)
-    if (ImGui::MenuItem(f.stem().string().c_str())) open_lesson_file(f.string());
+    if (ImGui::MenuItem(f.stem().string().c_str())) open_lesson_file(f.string(), 0);
   if (runner_) {
     ImGui::Separator();
     if (ImGui::MenuItem("Reload lesson (from step 1)")) reload_lesson(true);

@@ -74,6 +74,12 @@ void LabApp::draw_menu() {
     ImGui::EndMenu();
   }
   if (platform::can_quit() && ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Lessons...")) show_catalogue(true);
+    if (ImGui::MenuItem("Save replay", nullptr, false, !runner_ && session_ && !twin_)) save_replay();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("Write this free-play run (scenario, seed, your commands, this moment) as a replay file; "
+                        "topolab --open FILE opens it again, exactly");
+    ImGui::Separator();
     if (ImGui::MenuItem("Quit")) quit_ = true;
     ImGui::EndMenu();
   }

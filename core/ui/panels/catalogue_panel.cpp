@@ -1,0 +1,289 @@
+// The lesson catalogue (the desktop's start screen, and Lessons > All lessons): the bundled
+// lessons and the teacher's own with level, minutes and the learner's progress, "Continue" for
+// the last lesson, Free play, Open lesson file, Reset progress; and the saving of progress.
+#include <filesystem>
+
+#include "scenario/replay_file.h"
+#include "ui/lab_app_internal.h"
+#include "ui/palette.h"
+#include "ui/platform.h"
+
+namespace topo::ui {
+
+using namespace detail;
+
+namespace {
+
+/// A lesson's progress in words (never colour alone): "Complete", "Step 3 of 7", "Not started".
+std::string progress_words(const lesson::ProgressStore* store, const lesson::CatalogEntry& e, int* step) {
+  *step = 0;
+  if (!store) return "";
+  if (auto b = store->blob(e.id)) *step = lesson::ProgressStore::blob_step(*b);
+  const bool done = store->completed(e.id) || (*step > 0 && static_cast<size_t>(*step) > e.steps);
+  if (*step >= 1 && static_cast<size_t>(*step) <= e.steps)
+    return "Step " + std::to_string(*step) + " of " + std::to_string(e.steps) + (done ? " (completed before)" : "");
+  if (done) return "Complete";
+  return "Not started";
+}
+
+}  // namespace
+
+void LabApp::show_catalogue(bool on) {
+  if (on) {
+    catalogue_ = lesson::scan_lessons(bundled_lesson_dir(), "bundled");
+    if (!opt_.lessons_dir.empty()) {
+      auto mine = lesson::scan_lessons(opt_.lessons_dir, "yours");
+      catalogue_.insert(catalogue_.end(), mine.begin(), mine.end());
+    }
+    focus_catalogue_ = true;
+  }
+  show_catalogue_ = on;
+}
+
+bool LabApp::open_catalogue_lesson(const std::string& id, int step) {
+  if (catalogue_.empty()) show_catalogue(show_catalogue_);
+  const lesson::CatalogEntry* e = lesson::find_lesson(catalogue_, id);
+  if (!e) {
+    std::vector<std::string> ids;
+    for (const auto& c : catalogue_) ids.push_back(c.id);
+    error_ = "no lesson \"" + id + "\"" + lesson::did_you_mean(id, ids);
+    log_line(error_);
+    return false;
+  }
+  if (!e->error.empty()) {
+    error_ = e->error;
+    log_line(error_);
+    return false;
+  }
+  return open_lesson_file(e->path, step);
+}
+
+void LabApp::save_progress() {
+  if (!store_ || !runner_) return;
+  const std::string& id = runner_->lesson().id;
+  std::string blob = runner_->save();
+  if (id == saved_id_ && blob == saved_blob_) return;
+  std::string err;
+  const size_t steps = runner_->step_count();
+  const int step = runner_->finished() ? static_cast<int>(steps) + 1 : static_cast<int>(runner_->step_index()) + 1;
+  bool ok = store_->save(id, blob, &err) && store_->set_last({id, lesson_path_, step}, &err) &&
+            (!runner_->finished() || store_->mark_completed(id, &err));
+  saved_id_ = id;
+  saved_blob_ = std::move(blob);
+  if (!ok && !save_failed_) {
+    save_failed_ = true;
+    log_line("cannot save your progress: " + err);
+  }
+}
+
+std::string LabApp::save_replay(const std::string& path) {
+  if (runner_ || !session_) {
+    error_ = "Save replay: only a free-play world can be saved as a replay (a lesson keeps its progress)";
+    return "";
+  }
+  const World& w = session_->world();
+  ReplayFile r;
+  r.scenario = session_->scenario();
+  r.seed = session_->seed();
+  r.params = session_->params();
+  r.at_us = w.now();
+  r.log = w.command_log();
+  std::string file = path;
+  if (file.empty()) {
+    const std::string dir = opt_.data_dir.empty() ? std::string(".") : opt_.data_dir + "/replays";
+    file = dir + "/" + r.scenario + "-seed" + std::to_string(r.seed) + "-t" + std::to_string(w.now() / 1000) + "ms.replay";
+  }
+  std::string err;
+  if (!lesson::ProgressStore::write_atomic(file, replay_text(r, "saved by the Topolab desktop lab"), &err)) {
+    error_ = "Save replay: " + err;
+    log_line(error_);
+    return "";
+  }
+  log_line("saved the run as " + file + " (open it with topolab --open FILE)");
+  return file;
+}
+
+std::string LabApp::catalogue_json() const {
+  std::ostringstream o;
+  o << "{\"shown\":" << (show_catalogue_ ? "true" : "false") << ",\"data_dir\":" << json_quote(opt_.data_dir)
+    << ",\"lessons_dir\":" << json_quote(opt_.lessons_dir) << ",\"lessons\":[";
+  for (size_t i = 0; i < catalogue_.size(); ++i) {
+    const auto& e = catalogue_[i];
+    int step = 0;
+    const std::string words = progress_words(store_.get(), e, &step);
+    o << (i ? "," : "") << "{\"id\":" << json_quote(e.id) << ",\"title\":" << json_quote(e.title)
+      << ",\"source\":" << json_quote(e.source) << ",\"steps\":" << e.steps << ",\"progress\":" << json_quote(words)
+      << ",\"error\":" << json_quote(e.error) << "}";
+  }
+  o << "],\"continue\":";
+  std::optional<lesson::ProgressStore::Last> last = store_ ? store_->last() : std::nullopt;
+  const lesson::CatalogEntry* e = last ? lesson::find_lesson(catalogue_, last->id) : nullptr;
+  if (last && (!e || static_cast<size_t>(last->step) <= e->steps))
+    o << "{\"id\":" << json_quote(last->id) << ",\"title\":" << json_quote(e ? e->title : last->id)
+      << ",\"step\":" << last->step << ",\"steps\":" << (e ? e->steps : 0) << "}";
+  else
+    o << "null";
+  o << "}";
+  return o.str();
+}
+
+void LabApp::draw_catalogue() {
+  if (!show_catalogue_) return;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const ImVec2 size(std::min(vp->WorkSize.x * 0.9f, 980.0f), vp->WorkSize.y * 0.88f);
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
+                          ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+  if (focus_catalogue_) {
+    ImGui::SetNextWindowFocus();
+    focus_catalogue_ = false;
+  }
+  bool open = true;
+  ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+  bg.w = 1.0f;   // opaque: the world behind it does not show through the text
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, bg);
+  const bool visible = ImGui::Begin("Lessons###catalogue", &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                                                     ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize);
+  ImGui::PopStyleColor();
+  if (!visible) {
+    ImGui::End();
+    return;
+  }
+  const float em = ImGui::GetFontSize();
+  ImGui::TextWrapped("Welcome to Topolab. Pick a lesson: each one is a short, hands-on walk through how a "
+                     "distributed system or a microservice architecture behaves when things go wrong.");
+  ImGui::Spacing();
+
+  // Continue where you left off.
+  std::optional<lesson::ProgressStore::Last> last = store_ ? store_->last() : std::nullopt;
+  if (last) {
+    const lesson::CatalogEntry* e = lesson::find_lesson(catalogue_, last->id);
+    if (e && static_cast<size_t>(last->step) <= e->steps) {
+      const std::string label = "Continue: " + e->title + ", step " + std::to_string(last->step) + " of " +
+                                std::to_string(e->steps) + "###continue";
+      ImGui::PushStyleColor(ImGuiCol_Button, palette::blue);
+      if (ImGui::Button(label.c_str(), ImVec2(-1, em * 2.2f))) open_catalogue_lesson(e->id, 0);
+      ImGui::PopStyleColor();
+    }
+  }
+
+  // Free play and a lesson file of one's own.
+  {
+    const auto& all = scenarios();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Free play:");
+    ImGui::SameLine();
+    if (!all.empty()) {
+      if (free_play_pick_ < 0)   // first time: a real cluster rather than the placeholder world
+        for (int i = 0; i < static_cast<int>(all.size()); ++i)
+          if (all[i].name == "raft-5") free_play_pick_ = i;
+      free_play_pick_ = std::clamp(free_play_pick_, 0, static_cast<int>(all.size()) - 1);
+      ImGui::SetNextItemWidth(em * 12);
+      if (ImGui::BeginCombo("##freeplay", all[free_play_pick_].name.c_str())) {
+        for (int i = 0; i < static_cast<int>(all.size()); ++i) {
+          if (ImGui::Selectable(all[i].name.c_str(), i == free_play_pick_)) free_play_pick_ = i;
+          if (ImGui::IsItemHovered() && !all[i].summary.empty()) ImGui::SetTooltip("%s", all[i].summary.c_str());
+        }
+        ImGui::EndCombo();
+      }
+      ImGui::SameLine();
+      if (ImGui::Button("Explore this world")) {
+        close_lesson();
+        close_compare();
+        if (open_scenario(all[free_play_pick_].name, opt_.seed)) show_catalogue_ = false;
+      }
+    }
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Open a lesson file:");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(em * 10, ImGui::GetContentRegionAvail().x - em * 5));
+    char buf[1024];
+    std::snprintf(buf, sizeof buf, "%s", open_path_.c_str());
+    const bool enter = ImGui::InputTextWithHint("##openpath", "/path/to/lesson.toml (or drop the file on this window)",
+                                                buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
+    open_path_ = buf;
+    ImGui::SameLine();
+    if ((ImGui::Button("Open") || enter) && !open_path_.empty()) open_lesson_file(open_path_, 0);
+  }
+  if (!error_.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::vermillion);
+    ImGui::TextWrapped("Problem: %s", error_.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::Separator();
+
+  // The lessons.
+  const float footer = ImGui::GetFrameHeightWithSpacing() * 2.2f;
+  ImGui::BeginChild("catalogue_list", ImVec2(0, -footer));
+  std::string section;
+  for (size_t i = 0; i < catalogue_.size(); ++i) {
+    const auto& e = catalogue_[i];
+    if (e.source != section) {
+      section = e.source;
+      ImGui::SeparatorText(section == "bundled" ? "Lessons" : ("Your lessons (" + opt_.lessons_dir + ")").c_str());
+    }
+    ImGui::PushID(static_cast<int>(i));
+    int step = 0;
+    const std::string words = progress_words(store_.get(), e, &step);
+    const bool mid = step >= 1 && static_cast<size_t>(step) <= e.steps;
+    const char* verb = !e.error.empty() ? "Cannot open" : mid ? "Continue" : words == "Complete" ? "Again" : "Start";
+    ImGui::BeginDisabled(!e.error.empty());
+    if (ImGui::Button(verb, ImVec2(em * 6.5f, 0))) open_catalogue_lesson(e.id, mid ? 0 : 1);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::sky_blue);
+    ImGui::TextWrapped("%s", e.title.c_str());
+    ImGui::PopStyleColor();
+    if (!e.error.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, palette::vermillion);
+      ImGui::TextWrapped("This file is not a valid lesson: %s", e.error.c_str());
+      ImGui::PopStyleColor();
+    } else {
+      std::string meta = e.level.empty() ? std::string() : e.level;
+      if (e.minutes > 0) meta += (meta.empty() ? "" : ", ") + std::to_string(e.minutes) + " min";
+      meta += (meta.empty() ? "" : ", ") + std::to_string(e.steps) + " steps";
+      if (!words.empty()) meta += "  |  " + words;
+      ImGui::TextDisabled("%s", meta.c_str());
+      if (!e.summary.empty()) ImGui::TextWrapped("%s", e.summary.c_str());
+    }
+    ImGui::EndGroup();
+    ImGui::Spacing();
+    ImGui::PopID();
+  }
+  if (!opt_.lessons_dir.empty() && section != "yours") {
+    ImGui::SeparatorText("Your lessons");
+    ImGui::TextWrapped("Put lesson files (.toml) in %s and they appear here. lessons/FORMAT.md says how to write one.",
+                       opt_.lessons_dir.c_str());
+  }
+  ImGui::EndChild();
+
+  // Footer: where progress lives, and resetting it between classes.
+  ImGui::Separator();
+  if (store_) {
+    ImGui::TextDisabled("Your progress is saved in %s", store_->dir().c_str());
+    if (ImGui::Button("Reset all progress...")) ImGui::OpenPopup("Reset progress?");
+    if (ImGui::BeginPopupModal("Reset progress?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+      ImGui::TextUnformatted("Forget every lesson's progress on this computer (for this user)?");
+      if (ImGui::Button("Reset")) {
+        const int n = store_->reset_all();
+        saved_blob_.clear();
+        saved_id_.clear();
+        log_line("progress reset (" + std::to_string(n) + " file(s) removed)");
+        ImGui::CloseCurrentPopup();
+      }
+      ImGui::SameLine();
+      if (ImGui::Button("Keep it")) ImGui::CloseCurrentPopup();
+      ImGui::EndPopup();
+    }
+    ImGui::SameLine();
+  }
+  if (ImGui::Button("Close")) open = false;
+  if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && ImGui::IsKeyPressed(ImGuiKey_Escape, false) &&
+      !ImGui::IsPopupOpen("Reset progress?"))
+    open = false;
+  ImGui::End();
+  if (!open) show_catalogue_ = false;
+}
+
+}  // namespace topo::ui
