@@ -177,7 +177,7 @@ bool resolve_lesson(Options* o) {
   }
   std::vector<std::string> ids;
   for (const auto& e : all) ids.push_back(e.id);
-  std::fprintf(stderr, "topolab: --lesson %s: no such file, and no lesson with that id%s (the lessons: topolab, then Lessons)\n",
+  std::fprintf(stderr, "topolab: --lesson %s: no such file, and no lesson with that id%s (run topolab without flags to see the catalogue)\n",
                o->lesson.c_str(), topo::lesson::did_you_mean(o->lesson, ids).c_str());
   return false;
 }

@@ -175,6 +175,7 @@ class LabApp {
   void draw_lesson();
   void draw_lesson_picker();
   void draw_catalogue();
+  void refresh_catalogue();   ///< reads the lesson folders again
   std::string catalogue_json() const;
   /// The lesson player's content as JSON for the page's HTML player (the `ui.lesson` hook).
   std::string lesson_json() const;

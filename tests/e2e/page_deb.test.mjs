@@ -1,7 +1,8 @@
 // The desktop package: the .deb from scripts/package unpacks into a temporary root (dpkg -x), holds
-// the app, the CLI and the lessons under usr/share/topolab/lessons, and its own CLI validates every
-// bundled lesson (`topolab-cli check`). The .tar.gz holds the same files. Skips when dist/ has no
-// package (run scripts/package desktop).
+// the app, the CLI and the lessons under usr/share/topolab/lessons, its own CLI validates every
+// bundled lesson (`topolab-cli check`), and its app starts (Xvfb, a fresh HOME) on the catalogue of
+// the package's own lessons. The .tar.gz holds the same files and its app, unpacked anywhere, finds
+// the lessons beside it. Skips when dist/ has no package (run scripts/package desktop).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,6 +10,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { root } from './browser.mjs';
+
+/// Runs the desktop app for a few frames under Xvfb with a fresh HOME in `tmp`; returns its state.
+function startApp(app, tmp) {
+  const home = fs.mkdtempSync(path.join(tmp, 'home-'));
+  const state = path.join(home, 'state.json');
+  const env = { ...process.env, HOME: home, XDG_DATA_HOME: '' };
+  delete env.TOPOLAB_LESSONS;
+  const r = spawnSync('xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', app, '--frames', '5', '--state', state],
+    { encoding: 'utf8', env, timeout: 60000 });
+  assert.equal(r.status, 0, `${app} did not start:\n${r.stdout}${r.stderr}`);
+  return JSON.parse(fs.readFileSync(state, 'utf8'));
+}
 
 const dist = path.resolve(process.env.TOPOLAB_DIST || path.join(root, 'dist'));
 const find = (re) => (fs.existsSync(dist) ? fs.readdirSync(dist).filter((f) => re.test(f)).map((f) => path.join(dist, f)) : []);
@@ -37,6 +50,12 @@ test('the .deb installs into a temporary root and its CLI validates the bundled 
       // The index in the package lists exactly the lessons in it.
       const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8'));
       assert.deepEqual(index.map((l) => l.file).sort(), lessons.map((f) => path.basename(f)).sort());
+      // The installed app starts (a new user, no display but Xvfb) on its catalogue, with the
+      // package's own lessons.
+      const s = startApp(path.join(tmp, 'usr/bin/topolab'), tmp);
+      assert.equal(s.catalogue.shown, true);
+      assert.equal(s.catalogue.bundled_dir, dir);
+      assert.equal(s.catalogue.lessons.filter((l) => l.source === 'bundled' && !l.error).length, lessons.length);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -47,5 +66,16 @@ test('the .tar.gz holds the app, the CLI and the lessons',
     const list = execFileSync('tar', ['-tzf', tgzs[0]]).toString().split('\n');
     for (const f of ['bin/topolab', 'bin/topolab-cli', 'share/topolab/lessons/index.json']) {
       assert.ok(list.some((l) => l.endsWith('/' + f)), `${f} is in the archive`);
+    }
+    // Unpacked anywhere, the app finds the lessons beside it.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'topolab-tgz-'));
+    try {
+      execFileSync('tar', ['-xzf', tgzs[0], '-C', tmp]);
+      const app = list.find((l) => l.endsWith('/bin/topolab'));
+      const s = startApp(path.join(tmp, app), tmp);
+      assert.equal(s.catalogue.bundled_dir, path.join(tmp, path.dirname(path.dirname(app)), 'share/topolab/lessons'));
+      assert.ok(s.catalogue.lessons.filter((l) => l.source === 'bundled' && !l.error).length >= 16);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
   });

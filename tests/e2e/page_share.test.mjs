@@ -1,8 +1,14 @@
 // "Share this moment": the link built from state().share (scenario or lesson, seed, and the command
 // log in the fragment) opened in a fresh browser context rebuilds the same world: the same trace
-// hash, simulated time and nodes. Also: a damaged link says so instead of breaking the page.
+// hash, simulated time and nodes; so does the desktop lab (`topolab --open LINK`, when built). Also:
+// a damaged link says so instead of breaking the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { root } from './browser.mjs';
 import { siteDir, missingSite, siteLessons, launch, serveDir, newPage, gotoPage, labState, labCommand, visible, shot } from './page_util.mjs';
 
 const site = siteDir();
@@ -60,7 +66,28 @@ test('a shared link with seed and command log reproduces the same world (scenari
   assert.deepEqual(other.errors, []);
   await other.context.close();
   await context.close();
+  desktopOpens(link, s);
 });
+
+/// The desktop lab (build/release/topolab, when built) opens the link the page made, under Xvfb:
+/// the same moment and trace hash as the browser.
+function desktopOpens(link, s) {
+  const app = path.join(root, 'build', 'release', 'topolab');
+  if (!fs.existsSync(app)) return;
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'topolab-share-'));
+  try {
+    const state = path.join(home, 'state.json');
+    const r = spawnSync('xvfb-run', ['-a', '-s', '-screen 0 1280x800x24', app, '--open', link, '--frames', '3', '--state', state],
+      { encoding: 'utf8', env: { ...process.env, HOME: home }, timeout: 60000 });
+    assert.equal(r.status, 0, `topolab --open failed:\n${r.stdout}${r.stderr}`);
+    const d = JSON.parse(fs.readFileSync(state, 'utf8'));
+    assert.equal(d.error, '');
+    assert.deepEqual({ scenario: d.scenario, seed: d.seed, time_us: d.time_us, trace_hash: d.trace_hash },
+      { scenario: s.scenario, seed: s.seed, time_us: s.time_us, trace_hash: s.trace_hash }, 'the desktop lab rebuilds the same world');
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
 
 test('a shared moment inside a lesson rebuilds the same world', { skip }, async () => {
   const lesson = siteLessons(site)[0];

@@ -28,20 +28,24 @@ std::string progress_words(const lesson::ProgressStore* store, const lesson::Cat
 
 }  // namespace
 
+void LabApp::refresh_catalogue() {
+  catalogue_ = lesson::scan_lessons(bundled_lesson_dir(), "bundled");
+  if (!opt_.lessons_dir.empty()) {
+    auto mine = lesson::scan_lessons(opt_.lessons_dir, "yours");
+    catalogue_.insert(catalogue_.end(), mine.begin(), mine.end());
+  }
+}
+
 void LabApp::show_catalogue(bool on) {
   if (on) {
-    catalogue_ = lesson::scan_lessons(bundled_lesson_dir(), "bundled");
-    if (!opt_.lessons_dir.empty()) {
-      auto mine = lesson::scan_lessons(opt_.lessons_dir, "yours");
-      catalogue_.insert(catalogue_.end(), mine.begin(), mine.end());
-    }
+    refresh_catalogue();
     focus_catalogue_ = true;
   }
   show_catalogue_ = on;
 }
 
 bool LabApp::open_catalogue_lesson(const std::string& id, int step) {
-  if (catalogue_.empty()) show_catalogue(show_catalogue_);
+  if (catalogue_.empty()) refresh_catalogue();
   const lesson::CatalogEntry* e = lesson::find_lesson(catalogue_, id);
   if (!e) {
     std::vector<std::string> ids;
@@ -105,7 +109,8 @@ std::string LabApp::save_replay(const std::string& path) {
 
 std::string LabApp::catalogue_json() const {
   std::ostringstream o;
-  o << "{\"shown\":" << (show_catalogue_ ? "true" : "false") << ",\"data_dir\":" << json_quote(opt_.data_dir)
+  o << "{\"shown\":" << (show_catalogue_ ? "true" : "false") << ",\"bundled_dir\":" << json_quote(bundled_lesson_dir())
+    << ",\"data_dir\":" << json_quote(opt_.data_dir)
     << ",\"lessons_dir\":" << json_quote(opt_.lessons_dir) << ",\"lessons\":[";
   for (size_t i = 0; i < catalogue_.size(); ++i) {
     const auto& e = catalogue_[i];
