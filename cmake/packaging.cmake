@@ -26,7 +26,7 @@ if(TARGET topolab)
 endif()
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/lessons/ DESTINATION ${CMAKE_INSTALL_DATADIR}/topolab/lessons
         PATTERN "*~" EXCLUDE PATTERN ".*" EXCLUDE)
-foreach(doc README.md LICENSE)
+foreach(doc README.md LICENSE docs/classroom.md)
   if(EXISTS ${CMAKE_SOURCE_DIR}/${doc})
     install(FILES ${CMAKE_SOURCE_DIR}/${doc} DESTINATION ${CMAKE_INSTALL_DOCDIR})
   endif()

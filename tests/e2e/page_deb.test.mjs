@@ -36,7 +36,7 @@ test('the .deb installs into a temporary root and its CLI validates the bundled 
       const info = execFileSync('dpkg-deb', ['--field', debs[0], 'Package', 'Version', 'Depends']).toString();
       assert.match(info, /Package: topolab/);
       for (const f of ['usr/bin/topolab', 'usr/bin/topolab-cli', 'usr/share/topolab/lessons/index.json',
-        'usr/share/applications/topolab.desktop']) {
+        'usr/share/applications/topolab.desktop', 'usr/share/doc/topolab/classroom.md']) {
         assert.ok(fs.existsSync(path.join(tmp, f)), `${f} is in the package`);
       }
       const dir = path.join(tmp, 'usr/share/topolab/lessons');
