@@ -159,3 +159,26 @@ TEST_CASE("File > Save replay: the free-play run as a file that reopens the same
   CHECK(app.save_replay().empty());
   CHECK(has(app.last_error(), "only a free-play world"));
 }
+
+TEST_CASE("catalogue by keyboard: Tab reaches Continue, Enter opens the lesson where it was left") {
+  TempDir d;
+  AppHarness h;
+  ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;   // as the desktop app sets it
+  {
+    ui::LabApp app(desktop(d));
+    REQUIRE(app.open_catalogue_lesson("02-copies-are-not-enough", 4));
+    h.frame(app);
+  }
+  ui::LabApp app(desktop(d));
+  for (int i = 0; i < 3; ++i) h.frame(app);
+  REQUIRE(app.catalogue_shown());
+  REQUIRE(app.runner() == nullptr);
+  h.key(app, ImGuiKey_Tab);
+  h.key(app, ImGuiKey_Enter);
+  h.frame(app);
+  REQUIRE(app.runner() != nullptr);
+  CHECK(app.runner()->lesson().id == "02-copies-are-not-enough");
+  CHECK(app.runner()->step_index() == 3);
+  CHECK_FALSE(app.catalogue_shown());
+  ImGui::GetIO().ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
+}
