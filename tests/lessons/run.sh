@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Lesson checks for scripts/test: every lessons/*.toml must pass `topolab-cli check` and
-# `topolab-cli run --autoplay`; every tests/lessons/malformed/*.toml must fail `check` with exactly
+# Lesson checks for scripts/test: every lessons/*.toml and every translation lessons/LANG/*.toml
+# must pass `topolab-cli check` (for a translation: the same lesson as the original, only the
+# words changed) and `topolab-cli run --autoplay`; a translation that changes an action fails; every tests/lessons/malformed/*.toml must fail `check` with exactly
 # the lines in its sibling .expected file (and never crash); lessons/index.json must be current;
 # the complete example in lessons/FORMAT.md must pass check and autoplay.
 # Usage: tests/lessons/run.sh [CLI]   (CLI defaults to build/release/topolab-cli; a .js CLI runs
@@ -21,10 +22,20 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-for f in lessons/*.toml; do
+# lessons/LANG/*.toml are translations: check also compares each with its original.
+translations=$(ls -d lessons/*/ 2>/dev/null | grep -E '^lessons/[a-z]{2}(-[A-Z]{2})?/$' | sed 's|$|*.toml|')
+for f in lessons/*.toml $translations; do
+  [ -e "$f" ] || continue
   if run_cli check --quiet "$f" > "$tmp/out" 2>&1; then ok; else bad "check $f"; cat "$tmp/out"; fi
   if run_cli run "$f" --autoplay > "$tmp/out" 2>&1; then ok; else bad "run --autoplay $f"; cat "$tmp/out"; fi
 done
+
+# A translation that changes more than words is refused, each change named at its line:col
+# beside the original's; a step still in the original's words is noted.
+tr=tests/lessons/translation/es/small
+run_cli check "$tr.toml" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [[ $rc -eq 1 ]] && diff -u "$tr.expected" "$tmp/out" > "$tmp/diff"; then ok; else bad "check $tr.toml (exit $rc, expected 1)"; cat "$tmp/diff" "$tmp/err"; fi
 
 # The complete example in lessons/FORMAT.md must stay a valid, playable lesson.
 awk '/^```toml/{n++; if(n==1){p=1; next}} /^```/{if(p){p=0}} p' lessons/FORMAT.md > "$tmp/format-example.toml"

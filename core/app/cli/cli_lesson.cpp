@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "lesson/catalog.h"
 #include "lesson/runner.h"
+#include "lesson/translation.h"
 #include "lesson/validator.h"
 #include "models/narration.h"
 #include "scenario/scenario.h"
@@ -282,6 +283,24 @@ std::string check_more_help(const Args&) {
 
 }  // namespace
 
+/// lessons/LANG/NAME.toml translates lessons/NAME.toml: prints where its structure differs from the
+/// original's and which steps still show the original's words. True when it differs.
+bool check_translation_file(const std::string& f, const std::string& text) {
+  std::string lang;
+  const std::string orig = original_of(f, &lang);
+  if (orig.empty()) return false;
+  std::string otext;
+  if (!read_file(orig, &otext)) {
+    std::cout << f << ":1:1: cannot read the original, " << orig << "\n";
+    return true;
+  }
+  TranslationReport tr = check_translation(otext, orig, text);
+  for (const auto& d : tr.diags) std::cout << format_diagnostic(f, d) << "\n";
+  for (const auto& u : tr.untranslated)
+    std::cout << f << ": note: " << u << " is not translated yet (it shows the original's words)\n";
+  return !tr.diags.empty();
+}
+
 int cmd_check(const Args& a) {
   if (has_flag(a, "list-actions")) {
     auto w = build_for_listing(a, flag(a, "list-actions"));
@@ -318,6 +337,7 @@ int cmd_check(const Args& a) {
     CheckResult c = check_lesson(text, src);
     for (const auto& d : c.diags) std::cout << format_diagnostic(f, d) << "\n";
     if (!c.ok()) rc = std::max(rc, 1);
+    if (check_translation_file(f, text)) rc = std::max(rc, 1);
     else if (sweep) seeds_failed += sweep_seeds(f, *c.lesson, src, seed_lo, seed_hi);
   }
   if (rc == 0 && !has_flag(a, "quiet")) std::cout << files.size() << " lesson file(s) valid\n";
