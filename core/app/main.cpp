@@ -28,6 +28,8 @@
 #include "lesson/text.h"
 #include "scenario/share_link.h"
 #include "ui/lab_app.h"
+#include "ui/languages.h"
+#include "util/i18n.h"
 #include "ui/style.h"
 
 #ifndef __EMSCRIPTEN__
@@ -47,6 +49,7 @@ struct Options {
   std::string lesson;      // --lesson ID|FILE, resolved after the flags are read
   int step = 0;            // --step N (0: where the learner left it)
   bool reset_progress = false;
+  std::string lang;        // --lang CODE
   bool named_world = false;  // --scenario, --lesson or --open given: no start screen
   int width = 1280;
   int height = 800;
@@ -63,6 +66,7 @@ const AppFlag kAppFlags[] = {
     {"--lesson", "ID|FILE", "open a lesson: a catalogue id (01-one-system-many-computers, or its file name without .toml) or a file, reloaded when it changes on disk; without --step it opens where you left it"},
     {"--step", "N", "with --lesson: start at step N (1-based)"},
     {"--lessons", "DIR", "the teacher's lesson folder, listed beside the bundled lessons (default: DATA/lessons)"},
+    {"--lang", "CODE", "the lab's language: en, es (default: the last one chosen, else the locale: LANGUAGE, LC_ALL, LC_MESSAGES, LANG)"},
     {"--reset-progress", nullptr, "forget every lesson's saved progress for this user, then exit"},
     {"--open", "FILE|LINK", "open a replay file (e.g. a chaos counterexample) or a share link from the page, paused at its moment"},
     {"--state", "FILE", "when the app exits, write the lab's state (the page's state() JSON) to FILE"},
@@ -112,6 +116,7 @@ bool parse_options(int argc, char** argv, Options* o) {
     }
     else if (a == "--lessons") o->app.lessons_dir = next("--lessons");
     else if (a == "--reset-progress") o->reset_progress = true;
+    else if (a == "--lang") o->lang = next("--lang");
     else if (a == "--open") {
       o->named_world = true;
       const std::string what = next("--open");
@@ -265,6 +270,30 @@ int main(int argc, char** argv) {
   opt.app.lesson_step = opt.step;
   opt.app.catalogue = !opt.named_world;
 #endif
+  topo::ui::load_languages();
+  std::string lang = opt.lang;
+#ifndef __EMSCRIPTEN__
+  if (lang.empty() && !opt.app.data_dir.empty()) {   // the language chosen last time (View > Language)
+    std::FILE* f = std::fopen((opt.app.data_dir + "/language.txt").c_str(), "r");
+    char buf[32] = {0};
+    if (f) {
+      if (std::fgets(buf, sizeof buf, f)) lang = std::string(buf).substr(0, std::strcspn(buf, "\r\n"));
+      std::fclose(f);
+    }
+  }
+  for (const char* var : {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"})
+    if (lang.empty())
+      if (const char* v = std::getenv(var); v && *v) lang = topo::i18n::from_locale(std::string(v).substr(0, std::string(v).find(':')));
+#endif
+  if (!lang.empty()) {
+    const std::string used = topo::i18n::set_language(lang);
+    if (!opt.lang.empty() && used != opt.lang && used != opt.lang.substr(0, 2)) {
+      std::string have;
+      for (const auto& l : topo::i18n::languages()) have += (have.empty() ? "" : ", ") + l.code;
+      std::fprintf(stderr, "topolab: --lang %s: no such language (the lab has %s)\n", opt.lang.c_str(), have.c_str());
+      return 2;
+    }
+  }
 
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::fprintf(stderr, "topolab: SDL_Init failed: %s\n", SDL_GetError());

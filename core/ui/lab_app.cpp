@@ -6,6 +6,8 @@
 #include "lesson/replay.h"
 #include "models/narration.h"
 #include "ui/platform.h"
+#include "ui/tr.h"
+#include "lesson/translation.h"
 
 namespace topo::ui {
 
@@ -179,7 +181,54 @@ const World* LabApp::world() const {
 
 std::string LabApp::bundled_lesson_dir() { return platform::bundled_lesson_dir(); }
 
-bool LabApp::open_lesson_file(const std::string& path, int step) {
+namespace {
+
+/// The file to read for a lesson in the current language: DIR/LANG/NAME.toml when it exists (a
+/// translation, lesson/translation.h), else the original. A translation asked for by name in
+/// another language falls back to its original.
+std::string localized_lesson(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::string original = lesson::original_of(path);
+  if (original.empty()) original = path;
+  const std::string& lang = i18n::language();
+  if (lang == "en") return original;
+  const fs::path p(original);
+  std::error_code ec;
+  for (const std::string& l : {lang, lang.substr(0, 2)}) {
+    const fs::path t = p.parent_path() / l / p.filename();
+    if (fs::is_regular_file(t, ec)) return t.string();
+  }
+  return original;
+}
+
+}  // namespace
+
+std::string LabApp::set_language(const std::string& code) {
+  const std::string used = i18n::set_language(code);
+  if (!opt_.data_dir.empty()) {
+    std::string err;
+    lesson::ProgressStore::write_atomic(opt_.data_dir + "/language.txt", used + "\n", &err);
+  }
+  if (show_catalogue_ || !catalogue_.empty()) refresh_catalogue();
+  // The open lesson in the new language, where it stands (same id, same progress).
+  if (runner_ && !lesson_path_.empty()) {
+    const std::string want = localized_lesson(lesson_path_);
+    if (want != lesson_path_) {
+      std::ifstream in(want, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const std::string blob = runner_->save();
+      if (in && open_lesson_text(want, text, 1, blob)) {
+        lesson_path_ = want;
+        std::error_code ec;
+        lesson_mtime_ = std::filesystem::last_write_time(want, ec);
+      }
+    }
+  }
+  return used;
+}
+
+bool LabApp::open_lesson_file(const std::string& asked, int step) {
+  const std::string path = localized_lesson(asked);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error_ = path + ": cannot read the file";
@@ -674,8 +723,11 @@ void LabApp::frame(double wall_dt) {
     auto tab = [&](const char* name) {
       const bool want = tab_request_ == name;
       if (want) tab_request_.clear();
-      return ImGui::BeginTabItem(name, nullptr, want ? ImGuiTabItemFlags_SetSelected : 0);
+      const std::string label = std::string(tr(name)) + "###" + name;   // the same tab in every language
+      return ImGui::BeginTabItem(label.c_str(), nullptr, want ? ImGuiTabItemFlags_SetSelected : 0);
     };
+    // N_: the tab names are translated in tab() above.
+    [[maybe_unused]] static const char* const kTabs[] = {N_("Inspector"), N_("Tools"), N_("Charts"), N_("History"), N_("Event log")};
     if (tab("Inspector")) { draw_inspector(); ImGui::EndTabItem(); }
     if (tab("Tools")) { draw_tools(); ImGui::EndTabItem(); }
     if (tab("Charts")) { draw_charts(); ImGui::EndTabItem(); }
@@ -693,7 +745,7 @@ void LabApp::frame(double wall_dt) {
 void LabApp::draw_canvas_pane(ImVec2 size) {
   canvas_.reduced_motion = twin_canvas_.reduced_motion = reduced_motion_;
   if (!world()) {
-    ImGui::TextWrapped("No world is open. Pick a scenario from the Scenario menu.");
+    ImGui::TextWrapped(tr("No world is open. Pick a scenario from the Scenario menu."));
     return;
   }
   if (!twin_ || runner_) {
@@ -718,7 +770,7 @@ void LabApp::draw_canvas_pane(ImVec2 size) {
     ImGui::TextUnformatted(compare_title_[side].c_str());
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    ImGui::TextDisabled("%zu commands, %zu in flight", s.world().command_log().size(), (side ? twin_canvas_ : canvas_).in_flight);
+    ImGui::TextDisabled(tr("%zu commands, %zu in flight"), s.world().command_log().size(), (side ? twin_canvas_ : canvas_).in_flight);
     std::vector<Command> issued;
     draw_canvas(s.world(), side ? twin_canvas_ : canvas_, ImGui::GetContentRegionAvail(), &issued);
     ImGui::EndChild();

@@ -149,6 +149,9 @@ class LabApp {
   void set_text_scale(float s);
   float text_scale() const { return text_scale_; }
   void set_slow_motion(bool on) { slow_motion_ = on; }
+  /// The lab's language (util/i18n.h): the UI's words and, where a lesson has a translation
+  /// (lessons/LANG/), the lesson's; saved in the data folder on the desktop. Returns the code in use.
+  std::string set_language(const std::string& code);
   bool playing() const { return playing_; }
   /// The Charts tab's state: the picked charts and what its last frame drew (tests read it).
   const ChartsPanelState& charts() const { return charts_; }

@@ -1,6 +1,7 @@
 // The page and test hooks: state_json() and command_json() (docs/hooks.md).
 #include "models/narration.h"
 #include "ui/lab_app_internal.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
@@ -12,6 +13,7 @@ std::string LabApp::state_json() const {
   o << ",\"frames\":" << frames_;
   o << ",\"playing\":" << (playing_ ? "true" : "false") << ",\"speed\":" << speed_;
   o << ",\"error\":" << json_quote(error_);
+  o << ",\"language\":" << json_quote(i18n::language());
   o << ",\"catalogue\":" << catalogue_json();
   if (runner_) {
     o << ",\"lesson\":{\"id\":" << json_quote(runner_->lesson().id) << ",\"title\":" << json_quote(runner_->lesson().title)
@@ -231,6 +233,9 @@ void LabApp::register_hooks() {
     if (!id) return fail("ui.select: no node \"" + h.str("node") + "\"");
     canvas_.selected = *id;
     return kOk;
+  };
+  hooks_["ui.language"] = [this](const HookArgs& h) -> std::string {
+    return "{\"ok\":true,\"language\":" + json_quote(set_language(h.str("lang"))) + "}";
   };
   hooks_["ui.catalogue"] = [this](const HookArgs& h) -> std::string {
     show_catalogue(h.num("show", 1) != 0);

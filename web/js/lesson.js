@@ -37,10 +37,12 @@
       else (lp.data ? $('lp-step-title') : $('lp-title')).focus({ preventScroll: true });
     }
   }
+  // The gate states in words (the marks ✓ ✗ … too: never colour alone), translated where shown.
   const STATUS = { done: 'done', missed: 'missed', active: 'in progress', pending: 'not yet', none: '' };
+  void [t('done'), t('missed'), t('in progress'), t('not yet')];   // for scripts/i18n
   function gate(kind, g) {
     return el('p', { class: `gate gate-${g.status}` },
-      el('span', { class: 'gate-mark', text: g.status === 'done' ? '✓ done' : g.status === 'missed' ? '✗ missed' : '… ' + STATUS[g.status] }),
+      el('span', { class: 'gate-mark', text: (g.status === 'done' ? '✓ ' : g.status === 'missed' ? '✗ ' : '… ') + (STATUS[g.status] ? t(STATUS[g.status]) : '') }),
       ' ', el('strong', { text: kind + ':' }), ' ', el('span', { html: g.text }));
   }
   function act(c) {
@@ -51,7 +53,7 @@
   }
 
   function renderLesson(L) {
-    $('lp-eyebrow').textContent = 'Lesson';
+    $('lp-eyebrow').textContent = t('Lesson');
     $('lp-title').textContent = L.title;
     const pct = Math.round(100 * (L.complete ? 1 : (L.step - 1) / Math.max(1, L.steps)));
     $('lp-progress-text').textContent = L.complete ? `All ${L.steps} steps done` : `Step ${L.step} of ${L.steps}`;
@@ -61,12 +63,12 @@
     bar.firstElementChild.style.width = pct + '%';
     const parts = [];
     if (L.complete) {
-      $('lp-step-title').textContent = 'Lesson complete. Well done!';
-      parts.push(el('p', { text: 'Pick another lesson from the Lessons button, or keep experimenting with this world.' }));
+      $('lp-step-title').textContent = t('Lesson complete. Well done!');
+      parts.push(el('p', { text: t('Pick another lesson from the Lessons button, or keep experimenting with this world.') }));
       replace($('lp-body'), parts);
       $('lp-back').disabled = true;
       $('lp-next').disabled = true;
-      $('lp-next').textContent = 'Next';
+      $('lp-next').textContent = t('Next');
       return;
     }
     $('lp-step-title').textContent = L.step_title || `Step ${L.step}`;
@@ -74,7 +76,7 @@
     if (L.predict) {
       const p = L.predict;
       const sec = el('section', { class: 'lp-box', 'aria-labelledby': 'lp-predict-h' },
-        el('h3', { id: 'lp-predict-h', text: 'Predict' }), el('p', { id: 'lp-predict-q', html: p.question }));
+        el('h3', { id: 'lp-predict-h', text: t('Predict') }), el('p', { id: 'lp-predict-q', html: p.question }));
       if (p.answer < 0) {
         const group = el('div', { role: 'group', 'aria-labelledby': 'lp-predict-q', class: 'choices' });
         p.choices.forEach((c, i) => group.append(el('button', { type: 'button', class: 'choice', 'data-key': 'p' + i, html: c.html,
@@ -91,24 +93,24 @@
             c.explain ? el('p', { class: 'explain', html: c.explain }) : null));
         });
         sec.append(ul);
-        if (p.outcome < 0) sec.append(el('p', { class: 'muted', text: 'Watching what the simulation does…' }));
+        if (p.outcome < 0) sec.append(el('p', { class: 'muted', text: t('Watching what the simulation does…') }));
       }
       parts.push(sec);
     }
     if (L.task) {
-      const t = L.task;
+      const task = L.task;
       const sec = el('section', { class: 'lp-box', 'aria-labelledby': 'lp-task-h' },
-        el('h3', { id: 'lp-task-h', text: 'Your turn' }), gate('Task', { status: t.status, text: t.prompt }));
-      for (const h of t.hints) sec.append(el('p', { class: 'hint' }, el('strong', { text: 'Hint: ' }), el('span', { html: h })));
-      if (t.show_me) sec.append(el('button', { type: 'button', 'data-key': 'showme', text: 'Show me',
+        el('h3', { id: 'lp-task-h', text: t('Your turn') }), gate(t('Task'), { status: task.status, text: task.prompt }));
+      for (const h of task.hints) sec.append(el('p', { class: 'hint' }, el('strong', { text: t('Hint:') + ' ' }), el('span', { html: h })));
+      if (task.show_me) sec.append(el('button', { type: 'button', 'data-key': 'showme', text: t('Show me'),
         onclick: () => act({ op: 'ui.solution' }) }));
       parts.push(sec);
     }
-    if (L.wait) parts.push(gate('Waiting', L.wait));
+    if (L.wait) parts.push(gate(t('Waiting'), L.wait));
     if (L.goal) {
       const pctg = Math.round(100 * (L.goal.status === 'done' ? 1 : L.goal.progress));
-      parts.push(gate('Goal', L.goal));
-      parts.push(el('div', { class: 'bar small', role: 'progressbar', 'aria-label': 'Goal progress', 'aria-valuemin': '0',
+      parts.push(gate(t('Goal'), L.goal));
+      parts.push(el('div', { class: 'bar small', role: 'progressbar', 'aria-label': t('Goal progress'), 'aria-valuemin': '0',
         'aria-valuemax': '100', 'aria-valuenow': String(pctg) }, el('div', { style: `width:${pctg}%` })));
     }
     if (L.quiz) {
@@ -118,7 +120,7 @@
           e.preventDefault();
           const picked = form.querySelector('input[name="quiz"]:checked');
           if (picked) act({ op: 'ui.answer', step: L.step, choice: Number(picked.value) });
-          else $('lp-feedback').textContent = 'Pick an answer first.';
+          else $('lp-feedback').textContent = t('Pick an answer first.');
         } });
       const fs = el('fieldset', {}, el('legend', { html: q.question }));
       q.choices.forEach((c, i) => {
@@ -127,11 +129,11 @@
           el('input', { type: 'radio', name: 'quiz', id, value: String(i), 'data-key': 'q' + i, checked: i === q.answer }),
           el('label', { for: id, html: c.html })));
       });
-      form.append(el('h3', { id: 'lp-quiz-h', text: 'Quiz' }), fs,
-        el('button', { type: 'submit', 'data-key': 'qcheck', text: q.answer < 0 ? 'Check answer' : 'Check again' }));
+      form.append(el('h3', { id: 'lp-quiz-h', text: t('Quiz') }), fs,
+        el('button', { type: 'submit', 'data-key': 'qcheck', text: q.answer < 0 ? t('Check answer') : t('Check again') }));
       const fb = q.choices[q.answer];
       if (fb) form.append(el('p', { class: `feedback ${fb.correct ? 'right' : 'wrong'}` },
-        el('strong', { text: fb.correct ? 'Right. ' : 'Not quite. ' }), el('span', { html: fb.explain || '' })));
+        el('strong', { text: (fb.correct ? t('Right.') : t('Not quite.')) + ' ' }), el('span', { html: fb.explain || '' })));
       parts.push(form);
     }
     for (const f of L.failures) parts.push(el('p', { class: 'gate gate-missed', text: f }));
@@ -142,7 +144,7 @@
     if (keep !== null) { const r = $('lp-body').querySelector(`input[name="quiz"][value="${keep}"]`); if (r) r.checked = true; }
     $('lp-back').disabled = !L.can_back;
     $('lp-next').disabled = !L.step_complete;
-    $('lp-next').textContent = L.last ? 'Finish' : 'Next';
+    $('lp-next').textContent = L.last ? t('Finish') : t('Next');
   }
 
   function renderNodes(s) {
@@ -152,19 +154,19 @@
     lp.lastNodes = key;
     const items = nodes.map((n) => {
       // "follower in term 2" reads better than the model's name ("raft"); a client is a client.
-      const role = n.p_role ? n.p_role + (n.p_term !== undefined ? ` in term ${n.p_term}` : '') : n.role;
+      const role = n.p_role ? (n.p_term !== undefined ? TopolabI18n.fmt(t('%s in term %s'), t(n.p_role), n.p_term) : t(n.p_role)) : t(n.role);
       const b = (label, c, k) => el('button', { type: 'button', class: 'small', 'data-key': `${k}-${n.name}`, onclick: () => act(c) },
         label, el('span', { class: 'visually-hidden', text: ' ' + n.name }));
       return el('li', { class: `node node-${n.status}` },
         el('span', { class: 'node-name', text: n.name }),
-        el('span', { class: 'node-state', text: `${role}, ${n.status === 'up' ? 'up' : n.status.toUpperCase()}` + (n.cpu_speed < 0.999 ? ', slowed' : '') }),
+        el('span', { class: 'node-state', text: `${role}, ${n.status === 'up' ? t('up') : t(n.status).toUpperCase()}` + (n.cpu_speed < 0.999 ? ', ' + t('slowed') : '') }),
         el('span', { class: 'node-actions' },
           n.status === 'up' ? b('Crash', { op: 'crash', node: n.name }, 'crash') : b('Restart', { op: 'restart', node: n.name }, 'restart'),
           n.cpu_speed > 0.999 ? b('Slow down', { op: 'slow', node: n.name, factor: 10 }, 'slow')
             : b('Normal speed', { op: 'slow', node: n.name, factor: 1 }, 'speed'),
           b('Isolate', { op: 'partition', groups: n.name }, 'isolate')));
     });
-    items.push(el('li', { class: 'node' }, el('button', { type: 'button', class: 'small', 'data-key': 'heal', text: 'Heal all partitions',
+    items.push(el('li', { class: 'node' }, el('button', { type: 'button', class: 'small', 'data-key': 'heal', text: t('Heal all partitions'),
       onclick: () => act({ op: 'heal' }) })));
     replace($('lp-nodes'), items);
   }
@@ -182,11 +184,11 @@
     const names = nodeNames();
     const rows = (a ? a.params : []).map((p) => {
       const id = `lp-arg-${p.name}`;
-      const label = `${p.name}${p.required ? '' : ' (optional)'}`;
+      const label = p.required ? p.name : TopolabI18n.fmt(t('%s (optional)'), p.name);
       const help = el('span', { id: id + '-help', class: 'muted', text: p.help });
       if (p.type === 'node') {
         const sel = el('select', { id, name: p.name, 'aria-describedby': id + '-help' },
-          p.required ? null : el('option', { value: '', text: '(none)' }), ...names.map((n) => el('option', { value: n, text: n })));
+          p.required ? null : el('option', { value: '', text: t('(none)') }), ...names.map((n) => el('option', { value: n, text: n })));
         return el('div', { class: 'param' }, el('label', { for: id, text: label }), sel, help);
       }
       if (p.type === 'nodes') {
@@ -245,9 +247,9 @@
 
   // Free play: no lesson, the panel is the machines and the actions of the world.
   function renderFreePlay(scenario) {
-    $('lp-eyebrow').textContent = 'Free play';
+    $('lp-eyebrow').textContent = t('Free play');
     $('lp-title').textContent = scenario;
-    $('lp-progress-text').textContent = 'No lesson open. Pick one from the Lessons button, or act on the world below.';
+    $('lp-progress-text').textContent = t('No lesson open. Pick one from the Lessons button, or act on the world below.');
   }
 
   function poll(force) {
@@ -292,6 +294,9 @@
       if (panel.contains(a) || (fresh && L && (a === document.body || a === $('canvas')))) target.focus({ preventScroll: true });
     }
   }
+
+  // Another language: every word of the panel again (the lesson's own text comes translated).
+  window.addEventListener("topolab-language", () => { lp.last = ""; lp.lastNodes = ""; actions = []; poll(true); });
 
   $('lp-back').addEventListener('click', () => {
     const L = lp.data;

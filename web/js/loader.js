@@ -15,12 +15,12 @@
   }
 
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
-    problem('This browser has no WebAssembly support (or it is switched off).');
+    problem(t('This browser has no WebAssembly support (or it is switched off).'));
     return;
   }
   const probe = document.createElement('canvas');
   if (!probe.getContext('webgl2')) {
-    problem('This browser cannot create a WebGL2 context (WebGL may be switched off or blocked for this graphics card).');
+    problem(t('This browser cannot create a WebGL2 context (WebGL may be switched off or blocked for this graphics card).'));
     return;
   }
 
@@ -35,7 +35,7 @@
     const pb = $('loading-progress');
     if (pb) pb.setAttribute('aria-valuenow', pct.toFixed(0));
     $('loading-bytes').textContent = total
-      ? `${(loaded / 1048576).toFixed(2)} of ${(total / 1048576).toFixed(2)} MB`
+      ? TopolabI18n.fmt(t('%s of %s MB'), (loaded / 1048576).toFixed(2), (total / 1048576).toFixed(2))
       : `${(loaded / 1048576).toFixed(2)} MB`;
   }
 
@@ -69,10 +69,10 @@
         return WebAssembly.instantiate(await resp.arrayBuffer(), imports);
       })
       .then((r) => {
-        $('loading-text').textContent = 'Starting…';
+        $('loading-text').textContent = t('Starting…');
         receive(r.instance, r.module);
       })
-      .catch((e) => problem('Could not download the lab: ' + e.message));
+      .catch((e) => problem(t('Could not download the lab:') + ' ' + e.message));
     return {};   // the exports arrive later, through receive()
   }
 
@@ -81,7 +81,7 @@
     canvas,
     print: (t) => console.log(t),
     printErr: (t) => console.warn(t),
-    onAbort: (what) => problem('The lab stopped with an error: ' + what),
+    onAbort: (what) => problem(t('The lab stopped with an error:') + ' ' + what),
     onRuntimeInitialized() {
       Module.topolab = {
         state: () => JSON.parse(Module.ccall('topolab_state', 'string', [], [])),
@@ -95,9 +95,9 @@
   };
 
   Module.instantiateWasm = instantiateWasm;
-  $('loading-text').textContent = 'Downloading the lab…';
+  $('loading-text').textContent = t('Downloading the lab…');
   const script = document.createElement('script');
   script.src = 'topolab.js';
-  script.onerror = () => problem('Could not load topolab.js from the server.');
+  script.onerror = () => problem(t('Could not load topolab.js from the server.'));
   document.body.appendChild(script);
 })();

@@ -49,11 +49,11 @@
 
   let toastTimer = 0;
   function toast(text, ms = 3500) {
-    const t = $('toast');
-    t.textContent = text;
-    show(t, true);
+    const box = $('toast');
+    box.textContent = text;
+    show(box, true);
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => show(t, false), ms);
+    toastTimer = setTimeout(() => show(box, false), ms);
   }
 
   /// A problem with a lesson, shown over the lab; `detail` is the lab's own message
@@ -90,6 +90,24 @@
   }
 
   // ---- the catalogue ------------------------------------------------------------------------
+  // A language's translated lessons (lessons/LANG/index.json, the same ids): their titles and
+  // summaries replace the English ones in the catalogue; the lab opens the translation itself.
+  page.translated = new Map();   // lang -> Map(id -> entry)
+  async function loadTranslations(lang) {
+    if (lang === 'en' || page.translated.has(lang)) return page.translated.get(lang) || new Map();
+    const m = new Map();
+    try {
+      const r = await fetch('lessons/' + encodeURIComponent(lang) + '/index.json', { cache: 'no-cache' });
+      if (r.ok) for (const l of await r.json()) if (l && typeof l.id === 'string') m.set(l.id, l);
+    } catch (e) { /* no translations in this language */ }
+    page.translated.set(lang, m);
+    return m;
+  }
+  function localized(l) {
+    const tr = page.translated.get(TopolabI18n.language());
+    const x = tr && tr.get(l.id);
+    return x ? Object.assign({}, l, { title: x.title || l.title, summary: x.summary || l.summary, translated: true }) : l;
+  }
   async function loadIndex() {
     try {
       const r = await fetch('lessons/index.json', { cache: 'no-cache' });
@@ -98,9 +116,10 @@
       const list = Array.isArray(data) ? data : (data && Array.isArray(data.lessons) ? data.lessons : null);
       if (!list) throw new Error('it is not a list of lessons');
       page.lessons = list.filter((l) => l && typeof l.id === 'string');
+      await loadTranslations(await TopolabI18n.ready);
     } catch (e) {
       page.lessons = [];
-      page.indexError = 'The list of lessons could not be loaded (lessons/index.json: ' + e.message + ').';
+      page.indexError = TopolabI18n.fmt(t('The list of lessons could not be loaded (lessons/index.json: %s).'), e.message);
     }
     if (catalogueOpen()) renderCatalogue();
     return page.lessons;
@@ -121,16 +140,38 @@
       if (l.error) console.warn('topolab: lesson ' + l.file + ' could not be downloaded: ' + l.error);
       else FS.writeFile('/lessons/' + l.file, l.text);
     }
+    await installTranslations(TopolabI18n.language());
   }
+  /// The current language's lesson translations, in /lessons/LANG/ where the lab looks for them.
+  async function installTranslations(lang) {
+    const FS = window.Module && window.Module.FS;
+    if (!FS || lang === 'en') return;
+    const list = [...(await loadTranslations(lang)).values()].filter((l) => typeof l.file === 'string' && /^[\w.-]+$/.test(l.file));
+    try { FS.mkdir('/lessons/' + lang); } catch (e) { /* already there */ }
+    await Promise.all(list.map((l) => fetch('lessons/' + lang + '/' + l.file, { cache: 'no-cache' })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error('HTTP ' + r.status))))
+      .then((text) => FS.writeFile('/lessons/' + lang + '/' + l.file, text),
+        (e) => console.warn('topolab: lesson translation ' + lang + '/' + l.file + ': ' + e.message))));
+  }
+  /// A new language: the page's words now; the lessons' translations and the lab's words too.
+  TopolabI18n.onChange(async (lang) => {
+    await loadTranslations(lang);
+    if (page.running) {
+      await installTranslations(lang);
+      labCommand({ op: 'ui.language', lang });
+    }
+    if (catalogueOpen()) renderCatalogue();
+    window.dispatchEvent(new Event('topolab-language'));
+  });
 
   function findLesson(id) { return (page.lessons || []).find((l) => l.id === id) || null; }
 
   function completion(id) {
     const s = Store.summary(id);
-    if (!s) return { label: 'Not started', cls: 'new', frac: 0 };
-    if (s.complete) return { label: 'Completed', cls: 'done', frac: 1 };
+    if (!s) return { label: t('Not started'), cls: 'new', frac: 0 };
+    if (s.complete) return { label: t('Completed'), cls: 'done', frac: 1 };
     const steps = Math.max(1, s.steps || 1);
-    return { label: `Step ${s.step} of ${steps}`, cls: 'started', frac: Math.min(1, (s.step - 1) / steps) };
+    return { label: TopolabI18n.fmt(t('Step %d of %d'), s.step, steps), cls: 'started', frac: Math.min(1, (s.step - 1) / steps) };
   }
 
   function el(tag, props, ...kids) {
@@ -144,24 +185,36 @@
     return e;
   }
 
+  function renderLanguages() {
+    const sel = $('cat-lang');
+    const langs = TopolabI18n.languages();
+    sel.textContent = '';
+    for (const l of langs) sel.append(el('option', { value: l.code }, l.name));
+    sel.value = TopolabI18n.language();
+    sel.closest('label').classList.toggle('hidden', langs.length < 2);
+  }
+  $('cat-lang').addEventListener('change', (e) => TopolabI18n.set(e.target.value));
+  TopolabI18n.ready.then(renderLanguages);
+
   function renderCatalogue() {
+    renderLanguages();
     const list = $('lesson-list');
     list.textContent = '';
     const status = $('cat-status');
-    if (!page.lessons) status.textContent = 'Loading the list of lessons…';
+    if (!page.lessons) status.textContent = t('Loading the list of lessons…');
     else if (page.indexError) status.textContent = page.indexError + ' You can still open a lesson file or play freely.';
-    else if (!page.lessons.length) status.textContent = 'No lessons are bundled with this build.';
+    else if (!page.lessons.length) status.textContent = t('No lessons are bundled with this build.');
     else status.textContent = '';
 
-    for (const l of page.lessons || []) {
+    for (const l of (page.lessons || []).map(localized)) {
       const c = completion(l.id);
       const titleId = 'lesson-title-' + l.id;
-      const action = c.cls === 'new' ? 'Start' : c.cls === 'done' ? 'Review' : 'Continue';
-      const tags = el('ul', { class: 'tags', 'aria-label': 'Topics' }, ...(l.tags || []).map((t) => el('li', {}, t)));
+      const action = c.cls === 'new' ? t('Start') : c.cls === 'done' ? t('Review') : t('Continue');
+      const tags = el('ul', { class: 'tags', 'aria-label': t('Topics') }, ...(l.tags || []).map((tag) => el('li', {}, tag)));
       const meta = el('p', { class: 'meta' },
-        el('span', { class: 'level level-' + String(l.level || '').toLowerCase() }, l.level || ''),
-        l.minutes ? el('span', {}, `${l.minutes} min`) : null,
-        l.steps ? el('span', {}, `${l.steps} steps`) : null);
+        el('span', { class: 'level level-' + String(l.level || '').toLowerCase() }, l.level ? t(l.level) : ''),
+        l.minutes ? el('span', {}, TopolabI18n.fmt(t('%d min'), l.minutes)) : null,
+        l.steps ? el('span', {}, TopolabI18n.fmt(tn('%d step', '%d steps', l.steps), l.steps)) : null);
       const bar = el('div', { class: 'mini-bar', 'aria-hidden': 'true' });
       bar.append(el('div', { style: `width:${(100 * c.frac).toFixed(0)}%` }));
       const card = el('li', { class: 'lesson ' + c.cls, 'data-lesson': l.id },
@@ -233,7 +286,7 @@
   async function openBundled(id, opts) {
     await indexReady;
     if (page.lessons && page.lessons.length && !findLesson(id)) {
-      showMessage('There is no lesson called “' + id + '”', 'Pick one from the list of lessons.');
+      showMessage(TopolabI18n.fmt(t('There is no lesson called “%s”'), id), t('Pick one from the list of lessons.'));
       if (!page.current) showCatalogue();
       return false;
     }
@@ -243,7 +296,7 @@
     if (opts.seed != null) cmd.seed = opts.seed;
     const r = labCommand(cmd);
     if (!r.ok) {
-      showMessage('Could not open the lesson “' + id + '”', 'The lab says:', r.error);
+      showMessage(TopolabI18n.fmt(t('Could not open the lesson “%s”'), id), t('The lab says:'), r.error);
       if (!page.current) showCatalogue();
       return false;
     }
@@ -261,7 +314,7 @@
       text = await r.text();
     } catch (e) {
       const cors = e instanceof TypeError ? ' If the file is on another server, that server must allow it (CORS: Access-Control-Allow-Origin).' : '';
-      showMessage('Could not download the lesson', `${url}: ${e.message}.${cors}`);
+      showMessage(t('Could not download the lesson'), `${url}: ${e.message}.${cors}`);
       if (!page.current) showCatalogue();
       return false;
     }
@@ -276,7 +329,7 @@
     const r = labCommand(cmd);
     if (!r.ok) {
       const still = page.current ? ' The lab keeps running what it showed before.' : '';
-      showMessage('This lesson file has a problem', 'Fix it and open it again.' + still, r.error);
+      showMessage(t('This lesson file has a problem'), t('Fix it and open it again.') + still, r.error);
       if (!page.current) showCatalogue();
       return false;
     }
@@ -288,18 +341,18 @@
   function openFile(file) {
     if (!file) return;
     if (file.size > 1 << 20) {
-      showMessage('This file is too big to be a lesson', `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; lesson files are small .toml text files.`);
+      showMessage(t('This file is too big to be a lesson'), TopolabI18n.fmt(t('%s is %s MB; lesson files are small .toml text files.'), file.name, (file.size / 1048576).toFixed(1)));
       return;
     }
     file.text().then((text) => openText(file.name, text, { kind: 'file' }, {}),
-      (e) => showMessage('Could not read the file', `${file.name}: ${e.message}`));
+      (e) => showMessage(t('Could not read the file'), `${file.name}: ${e.message}`));
   }
 
   /// A shared moment: rebuild the world from scenario (or lesson), seed and command log.
   async function openShared(link) {
     let log;
     try { log = await Links.decodeLog(link.log_encoded); } catch (e) {
-      showMessage('This shared link is damaged', e.message + '. Ask for the link again.');
+      showMessage(t('This shared link is damaged'), e.message + '. ' + t('Ask for the link again.'));
       showCatalogue();
       return false;
     }
@@ -315,7 +368,7 @@
     if (link.at != null) cmd.time_us = link.at;
     const r = labCommand(cmd);
     if (!r.ok) {
-      showMessage('Could not replay this shared moment', 'The lab says:', r.error);
+      showMessage(t('Could not replay this shared moment'), t('The lab says:'), r.error);
       if (!page.current) showCatalogue();
       return false;
     }
@@ -447,20 +500,20 @@
   async function share() {
     let href;
     try { href = await shareLink(); } catch (e) {
-      showMessage('Could not make a link', e.message);
+      showMessage(t('Could not make a link'), e.message);
       return;
     }
     page.lastShareLink = href;
     const copied = await copyText(href);
     const fileNote = page.current && page.current.kind === 'file'
       ? ' (This lesson came from a file on your computer: the link rebuilds its world, not the lesson text.)' : '';
-    toast((copied ? 'Link copied: it opens this exact moment.' : 'Copy this link: ' + href) + fileNote, 6000);
+    toast((copied ? t('Link copied: it opens this exact moment.') : t('Copy this link:') + ' ' + href) + fileNote, 6000);
   }
 
   function resetProgress() {
     const c = page.current;
     if (!c || !c.id) return;
-    if (!window.confirm(`Forget your progress in “${c.title || c.id}”? The lesson starts again at step 1.`)) return;
+    if (!window.confirm(TopolabI18n.fmt(t('Forget your progress in “%s”? The lesson starts again at step 1.'), c.title || c.id))) return;
     Store.reset(c.id);
     lastSavedKey = '';
     const r = labCommand({ op: 'ui.reset_progress' });
@@ -477,10 +530,11 @@
   async function start() {
     await installLessons();
     page.running = true;
+    labCommand({ op: 'ui.language', lang: TopolabI18n.language() });
     const link = Links.parse(location);
     const bad = (v) => Number.isNaN(v);
     if (bad(link.step) || bad(link.seed) || bad(link.at)) {
-      showMessage('This link has a mistake', '“step” and “seed” must be whole numbers, like ?lesson=…&step=2&seed=7.');
+      showMessage(t('This link has a mistake'), t('“step” and “seed” must be whole numbers, like ?lesson=…&step=2&seed=7.'));
       for (const k of ['step', 'seed', 'at']) if (bad(link[k])) link[k] = null;
     }
     if (link.shared) await openShared(link);
@@ -489,7 +543,7 @@
     else if (link.scenario) {
       const r = labCommand({ op: 'ui.scenario', name: link.scenario, ...(link.seed != null ? { seed: link.seed } : {}) });
       if (r.ok) { page.current = { kind: 'scenario' }; showLab(); }
-      else { showMessage('Could not open the scenario “' + link.scenario + '”', 'The lab says:', r.error); showCatalogue(); }
+      else { showMessage(TopolabI18n.fmt(t('Could not open the scenario “%s”'), link.scenario), t('The lab says:'), r.error); showCatalogue(); }
     } else {
       await indexReady;
       showCatalogue();
@@ -526,7 +580,7 @@
     whenRunning().then(() => {
       page.timings.first_frame_ms = performance.now();
       return start();
-    }).catch((e) => showMessage('Something went wrong while starting', String(e && e.message || e)));
+    }).catch((e) => showMessage(t('Something went wrong while starting'), String(e && e.message || e)));
   });
 
   // ---- wiring -------------------------------------------------------------------------------
@@ -550,7 +604,7 @@
     else openBundled(last.id, {});
   });
   $('cat-reset-all').addEventListener('click', () => {
-    if (!window.confirm('Forget your progress in every lesson?')) return;
+    if (!window.confirm(t('Forget your progress in every lesson?'))) return;
     Store.resetAll();
     lastSavedKey = '';
     renderCatalogue();

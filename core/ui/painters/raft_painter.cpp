@@ -9,6 +9,7 @@
 #include "models/raft/raft.h"
 #include "scenario/json.h"
 #include "ui/style.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
@@ -80,19 +81,19 @@ RaftInspect raft_inspect(const World& w, NodeId id) {
 void draw_raft_inspector(const World& w, NodeId id) {
   const RaftInspect v = raft_inspect(w, id);
   if (!v.present) return;
-  ImGui::SeparatorText("Raft");
+  ImGui::SeparatorText(tr("Raft"));
   if (v.up) {
-    ImGui::Text("role: %s   term: %lld", v.role.c_str(), static_cast<long long>(v.term));
-    ImGui::Text("voted for: %s", v.voted_for.empty() ? "nobody (this term)" : v.voted_for.c_str());
-    ImGui::Text("commit index: %lld   applied: %lld", static_cast<long long>(v.commit_index),
+    ImGui::Text(tr("role: %s   term: %lld"), v.role.c_str(), static_cast<long long>(v.term));
+    ImGui::Text(tr("voted for: %s"), v.voted_for.empty() ? tr("nobody (this term)") : v.voted_for.c_str());
+    ImGui::Text(tr("commit index: %lld   applied: %lld"), static_cast<long long>(v.commit_index),
                 static_cast<long long>(v.last_applied));
-    ImGui::Text("knows leader: %s", v.leader.empty() ? "none" : v.leader.c_str());
+    ImGui::Text(tr("knows leader: %s"), v.leader.empty() ? tr("none") : v.leader.c_str());
   } else {
-    ImGui::Text("term: %lld   voted for: %s", static_cast<long long>(v.term), v.voted_for.empty() ? "nobody" : v.voted_for.c_str());
-    ImGui::TextWrapped("Down: the disk (term, vote, log) survives the crash; the commit index is volatile and "
-                       "is learned again from the leader after the restart.");
+    ImGui::Text(tr("term: %lld   voted for: %s"), static_cast<long long>(v.term), v.voted_for.empty() ? tr("nobody") : v.voted_for.c_str());
+    ImGui::TextWrapped(tr("Down: the disk (term, vote, log) survives the crash; the commit index is volatile and "
+                       "is learned again from the leader after the restart."));
   }
-  ImGui::Text("log: %zu entries", v.log->size());
+  ImGui::Text(tr("log: %zu entries"), v.log->size());
   const ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
                              ImGuiTableFlags_SizingFixedFit;
   const float h = ImGui::GetTextLineHeightWithSpacing() * 12.0f;
@@ -120,8 +121,8 @@ void draw_raft_inspector(const World& w, NodeId id) {
         ImGui::TableSetColumnIndex(2);
         ImGui::TextUnformatted(e.cmd.describe().c_str());
         ImGui::TableSetColumnIndex(3);
-        if (committed) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette::green), "\u2713 yes");
-        else ImGui::TextDisabled("\u2014 no");
+        if (committed) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette::green), tr("\u2713 yes"));
+        else ImGui::TextDisabled(tr("\u2014 no"));
       }
     }
     ImGui::EndTable();

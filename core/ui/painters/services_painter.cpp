@@ -11,6 +11,7 @@
 #include "ui/canvas.h"
 #include "ui/geom.h"
 #include "ui/style.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
@@ -286,7 +287,7 @@ class ServicesPainter : public WorldPainter {
         int replicas = 0;
         for (const auto& other : nodes) replicas += other->role == n.role && other->status == NodeStatus::Up;
         ImGui::Separator();
-        ImGui::TextDisabled("service %s (%d up)", svc_name.c_str(), replicas);
+        ImGui::TextDisabled(tr("service %s (%d up)"), svc_name.c_str(), replicas);
         // In a world with several systems (shop and monolith), name the one this replica is in.
         std::string sys;
         const svc::Graph& graph = m_->graph();
@@ -320,7 +321,7 @@ class ServicesPainter : public WorldPainter {
     for (const auto& d : sys.deps) picks.push_back({g.multi() ? sys.name : "", d.spec.name, &d});
   if (picks.empty()) return;
   tool_service_ = std::clamp(tool_service_, 0, static_cast<int>(picks.size()) - 1);
-  ImGui::SeparatorText("Service");
+  ImGui::SeparatorText(tr("Service"));
   auto label_of = [&](const Pick& p) { return p.system.empty() ? p.service : p.system + "/" + p.service; };
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##service", label_of(picks[static_cast<size_t>(tool_service_)]).c_str())) {
@@ -336,31 +337,31 @@ class ServicesPainter : public WorldPainter {
   };
   int ready = 0;
   for (const auto& r : p.dep->replicas) ready += r.state == svc::RState::Ready;
-  ImGui::Text("replicas: %d wanted, %d ready, version %s", p.dep->desired, ready, p.dep->version.c_str());
-  if (ImGui::Button("-1 replica") && p.dep->desired > 1) issue(cmd("scale", {{"replicas", std::to_string(p.dep->desired - 1)}}));
+  ImGui::Text(tr("replicas: %d wanted, %d ready, version %s"), p.dep->desired, ready, p.dep->version.c_str());
+  if (ImGui::Button(tr("-1 replica")) && p.dep->desired > 1) issue(cmd("scale", {{"replicas", std::to_string(p.dep->desired - 1)}}));
   ImGui::SameLine();
-  if (ImGui::Button("+1 replica")) issue(cmd("scale", {{"replicas", std::to_string(p.dep->desired + 1)}}));
+  if (ImGui::Button(tr("+1 replica"))) issue(cmd("scale", {{"replicas", std::to_string(p.dep->desired + 1)}}));
   ImGui::SameLine();
   bool autoscale = p.dep->autoscale_on;
-  if (ImGui::Checkbox("autoscaler", &autoscale)) issue(cmd("autoscale", {{"on", autoscale ? "on" : "off"}}));
+  if (ImGui::Checkbox(tr("autoscaler"), &autoscale)) issue(cmd("autoscale", {{"on", autoscale ? "on" : "off"}}));
 
   ImGui::SetNextItemWidth(140);
   ImGui::SliderFloat("x slower", &tool_slow_, 1.0f, 50.0f, "%.0f");
   ImGui::SameLine();
-  if (ImGui::Button("Slow")) {
+  if (ImGui::Button(tr("Slow"))) {
     char f[32];
     std::snprintf(f, sizeof f, "%g", static_cast<double>(tool_slow_));
     issue(cmd("slow", {{"factor", f}}));
   }
   ImGui::SameLine();
-  if (ImGui::Button("Normal")) issue(cmd("slow", {{"factor", "1"}}));
-  if (ImGui::Button("Crash loop")) issue(cmd("fault", {{"kind", "crash_loop"}}));
+  if (ImGui::Button(tr("Normal"))) issue(cmd("slow", {{"factor", "1"}}));
+  if (ImGui::Button(tr("Crash loop"))) issue(cmd("fault", {{"kind", "crash_loop"}}));
   ImGui::SameLine();
-  if (ImGui::Button("Errors 30%")) issue(cmd("fault", {{"kind", "errors"}}));
+  if (ImGui::Button(tr("Errors 30%"))) issue(cmd("fault", {{"kind", "errors"}}));
   ImGui::SameLine();
-  if (ImGui::Button("No fault")) issue(cmd("fault", {{"kind", "none"}}));
+  if (ImGui::Button(tr("No fault"))) issue(cmd("fault", {{"kind", "none"}}));
 
-  ImGui::SeparatorText("Deploy a new version");
+  ImGui::SeparatorText(tr("Deploy a new version"));
   static const char* kStrategies[] = {"rolling", "canary", "bluegreen"};
   ImGui::SetNextItemWidth(140);
   ImGui::Combo("strategy", &tool_strategy_, kStrategies, 3);
@@ -376,15 +377,15 @@ class ServicesPainter : public WorldPainter {
     issue(cmd("deploy", {{"version", next_version}, {"strategy", kStrategies[tool_strategy_]}, {"error_rate", er}, {"latency_factor", lf}}));
   }
   ImGui::SameLine();
-  if (ImGui::Button("Roll back")) issue(cmd("rollback", {}));
-  ImGui::TextDisabled("deployment: %s", p.dep->deploy.status.c_str());
+  if (ImGui::Button(tr("Roll back"))) issue(cmd("rollback", {}));
+  ImGui::TextDisabled(tr("deployment: %s"), p.dep->deploy.status.c_str());
 
   // Edges of the chosen service's system.
   const svc::SystemRt* sys = nullptr;
   for (const auto& s2 : g.systems)
     if (p.system.empty() || s2.name == p.system) { sys = &s2; break; }
   if (!sys || sys->edges.empty()) return;
-  ImGui::SeparatorText("Calls between services");
+  ImGui::SeparatorText(tr("Calls between services"));
   tool_edge_ = std::clamp(tool_edge_, 0, static_cast<int>(sys->edges.size()) - 1);
   auto edge_label = [](const svc::EdgeRt& e) { return e.from + " -> " + e.to; };
   ImGui::SetNextItemWidth(-1);
@@ -401,17 +402,17 @@ class ServicesPainter : public WorldPainter {
     if (!p.system.empty()) args["system"] = p.system;
     issue(Command{"resilience", std::move(args)});
   };
-  ImGui::Text("breaker: %s", to_string(e.breaker.state()));
+  ImGui::Text(tr("breaker: %s"), to_string(e.breaker.state()));
   bool timeout_on = pol.timeout_us > 0;
-  if (ImGui::Checkbox("timeout 500 ms", &timeout_on)) edge_cmd({{"timeout_ms", timeout_on ? "500" : "0"}});
+  if (ImGui::Checkbox(tr("timeout 500 ms"), &timeout_on)) edge_cmd({{"timeout_ms", timeout_on ? "500" : "0"}});
   bool retries_on = pol.retries > 0;
-  if (ImGui::Checkbox("3 retries", &retries_on)) edge_cmd({{"retries", retries_on ? "3" : "0"}});
+  if (ImGui::Checkbox(tr("3 retries"), &retries_on)) edge_cmd({{"retries", retries_on ? "3" : "0"}});
   bool breaker_on = pol.breaker;
-  if (ImGui::Checkbox("circuit breaker", &breaker_on)) edge_cmd({{"breaker", breaker_on ? "on" : "off"}});
+  if (ImGui::Checkbox(tr("circuit breaker"), &breaker_on)) edge_cmd({{"breaker", breaker_on ? "on" : "off"}});
   bool bulkhead_on = pol.bulkhead > 0;
-  if (ImGui::Checkbox("bulkhead (10 calls)", &bulkhead_on)) edge_cmd({{"bulkhead", bulkhead_on ? "10" : "0"}});
+  if (ImGui::Checkbox(tr("bulkhead (10 calls)"), &bulkhead_on)) edge_cmd({{"bulkhead", bulkhead_on ? "10" : "0"}});
   bool fallback_on = pol.fallback;
-  if (ImGui::Checkbox("fallback", &fallback_on)) edge_cmd({{"fallback", fallback_on ? "on" : "off"}});
+  if (ImGui::Checkbox(tr("fallback"), &fallback_on)) edge_cmd({{"fallback", fallback_on ? "on" : "off"}});
   }
   size_t particles_drawn() const override { return particles_; }
 

@@ -7,6 +7,7 @@
 #include "ui/lab_app_internal.h"
 #include "ui/palette.h"
 #include "ui/platform.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
@@ -14,17 +15,26 @@ using namespace detail;
 
 namespace {
 
-/// A lesson's progress in words (never colour alone): "Complete", "Step 3 of 7", "Not started".
-std::string progress_words(const lesson::ProgressStore* store, const lesson::CatalogEntry& e, int* step) {
+/// A lesson's progress in words (never colour alone): "Complete", "Step 3 of 7", "Not started";
+/// in the student's language when `translate` (the state JSON keeps the English).
+std::string progress_words(const lesson::ProgressStore* store, const lesson::CatalogEntry& e, int* step, bool* done,
+                           bool translate = false) {
   *step = 0;
+  *done = false;
   if (!store) return "";
   if (auto b = store->blob(e.id)) *step = lesson::ProgressStore::blob_step(*b);
-  const bool done = store->completed(e.id) || (*step > 0 && static_cast<size_t>(*step) > e.steps);
-  if (*step >= 1 && static_cast<size_t>(*step) <= e.steps)
-    return "Step " + std::to_string(*step) + " of " + std::to_string(e.steps) + (done ? " (completed before)" : "");
-  if (done) return "Complete";
-  return "Not started";
+  *done = store->completed(e.id) || (*step > 0 && static_cast<size_t>(*step) > e.steps);
+  if (*step >= 1 && static_cast<size_t>(*step) <= e.steps) {
+    if (*done)
+      return format_msg(translate ? tr("Step %d of %zu (completed before)") : "Step %d of %zu (completed before)", *step, e.steps);
+    return format_msg(translate ? tr("Step %d of %zu") : "Step %d of %zu", *step, e.steps);
+  }
+  if (*done) return translate ? tr("Complete") : "Complete";
+  return translate ? tr("Not started") : "Not started";
 }
+
+// The lesson levels, as lessons write them, translated where they are shown.
+[[maybe_unused]] const char* const kLevels[] = {N_("beginner"), N_("intermediate"), N_("advanced")};
 
 }  // namespace
 
@@ -115,7 +125,8 @@ std::string LabApp::catalogue_json() const {
   for (size_t i = 0; i < catalogue_.size(); ++i) {
     const auto& e = catalogue_[i];
     int step = 0;
-    const std::string words = progress_words(store_.get(), e, &step);
+    bool done = false;
+    const std::string words = progress_words(store_.get(), e, &step, &done);
     o << (i ? "," : "") << "{\"id\":" << json_quote(e.id) << ",\"title\":" << json_quote(e.title)
       << ",\"source\":" << json_quote(e.source) << ",\"steps\":" << e.steps << ",\"progress\":" << json_quote(words)
       << ",\"error\":" << json_quote(e.error) << "}";
@@ -147,7 +158,7 @@ void LabApp::draw_catalogue() {
   ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
   bg.w = 1.0f;   // opaque: the world behind it does not show through the text
   ImGui::PushStyleColor(ImGuiCol_WindowBg, bg);
-  const bool visible = ImGui::Begin("Lessons###catalogue", &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+  const bool visible = ImGui::Begin(tr("Lessons###catalogue"), &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                                                      ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize);
   ImGui::PopStyleColor();
   if (!visible) {
@@ -155,8 +166,8 @@ void LabApp::draw_catalogue() {
     return;
   }
   const float em = ImGui::GetFontSize();
-  ImGui::TextWrapped("Welcome to Topolab. Pick a lesson: each one is a short, hands-on walk through how a "
-                     "distributed system or a microservice architecture behaves when things go wrong.");
+  ImGui::TextWrapped(tr("Welcome to Topolab. Pick a lesson: each one is a short, hands-on walk through how a "
+                     "distributed system or a microservice architecture behaves when things go wrong."));
   ImGui::Spacing();
 
   // Continue where you left off.
@@ -164,8 +175,8 @@ void LabApp::draw_catalogue() {
   if (last) {
     const lesson::CatalogEntry* e = lesson::find_lesson(catalogue_, last->id);
     if (e && static_cast<size_t>(last->step) <= e->steps) {
-      const std::string label = "Continue: " + e->title + ", step " + std::to_string(last->step) + " of " +
-                                std::to_string(e->steps) + "###continue";
+      const std::string label =
+          format_msg(tr("Continue: %s, step %d of %zu"), e->title.c_str(), last->step, e->steps) + "###continue";
       ImGui::PushStyleColor(ImGuiCol_Button, palette::blue);
       if (ImGui::Button(label.c_str(), ImVec2(-1, em * 2.2f))) open_catalogue_lesson(e->id, 0);
       ImGui::PopStyleColor();
@@ -176,7 +187,7 @@ void LabApp::draw_catalogue() {
   {
     const auto& all = scenarios();
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("Free play:");
+    ImGui::TextUnformatted(tr("Free play:"));
     ImGui::SameLine();
     if (!all.empty()) {
       if (free_play_pick_ < 0)   // first time: a real cluster rather than the placeholder world
@@ -192,27 +203,27 @@ void LabApp::draw_catalogue() {
         ImGui::EndCombo();
       }
       ImGui::SameLine();
-      if (ImGui::Button("Explore this world")) {
+      if (ImGui::Button(tr("Explore this world"))) {
         close_lesson();
         close_compare();
         if (open_scenario(all[free_play_pick_].name, opt_.seed)) show_catalogue_ = false;
       }
     }
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("Open a lesson file:");
+    ImGui::TextUnformatted(tr("Open a lesson file:"));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(std::max(em * 10, ImGui::GetContentRegionAvail().x - em * 5));
     char buf[1024];
     std::snprintf(buf, sizeof buf, "%s", open_path_.c_str());
-    const bool enter = ImGui::InputTextWithHint("##openpath", "/path/to/lesson.toml (or drop the file on this window)",
+    const bool enter = ImGui::InputTextWithHint("##openpath", tr("/path/to/lesson.toml (or drop the file on this window)"),
                                                 buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
     open_path_ = buf;
     ImGui::SameLine();
-    if ((ImGui::Button("Open") || enter) && !open_path_.empty()) open_lesson_file(open_path_, 0);
+    if ((ImGui::Button(tr("Open")) || enter) && !open_path_.empty()) open_lesson_file(open_path_, 0);
   }
   if (!error_.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, palette::vermillion);
-    ImGui::TextWrapped("Problem: %s", error_.c_str());
+    ImGui::TextWrapped(tr("Problem: %s"), error_.c_str());
     ImGui::PopStyleColor();
   }
   ImGui::Separator();
@@ -225,13 +236,15 @@ void LabApp::draw_catalogue() {
     const auto& e = catalogue_[i];
     if (e.source != section) {
       section = e.source;
-      ImGui::SeparatorText(section == "bundled" ? "Lessons" : ("Your lessons (" + opt_.lessons_dir + ")").c_str());
+      if (section == "bundled") ImGui::SeparatorText(tr("Lessons"));
+      else ImGui::SeparatorText(format_msg(tr("Your lessons (%s)"), opt_.lessons_dir.c_str()).c_str());
     }
     ImGui::PushID(static_cast<int>(i));
     int step = 0;
-    const std::string words = progress_words(store_.get(), e, &step);
+    bool done = false;
+    const std::string words = progress_words(store_.get(), e, &step, &done, true);
     const bool mid = step >= 1 && static_cast<size_t>(step) <= e.steps;
-    const char* verb = !e.error.empty() ? "Cannot open" : mid ? "Continue" : words == "Complete" ? "Again" : "Start";
+    const char* verb = !e.error.empty() ? tr("Cannot open") : mid ? tr("Continue") : done ? tr("Again") : tr("Start");
     ImGui::BeginDisabled(!e.error.empty());
     if (ImGui::Button(verb, ImVec2(em * 6.5f, 0))) open_catalogue_lesson(e.id, mid ? 0 : 1);
     ImGui::EndDisabled();
@@ -242,12 +255,12 @@ void LabApp::draw_catalogue() {
     ImGui::PopStyleColor();
     if (!e.error.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, palette::vermillion);
-      ImGui::TextWrapped("This file is not a valid lesson: %s", e.error.c_str());
+      ImGui::TextWrapped(tr("This file is not a valid lesson: %s"), e.error.c_str());
       ImGui::PopStyleColor();
     } else {
-      std::string meta = e.level.empty() ? std::string() : e.level;
-      if (e.minutes > 0) meta += (meta.empty() ? "" : ", ") + std::to_string(e.minutes) + " min";
-      meta += (meta.empty() ? "" : ", ") + std::to_string(e.steps) + " steps";
+      std::string meta = e.level.empty() ? std::string() : tr(e.level.c_str());
+      if (e.minutes > 0) meta += (meta.empty() ? "" : ", ") + format_msg(tr("%d min"), e.minutes);
+      meta += (meta.empty() ? "" : ", ") + format_msg(trn("%zu step", "%zu steps", static_cast<long>(e.steps)), e.steps);
       if (!words.empty()) meta += "  |  " + words;
       ImGui::TextDisabled("%s", meta.c_str());
       if (!e.summary.empty()) ImGui::TextWrapped("%s", e.summary.c_str());
@@ -257,8 +270,8 @@ void LabApp::draw_catalogue() {
     ImGui::PopID();
   }
   if (!opt_.lessons_dir.empty() && section != "yours") {
-    ImGui::SeparatorText("Your lessons");
-    ImGui::TextWrapped("Put lesson files (.toml) in %s and they appear here. lessons/FORMAT.md says how to write one.",
+    ImGui::SeparatorText(tr("Your lessons"));
+    ImGui::TextWrapped(tr("Put lesson files (.toml) in %s and they appear here. lessons/FORMAT.md says how to write one."),
                        opt_.lessons_dir.c_str());
   }
   ImGui::EndChild();
@@ -266,11 +279,11 @@ void LabApp::draw_catalogue() {
   // Footer: where progress lives, and resetting it between classes.
   ImGui::Separator();
   if (store_) {
-    ImGui::TextDisabled("Your progress is saved in %s", store_->dir().c_str());
-    if (ImGui::Button("Reset all progress...")) ImGui::OpenPopup("Reset progress?");
-    if (ImGui::BeginPopupModal("Reset progress?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-      ImGui::TextUnformatted("Forget every lesson's progress on this computer (for this user)?");
-      if (ImGui::Button("Reset")) {
+    ImGui::TextDisabled(tr("Your progress is saved in %s"), store_->dir().c_str());
+    if (ImGui::Button(tr("Reset all progress..."))) ImGui::OpenPopup(tr("Reset progress?"));
+    if (ImGui::BeginPopupModal(tr("Reset progress?"), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+      ImGui::TextUnformatted(tr("Forget every lesson's progress on this computer (for this user)?"));
+      if (ImGui::Button(tr("Reset"))) {
         const int n = store_->reset_all();
         saved_blob_.clear();
         saved_id_.clear();
@@ -278,14 +291,14 @@ void LabApp::draw_catalogue() {
         ImGui::CloseCurrentPopup();
       }
       ImGui::SameLine();
-      if (ImGui::Button("Keep it")) ImGui::CloseCurrentPopup();
+      if (ImGui::Button(tr("Keep it"))) ImGui::CloseCurrentPopup();
       ImGui::EndPopup();
     }
     ImGui::SameLine();
   }
-  if (ImGui::Button("Close")) open = false;
+  if (ImGui::Button(tr("Close"))) open = false;
   if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && ImGui::IsKeyPressed(ImGuiKey_Escape, false) &&
-      !ImGui::IsPopupOpen("Reset progress?"))
+      !ImGui::IsPopupOpen(tr("Reset progress?")))
     open = false;
   ImGui::End();
   if (!open) show_catalogue_ = false;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "imgui.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
@@ -29,7 +30,7 @@ void draw_charts_panel(const World& w, ChartsPanelState& st, MarkerKindFor kind_
   for (const auto& [name, pts] : w.metrics().all_series())
     kinds[series_kind(name)].emplace_back(series_subject(name), &pts);
   if (kinds.empty()) {
-    ImGui::TextWrapped("This world records no time series yet.");
+    ImGui::TextWrapped(tr("This world records no time series yet."));
     return;
   }
   // The picked charts first, in the lesson's order; then the rest by name.

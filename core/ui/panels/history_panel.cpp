@@ -1,5 +1,6 @@
 // The History tab: the client history of a key-value world and its linearizability check.
 #include "ui/lab_app_internal.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
@@ -10,11 +11,11 @@ void LabApp::draw_history() {
   if (!wp) return;
   const kv::History* h = client_history(*wp);
   if (!h) {
-    ImGui::TextWrapped("This world has no key-value clients, so there is no client history to show.");
+    ImGui::TextWrapped(tr("This world has no key-value clients, so there is no client history to show."));
     return;
   }
-  ImGui::TextWrapped("Each bar is one client operation, from when it was sent to when the answer came back.");
-  if (ImGui::Button("Check linearizability")) {
+  ImGui::TextWrapped(tr("Each bar is one client operation, from when it was sent to when the answer came back."));
+  if (ImGui::Button(tr("Check linearizability"))) {
     kv::CheckResult r = kv::check_linearizable(*h);
     lin_checked_at_ = wp->now();
     lin_flagged_.clear();
@@ -29,7 +30,7 @@ void LabApp::draw_history() {
   }
   if (lin_checked_at_ >= 0) {
     ImGui::PushStyleColor(ImGuiCol_Text, lin_flagged_.empty() ? palette::green : palette::vermillion);
-    ImGui::TextWrapped("At %s: %s", fmt_time(lin_checked_at_).c_str(), lin_verdict_.c_str());
+    ImGui::TextWrapped(tr("At %s: %s"), fmt_time(lin_checked_at_).c_str(), lin_verdict_.c_str());
     ImGui::PopStyleColor();
   }
   // The newest operations over the last few seconds of simulated time.

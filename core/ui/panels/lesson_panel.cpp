@@ -6,14 +6,15 @@
 #include "lesson/markdown.h"
 #include "lesson/text.h"
 #include "util/json.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
 using namespace detail;
 
 void LabApp::draw_lesson_picker() {
-  if (ImGui::MenuItem("All lessons...")) show_catalogue(true);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The lesson catalogue: levels, minutes, your progress, your own lessons");
+  if (ImGui::MenuItem(tr("All lessons..."))) show_catalogue(true);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("The lesson catalogue: levels, minutes, your progress, your own lessons"));
   ImGui::Separator();
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -21,15 +22,15 @@ void LabApp::draw_lesson_picker() {
   for (fs::directory_iterator it(bundled_lesson_dir(), ec), end; !ec && it != end; it.increment(ec))
     if (it->path().extension() == ".toml") files.push_back(it->path());
   std::sort(files.begin(), files.end());
-  if (files.empty()) ImGui::TextDisabled("no lessons found in %s", bundled_lesson_dir().c_str());
+  if (files.empty()) ImGui::TextDisabled(tr("no lessons found in %s"), bundled_lesson_dir().c_str());
   for (const auto& f : files)
     if (ImGui::MenuItem(f.stem().string().c_str())) open_lesson_file(f.string(), 0);
   if (runner_) {
     ImGui::Separator();
-    if (ImGui::MenuItem("Reload lesson (from step 1)")) reload_lesson(true);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Read the lesson file again and start over: for teachers editing a lesson");
-    if (ImGui::MenuItem("Reload this step from the file")) reload_lesson(false);
-    if (ImGui::MenuItem("Close the lesson")) close_lesson();
+    if (ImGui::MenuItem(tr("Reload lesson (from step 1)"))) reload_lesson(true);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("Read the lesson file again and start over: for teachers editing a lesson"));
+    if (ImGui::MenuItem(tr("Reload this step from the file"))) reload_lesson(false);
+    if (ImGui::MenuItem(tr("Close the lesson"))) close_lesson();
   }
 }
 
@@ -40,14 +41,14 @@ void LabApp::draw_lesson() {
   if (r.finished()) {
     ImGui::Separator();
     ImGui::PushStyleColor(ImGuiCol_Text, palette::green);
-    ImGui::TextWrapped("Lesson complete. Well done!");
+    ImGui::TextWrapped(tr("Lesson complete. Well done!"));
     ImGui::PopStyleColor();
-    ImGui::TextWrapped("Pick another lesson from the Lessons menu, or keep experimenting with this world.");
+    ImGui::TextWrapped(tr("Pick another lesson from the Lessons menu, or keep experimenting with this world."));
     return;
   }
   const lesson::Step& st = r.step();
   const lesson::StepState& ss = r.state();
-  ImGui::TextDisabled("Step %zu of %zu", r.step_index() + 1, r.step_count());
+  ImGui::TextDisabled(tr("Step %zu of %zu"), r.step_index() + 1, r.step_count());
   ImGui::ProgressBar(static_cast<float>(r.step_index()) / static_cast<float>(std::max<size_t>(1, r.step_count())),
                      ImVec2(-1, 4), "");
   ImGui::Separator();
@@ -63,7 +64,7 @@ void LabApp::draw_lesson() {
     markdown("##step_text", r.text(), mo, &url);
   }
   auto gate_line = [](const char* what, lesson::Gate g, const std::string& text) {
-    const char* mark = g == lesson::Gate::Done ? "[done]" : g == lesson::Gate::Failed ? "[missed]" : "[ .. ]";
+    const char* mark = g == lesson::Gate::Done ? tr("[done]") : g == lesson::Gate::Failed ? tr("[missed]") : "[ .. ]";
     ImU32 col = g == lesson::Gate::Done ? palette::green : g == lesson::Gate::Failed ? palette::vermillion : text_color();
     ImGui::PushStyleColor(ImGuiCol_Text, col);
     ImGui::TextWrapped("%s %s: %s", mark, what, text.c_str());
@@ -71,7 +72,7 @@ void LabApp::draw_lesson() {
   };
   if (st.predict) {
     ImGui::Spacing();
-    ImGui::SeparatorText("Predict");
+    ImGui::SeparatorText(tr("Predict"));
     ImGui::TextWrapped("%s", st.predict->question.c_str());
     for (size_t i = 0; i < st.predict->choices.size(); ++i) {
       const auto& c = st.predict->choices[i];
@@ -80,27 +81,27 @@ void LabApp::draw_lesson() {
         if (wrapped_choice(("##p" + std::to_string(i)).c_str(), c.text)) r.answer_predict(static_cast<int>(i));
       } else {
         bool happened = ss.predict_outcome == static_cast<int>(i);
-        ImGui::TextWrapped("%s %s%s", picked ? "(you)" : "     ", c.text.c_str(), happened ? "   <- what happened" : "");
+        ImGui::TextWrapped("%s %s%s", picked ? tr("(you)") : "     ", c.text.c_str(), happened ? tr("   <- what happened") : "");
         if ((picked || happened) && ss.predict_outcome >= 0 && !c.explain.empty()) ImGui::TextDisabled("%s", c.explain.c_str());
       }
     }
-    if (ss.predict_answer >= 0 && ss.predict_outcome < 0) ImGui::TextDisabled("Watching what the simulation does...");
+    if (ss.predict_answer >= 0 && ss.predict_outcome < 0) ImGui::TextDisabled(tr("Watching what the simulation does..."));
   }
   if (st.task) {
     ImGui::Spacing();
-    ImGui::SeparatorText("Your turn");
-    gate_line("task", ss.task, st.task->prompt);
-    for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped("Hint: %s", h->text.c_str());
-    if (ss.task != lesson::Gate::Done && !st.task->solution.empty() && ImGui::SmallButton("Show me")) r.apply_solution();
+    ImGui::SeparatorText(tr("Your turn"));
+    gate_line(tr("task"), ss.task, st.task->prompt);
+    for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped(tr("Hint: %s"), h->text.c_str());
+    if (ss.task != lesson::Gate::Done && !st.task->solution.empty() && ImGui::SmallButton(tr("Show me"))) r.apply_solution();
   }
-  if (st.wait) gate_line("waiting", ss.wait, st.wait->text.empty() ? st.wait->until.text : st.wait->text);
+  if (st.wait) gate_line(tr("waiting"), ss.wait, st.wait->text.empty() ? st.wait->until.text : st.wait->text);
   if (st.goal) {
-    gate_line("goal", ss.goal, st.goal->text.empty() ? st.goal->check.text : st.goal->text);
+    gate_line(tr("goal"), ss.goal, st.goal->text.empty() ? st.goal->check.text : st.goal->text);
     ImGui::ProgressBar(static_cast<float>(ss.goal_progress), ImVec2(-1, 0));
   }
   if (st.quiz) {
     ImGui::Spacing();
-    ImGui::SeparatorText("Quiz");
+    ImGui::SeparatorText(tr("Quiz"));
     ImGui::TextWrapped("%s", st.quiz->question.c_str());
     for (size_t i = 0; i < st.quiz->choices.size(); ++i) {
       const auto& c = st.quiz->choices[i];
@@ -108,7 +109,7 @@ void LabApp::draw_lesson() {
       if (ImGui::RadioButton((c.text + "##q" + std::to_string(i)).c_str(), picked)) r.answer_quiz(static_cast<int>(i));
       if (picked) {
         ImGui::PushStyleColor(ImGuiCol_Text, c.correct ? palette::green : palette::orange);
-        ImGui::TextWrapped("%s %s", c.correct ? "Right." : "Not quite.", c.explain.c_str());
+        ImGui::TextWrapped("%s %s", c.correct ? tr("Right.") : tr("Not quite."), c.explain.c_str());
         ImGui::PopStyleColor();
       }
     }
@@ -119,7 +120,7 @@ void LabApp::draw_lesson() {
     ImGui::PopStyleColor();
   }
   ImGui::EndChild();
-  if (ImGui::Button("Back") && r.step_index() > 0) {
+  if (ImGui::Button(tr("Back")) && r.step_index() > 0) {
     const std::string text = lesson_text_, name = lesson_name_, path = lesson_path_;
     const int target = static_cast<int>(r.step_index());
     if (open_lesson_text(name, text, target)) lesson_path_ = path;
@@ -128,7 +129,7 @@ void LabApp::draw_lesson() {
   ImGui::SameLine();
   const bool can_next = r.step_complete();
   if (!can_next) ImGui::BeginDisabled();
-  if (ImGui::Button(r.step_index() + 1 == r.step_count() ? "Finish" : "Next")) r.next();
+  if (ImGui::Button(r.step_index() + 1 == r.step_count() ? tr("Finish") : tr("Next"))) r.next();
   if (!can_next) ImGui::EndDisabled();
 }
 

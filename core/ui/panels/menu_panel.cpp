@@ -2,6 +2,7 @@
 #include "models/narration.h"
 #include "ui/lab_app_internal.h"
 #include "ui/platform.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
@@ -9,11 +10,11 @@ using namespace detail;
 
 void LabApp::draw_menu() {
   if (!ImGui::BeginMenuBar()) return;
-  if (ImGui::BeginMenu("Lessons")) {
+  if (ImGui::BeginMenu(tr("Lessons"))) {
     draw_lesson_picker();
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("Scenario")) {
+  if (ImGui::BeginMenu(tr("Scenario"))) {
     for (const auto& s : scenarios()) {
       bool current = session_ && session_->scenario() == s.name;
       if (ImGui::MenuItem(s.name.c_str(), nullptr, current && !runner_ && !twin_)) {
@@ -25,7 +26,7 @@ void LabApp::draw_menu() {
     }
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("Compare")) {
+  if (ImGui::BeginMenu(tr("Compare"))) {
     // Side by side: two worlds under the same load (same seed) and the same injected faults.
     struct Preset { const char* label; const char* left; const char* lp; const char* right; const char* rp; const char* tip; };
     static const Preset kPresets[] = {
@@ -46,17 +47,17 @@ void LabApp::draw_menu() {
     }
     if (twin_) {
       ImGui::Separator();
-      if (ImGui::MenuItem("Leave side-by-side mode")) close_compare();
+      if (ImGui::MenuItem(tr("Leave side-by-side mode"))) close_compare();
     }
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("View")) {
-    if (ImGui::MenuItem("Dark theme", nullptr, current_theme() == Theme::Dark)) apply_theme(Theme::Dark);
-    if (ImGui::MenuItem("Light theme", nullptr, current_theme() == Theme::Light)) apply_theme(Theme::Light);
+  if (ImGui::BeginMenu(tr("View"))) {
+    if (ImGui::MenuItem(tr("Dark theme"), nullptr, current_theme() == Theme::Dark)) apply_theme(Theme::Dark);
+    if (ImGui::MenuItem(tr("Light theme"), nullptr, current_theme() == Theme::Light)) apply_theme(Theme::Light);
     ImGui::Separator();
-    if (ImGui::MenuItem("Reduce motion (still particle streams)", nullptr, reduced_motion_)) reduced_motion_ = !reduced_motion_;
-    if (ImGui::MenuItem("Slow motion (M)", nullptr, slow_motion_)) slow_motion_ = !slow_motion_;
-    if (ImGui::BeginMenu("Text size")) {
+    if (ImGui::MenuItem(tr("Reduce motion (still particle streams)"), nullptr, reduced_motion_)) reduced_motion_ = !reduced_motion_;
+    if (ImGui::MenuItem(tr("Slow motion (M)"), nullptr, slow_motion_)) slow_motion_ = !slow_motion_;
+    if (ImGui::BeginMenu(tr("Text size"))) {
       for (float sc : {1.0f, 1.25f, 1.5f, 1.75f}) {
         char label[16];
         std::snprintf(label, sizeof label, "%d%%", static_cast<int>(std::lround(sc * 100)));
@@ -64,59 +65,66 @@ void LabApp::draw_menu() {
       }
       ImGui::EndMenu();
     }
-    if (ImGui::MenuItem("Fit view", "F")) key_fit();
-    if (ImGui::MenuItem("Re-layout") && world()) auto_layout(*world(), canvas_, true);
+    if (ImGui::BeginMenu(tr("Language"))) {
+      for (const auto& l : i18n::languages()) {
+        if (l.code == "qps" && i18n::language() != "qps") continue;   // the pseudo-locale: by flag or link only
+        if (ImGui::MenuItem(l.name.c_str(), l.code.c_str(), i18n::language() == l.code)) set_language(l.code);
+      }
+      ImGui::EndMenu();
+    }
+    if (ImGui::MenuItem(tr("Fit view"), "F")) key_fit();
+    if (ImGui::MenuItem(tr("Re-layout")) && world()) auto_layout(*world(), canvas_, true);
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("Help")) {
-    if (ImGui::MenuItem("Keyboard shortcuts")) show_keys_ = true;
-    if (ImGui::MenuItem("About Topolab")) show_about_ = true;
+  if (ImGui::BeginMenu(tr("Help"))) {
+    if (ImGui::MenuItem(tr("Keyboard shortcuts"))) show_keys_ = true;
+    if (ImGui::MenuItem(tr("About Topolab"))) show_about_ = true;
     ImGui::EndMenu();
   }
-  if (platform::can_quit() && ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Lessons...")) show_catalogue(true);
-    if (ImGui::MenuItem("Save replay", nullptr, false, !runner_ && session_ && !twin_)) save_replay();
+  if (platform::can_quit() && ImGui::BeginMenu(tr("File"))) {
+    if (ImGui::MenuItem(tr("Lessons..."))) show_catalogue(true);
+    if (ImGui::MenuItem(tr("Save replay"), nullptr, false, !runner_ && session_ && !twin_)) save_replay();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-      ImGui::SetTooltip("Write this free-play run (scenario, seed, your commands, this moment) as a replay file; "
-                        "topolab --open FILE opens it again, exactly");
+      ImGui::SetTooltip(tr("Write this free-play run (scenario, seed, your commands, this moment) as a replay file; "
+                        "topolab --open FILE opens it again, exactly"));
     ImGui::Separator();
-    if (ImGui::MenuItem("Quit")) quit_ = true;
+    if (ImGui::MenuItem(tr("Quit"))) quit_ = true;
     ImGui::EndMenu();
   }
   ImGui::EndMenuBar();
 }
 
 void LabApp::draw_controls() {
-  if (ImGui::Button(playing_ ? "Pause" : "Play")) playing_ = !playing_;
+  if (ImGui::Button(playing_ ? tr("Pause") : tr("Play"))) playing_ = !playing_;
   ImGui::SameLine();
-  if (ImGui::Button("Step") && world()) key_right();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the next event (Right arrow)");
+  if (ImGui::Button(tr("Step")) && world()) key_right();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("Run the next event (Right arrow)"));
   ImGui::SameLine();
   ImGui::SetNextItemWidth(180.0f);
   float log_speed = static_cast<float>(std::log10(speed_));
   char label[32];
   std::snprintf(label, sizeof label, "%gx", speed_ < 1 ? std::round(speed_ * 1000) / 1000 : std::round(speed_ * 10) / 10);
   if (ImGui::SliderFloat("##speed", &log_speed, -2.0f, 2.0f, label)) speed_ = std::pow(10.0, static_cast<double>(log_speed));
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Simulation speed (simulated time per real second); +/- keys");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("Simulation speed (simulated time per real second); +/- keys"));
   ImGui::SameLine();
-  if (ImGui::Button("Describe")) key_describe();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The world in words, in the Event log (D)");
+  if (ImGui::Button(tr("Describe"))) key_describe();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr("The world in words, in the Event log (D)"));
   ImGui::SameLine();
-  ImGui::Checkbox("Slow motion", &slow_motion_);
+  ImGui::Checkbox(tr("Slow motion"), &slow_motion_);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("While messages are in flight, slow down so each one can be followed (at least %.1f s on screen).\n"
-                      "Nothing changes in the simulation: only how fast you see it. Key: M",
+    ImGui::SetTooltip(tr("While messages are in flight, slow down so each one can be followed (at least %.1f s on screen).\n"
+                      "Nothing changes in the simulation: only how fast you see it. Key: M"),
                       clock_.min_flight_wall_s);
   ImGui::SameLine();
   if (playing_ && slowed_) {
-    ImGui::TextColored(ImVec4(0.90f, 0.62f, 0.0f, 1.0f), "slow motion: %s", speed_text(shown_speed_).c_str());
+    ImGui::TextColored(ImVec4(0.90f, 0.62f, 0.0f, 1.0f), tr("slow motion: %s"), speed_text(shown_speed_).c_str());
     ImGui::SameLine();
   }
   if (world()) {
     const World& w = *world();
-    ImGui::Text("t = %s   events %llu   seed %llu%s", fmt_time(w.now()).c_str(),
+    ImGui::Text(tr("t = %s   events %llu   seed %llu%s"), fmt_time(w.now()).c_str(),
                 static_cast<unsigned long long>(w.events_processed()), static_cast<unsigned long long>(w.seed()),
-                lagging_ ? "   (simulation lagging)" : "");
+                lagging_ ? tr("   (simulation lagging)") : "");
   }
   // The timeline scrubber: drag back to rewind (the world is rebuilt and replayed to that
   // time), forward again up to the furthest time reached (the recorded commands replay).
@@ -156,16 +164,16 @@ void LabApp::draw_controls() {
 void LabApp::draw_about() {
   if (!show_about_) return;
   ImGui::SetNextWindowSize(ImVec2(460, 0), ImGuiCond_Appearing);
-  if (ImGui::Begin("About Topolab", &show_about_, ImGuiWindowFlags_NoCollapse)) {
-    ImGui::Text("Topolab %s", TOPOLAB_VERSION);
+  if (ImGui::Begin(tr("About Topolab"), &show_about_, ImGuiWindowFlags_NoCollapse)) {
+    ImGui::Text(tr("Topolab %s"), TOPOLAB_VERSION);
     ImGui::Separator();
-    ImGui::TextWrapped(
+    ImGui::TextWrapped("%s", tr(
         "A hands-on lab for how distributed systems and microservices behave. Machines and services "
         "are simulated by a deterministic discrete-event engine: the same scenario, seed and commands "
-        "always give the same run, in the browser and on the desktop.");
+        "always give the same run, in the browser and on the desktop."));
     ImGui::Spacing();
-    ImGui::TextWrapped("Keyboard: see Help > Keyboard shortcuts.");
-    ImGui::TextWrapped("Built with Dear ImGui %s and SDL2.", IMGUI_VERSION);
+    ImGui::TextWrapped(tr("Keyboard: see Help > Keyboard shortcuts."));
+    ImGui::TextWrapped(tr("Built with Dear ImGui %s and SDL2."), IMGUI_VERSION);
   }
   ImGui::End();
 }
@@ -173,35 +181,35 @@ void LabApp::draw_about() {
 void LabApp::draw_keys() {
   if (!show_keys_) return;
   ImGui::SetNextWindowSize(ImVec2(480, 0), ImGuiCond_Appearing);
-  if (ImGui::Begin("Keyboard shortcuts", &show_keys_, ImGuiWindowFlags_NoCollapse)) {
+  if (ImGui::Begin(tr("Keyboard shortcuts"), &show_keys_, ImGuiWindowFlags_NoCollapse)) {
     if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
       ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, 90.0f);
       const char* rows[][2] = {
-          {"Space", "play / pause"},
-          {"\u2192 (Right)", "pause and run the next event (side by side: the next event of either world)"},
-          {"\u2190 (Left)", "back: in a lesson, the previous step (from its start); in free play, rewind to just "
-                             "before the latest event (Right runs it again)"},
-          {"+ / \u2212", "simulation twice as fast / half as fast (0.01x to 100x)"},
-          {"F", "fit the view (undo pan and zoom)"},
-          {"D", "describe the world in words (also the Describe button; screen readers hear it)"},
-          {"M", "slow motion on / off (while messages fly, slow down so each stays on screen a third of a second)"},
-          {"Tab, arrows", "move between the lab's controls (Enter or Space presses one; Esc goes back)"},
+          {N_("Space"), N_("play / pause")},
+          {N_("\u2192 (Right)"), N_("pause and run the next event (side by side: the next event of either world)")},
+          {N_("\u2190 (Left)"), N_("back: in a lesson, the previous step (from its start); in free play, rewind to just "
+                             "before the latest event (Right runs it again)")},
+          {"+ / \u2212", N_("simulation twice as fast / half as fast (0.01x to 100x)")},
+          {"F", N_("fit the view (undo pan and zoom)")},
+          {"D", N_("describe the world in words (also the Describe button; screen readers hear it)")},
+          {"M", N_("slow motion on / off (while messages fly, slow down so each stays on screen a third of a second)")},
+          {N_("Tab, arrows"), N_("move between the lab's controls (Enter or Space presses one; Esc goes back)")},
 #ifdef __EMSCRIPTEN__
-          {"F6", "move between the lab and the lesson panel beside it: the lesson's text, its choices, Back/Next and "
-                 "the machines with their actions (Crash, Restart, Slow down, Isolate) as page controls"},
+          {"F6", N_("move between the lab and the lesson panel beside it: the lesson's text, its choices, Back/Next and "
+                 "the machines with their actions (Crash, Restart, Slow down, Isolate) as page controls")},
 #endif
       };
       for (const auto& r : rows) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(r[0]);
+        ImGui::TextUnformatted(tr(r[0]));
         ImGui::TableSetColumnIndex(1);
-        ImGui::TextWrapped("%s", r[1]);
+        ImGui::TextWrapped("%s", tr(r[1]));
       }
       ImGui::EndTable();
     }
-    ImGui::TextWrapped("Drag the timeline under the controls to rewind; inside a lesson this takes you back to "
-                       "the step you were on at that time, which starts over from there.");
+    ImGui::TextWrapped(tr("Drag the timeline under the controls to rewind; inside a lesson this takes you back to "
+                       "the step you were on at that time, which starts over from there."));
   }
   ImGui::End();
 }

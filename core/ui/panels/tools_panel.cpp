@@ -1,5 +1,6 @@
 // The Tools tab: failures, network, scaling, deployments and the model's own Actions, each issued as a Command.
 #include "ui/lab_app_internal.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
@@ -10,12 +11,12 @@ void LabApp::draw_tools() {
   if (!wp) return;
   World& w = *wp;
   auto issue = [&](Command c) { apply(c); };
-  ImGui::TextWrapped("Every tool issues a Command; the Event log lists them.");
+  ImGui::TextWrapped(tr("Every tool issues a Command; the Event log lists them."));
 
   // ---- Network: partition picker, latency and loss of every link ----
-  ImGui::SeparatorText("Network");
+  ImGui::SeparatorText(tr("Network"));
   tool_group_.resize(w.nodes().size(), 0);
-  ImGui::TextWrapped("Partition: tick the nodes of one side.");
+  ImGui::TextWrapped(tr("Partition: tick the nodes of one side."));
   {
     // Flowed like words in a line: a tick box goes on the same line while it fits the panel
     // (node names such as "coordinator" or "notifications-2" vary a lot in width).
@@ -33,15 +34,15 @@ void LabApp::draw_tools() {
   for (size_t i = 0; i < w.nodes().size(); ++i)
     if (tool_group_[i]) side += (side.empty() ? "" : ",") + w.nodes()[i]->name;
   if (side.empty()) ImGui::BeginDisabled();
-  if (ImGui::Button("Partition")) issue({"partition", {{"groups", side}}});
+  if (ImGui::Button(tr("Partition"))) issue({"partition", {{"groups", side}}});
   if (side.empty()) ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("Heal")) issue({"heal", {}});
+  if (ImGui::Button(tr("Heal"))) issue({"heal", {}});
   ImGui::SetNextItemWidth(140);
   ImGui::SliderFloat("latency ms", &tool_link_latency_ms_, 0.0f, 200.0f, "%.0f");
   ImGui::SetNextItemWidth(140);
   ImGui::SliderFloat("loss", &tool_link_loss_, 0.0f, 0.5f, "%.2f");
-  if (ImGui::Button("Apply to every link")) {
+  if (ImGui::Button(tr("Apply to every link"))) {
     char lat[32], loss[32];
     std::snprintf(lat, sizeof lat, "%g", static_cast<double>(tool_link_latency_ms_));
     std::snprintf(loss, sizeof loss, "%g", static_cast<double>(tool_link_loss_));
@@ -52,7 +53,7 @@ void LabApp::draw_tools() {
   // (Folded in a service world, whose own tools below come first.)
   bool own_tools = false;
   for (const auto& p : canvas_.painters) own_tools = own_tools || p->has_tools();
-  if (ImGui::CollapsingHeader("Actions", own_tools ? 0 : ImGuiTreeNodeFlags_DefaultOpen))
+  if (ImGui::CollapsingHeader(tr("Actions"), own_tools ? 0 : ImGuiTreeNodeFlags_DefaultOpen))
     command_form("##actions", w, actions_form_, [&](const Command& c) { return apply(c); });
 
   // ---- What the world's model painters offer (the shop: scaling, deployments, faults, edges) ----

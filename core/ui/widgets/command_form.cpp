@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "ui/style.h"
+#include "ui/tr.h"
 
 namespace topo::ui {
 
@@ -54,7 +55,7 @@ void param_input(const World& w, const CommandParam& p, std::string& value, floa
   if (p.type == "node") {
     const char* preview = value.empty() ? (p.required ? "(choose a node)" : "(none)") : value.c_str();
     if (ImGui::BeginCombo(id.c_str(), preview)) {
-      if (!p.required && ImGui::Selectable("(none)", value.empty())) value.clear();
+      if (!p.required && ImGui::Selectable(tr("(none)"), value.empty())) value.clear();
       for (const auto& n : w.nodes())
         if (ImGui::Selectable(n->name.c_str(), n->name == value)) value = n->name;
       ImGui::EndCombo();
@@ -104,7 +105,7 @@ void param_input(const World& w, const CommandParam& p, std::string& value, floa
     ImGui::SetNextItemWidth(std::max(60.0f, width - ImGui::CalcTextSize(" ms").x - ImGui::GetStyle().ItemSpacing.x));
     text_field(id.c_str(), p.required ? "" : "(optional)", value, ImGuiInputTextFlags_CharsScientific);
     ImGui::SameLine();
-    ImGui::TextUnformatted("ms");
+    ImGui::TextUnformatted(tr("ms"));
   } else if (p.type == "groups") {
     text_field(id.c_str(), "n1,n2|n3", value, 0);
   } else {
@@ -158,7 +159,7 @@ bool command_form(const char* id, const World& w, CommandFormState& st,
                   const std::vector<std::string>& exclude) {
   const std::vector<const CommandSpec*> actions = form_actions(w, exclude);
   if (actions.empty()) {
-    ImGui::TextDisabled("This world has no other actions.");
+    ImGui::TextDisabled(tr("This world has no other actions."));
     return false;
   }
   ImGui::PushID(id);
@@ -213,7 +214,7 @@ bool command_form(const char* id, const World& w, CommandFormState& st,
   }
 
   bool issued = false;
-  if (ImGui::Button("Apply")) {
+  if (ImGui::Button(tr("Apply"))) {
     const Command c = form_command(*spec, st);
     const CommandResult r = issue(c);
     st.message_ok = r.ok;

@@ -1,6 +1,7 @@
 // Client-history diagram (see history_view.h): lane/bar layout as pure logic, then drawing with
 // ImDrawList and a hover tooltip.
 #include "ui/widgets/history_view.h"
+#include "ui/tr.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -299,13 +300,13 @@ bool history_view(const char* id, ImVec2 size, const HistoryOp* ops, int n,
     if (op.complete_us >= 0) {
       format_value(b, sizeof b, static_cast<double>(op.complete_us) / 1e6, 3, "s");
       format_value(d, sizeof d, static_cast<double>(op.complete_us - op.invoke_us) / 1e3, 1, "ms");
-      ImGui::Text("invoked %s, completed %s (%s)", a, b, d);
+      ImGui::Text(tr("invoked %s, completed %s (%s)"), a, b, d);
     } else {
-      ImGui::Text("invoked %s, no response yet", a);
+      ImGui::Text(tr("invoked %s, no response yet"), a);
     }
     const char* outcome = op.outcome == HistOutcome::Ok ? "ok" : op.outcome == HistOutcome::Fail ? "failed (no effect)"
                                                                                                    : "unknown: it may take effect at any later time";
-    ImGui::Text("outcome: %s", outcome);
+    ImGui::Text(tr("outcome: %s"), outcome);
     if (op.flagged) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(warn), "(!) %s", op.note.empty() ? "flagged by the checker" : op.note.c_str());
     ImGui::EndTooltip();
   } else if (marker >= 0) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "lesson/catalog.h"
+#include "lesson/translation.h"
 #include "lesson/validator.h"
 
 using namespace topo::lesson;
@@ -66,4 +67,31 @@ TEST_CASE("lesson files: every lesson is valid and the index is current") {
   CHECK(!lessons.empty());
   CHECK_MESSAGE(catalog_json(lessons) == slurp(kRoot / "lessons/index.json"),
                 "lessons/index.json is stale: run topolab-cli check --index lessons/*.toml > lessons/index.json");
+}
+
+TEST_CASE("lesson files: every translation (lessons/LANG/) is valid, the same lesson as its original, and indexed") {
+  WorldSource src = WorldSource::builtin();
+  size_t langs = 0;
+  for (const auto& d : std::filesystem::directory_iterator(kRoot / "lessons")) {
+    const std::string lang = d.path().filename().string();
+    if (!d.is_directory() || lang.size() != 2) continue;
+    ++langs;
+    std::vector<std::pair<std::string, Lesson>> lessons;
+    for (const auto& f : files(d.path(), ".toml")) {
+      INFO(f.string());
+      CheckResult r = check_lesson(slurp(f), src);
+      for (const auto& diag : r.diags) INFO(format_diagnostic(f.filename().string(), diag));
+      REQUIRE(r.ok());
+      const std::string orig = original_of(f.string());
+      REQUIRE_MESSAGE(!orig.empty(), "a translation without an original in lessons/");
+      TranslationReport t = check_translation(slurp(orig), orig, slurp(f));
+      for (const auto& diag : t.diags) INFO(format_diagnostic(f.string(), diag));
+      CHECK(t.diags.empty());
+      lessons.emplace_back(f.filename().string(), std::move(*r.lesson));
+    }
+    CHECK_MESSAGE(catalog_json(lessons) == slurp(d.path() / "index.json"),
+                  "lessons/" + lang + "/index.json is stale: run topolab-cli check --index lessons/" + lang +
+                      "/*.toml > lessons/" + lang + "/index.json");
+  }
+  CHECK(langs >= 1);   // Spanish ships
 }
