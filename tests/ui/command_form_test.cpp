@@ -170,7 +170,7 @@ ImVec2 tab_centre(const char* name) {
   for (int i = 0; i < g.TabBars.GetMapSize(); ++i)
     if (ImGuiTabBar* tb = g.TabBars.TryGetMapData(i))
       for (auto& tab : tb->Tabs)
-        if (std::strcmp(ImGui::TabBarGetTabName(tb, &tab), name) == 0)
+        if (std::string(ImGui::TabBarGetTabName(tb, &tab)).substr(0, std::string(ImGui::TabBarGetTabName(tb, &tab)).find("##")) == name)
           return ImVec2(tb->BarRect.Min.x + tab.Offset + tab.Width * 0.5f, (tb->BarRect.Min.y + tb->BarRect.Max.y) * 0.5f);
   return ImVec2(-1, -1);
 }

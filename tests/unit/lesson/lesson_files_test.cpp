@@ -89,9 +89,9 @@ TEST_CASE("lesson files: every translation (lessons/LANG/) is valid, the same le
       CHECK(t.diags.empty());
       lessons.emplace_back(f.filename().string(), std::move(*r.lesson));
     }
-    CHECK_MESSAGE(catalog_json(lessons) == slurp(d.path() / "index.json"),
-                  "lessons/" + lang + "/index.json is stale: run topolab-cli check --index lessons/" + lang +
-                      "/*.toml > lessons/" + lang + "/index.json");
+    const std::string stale = "lessons/" + lang + "/index.json is stale: run topolab-cli check --index lessons/" + lang +
+                              "/*.toml > lessons/" + lang + "/index.json";
+    CHECK_MESSAGE(catalog_json(lessons) == slurp(d.path() / "index.json"), stale);
   }
   CHECK(langs >= 1);   // Spanish ships
 }
