@@ -1,5 +1,6 @@
 // The topology canvas: see canvas.h.
 #include "ui/canvas.h"
+#include "ui/tr.h"
 
 #include <algorithm>
 #include <cmath>
@@ -673,7 +674,7 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
   // Context menu: every item is a Command.
   v.menu_items.clear();
   auto item = [&](const char* label) {
-    bool hit = ImGui::MenuItem(label);
+    bool hit = ImGui::MenuItem(i18n::tr(label));   // shown translated; state().menu keeps the English (tests, hooks)
     ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
     v.menu_items.emplace_back(label, ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f));
     return hit;
@@ -685,17 +686,17 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
       ImGui::Separator();
       auto issue = [&](Command c) { if (out) out->push_back(std::move(c)); };
       if (n.status == NodeStatus::Up) {
-        if (item("Crash")) issue({"crash", {{"node", n.name}}});
-      } else if (item("Restart")) {
+        if (item(N_("Crash"))) issue({"crash", {{"node", n.name}}});
+      } else if (item(N_("Restart"))) {
         issue({"restart", {{"node", n.name}}});
       }
       if (n.cpu_speed > 0.999) {
-        if (item("Slow down x10")) issue({"slow", {{"node", n.name}, {"factor", "10"}}});
-      } else if (item("Normal speed")) {
+        if (item(N_("Slow down x10"))) issue({"slow", {{"node", n.name}, {"factor", "10"}}});
+      } else if (item(N_("Normal speed"))) {
         issue({"slow", {{"node", n.name}, {"factor", "1"}}});
       }
-      if (item("Isolate (partition away)")) issue({"partition", {{"groups", n.name}}});
-      if (item("Heal all partitions")) issue({"heal", {}});
+      if (item(N_("Isolate (partition away)"))) issue({"partition", {{"groups", n.name}}});
+      if (item(N_("Heal all partitions"))) issue({"heal", {}});
       // What the model adds (a service replica: scaling and slowing its service).
       for (const auto& p : v.painters) p->node_menu(w, n.id, item, issue, &v.menu_service);
     }

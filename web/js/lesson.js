@@ -147,6 +147,9 @@
     $('lp-next').textContent = L.last ? t('Finish') : t('Next');
   }
 
+  // The roles and states the models report, for scripts/i18n (shown through t() below).
+  void [t('leader'), t('follower'), t('candidate'), t('client'), t('server'), t('primary'), t('backup'), t('replica'),
+    t('crashed'), t('restarting')];
   function renderNodes(s) {
     const nodes = (s && s.nodes) || [];
     const key = JSON.stringify(nodes.map((n) => [n.name, n.role, n.status, n.cpu_speed, n.p_role || '', n.p_term || '']));
@@ -161,10 +164,10 @@
         el('span', { class: 'node-name', text: n.name }),
         el('span', { class: 'node-state', text: `${role}, ${n.status === 'up' ? t('up') : t(n.status).toUpperCase()}` + (n.cpu_speed < 0.999 ? ', ' + t('slowed') : '') }),
         el('span', { class: 'node-actions' },
-          n.status === 'up' ? b('Crash', { op: 'crash', node: n.name }, 'crash') : b('Restart', { op: 'restart', node: n.name }, 'restart'),
-          n.cpu_speed > 0.999 ? b('Slow down', { op: 'slow', node: n.name, factor: 10 }, 'slow')
-            : b('Normal speed', { op: 'slow', node: n.name, factor: 1 }, 'speed'),
-          b('Isolate', { op: 'partition', groups: n.name }, 'isolate')));
+          n.status === 'up' ? b(t('Crash'), { op: 'crash', node: n.name }, 'crash') : b(t('Restart'), { op: 'restart', node: n.name }, 'restart'),
+          n.cpu_speed > 0.999 ? b(t('Slow down'), { op: 'slow', node: n.name, factor: 10 }, 'slow')
+            : b(t('Normal speed'), { op: 'slow', node: n.name, factor: 1 }, 'speed'),
+          b(t('Isolate'), { op: 'partition', groups: n.name }, 'isolate')));
     });
     items.push(el('li', { class: 'node' }, el('button', { type: 'button', class: 'small', 'data-key': 'heal', text: t('Heal all partitions'),
       onclick: () => act({ op: 'heal' }) })));

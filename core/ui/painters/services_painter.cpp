@@ -300,12 +300,12 @@ class ServicesPainter : public WorldPainter {
           if (!sys.empty()) c.args["system"] = sys;
           return c;
         };
-        if (item("Scale up (+1 replica)"))
+        if (item(N_("Scale up (+1 replica)")))
           issue(with_sys({"scale", {{"service", svc_name}, {"replicas", std::to_string(replicas + 1)}}}));
-        if (replicas > 1 && item("Scale down (-1 replica)"))
+        if (replicas > 1 && item(N_("Scale down (-1 replica)")))
           issue(with_sys({"scale", {{"service", svc_name}, {"replicas", std::to_string(replicas - 1)}}}));
-        if (item("Slow the service x20")) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "20"}}}));
-        if (item("Service back to normal speed")) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "1"}}}));
+        if (item(N_("Slow the service x20"))) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "20"}}}));
+        if (item(N_("Service back to normal speed"))) issue(with_sys({"slow", {{"service", svc_name}, {"factor", "1"}}}));
         if (menu_service) *menu_service = svc_name;
       }
   }
@@ -346,7 +346,7 @@ class ServicesPainter : public WorldPainter {
   if (ImGui::Checkbox(tr("autoscaler"), &autoscale)) issue(cmd("autoscale", {{"on", autoscale ? "on" : "off"}}));
 
   ImGui::SetNextItemWidth(140);
-  ImGui::SliderFloat("x slower", &tool_slow_, 1.0f, 50.0f, "%.0f");
+  ImGui::SliderFloat(tr("x slower"), &tool_slow_, 1.0f, 50.0f, "%.0f");
   ImGui::SameLine();
   if (ImGui::Button(tr("Slow"))) {
     char f[32];
@@ -364,13 +364,13 @@ class ServicesPainter : public WorldPainter {
   ImGui::SeparatorText(tr("Deploy a new version"));
   static const char* kStrategies[] = {"rolling", "canary", "bluegreen"};
   ImGui::SetNextItemWidth(140);
-  ImGui::Combo("strategy", &tool_strategy_, kStrategies, 3);
+  ImGui::Combo(tr("strategy"), &tool_strategy_, kStrategies, 3);
   ImGui::SetNextItemWidth(140);
-  ImGui::SliderFloat("its error rate", &tool_error_rate_, 0.0f, 1.0f, "%.2f");
+  ImGui::SliderFloat(tr("its error rate"), &tool_error_rate_, 0.0f, 1.0f, "%.2f");
   ImGui::SetNextItemWidth(140);
-  ImGui::SliderFloat("its latency x", &tool_latency_factor_, 0.5f, 10.0f, "%.1f");
+  ImGui::SliderFloat(tr("its latency x"), &tool_latency_factor_, 0.5f, 10.0f, "%.1f");
   const std::string next_version = "v" + std::to_string(p.dep->versions.size() + 1);
-  if (ImGui::Button(("Deploy " + next_version).c_str())) {
+  if (ImGui::Button((format_msg(tr("Deploy %s"), next_version.c_str()) + "###deploy").c_str())) {
     char er[32], lf[32];
     std::snprintf(er, sizeof er, "%g", static_cast<double>(tool_error_rate_));
     std::snprintf(lf, sizeof lf, "%g", static_cast<double>(tool_latency_factor_));
