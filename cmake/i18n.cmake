@@ -33,6 +33,6 @@ list(APPEND TOPOLAB_MO_SPECS "qps^${TOPOLAB_LOCALE_DIR}/qps.po^${TOPOLAB_LOCALE_
 string(REPLACE ";" "," TOPOLAB_MO_SPECS_ARG "${TOPOLAB_MO_SPECS}")
 add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/locale_data.cpp ${TOPOLAB_LOCALE_DIR}/languages.json
   COMMAND ${CMAKE_COMMAND} "-DSPECS=${TOPOLAB_MO_SPECS_ARG}" -DOUTPUT=${CMAKE_BINARY_DIR}/locale_data.cpp
-          -DJSON_OUTPUT=${TOPOLAB_LOCALE_DIR}/languages.json
+          -DJSON_OUTPUT=${TOPOLAB_LOCALE_DIR}/languages.json -DLESSONS_DIR=${CMAKE_SOURCE_DIR}/lessons
           -P ${CMAKE_SOURCE_DIR}/cmake/embed_locales.cmake
-  DEPENDS ${TOPOLAB_MO_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_locales.cmake)
+  DEPENDS ${TOPOLAB_MO_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_locales.cmake ${CMAKE_SOURCE_DIR}/lessons)

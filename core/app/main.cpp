@@ -163,6 +163,7 @@ bool parse_options(int argc, char** argv, Options* o) {
   return true;
 }
 
+#ifndef __EMSCRIPTEN__
 /// --lesson ID|FILE: a file that exists, else a lesson of the catalogue (bundled, then the
 /// teacher's folder) by id or file stem. False, with a message naming the lessons, when neither.
 bool resolve_lesson(Options* o) {
@@ -186,6 +187,7 @@ bool resolve_lesson(Options* o) {
                o->lesson.c_str(), topo::lesson::did_you_mean(o->lesson, ids).c_str());
   return false;
 }
+#endif
 
 #ifdef TOPOLAB_HAVE_ZLIB
 /// A share link's compressed command log (the page's CompressionStream('deflate-raw')).

@@ -56,7 +56,8 @@
     $('lp-eyebrow').textContent = t('Lesson');
     $('lp-title').textContent = L.title;
     const pct = Math.round(100 * (L.complete ? 1 : (L.step - 1) / Math.max(1, L.steps)));
-    $('lp-progress-text').textContent = L.complete ? `All ${L.steps} steps done` : `Step ${L.step} of ${L.steps}`;
+    $('lp-progress-text').textContent = L.complete ? TopolabI18n.fmt(tn('All %d step done', 'All %d steps done', L.steps), L.steps)
+      : TopolabI18n.fmt(t('Step %d of %d'), L.step, L.steps);
     const bar = $('lp-progress');
     bar.setAttribute('aria-valuenow', String(pct));
     bar.setAttribute('aria-valuetext', $('lp-progress-text').textContent);
@@ -71,7 +72,7 @@
       $('lp-next').textContent = t('Next');
       return;
     }
-    $('lp-step-title').textContent = L.step_title || `Step ${L.step}`;
+    $('lp-step-title').textContent = L.step_title || TopolabI18n.fmt(t('Step %d'), L.step);
     parts.push(el('div', { class: 'lp-text', html: L.html }));
     if (L.predict) {
       const p = L.predict;
@@ -235,7 +236,7 @@
       }
     }
     const r = cmd(c);
-    $('lp-action-msg').textContent = r && r.ok ? `Done: ${a.op}.` : `Refused: ${(r && r.error) || 'unknown error'}`;
+    $('lp-action-msg').textContent = r && r.ok ? TopolabI18n.fmt(t('Done: %s.'), a.op) : TopolabI18n.fmt(t('Refused: %s'), (r && r.error) || t('unknown error'));
     poll(true);
   });
 

@@ -96,6 +96,8 @@
   async function loadTranslations(lang) {
     if (lang === 'en' || page.translated.has(lang)) return page.translated.get(lang) || new Map();
     const m = new Map();
+    const info = TopolabI18n.languages().find((l) => l.code === lang);
+    if (!info || !info.lessons) { page.translated.set(lang, m); return m; }   // no lessons/LANG/ on this site
     try {
       const r = await fetch('lessons/' + encodeURIComponent(lang) + '/index.json', { cache: 'no-cache' });
       if (r.ok) for (const l of await r.json()) if (l && typeof l.id === 'string') m.set(l.id, l);
@@ -236,7 +238,7 @@
     if (last && last.kind !== 'file' && (last.kind !== 'bundled' || findLesson(last.id) || !page.lessons)) {
       const s = last.id ? Store.summary(last.id) : null;
       $('continue-title').textContent = last.title || last.id || last.url;
-      $('continue-detail').textContent = s ? (s.complete ? 'Completed' : `Step ${s.step} of ${s.steps}`)
+      $('continue-detail').textContent = s ? (s.complete ? t('Completed') : TopolabI18n.fmt(t('Step %d of %d'), s.step, s.steps))
                                              : (last.kind === 'url' ? last.url : '');
       show(cont, true);
     } else {
@@ -313,7 +315,7 @@
       if (!r.ok) throw new Error(`the server answered HTTP ${r.status} ${r.statusText}`.trim());
       text = await r.text();
     } catch (e) {
-      const cors = e instanceof TypeError ? ' If the file is on another server, that server must allow it (CORS: Access-Control-Allow-Origin).' : '';
+      const cors = e instanceof TypeError ? ' ' + t('If the file is on another server, that server must allow it (CORS: Access-Control-Allow-Origin).') : '';
       showMessage(t('Could not download the lesson'), `${url}: ${e.message}.${cors}`);
       if (!page.current) showCatalogue();
       return false;
@@ -328,7 +330,7 @@
     if (opts.seed != null) cmd.seed = opts.seed;
     const r = labCommand(cmd);
     if (!r.ok) {
-      const still = page.current ? ' The lab keeps running what it showed before.' : '';
+      const still = page.current ? ' ' + t('The lab keeps running what it showed before.') : '';
       showMessage(t('This lesson file has a problem'), t('Fix it and open it again.') + still, r.error);
       if (!page.current) showCatalogue();
       return false;
@@ -376,7 +378,7 @@
     page.current = { kind: 'shared', id: s.lesson ? s.lesson.id : null, title: s.lesson ? s.lesson.title : null };
     hideMessage();
     showLab();
-    toast('You are looking at a shared moment: the same world, rebuilt from its seed and commands.', 6000);
+    toast(t('You are looking at a shared moment: the same world, rebuilt from its seed and commands.'), 6000);
     return true;
   }
 
@@ -506,7 +508,7 @@
     page.lastShareLink = href;
     const copied = await copyText(href);
     const fileNote = page.current && page.current.kind === 'file'
-      ? ' (This lesson came from a file on your computer: the link rebuilds its world, not the lesson text.)' : '';
+      ? ' ' + t('(This lesson came from a file on your computer: the link rebuilds its world, not the lesson text.)') : '';
     toast((copied ? t('Link copied: it opens this exact moment.') : t('Copy this link:') + ' ' + href) + fileNote, 6000);
   }
 
@@ -521,7 +523,7 @@
     const s = labState();
     saveProgress(s);
     syncUrl(s);
-    toast('Progress reset: the lesson starts again at step 1.');
+    toast(t('Progress reset: the lesson starts again at step 1.'));
   }
 
   Object.assign(page, { openBundled, openUrl, openText, openFile, shareLink, share, showCatalogue, showLab });
@@ -608,7 +610,7 @@
     Store.resetAll();
     lastSavedKey = '';
     renderCatalogue();
-    toast('All progress was forgotten.');
+    toast(t('All progress was forgotten.'));
   });
 
   // Keys typed in the page's own controls belong to them, not to the lab (SDL listens on window).
@@ -635,7 +637,7 @@
     e.preventDefault();
     dragDepth = 0;
     show($('dropzone'), false);
-    if (!page.running) { toast('The lab is still loading: drop the file again in a moment.'); return; }
+    if (!page.running) { toast(t('The lab is still loading: drop the file again in a moment.')); return; }
     openFile(e.dataTransfer.files[0]);
   });
 
@@ -669,7 +671,7 @@
       const b = e.data && e.data.topolabBuild;
       if (!b || b === 'dev' || b === pageBuild || offered) return;
       offered = true;
-      toast('A new version of Topolab is ready: reload the page to use it.', 8000);
+      toast(t('A new version of Topolab is ready: reload the page to use it.'), 8000);
     });
     navigator.serviceWorker.addEventListener('controllerchange', askBuild);
     window.addEventListener('load', () => {

@@ -1,0 +1,124 @@
+// The lab in the student's language. ?lang=es: the page's words, the catalogue (lesson titles from
+// lessons/es/index.json), <html lang>, the lab's own words (state().language) and lesson 01 in
+// Spanish, played to its end through the hooks. ?lang=qps, the pseudo-locale in which every
+// translatable message is wrapped in [ ] and accented: every text the page shows (catalogue,
+// lesson panel, buttons, labels, aria-labels) must be wrapped, so a string that cannot be
+// translated fails the test. The picker switches the language without a reload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { siteDir, missingSite, launch, serveDir, newPage, gotoPage, labState, labCommand, visible, shot } from './page_util.mjs';
+
+const site = siteDir();
+const missing = missingSite(site);
+const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
+
+let lab, browser;
+before(async () => {
+  if (skip) return;
+  lab = await serveDir(site);
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await lab?.close(); });
+
+const LESSON = '01-one-system-many-computers';
+
+/// Plays the open lesson to its end through the hooks: Show me for tasks, the first choice of a
+/// predict, each quiz choice until one is right, then time until the step completes, then Next.
+async function playToEnd(page, maxSteps = 30) {
+  for (let i = 0; i < maxSteps; i++) {
+    let L = (await labCommand(page, { op: 'ui.lesson' })).lesson;
+    if (!L || L.complete) return L;
+    if (L.predict && L.predict.answer < 0) await labCommand(page, { op: 'ui.answer', step: L.step, choice: 0 });
+    if (L.quiz && L.quiz.answer < 0) await labCommand(page, { op: 'ui.answer', step: L.step, choice: 0 });
+    if (L.task && L.task.show_me) await labCommand(page, { op: 'ui.solution' });
+    for (let t = 0; t < 400 && !L.step_complete; t++) {
+      await labCommand(page, { op: 'ui.run_ms', value: 250 });
+      L = (await labCommand(page, { op: 'ui.lesson' })).lesson;
+      if (L.task && L.task.show_me) await labCommand(page, { op: 'ui.solution' });
+    }
+    assert.ok(L.step_complete, `step ${L.step} completes (${JSON.stringify(L).slice(0, 300)})`);
+    assert.equal((await labCommand(page, { op: 'ui.next' })).ok, true);
+  }
+  throw new Error('the lesson did not end');
+}
+
+test('?lang=es: the page, the catalogue and lesson 01 in Spanish, played to the end', { skip }, async () => {
+  const { context, page, errors } = await newPage(browser);
+  await gotoPage(page, lab.url + '?lang=es');
+  await page.waitForFunction(() => document.documentElement.lang === 'es');
+  assert.ok(await visible(page, '#catalogue'));
+  assert.equal((await page.textContent('#cat-sandbox')).trim(), 'Modo libre');
+  await page.waitForSelector(`#lesson-list [data-lesson="${LESSON}"] h2`);
+  assert.equal((await page.textContent(`#lesson-list [data-lesson="${LESSON}"] h2`)).trim(), 'Un sistema, muchas computadoras');
+  assert.match(await page.textContent(`#lesson-list [data-lesson="${LESSON}"] .meta`), /principiante/);
+  await shot(page, 'page-es-catalogue.png');
+
+  await page.click(`#lesson-list [data-lesson="${LESSON}"] button`);
+  await page.waitForFunction((id) => { const s = Module.topolab.state(); return s.lesson && s.lesson.id === id; }, LESSON);
+  const s = await labState(page);
+  assert.equal(s.language, 'es');
+  assert.equal(s.lesson.title, 'Un sistema, muchas computadoras');
+  assert.match(s.lesson.file, /\/lessons\/es\//);
+  await page.waitForFunction(() => !document.getElementById('lesson-panel').classList.contains('hidden'));
+  assert.equal((await page.textContent('#lp-nodes-h')).trim(), 'Máquinas');
+  assert.match(await page.textContent('#lp-nodes'), /Tumbar/);
+  await shot(page, 'page-es-lesson.png');
+  const end = await playToEnd(page);
+  assert.equal(end.complete, true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('?lang=qps: every text the page shows is a translated message (the pseudo-locale wraps them all)', { skip }, async () => {
+  const { context, page, errors } = await newPage(browser);
+  await gotoPage(page, lab.url + '?lang=qps');
+  await page.waitForFunction(() => document.documentElement.lang === 'en-XA');
+  await page.waitForSelector('#lesson-list li');
+  // Text that is data, not UI: lesson titles, summaries and topics, file names, the product name.
+  const unwrapped = () => page.evaluate(() => {
+    const data = (e) => e.closest('#lesson-list h2, #lesson-list .summary, #lesson-list .tags, #lp-title, #lp-step-title, '
+      + '#lp-body, .node-name, #continue-title, #cat-lang, code, #lp-action, #lp-params, #lp-action-help, #narration, #loading, #problem');
+    const out = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const e = n.parentElement;
+      const text = n.textContent.replace(/\s+/g, ' ').trim();
+      if (!text || !/[A-Za-z]{2}/.test(text) || data(e) || e.closest('.hidden, script, style, [aria-hidden="true"]')) continue;
+      if (e.closest('#cat-title') && text === 'Topolab') continue;
+      if (!/\[.*\]/.test(text)) out.push(text);
+    }
+    for (const e of document.querySelectorAll('[aria-label], [title]')) {
+      if (e.closest('.hidden')) continue;
+      for (const a of ['aria-label', 'title']) {
+        const v = e.getAttribute(a);
+        if (v && /[A-Za-z]{2}/.test(v) && !/\[.*\]/.test(v) && !data(e)) out.push(`${a}="${v}"`);
+      }
+    }
+    return out;
+  });
+  assert.deepEqual(await unwrapped(), [], 'the catalogue shows only translated messages');
+  await shot(page, 'page-qps-catalogue.png');
+  await page.click(`#lesson-list [data-lesson="${LESSON}"] button`);
+  await page.waitForFunction(() => !document.getElementById('lesson-panel').classList.contains('hidden'));
+  await page.waitForFunction(() => document.querySelectorAll('#lp-nodes li').length > 0);
+  assert.deepEqual(await unwrapped(), [], 'the lesson panel shows only translated messages');
+  assert.equal((await labState(page)).language, 'qps');
+  await shot(page, 'page-qps-lesson.png');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the language picker switches the page and the lab without a reload, and is remembered', { skip }, async () => {
+  const { context, page, errors } = await newPage(browser);
+  await gotoPage(page, lab.url);
+  await page.waitForSelector('#cat-lang option[value="es"]', { state: 'attached' });
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await page.selectOption('#cat-lang', 'es');
+  await page.waitForFunction(() => document.documentElement.lang === 'es');
+  await page.waitForFunction(() => Module.topolab.state().language === 'es');
+  assert.equal((await page.textContent('#cat-sandbox')).trim(), 'Modo libre');
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.lang === 'es');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
