@@ -82,12 +82,12 @@ float base_node_radius(const Node& n, size_t node_count, float scale) {
 }
 
 std::string message_label(const std::string& kind) {
-  if (kind == "vote") return "vote request";
-  if (kind == "vote_reply") return "vote reply";
-  if (kind == "append") return "append entries / heartbeat";
-  if (kind == "append_reply") return "append reply";
-  if (kind == "request") return "client request";
-  if (kind == "response") return "response";
+  if (kind == "vote") return N_("vote request");
+  if (kind == "vote_reply") return N_("vote reply");
+  if (kind == "append") return N_("append entries / heartbeat");
+  if (kind == "append_reply") return N_("append reply");
+  if (kind == "request") return N_("client request");
+  if (kind == "response") return N_("response");
   std::string s = kind;
   std::replace(s.begin(), s.end(), '_', ' ');
   return s;
@@ -103,6 +103,10 @@ void refresh_painters(const World& w, CanvasView& v) {
   v.painters = make_painters(w);
 }
 
+// The roles models give their nodes, translated where the canvas draws them.
+[[maybe_unused]] const char* const kRoles[] = {N_("leader"), N_("follower"), N_("candidate"), N_("client"), N_("server"),
+                                               N_("primary"), N_("backup"), N_("replica")};
+
 std::vector<LegendItem> legend_items(const World& w, const CanvasView& v) {
   std::vector<LegendItem> out;
   bool flows = false;
@@ -113,21 +117,21 @@ std::vector<LegendItem> legend_items(const World& w, const CanvasView& v) {
     for (const std::string& k : v.kinds_seen) {
       std::string label = message_label(k);
       if (!shown.insert(label).second) continue;
-      out.push_back({"Messages", LegendGlyph::Dot, message_color(k), label});
+      out.push_back({N_("Messages"), LegendGlyph::Dot, message_color(k), label});
     }
-    if (w.net_stats().dropped > 0) out.push_back({"Messages", LegendGlyph::Cross, palette::vermillion, "dropped"});
+    if (w.net_stats().dropped > 0) out.push_back({N_("Messages"), LegendGlyph::Cross, palette::vermillion, N_("dropped")});
   }
   bool servers = false, clients = false, crashed = false;
   for (const auto& n : w.nodes()) {
     (is_client(*n) ? clients : servers) = true;
     crashed = crashed || n->status != NodeStatus::Up;
   }
-  if (!flows && servers) out.push_back({"Nodes", LegendGlyph::Ring, text_color(), "server"});
-  if (clients) out.push_back({"Nodes", LegendGlyph::Box, text_color(), "client"});
-  if (crashed) out.push_back({"Nodes", LegendGlyph::Cross, palette::vermillion, "crashed"});
+  if (!flows && servers) out.push_back({N_("Nodes"), LegendGlyph::Ring, text_color(), N_("server")});
+  if (clients) out.push_back({N_("Nodes"), LegendGlyph::Box, text_color(), N_("client")});
+  if (crashed) out.push_back({N_("Nodes"), LegendGlyph::Cross, palette::vermillion, N_("crashed")});
   bool cut = false;
   for (int g : w.partition_groups()) cut = cut || g != 0;
-  if (cut) out.push_back({"Network", LegendGlyph::Dashed, palette::vermillion, "partition: cut link"});
+  if (cut) out.push_back({N_("Network"), LegendGlyph::Dashed, palette::vermillion, N_("partition: cut link")});
   for (const auto& p : v.painters) p->legend(out);
   return out;
 }
@@ -228,7 +232,7 @@ void draw_legend_strip(ImDrawList* dl, CanvasView& v, ImVec2 lo, float width, fl
   const ImU32 tc = text_color();
   ImFont* f = ImGui::GetFont();
   const float px = ImGui::GetFontSize();
-  const char* head = v.legend_open ? "Legend (click to fold)" : "Legend (click to show)";
+  const char* head = v.legend_open ? i18n::tr("Legend (click to fold)") : i18n::tr("Legend (click to show)");
   const ImVec2 hs = f->CalcTextSizeA(px, FLT_MAX, 0, head);
   v.legend_toggle_lo = ImVec2(lo.x + 4, lo.y + 3);
   v.legend_toggle_hi = ImVec2(lo.x + 4 + hs.x + 22, lo.y + 3 + row);
@@ -241,17 +245,20 @@ void draw_legend_strip(ImDrawList* dl, CanvasView& v, ImVec2 lo, float width, fl
   float x = 0.0f, y = lo.y + row + 6.0f;
   std::string section;
   for (const auto& it : v.legend) {
-    float w = 22.0f + f->CalcTextSizeA(px, FLT_MAX, 0, it.label.c_str()).x + 14.0f;
+    // The legend is data in English (state().view, tests); shown in the student's language.
+    const char* label = i18n::tr(it.label.c_str());
+    const std::string section_text = std::string(i18n::tr(it.section.c_str())) + ":";
+    float w = 22.0f + f->CalcTextSizeA(px, FLT_MAX, 0, label).x + 14.0f;
     const bool new_section = it.section != section;
-    const float sw = new_section ? f->CalcTextSizeA(px, FLT_MAX, 0, it.section.c_str()).x + 10.0f : 0.0f;
+    const float sw = new_section ? f->CalcTextSizeA(px, FLT_MAX, 0, section_text.c_str()).x + 4.0f : 0.0f;
     if (x > 0.0f && x + w + sw > width - 8.0f) { x = 0.0f; y += row; }
     if (new_section) {
-      dl->AddText(f, px, ImVec2(lo.x + 6 + x, y), (tc & 0x00FFFFFF) | 0xA0000000, (it.section + ":").c_str());
+      dl->AddText(f, px, ImVec2(lo.x + 6 + x, y), (tc & 0x00FFFFFF) | 0xA0000000, section_text.c_str());
       x += sw;
       section = it.section;
     }
     draw_glyph(dl, it.glyph, ImVec2(lo.x + 6 + x + 9, y + row * 0.5f - 1), it.col);
-    dl->AddText(f, px, ImVec2(lo.x + 6 + x + 22, y), tc, it.label.c_str());
+    dl->AddText(f, px, ImVec2(lo.x + 6 + x + 22, y), tc, label);
     x += w;
   }
 }
@@ -612,13 +619,14 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     }
     if (services && is_service(n)) continue;   // the services painter labels replicas' states
     std::string state;
-    if (n.status == NodeStatus::Crashed) state = "crashed";
-    else if (n.status == NodeStatus::Restarting) state = "restarting";
-    else if (!role.empty() && role != n.name) state = role;   // a role that only repeats the name says nothing
+    // In the student's language: the states, and the roles the models report (leader, follower...).
+    if (n.status == NodeStatus::Crashed) state = i18n::tr("crashed");
+    else if (n.status == NodeStatus::Restarting) state = i18n::tr("restarting");
+    else if (!role.empty() && role != n.name) state = i18n::tr(role.c_str());   // a role that only repeats the name says nothing
     if (!term.empty() && !crashed) state += " t" + term;
     if (n.cpu_speed < 0.999) {
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%sslow x%.0f", state.empty() ? "" : " | ", 1.0 / n.cpu_speed);
+      std::snprintf(buf, sizeof buf, i18n::tr("%sslow x%.0f"), state.empty() ? "" : " | ", 1.0 / n.cpu_speed);
       state += buf;
     }
     if (n.version != "v1" && !n.version.empty()) state += " " + n.version;

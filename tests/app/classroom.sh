@@ -81,7 +81,18 @@ rm -rf "$other"
 xrun --open '?lesson=04-majorities-and-partitions&step=2' --frames 5 --state "$work/state.json" >/dev/null 2>&1
 [ "$(q "s['lesson']['id']")" = 04-majorities-and-partitions ] && [ "$(q "s['lesson']['step']")" = 2 ] && ok "--open ?lesson=ID&step=2" || bad "--open lesson link: $(head -c 200 "$work/state.json")"
 
-# 7. Reset between classes.
+# 7. The student's language: from the locale (LANG), or --lang; a lesson with a translation opens
+#    translated, the catalogue lists the translated title; an unknown language is an error.
+LANG=es_ES.UTF-8 xrun --lesson 01-one-system-many-computers --step 1 --frames 5 --state "$work/state.json" >/dev/null 2>&1
+if [ "$(q "s['language']")" = es ] && [ "$(q "s['lesson']['title']")" = "Un sistema, muchas computadoras" ]; then ok "LANG=es_ES.UTF-8: the lab and lesson 01 in Spanish"
+else bad "LANG=es: $(head -c 300 "$work/state.json")"; fi
+xrun --lang es --frames 5 --state "$work/state.json" >/dev/null 2>&1
+[ "$(q "[l['title'] for l in s['catalogue']['lessons'] if l['id']=='03-agreeing-on-a-leader'][0]")" = "Ponerse de acuerdo en un líder" ] \
+  && ok "--lang es: the catalogue lists the Spanish titles" || bad "--lang es catalogue: $(q "s['catalogue']['lessons'][2]")"
+"$app" --lang xx --frames 1 >/dev/null 2>"$work/err"; rc=$?
+[ $rc = 2 ] && grep -q 'no such language' "$work/err" && ok "--lang xx: exit 2 ($(cat "$work/err"))" || bad "--lang xx: rc $rc $(cat "$work/err")"
+
+# 8. Reset between classes.
 "$app" --reset-progress >"$work/out" 2>&1 && grep -q 'forgot the saved progress' "$work/out" || bad "--reset-progress: $(cat "$work/out")"
 xrun --frames 5 --state "$work/state.json" >/dev/null 2>&1
 [ "$(q "s['catalogue']['continue']")" = None ] && [ "$(q "s['catalogue']['lessons'][0]['progress']")" = "Not started" ] \

@@ -155,10 +155,10 @@ class RaftPainter : public WorldPainter {
   explicit RaftPainter(const raft::RaftCluster* c) : c_(c) {}
 
   void legend(std::vector<LegendItem>& out) const override {
-    out.push_back({"Servers", LegendGlyph::Star, palette::yellow, "leader"});
-    out.push_back({"Servers", LegendGlyph::Ring, palette::grey, "election timer (drains)"});
-    out.push_back({"Servers", LegendGlyph::Ring, palette::orange, "candidate"});
-    out.push_back({"Log", LegendGlyph::Box, palette::sky_blue, "entry: term inside, filled = committed"});
+    out.push_back({N_("Servers"), LegendGlyph::Star, palette::yellow, N_("leader")});
+    out.push_back({N_("Servers"), LegendGlyph::Ring, palette::grey, N_("election timer (drains)")});
+    out.push_back({N_("Servers"), LegendGlyph::Ring, palette::orange, N_("candidate")});
+    out.push_back({N_("Log"), LegendGlyph::Box, palette::sky_blue, N_("entry: term inside, filled = committed")});
   }
 
   void over_nodes(const PaintContext& pc) override {
@@ -210,7 +210,7 @@ class RaftPainter : public WorldPainter {
     // Header: the index of the first and last column.
     const float x0 = lo.x + name_w;
     char buf[64];
-    std::snprintf(buf, sizeof buf, "log  index %lld..%lld  (filled = committed, | = commit point)",
+    std::snprintf(buf, sizeof buf, tr("log  index %lld..%lld  (filled = committed, | = commit point)"),
                   static_cast<long long>(t.first), static_cast<long long>(t.first + t.columns - 1));
     dl->AddText(f, px, ImVec2(lo.x + 4, lo.y + 3), pc.text, buf);
     float y = lo.y + row + 4.0f;
@@ -239,7 +239,7 @@ class RaftPainter : public WorldPainter {
         const float cx = x0 + static_cast<float>(std::min<int64_t>(r.commit - t.first + 1, t.columns)) * cell - 1.0f;
         dl->AddLine(ImVec2(cx, y - 2.0f), ImVec2(cx, y + cell), pc.text, 2.0f);
       }
-      std::snprintf(buf, sizeof buf, r.up ? "%lld / %lld" : "down (log %lld)", static_cast<long long>(r.up ? r.commit : r.last),
+      std::snprintf(buf, sizeof buf, r.up ? "%lld / %lld" : tr("down (log %lld)"), static_cast<long long>(r.up ? r.commit : r.last),
                     static_cast<long long>(r.last));
       dl->AddText(f, px, ImVec2(x0 + static_cast<float>(t.columns) * cell + 8.0f, y + (cell - px) / 2),
                   (pc.text & 0x00FFFFFF) | 0xB0000000, buf);

@@ -1,5 +1,6 @@
 // Painters of primary-backup, quorum and sharding worlds: see replication_painters.h.
 #include "ui/painters/replication_painters.h"
+#include "util/i18n.h"
 
 #include <algorithm>
 #include <cmath>
@@ -73,8 +74,8 @@ class PbPainter : public WorldPainter {
  public:
   explicit PbPainter(const replication::PbModel* m) : m_(m) {}
   void legend(std::vector<LegendItem>& out) const override {
-    out.push_back({"Replication", LegendGlyph::Box, palette::orange, "lag N: writes a backup has not applied"});
-    out.push_back({"Replication", LegendGlyph::Box, palette::green, "in sync"});
+    out.push_back({N_("Replication"), LegendGlyph::Box, palette::orange, N_("lag N: writes a backup has not applied")});
+    out.push_back({N_("Replication"), LegendGlyph::Box, palette::green, N_("in sync")});
   }
   void over_nodes(const PaintContext& pc) override {
     for (const auto& [id, lag] : pb_backup_lag(*m_))
@@ -105,9 +106,9 @@ class QuorumPainter : public WorldPainter {
     const auto& c = m_->config();
     char buf[96];
     std::snprintf(buf, sizeof buf, "N=%d R=%d W=%d (%s)", c.n, c.r, c.w, c.r + c.w > c.n ? "R+W>N: reads meet the latest write" : "R+W<=N: reads may miss it");
-    out.push_back({"Quorum", LegendGlyph::Ring, palette::sky_blue, buf});
-    out.push_back({"Quorum", LegendGlyph::Box, palette::sky_blue, "R / W: answered the latest read / write"});
-    out.push_back({"Quorum", LegendGlyph::Box, palette::orange, "stale: holds an older version"});
+    out.push_back({N_("Quorum"), LegendGlyph::Ring, palette::sky_blue, buf});
+    out.push_back({N_("Quorum"), LegendGlyph::Box, palette::sky_blue, N_("R / W: answered the latest read / write")});
+    out.push_back({N_("Quorum"), LegendGlyph::Box, palette::orange, N_("stale: holds an older version")});
   }
   void over_nodes(const PaintContext& pc) override {
     const QuorumAnswers a = quorum_answers(pc.w, pc.now, kWindowUs);
@@ -133,8 +134,8 @@ class ShardPainter : public WorldPainter {
  public:
   explicit ShardPainter(const sharding::ShardModel* m) : m_(m) {}
   void legend(std::vector<LegendItem>& out) const override {
-    out.push_back({"Sharding", LegendGlyph::Ring, palette::green, "arc: the node's share of the keys"});
-    out.push_back({"Sharding", LegendGlyph::Box, palette::green, "keys %, requests/s"});
+    out.push_back({N_("Sharding"), LegendGlyph::Ring, palette::green, N_("arc: the node's share of the keys")});
+    out.push_back({N_("Sharding"), LegendGlyph::Box, palette::green, N_("keys %, requests/s")});
   }
   void over_nodes(const PaintContext& pc) override {
     // Requests per second per node from the served totals, sampled once a simulated second.

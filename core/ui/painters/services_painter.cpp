@@ -417,21 +417,21 @@ class ServicesPainter : public WorldPainter {
   size_t particles_drawn() const override { return particles_; }
 
   void legend(std::vector<LegendItem>& out) const override {
-    out.push_back({"Calls", LegendGlyph::Dot, palette::orange, "request particles (density = rate)"});
-    out.push_back({"Calls", LegendGlyph::Cross, palette::vermillion, "failed call"});
-    out.push_back({"Calls", LegendGlyph::Line, palette::green, "healthy (<1% errors)"});
-    out.push_back({"Calls", LegendGlyph::Dashed, palette::orange, "degraded (1-10% or p99 >= 500 ms)"});
-    out.push_back({"Calls", LegendGlyph::Dashed, palette::vermillion, "failing (>=10% or breaker open)"});
+    out.push_back({N_("Calls"), LegendGlyph::Dot, palette::orange, N_("request particles (density = rate)")});
+    out.push_back({N_("Calls"), LegendGlyph::Cross, palette::vermillion, N_("failed call")});
+    out.push_back({N_("Calls"), LegendGlyph::Line, palette::green, N_("healthy (<1% errors)")});
+    out.push_back({N_("Calls"), LegendGlyph::Dashed, palette::orange, N_("degraded (1-10% or p99 >= 500 ms)")});
+    out.push_back({N_("Calls"), LegendGlyph::Dashed, palette::vermillion, N_("failing (>=10% or breaker open)")});
     bool breaker = false, retries = false;
     for (const auto& s : m_->graph().systems)
       for (const auto& e : s.edges) {
         breaker = breaker || e.effective().breaker;
         retries = retries || e.effective().retries > 0;
       }
-    if (breaker) out.push_back({"Calls", LegendGlyph::Box, palette::vermillion, "breaker: closed / OPEN / half-open"});
-    if (retries) out.push_back({"Calls", LegendGlyph::Line, palette::purple, "retries/s, timeouts/s on the edge"});
-    out.push_back({"Services", LegendGlyph::Bar, palette::sky_blue, "CPU busy, queue waiting"});
-    out.push_back({"Services", LegendGlyph::Box, palette::yellow, "canary / new version replica"});
+    if (breaker) out.push_back({N_("Calls"), LegendGlyph::Box, palette::vermillion, N_("breaker: closed / OPEN / half-open")});
+    if (retries) out.push_back({N_("Calls"), LegendGlyph::Line, palette::purple, N_("retries/s, timeouts/s on the edge")});
+    out.push_back({N_("Services"), LegendGlyph::Bar, palette::sky_blue, N_("CPU busy, queue waiting")});
+    out.push_back({N_("Services"), LegendGlyph::Box, palette::yellow, N_("canary / new version replica")});
   }
 
   void under_nodes(const PaintContext& pc) override {

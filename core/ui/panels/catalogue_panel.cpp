@@ -39,9 +39,23 @@ std::string progress_words(const lesson::ProgressStore* store, const lesson::Cat
 }  // namespace
 
 void LabApp::refresh_catalogue() {
-  catalogue_ = lesson::scan_lessons(bundled_lesson_dir(), "bundled");
+  // Each folder's lessons, with the titles and summaries of their translations (DIR/LANG/) in the
+  // student's language; a lesson opens translated too (open_lesson_file).
+  auto scan = [](const std::string& dir, const char* source) {
+    auto list = lesson::scan_lessons(dir, source);
+    const std::string& lang = i18n::language();
+    if (lang != "en")
+      for (const auto& t : lesson::scan_lessons(dir + "/" + lang, source))
+        for (auto& e : list)
+          if (e.id == t.id && t.error.empty()) {
+            e.title = t.title;
+            e.summary = t.summary;
+          }
+    return list;
+  };
+  catalogue_ = scan(bundled_lesson_dir(), "bundled");
   if (!opt_.lessons_dir.empty()) {
-    auto mine = lesson::scan_lessons(opt_.lessons_dir, "yours");
+    auto mine = scan(opt_.lessons_dir, "yours");
     catalogue_.insert(catalogue_.end(), mine.begin(), mine.end());
   }
 }
