@@ -93,6 +93,7 @@
         sec.append(ul);
         if (p.outcome < 0) sec.append(el('p', { class: 'muted', text: 'Watching what the simulation does…' }));
       }
+      for (const h of p.hints || []) sec.append(el('p', { class: 'hint' }, el('strong', { text: 'Hint: ' }), el('span', { html: h })));
       parts.push(sec);
     }
     if (L.task) {
@@ -110,6 +111,7 @@
       parts.push(gate('Goal', L.goal));
       parts.push(el('div', { class: 'bar small', role: 'progressbar', 'aria-label': 'Goal progress', 'aria-valuemin': '0',
         'aria-valuemax': '100', 'aria-valuenow': String(pctg) }, el('div', { style: `width:${pctg}%` })));
+      for (const h of L.goal.hints || []) parts.push(el('p', { class: 'hint' }, el('strong', { text: 'Hint: ' }), el('span', { html: h })));
     }
     if (L.quiz) {
       const q = L.quiz;
