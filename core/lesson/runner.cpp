@@ -499,9 +499,15 @@ AutoplayResult autoplay(Runner& r) {
       for (const Operand* k : keys) {
         if (std::find(seen.begin(), seen.end(), k->key) != seen.end()) continue;
         seen.push_back(k->key);
-        auto v = f.get(k->key);
-        rep.values += (rep.values.empty() ? "" : " ") + k->key + "=" +
-                      (!v ? "?" : std::holds_alternative<double>(*v) ? format_number(std::get<double>(*v)) : std::get<std::string>(*v));
+        // A key with a selector shows one value per matched node: node.@followers.up=1,1,1,1.
+        std::string shown;
+        const auto keys = f.expand(k->key);
+        for (const auto& one : keys) {
+          auto v = f.get(one);
+          shown += (shown.empty() ? "" : ",") +
+                   (!v ? std::string("?") : std::holds_alternative<double>(*v) ? format_number(std::get<double>(*v)) : std::get<std::string>(*v));
+        }
+        rep.values += (rep.values.empty() ? "" : " ") + k->key + "=" + (keys.empty() ? std::string("(no node)") : shown);
       }
     }
     if (!rep.failures.empty()) out.ok = false;
