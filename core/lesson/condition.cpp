@@ -428,6 +428,7 @@ class Parser {
           next();
           o.kind = Operand::Kind::Count;
           o.key = sel.text;
+          o.pos = sel.pos;   // problems with the selector point at its @
           return value_node(std::move(o));
         }
         if (is_selector_text(t.text))
