@@ -517,4 +517,25 @@ AutoplayResult autoplay(Runner& r) {
   return out;
 }
 
+bool check_expectations(const Lesson& lesson, const WorldSource& source, Diagnostics& diags) {
+  bool any_expect = false;
+  for (const auto& st : lesson.steps)
+    if (st.predict && st.predict->expect >= 0) any_expect = true;
+  if (!any_expect) return true;
+  std::string err;
+  auto r = Runner::create(lesson, source, Mode::Autoplay, &err);
+  if (!r) {
+    diags.push_back({lesson.scenario.pos, err});
+    return false;
+  }
+  const size_t before = diags.size();
+  AutoplayResult res = autoplay(*r);
+  for (const auto& st : res.steps)
+    for (const auto& d : st.problems)
+      diags.push_back({d.pos, d.message + " (played on seed " + std::to_string(lesson.scenario.seed) + ", step " +
+                                  std::to_string(st.index + 1) + ")"});
+  sort_diagnostics(diags);
+  return diags.size() == before;
+}
+
 }  // namespace topo::lesson

@@ -179,4 +179,10 @@ struct AutoplayResult {
 /// gates resolve. Fails if any wait, task or goal misses its timeout or an action fails.
 AutoplayResult autoplay(Runner& r);
 
+/// Honest predicts for `topolab-cli check`: a lesson whose predicts declare `expect` is autoplayed
+/// on its own seed, and every failure that points into the file (a predict whose outcome differs
+/// from its expect, an action refused or a selector that matched nothing on the way) is appended
+/// to `diags`. Lessons without an `expect` are not played. Returns false when it added any.
+bool check_expectations(const Lesson& lesson, const WorldSource& source, Diagnostics& diags);
+
 }  // namespace topo::lesson

@@ -210,27 +210,6 @@ int run_lesson(const std::string& file, bool autoplay_on, bool narrate, bool sho
   return res.ok ? 0 : 1;
 }
 
-/// Honest predicts: a lesson whose predicts declare `expect` is played on its own seed by
-/// `check` too, and every failure that points into the file (the predict whose outcome differs
-/// from its expect, an action that failed) becomes a diagnostic. Returns false if any.
-bool check_by_playing(const Lesson& lesson, const WorldSource& src, Diagnostics& diags) {
-  bool any_expect = false;
-  for (const auto& st : lesson.steps)
-    if (st.predict && st.predict->expect >= 0) any_expect = true;
-  if (!any_expect) return true;
-  std::string err;
-  auto r = Runner::create(lesson, src, Mode::Autoplay, &err);
-  if (!r) { diags.push_back({lesson.scenario.pos, err}); return false; }
-  const size_t before = diags.size();
-  AutoplayResult res = autoplay(*r);
-  for (const auto& st : res.steps)
-    for (const auto& d : st.problems)
-      diags.push_back({d.pos, d.message + " (played on seed " + std::to_string(lesson.scenario.seed) + ", step " +
-                                  std::to_string(st.index + 1) + ")"});
-  sort_diagnostics(diags);
-  return diags.size() == before;
-}
-
 /// "A..B" (or "N") into a seed range, at most kMaxSeeds seeds.
 constexpr int64_t kMaxSeeds = 10'000;
 bool parse_seed_range(const std::string& text, int64_t* lo, int64_t* hi) {
@@ -349,7 +328,7 @@ int cmd_check(const Args& a) {
       continue;
     }
     CheckResult c = check_lesson(text, src);
-    if (c.ok() && !sweep) check_by_playing(*c.lesson, src, c.diags);
+    if (c.ok() && !sweep) check_expectations(*c.lesson, src, c.diags);
     for (const auto& d : c.diags) std::cout << format_diagnostic(f, d) << "\n";
     if (!c.ok()) rc = std::max(rc, 1);
     else if (sweep) seeds_failed += sweep_seeds(f, *c.lesson, src, seed_lo, seed_hi);
