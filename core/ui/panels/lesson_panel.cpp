@@ -223,7 +223,8 @@ std::string LabApp::lesson_json() const {
     o << ",\"wait\":null";
   if (st.goal)
     o << ",\"goal\":{\"text\":" << json_quote(html_inline(st.goal->text.empty() ? st.goal->check.text : st.goal->text))
-      << ",\"status\":\"" << gate_name(ss.goal) << "\",\"progress\":" << lesson::format_number(ss.goal_progress) << "}";
+      << ",\"status\":\"" << gate_name(ss.goal) << "\",\"progress\":" << lesson::format_number(ss.goal_progress)
+      << ",\"hints\":" << hints_json(r, lesson::Phase::Goal) << "}";
   else
     o << ",\"goal\":null";
   if (st.quiz) {
