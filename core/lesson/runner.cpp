@@ -113,6 +113,15 @@ void Runner::enter_step(size_t i) {
     if (s.wait) collect_baseline_keys(s.wait->until.root, keys);
     if (s.goal) collect_baseline_keys(s.goal->check.root, keys);
     collect_baseline_keys(s.text, keys);
+    // {start.KEY} in an action: a solution may run long after the step opened.
+    auto from_actions = [&](const std::vector<Action>& as) {
+      for (const auto& a : as)
+        for (const auto& arg : a.args)
+          if (arg.value.rfind("{start.", 0) == 0 && arg.value.back() == '}')
+            collect_baseline_keys("{" + arg.value + "}", keys);
+    };
+    from_actions(s.actions);
+    if (s.task) from_actions(s.task->solution);
     state_.baseline = capture_baseline(world(), state_.started_us, keys);
   }
   state_.start_text = render_text(s.text, world(), state_.started_us, &state_.baseline);   // before the `do`

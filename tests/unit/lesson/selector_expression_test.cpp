@@ -506,3 +506,28 @@ do = ["crash node=@follower"]
   CHECK(r->text() == "Leader " + leader.at(0) + ", followers " + fl + ", crashed none; crashing " + followers.at(0) + ".");
   CHECK(names(r->world(), "@crashed") == std::vector<std::string>{followers.at(0)});
 }
+
+TEST_CASE("baselines in actions: {start.leader} in a solution is the leader when the step opened") {
+  auto r = start(std::string(kElect) + R"(
+[[step]]
+title = "Bring it back"
+text = "The lesson crashed the leader; restart it."
+do = ["crash node=@leader"]
+[step.task]
+prompt = "Restart the server that was leader."
+check = "nodes.crashed == 0"
+solution = ["restart node={start.leader}"]
+)", Mode::Interactive);
+  while (!r->step_complete()) r->advance(kEvalStepUs);
+  const std::string old_leader = names(r->world(), "@leader").at(0);
+  REQUIRE(r->next());
+  CHECK(names(r->world(), "@crashed") == std::vector<std::string>{old_leader});
+  r->advance(2 * kSec);   // a new leader meanwhile
+  REQUIRE(names(r->world(), "@leader").size() == 1);
+  CHECK(names(r->world(), "@leader")[0] != old_leader);
+  r->apply_solution();
+  CHECK(r->state().failures.empty());
+  r->advance(100 * kMs);
+  CHECK(r->state().task == Gate::Done);
+  CHECK(names(r->world(), "@crashed").empty());
+}
