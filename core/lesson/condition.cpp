@@ -93,7 +93,6 @@ class Parser {
   }
 
  private:
-  Pos at_pos(size_t i) const { return at(i); }
   Pos at(size_t i) const {
     Pos p = base_;
     for (size_t k = 0; k < i && k < s_.size(); ++k) {
@@ -172,11 +171,11 @@ class Parser {
         while (i < s_.size()) {
           if (key_char(s_[i]) || (s_[i] == '>' && s_[i - 1] == '-')) { ++i; continue; }
           const std::string_view so_far = s_.substr(start, i - start);
-          const size_t at = so_far.rfind('@');
-          if (s_[i] == '(' && at != std::string_view::npos && so_far.find('.', at) == std::string_view::npos &&
-              i > start + at + 1) {
+          const size_t sel_at = so_far.rfind('@');
+          if (s_[i] == '(' && sel_at != std::string_view::npos && so_far.find('.', sel_at) == std::string_view::npos &&
+              i > start + sel_at + 1) {
             const size_t close = s_.find(')', i);
-            if (close == std::string_view::npos) { fail(at_pos(i), "\"(\" after a selector needs a closing \")\""); return; }
+            if (close == std::string_view::npos) { fail(at(i), "\"(\" after a selector needs a closing \")\""); return; }
             i = close + 1;
             continue;
           }

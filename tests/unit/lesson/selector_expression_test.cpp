@@ -187,6 +187,7 @@ TEST_CASE("arithmetic and selectors: malformed conditions report line:column") {
   CHECK(first_error("count(@replica) > 0") == "3:16: @replica needs a service in parentheses, like @replica(payment)");
   CHECK(first_error("count(@leader(x)) > 0") == "3:23: @leader takes no \"(...)\": only @replica(SERVICE) and @replicas(SERVICE) do");
   CHECK(first_error("node.@leader.@crashed.up == 1") == "3:23: a key can hold one selector only");
+  CHECK(first_error("node.@replica(payment.up == 1") == "3:23: \"(\" after a selector needs a closing \")\"");
 }
 
 TEST_CASE("selectors resolve against the world now: after crashes and elections") {
