@@ -565,3 +565,37 @@ TEST_CASE("selectors are deterministic: the same lesson and seed give the same c
     for (const auto& line : a) CHECK(line.find('@') == std::string::npos);
   }
 }
+
+TEST_CASE("conditions with arithmetic and selectors: random text parses or fails cleanly, and evaluates without crashing") {
+  auto w = raft5(2);
+  w->run_until(300 * kMs);
+  WorldFacts f(*w);
+  const char* pieces[] = {"a", "term", "leader_count", " ", "+", "-", "*", "/", "(", ")", "1", "-2", ".5", "==", ">=",
+                          "<", "!=", "and", "or", "not", "count(", "@leader", "@crashed", "@replica(", "payment", ")",
+                          "node.", "@followers", ".commit_index", "start.", "\"up\"", "for", "2s", "@", "0", "x-1",
+                          "micro/", "true"};
+  const size_t n = sizeof(pieces) / sizeof(pieces[0]);
+  uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(state >> 33);
+  };
+  size_t parsed = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string text;
+    const size_t len = 1 + next() % 12;
+    for (size_t k = 0; k < len; ++k) text += std::string(pieces[next() % n]) + (next() % 2 ? " " : "");
+    Diagnostics d;
+    auto c = parse_condition(text, {1, 1}, d);
+    if (c) {
+      ++parsed;
+      (void)evaluate(c->root, f);
+    } else {
+      REQUIRE_MESSAGE(d.size() == 1, text);
+      CHECK(d[0].pos.line == 1);
+      CHECK(d[0].pos.col >= 1);
+      CHECK(d[0].pos.col <= static_cast<int>(text.size()) + 1);
+    }
+  }
+  CHECK(parsed > 25);
+}
