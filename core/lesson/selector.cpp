@@ -42,8 +42,8 @@ bool selector_in_key(std::string_view key, size_t* at, size_t* len) {
 }
 
 const std::vector<std::string>& selector_names() {
-  static const std::vector<std::string> v = {"@leader",   "@follower", "@followers", "@crashed",   "@one_crashed",
-                                             "@server",   "@servers",  "@replica",   "@replicas"};
+  static const std::vector<std::string> v = {"@leader",  "@stale_leader", "@follower", "@followers", "@crashed",
+                                             "@one_crashed", "@server",  "@servers",  "@replica",   "@replicas"};
   return v;
 }
 
@@ -128,6 +128,17 @@ std::vector<NodeId> select_nodes(const World& w, const Selector& s) {
     }
     return out;
   }
+  if (s.name == "stale_leader") {
+    // Nodes that still act as leader but are not the leader (a Raft leader of an older term, cut
+    // off by a partition): the first one.
+    const auto leader = select_nodes(w, Selector{"leader", "", "@leader", {}});
+    for (const auto& n : nodes) {
+      if (n->status != NodeStatus::Up || (!leader.empty() && leader.front() == n->id)) continue;
+      const std::string r = role_of(*n);
+      if (r == "leader" || r == "primary") { out.push_back(n->id); break; }
+    }
+    return out;
+  }
   for (const auto& n : nodes) {
     const bool up = n->status == NodeStatus::Up;
     if (s.name == "follower" || s.name == "followers") {
@@ -149,6 +160,7 @@ std::vector<NodeId> select_nodes(const World& w, const Selector& s) {
 
 std::string empty_selection_reason(const Selector& s) {
   if (s.name == "leader") return "there is no leader";
+  if (s.name == "stale_leader") return "no node acts as leader besides the leader";
   if (s.name == "follower" || s.name == "followers") return "no node that is up is a follower";
   if (s.name == "crashed" || s.name == "one_crashed") return "no node is crashed";
   if (s.name == "server" || s.name == "servers") return "no server is up";

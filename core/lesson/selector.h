@@ -3,6 +3,8 @@
 // `@NAME` or `@NAME(ARG)`:
 //   @leader          the leader (Raft: the `leader` key; elsewhere an up node whose role is
 //                    "leader" or "primary")                                     0 or 1 node
+//   @stale_leader    the first up node that still acts as leader but is not @leader (a Raft
+//                    leader of an older term, cut off by a partition)           0 or 1 node
 //   @follower        the first up node whose role is "follower" or "backup"    0 or 1 node
 //   @followers       every such node
 //   @crashed         every crashed node

@@ -599,3 +599,20 @@ TEST_CASE("conditions with arithmetic and selectors: random text parses or fails
   }
   CHECK(parsed > 25);
 }
+
+TEST_CASE("@stale_leader: the old leader cut off by a partition, until it steps down") {
+  auto w = raft5(4);
+  REQUIRE(run_until(*w, "leader_count == 1"));
+  const std::string old = names(*w, "@leader").at(0);
+  CHECK(names(*w, "@stale_leader").empty());
+  std::string err;
+  auto part = resolve_actions(action("partition groups=@leader,@follower,c1"), *w, 0, &err);
+  REQUIRE(part);
+  REQUIRE(w->apply(part->front()).ok);
+  REQUIRE(run_until(*w, "leader_count == 1 and term >= 2 and count(@stale_leader) == 1"));
+  CHECK(names(*w, "@stale_leader") == std::vector<std::string>{old});
+  CHECK(names(*w, "@leader").at(0) != old);
+  REQUIRE(w->apply(cmd("heal")).ok);
+  // Every follower, the two that were cut off included, ends up in the new term.
+  CHECK(run_until(*w, "count(@stale_leader) == 0 and count(@followers) == 4 and node.@followers.term == term"));
+}
