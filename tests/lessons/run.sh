@@ -56,8 +56,9 @@ if run_cli check --seeds 5 "$sweep.toml" > "$tmp/out" 2> "$tmp/err" && [[ ! -s "
    grep -qx "$sweep.toml: seeds 5..5: 1 passed, 0 failed" "$tmp/out"; then ok; else bad "check --seeds 5 $sweep.toml"; cat "$tmp/out" "$tmp/err"; fi
 # Selectors, baselines and arithmetic: a lesson that names no server the simulation chose plays on
 # every seed; an honest predict whose expect is wrong fails `run --autoplay` at the predict's line.
-sel=tests/lessons/selectors/every-seed.toml
-if run_cli check --seeds 1..20 "$sel" > "$tmp/out" 2> "$tmp/err" && grep -qx "$sel: seeds 1..20: 20 passed, 0 failed" "$tmp/out"; then ok; else bad "check --seeds 1..20 $sel"; cat "$tmp/out" "$tmp/err"; fi
+for sel in tests/lessons/selectors/every-seed.toml lessons/04-majorities-and-partitions.toml; do
+  if run_cli check --seeds 1..20 "$sel" > "$tmp/out" 2> "$tmp/err" && grep -qx "$sel: seeds 1..20: 20 passed, 0 failed" "$tmp/out"; then ok; else bad "check --seeds 1..20 $sel"; cat "$tmp/out" "$tmp/err"; fi
+done
 wrong=tests/lessons/malformed/predict-wrong-expect.toml
 run_cli run "$wrong" --autoplay > "$tmp/out" 2> "$tmp/err"
 rc=$?
