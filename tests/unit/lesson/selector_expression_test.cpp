@@ -302,6 +302,15 @@ wait = { until = "node.@leader.termm >= 1 and count(@replicas(payment)) == 0", t
   }
   CHECK_MESSAGE(termm, e.size());
   CHECK(service);
+  // Arithmetic without spaces around "-" reads as one key: the message says how to write it.
+  const auto m = check_errors(R"(
+[[step]]
+title = "A"
+text = "A"
+wait = { until = "term-1 >= 0", timeout = "5s" }
+)");
+  REQUIRE(m.size() == 1);
+  CHECK(m[0] == "15:19: unknown value \"term-1\": no model in scenario \"raft-5\" provides it (to subtract or divide, put spaces around - and /: term - 1)");
 }
 
 TEST_CASE("baselines: start.KEY is captured as the step opens, before its do, and stays") {
