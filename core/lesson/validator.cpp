@@ -96,7 +96,8 @@ void check_key(const std::string& key, Pos p, const World& w, const std::string&
   }
   // "a-b" or "a/2" meant as arithmetic: keys may contain - and /, so say how to write it.
   const size_t op = key.find_first_of("-/");
-  if (op != std::string::npos && op > 0 && facts.get(key.substr(0, op)))
+  if (op != std::string::npos && op > 0 && !(key[op] == '-' && key.compare(op, 2, "->") == 0) &&
+      facts.get(key.substr(0, op)))
     hint = " (to subtract or divide, put spaces around - and /: " + key.substr(0, op) + " " + key[op] + " " +
            key.substr(op + 1) + ")";
   d.push_back({p, "unknown value \"" + key + "\": no model in scenario \"" + scenario + "\" provides it" + hint});

@@ -311,6 +311,17 @@ wait = { until = "term-1 >= 0", timeout = "5s" }
 )");
   REQUIRE(m.size() == 1);
   CHECK(m[0] == "15:19: unknown value \"term-1\": no model in scenario \"raft-5\" provides it (to subtract or divide, put spaces around - and /: term - 1)");
+  // A call edge's arrow is not a minus.
+  std::string shop = std::string(kHeader);
+  shop.replace(shop.find("raft-5"), 6, "shop");
+  const CheckResult sc = check_lesson(shop + R"(
+[[step]]
+title = "A"
+text = "A"
+wait = { until = "error_rate.checkout->paymnt < 1", timeout = "5s" }
+)", WorldSource::builtin());
+  REQUIRE(sc.diags.size() == 1);
+  CHECK(sc.diags[0].message.find("put spaces") == std::string::npos);
 }
 
 TEST_CASE("baselines: start.KEY is captured as the step opens, before its do, and stays") {
