@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "lesson/selector.h"
 #include "util/parse.h"
 
 namespace topo::lesson {
@@ -24,17 +25,33 @@ const char* to_string(CmpOp op) {
 namespace {
 
 struct Tok {
-  enum class K { End, Key, Number, String, Op, LParen, RParen, And, Or, Not, For, True, False, Bad } k;
+  enum class K { End, Key, Number, String, Op, Arith, LParen, RParen, And, Or, Not, For, True, False, Bad } k;
   std::string text;
   double num = 0;
   CmpOp op = CmpOp::Eq;
   Pos pos;
 };
 
-bool key_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool key_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '@'; }
 bool key_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == ':' || c == '/';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == ':' || c == '/' ||
+         c == '@';
 }
+
+bool has_key(const Operand& o) {
+  if (o.kind == Operand::Kind::Key || o.kind == Operand::Kind::Count) return true;
+  for (const auto& a : o.args) if (has_key(a)) return true;
+  return false;
+}
+
+/// What the parser builds below the and/or/not level: a condition or a value (a side of a
+/// comparison). Parentheses may hold either, so the kind is known only once they are closed.
+struct Node {
+  bool is_cond = false;
+  Expr e;      ///< is_cond
+  Operand o;   ///< !is_cond
+  Pos pos;
+};
 
 class Parser {
  public:
@@ -47,7 +64,9 @@ class Parser {
     c.text = std::string(s_);
     c.pos = base_;
     if (peek().k == Tok::K::End) return fail(peek().pos, "empty condition: write something like leader_count == 1");
-    auto root = parse_or();
+    auto top = parse_or();
+    if (!top) return std::nullopt;
+    auto root = as_cond(std::move(*top));
     if (!root) return std::nullopt;
     c.root = std::move(*root);
     if (peek().k == Tok::K::For) {
@@ -97,7 +116,19 @@ class Parser {
       Tok t;
       t.pos = at(i);
       size_t start = i;
+      const bool after_value = !toks_.empty() && (toks_.back().k == Tok::K::Key || toks_.back().k == Tok::K::Number ||
+                                                   toks_.back().k == Tok::K::String || toks_.back().k == Tok::K::RParen ||
+                                                   toks_.back().k == Tok::K::True || toks_.back().k == Tok::K::False);
       if (c == '(') { t.k = Tok::K::LParen; t.text = "("; ++i; }
+      else if (c == '+' || c == '*' || c == '/' || (c == '-' && after_value)) {
+        t.k = Tok::K::Arith;
+        t.text = std::string(1, c);
+        ++i;
+      } else if (c == '-' && !(i + 1 < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i + 1])) || s_[i + 1] == '.'))) {
+        t.k = Tok::K::Arith;   // unary minus: -x, -(a + b)
+        t.text = "-";
+        ++i;
+      }
       else if (c == ')') { t.k = Tok::K::RParen; t.text = ")"; ++i; }
       else if (c == '"' || c == '\'') {
         char q = c;
@@ -136,7 +167,20 @@ class Parser {
         if (!util::parse_number(t.text, &t.num)) { fail(t.pos, "malformed number \"" + t.text + "\""); return; }
       } else if (key_start(c)) {
         // Keys may name a system ("micro/p99_ms.browse") and a call edge ("calls.a->b").
-        while (i < s_.size() && (key_char(s_[i]) || (s_[i] == '>' && s_[i - 1] == '-'))) ++i;
+        // A selector may take a service in parentheses: @replica(payment), node.@replica(payment).up.
+        while (i < s_.size()) {
+          if (key_char(s_[i]) || (s_[i] == '>' && s_[i - 1] == '-')) { ++i; continue; }
+          const std::string_view so_far = s_.substr(start, i - start);
+          const size_t sel_at = so_far.rfind('@');
+          if (s_[i] == '(' && sel_at != std::string_view::npos && so_far.find('.', sel_at) == std::string_view::npos &&
+              i > start + sel_at + 1) {
+            const size_t close = s_.find(')', i);
+            if (close == std::string_view::npos) { fail(at(i), "\"(\" after a selector needs a closing \")\""); return; }
+            i = close + 1;
+            continue;
+          }
+          break;
+        }
         t.text = std::string(s_.substr(start, i - start));
         if (t.text == "and") t.k = Tok::K::And;
         else if (t.text == "or") t.k = Tok::K::Or;
@@ -144,8 +188,9 @@ class Parser {
         else if (t.text == "for") t.k = Tok::K::For;
         else if (t.text == "true") { t.k = Tok::K::True; t.num = 1; }
         else if (t.text == "false") { t.k = Tok::K::False; t.num = 0; }
-        else if (t.text.back() == '.' || t.text.back() == '-') {
-          fail(at(i - 1), "a key cannot end with \"" + std::string(1, t.text.back()) + "\"");
+        else if (t.text.back() == '.' || t.text.back() == '-' || t.text.back() == '/') {
+          fail(at(i - 1), "a key cannot end with \"" + std::string(1, t.text.back()) + "\"" +
+                              (t.text.back() == '.' ? std::string() : " (to subtract or divide, put spaces around - and /)"));
           return;
         } else t.k = Tok::K::Key;
       } else {
@@ -168,7 +213,29 @@ class Parser {
     return t;
   }
 
-  std::optional<Expr> parse_or() {
+  /// A condition from a parsed node: a value alone is a condition when it is a key or a count
+  /// (true when non-zero).
+  std::optional<Expr> as_cond(Node n) {
+    if (n.is_cond) return std::move(n.e);
+    Expr e;
+    e.kind = Expr::Kind::Truthy;
+    e.pos = n.o.pos;
+    if (n.o.kind == Operand::Kind::String || n.o.kind == Operand::Kind::Number)
+      return fail(e.pos, "\"" + n.o.text + "\" alone is not a condition: compare it, like leader_count == 1");
+    if (n.o.kind == Operand::Kind::Arith || n.o.kind == Operand::Kind::Neg)
+      return fail(e.pos, "a calculation alone is not a condition: compare it, like p99_ms.checkout > 3 * start.p99_ms.checkout");
+    e.a = std::move(n.o);
+    return e;
+  }
+
+  /// A value from a parsed node (a side of a comparison or of arithmetic).
+  std::optional<Operand> as_value(Node n, Pos where) {
+    if (!n.is_cond) return std::move(n.o);
+    return fail(where, "a condition cannot be used as a value here: compare values, like (a + b) > 2, "
+                       "and combine conditions with and/or");
+  }
+
+  std::optional<Node> parse_or() {
     if (++depth_ > 64) return fail(peek().pos, "condition nested too deeply");
     auto first = parse_and();
     if (!first) return std::nullopt;
@@ -176,47 +243,165 @@ class Parser {
     Expr e;
     e.kind = Expr::Kind::Or;
     e.pos = first->pos;
-    e.kids.push_back(std::move(*first));
+    auto c0 = as_cond(std::move(*first));
+    if (!c0) return std::nullopt;
+    e.kids.push_back(std::move(*c0));
     while (peek().k == Tok::K::Or) {
       next();
       auto k = parse_and();
       if (!k) return std::nullopt;
-      e.kids.push_back(std::move(*k));
+      auto c = as_cond(std::move(*k));
+      if (!c) return std::nullopt;
+      e.kids.push_back(std::move(*c));
     }
     --depth_;
-    return e;
+    return cond_node(std::move(e));
   }
 
-  std::optional<Expr> parse_and() {
+  std::optional<Node> parse_and() {
     auto first = parse_not();
     if (!first) return std::nullopt;
     if (peek().k != Tok::K::And) return first;
     Expr e;
     e.kind = Expr::Kind::And;
     e.pos = first->pos;
-    e.kids.push_back(std::move(*first));
+    auto c0 = as_cond(std::move(*first));
+    if (!c0) return std::nullopt;
+    e.kids.push_back(std::move(*c0));
     while (peek().k == Tok::K::And) {
       next();
       auto k = parse_not();
       if (!k) return std::nullopt;
-      e.kids.push_back(std::move(*k));
+      auto c = as_cond(std::move(*k));
+      if (!c) return std::nullopt;
+      e.kids.push_back(std::move(*c));
     }
-    return e;
+    return cond_node(std::move(e));
   }
 
-  std::optional<Expr> parse_not() {
+  static Node cond_node(Expr e) {
+    Node n;
+    n.is_cond = true;
+    n.pos = e.pos;
+    n.e = std::move(e);
+    return n;
+  }
+  static Node value_node(Operand o) {
+    Node n;
+    n.pos = o.pos;
+    n.o = std::move(o);
+    return n;
+  }
+
+  std::optional<Node> parse_not() {
     if (peek().k == Tok::K::Not) {
       if (++depth_ > 64) return fail(peek().pos, "condition nested too deeply");
       Tok t = next();
       auto k = parse_not();
       if (!k) return std::nullopt;
+      auto c = as_cond(std::move(*k));
+      if (!c) return std::nullopt;
       --depth_;
       Expr e;
       e.kind = Expr::Kind::Not;
       e.pos = t.pos;
-      e.kids.push_back(std::move(*k));
-      return e;
+      e.kids.push_back(std::move(*c));
+      return cond_node(std::move(e));
     }
+    return parse_cmp();
+  }
+
+  std::optional<Node> parse_cmp() {
+    auto left = parse_sum();
+    if (!left) return std::nullopt;
+    if (peek().k != Tok::K::Op) return left;
+    Tok op = next();
+    auto right = parse_sum();
+    if (!right) return std::nullopt;
+    auto a = as_value(std::move(*left), op.pos);
+    if (!a) return std::nullopt;
+    auto b = as_value(std::move(*right), op.pos);
+    if (!b) return std::nullopt;
+    Expr e;
+    e.pos = a->pos;
+    e.kind = Expr::Kind::Cmp;
+    e.op = op.op;
+    e.a = std::move(*a);
+    e.b = std::move(*b);
+    if (!has_key(e.a) && !has_key(e.b))
+      return fail(e.pos, "a comparison needs a value key on one side (like leader_count)");
+    bool str = e.a.kind == Operand::Kind::String || e.b.kind == Operand::Kind::String;
+    if (str && e.op != CmpOp::Eq && e.op != CmpOp::Ne)
+      return fail(op.pos, "text can only be compared with == or !=");
+    return cond_node(std::move(e));
+  }
+
+  std::optional<Node> parse_sum() {
+    auto left = parse_prod();
+    if (!left) return std::nullopt;
+    while (peek().k == Tok::K::Arith && (peek().text == "+" || peek().text == "-")) {
+      Tok op = next();
+      auto right = parse_prod();
+      if (!right) return std::nullopt;
+      auto n = arith(std::move(*left), op, std::move(*right));
+      if (!n) return std::nullopt;
+      left = std::move(n);
+    }
+    return left;
+  }
+
+  std::optional<Node> parse_prod() {
+    auto left = parse_unary();
+    if (!left) return std::nullopt;
+    while (peek().k == Tok::K::Arith && (peek().text == "*" || peek().text == "/")) {
+      Tok op = next();
+      auto right = parse_unary();
+      if (!right) return std::nullopt;
+      auto n = arith(std::move(*left), op, std::move(*right));
+      if (!n) return std::nullopt;
+      left = std::move(n);
+    }
+    return left;
+  }
+
+  std::optional<Node> arith(Node l, const Tok& op, Node r) {
+    auto a = as_value(std::move(l), op.pos);
+    if (!a) return std::nullopt;
+    auto b = as_value(std::move(r), op.pos);
+    if (!b) return std::nullopt;
+    for (const Operand* x : {&*a, &*b})
+      if (x->kind == Operand::Kind::String)
+        return fail(x->pos, "text cannot be used in a calculation (\"" + op.text + "\")");
+    Operand o;
+    o.kind = Operand::Kind::Arith;
+    o.arith = op.text[0];
+    o.pos = a->pos;
+    o.args.push_back(std::move(*a));
+    o.args.push_back(std::move(*b));
+    return value_node(std::move(o));
+  }
+
+  std::optional<Node> parse_unary() {
+    if (peek().k == Tok::K::Arith && peek().text == "-") {
+      if (++depth_ > 64) return fail(peek().pos, "condition nested too deeply");
+      Tok t = next();
+      auto k = parse_unary();
+      if (!k) return std::nullopt;
+      --depth_;
+      auto v = as_value(std::move(*k), t.pos);
+      if (!v) return std::nullopt;
+      if (v->kind == Operand::Kind::String) return fail(v->pos, "text cannot be used in a calculation (\"-\")");
+      Operand o;
+      o.kind = Operand::Kind::Neg;
+      o.pos = t.pos;
+      o.args.push_back(std::move(*v));
+      return value_node(std::move(o));
+    }
+    if (peek().k == Tok::K::Arith) return fail(peek().pos, "expected a value before \"" + peek().text + "\"");
+    return parse_primary();
+  }
+
+  std::optional<Node> parse_primary() {
     if (peek().k == Tok::K::LParen) {
       Tok open = next();
       auto inner = parse_or();
@@ -226,41 +411,44 @@ class Parser {
       next();
       return inner;
     }
-    auto a = parse_operand();
-    if (!a) return std::nullopt;
-    Expr e;
-    e.pos = a->pos;
-    e.a = std::move(*a);
-    if (peek().k == Tok::K::Op) {
-      Tok op = next();
-      auto b = parse_operand();
-      if (!b) return std::nullopt;
-      e.kind = Expr::Kind::Cmp;
-      e.op = op.op;
-      e.b = std::move(*b);
-      if (e.a.kind != Operand::Kind::Key && e.b.kind != Operand::Kind::Key)
-        return fail(e.pos, "a comparison needs a value key on one side (like leader_count)");
-      bool str = e.a.kind == Operand::Kind::String || e.b.kind == Operand::Kind::String;
-      if (str && e.op != CmpOp::Eq && e.op != CmpOp::Ne)
-        return fail(op.pos, "text can only be compared with == or !=");
-    } else {
-      e.kind = Expr::Kind::Truthy;
-      if (e.a.kind == Operand::Kind::String || e.a.kind == Operand::Kind::Number)
-        return fail(e.pos, "\"" + e.a.text + "\" alone is not a condition: compare it, like leader_count == 1");
-    }
-    return e;
-  }
-
-  std::optional<Operand> parse_operand() {
     Tok t = next();
     Operand o;
     o.pos = t.pos;
     switch (t.k) {
-      case Tok::K::Key: o.kind = Operand::Kind::Key; o.key = t.text; return o;
-      case Tok::K::Number: o.kind = Operand::Kind::Number; o.number = t.num; o.text = t.text; return o;
-      case Tok::K::String: o.kind = Operand::Kind::String; o.text = t.text; return o;
+      case Tok::K::Key: {
+        if (t.text == "count" && peek().k == Tok::K::LParen) {
+          next();
+          Tok sel = next();
+          if (sel.k != Tok::K::Key || !is_selector_text(sel.text))
+            return fail(sel.pos, "count(...) counts the nodes a selector matches, like count(@crashed)");
+          Diagnostics d;
+          if (!parse_selector(sel.text, sel.pos, d)) return fail(d.front().pos, d.front().message);
+          if (peek().k != Tok::K::RParen) return fail(peek().pos, "expected \")\" to close count(");
+          next();
+          o.kind = Operand::Kind::Count;
+          o.key = sel.text;
+          o.pos = sel.pos;   // problems with the selector point at its @
+          return value_node(std::move(o));
+        }
+        if (is_selector_text(t.text))
+          return fail(t.pos, "a selector names nodes, not a value: count them with count(" + t.text +
+                                 ") or read one of their values, like node." + t.text + ".status");
+        size_t at = 0, len = 0;
+        if (selector_in_key(t.text, &at, &len)) {
+          Diagnostics d;
+          const Pos sp{t.pos.line, t.pos.col + static_cast<int>(at)};
+          if (!parse_selector(std::string_view(t.text).substr(at, len), sp, d)) return fail(d.front().pos, d.front().message);
+          if (t.text.find('@', at + 1) != std::string::npos)
+            return fail({t.pos.line, t.pos.col + static_cast<int>(t.text.find('@', at + 1))}, "a key can hold one selector only");
+        }
+        o.kind = Operand::Kind::Key;
+        o.key = t.text;
+        return value_node(std::move(o));
+      }
+      case Tok::K::Number: o.kind = Operand::Kind::Number; o.number = t.num; o.text = t.text; return value_node(std::move(o));
+      case Tok::K::String: o.kind = Operand::Kind::String; o.text = t.text; return value_node(std::move(o));
       case Tok::K::True:
-      case Tok::K::False: o.kind = Operand::Kind::Bool; o.number = t.num; o.text = t.text; return o;
+      case Tok::K::False: o.kind = Operand::Kind::Bool; o.number = t.num; o.text = t.text; return value_node(std::move(o));
       case Tok::K::End: return fail(t.pos, "the condition ends too early: expected a value");
       default: return fail(t.pos, "expected a value, found \"" + t.text + "\"");
     }
@@ -274,16 +462,6 @@ class Parser {
   int depth_ = 0;
   bool failed_ = false;
 };
-
-std::optional<Value> resolve(const Operand& o, const Facts& f) {
-  switch (o.kind) {
-    case Operand::Kind::Key: return f.get(o.key);
-    case Operand::Kind::Number:
-    case Operand::Kind::Bool: return Value(o.number);
-    case Operand::Kind::String: return Value(o.text);
-  }
-  return std::nullopt;
-}
 
 std::optional<double> as_number(const Value& v) {
   if (auto* d = std::get_if<double>(&v)) return *d;
@@ -308,6 +486,98 @@ bool cmp(const T& a, const T& b, CmpOp op) {
   return false;
 }
 
+/// Every value an operand takes now: one, or one per node its selector matches (every
+/// combination for arithmetic over several). std::nullopt when a key has no value, a selector
+/// matches nothing, or a calculation divides by zero or meets text.
+std::optional<std::vector<Value>> values(const Operand& o, const Facts& f) {
+  switch (o.kind) {
+    case Operand::Kind::Number:
+    case Operand::Kind::Bool: return std::vector<Value>{Value(o.number)};
+    case Operand::Kind::String: return std::vector<Value>{Value(o.text)};
+    case Operand::Kind::Key: {
+      std::vector<Value> out;
+      for (const auto& k : f.expand(o.key)) {
+        auto v = f.get(k);
+        if (!v) return std::nullopt;
+        out.push_back(std::move(*v));
+      }
+      if (out.empty()) return std::nullopt;
+      return out;
+    }
+    case Operand::Kind::Count: {
+      auto n = f.count(o.key);
+      if (!n) return std::nullopt;
+      return std::vector<Value>{Value(*n)};
+    }
+    case Operand::Kind::Neg: {
+      auto in = values(o.args.at(0), f);
+      if (!in) return std::nullopt;
+      std::vector<Value> out;
+      for (const auto& v : *in) {
+        auto n = as_number(v);
+        if (!n) return std::nullopt;
+        out.push_back(Value(-*n));
+      }
+      return out;
+    }
+    case Operand::Kind::Arith: {
+      auto l = values(o.args.at(0), f);
+      if (!l) return std::nullopt;
+      auto r = values(o.args.at(1), f);
+      if (!r) return std::nullopt;
+      std::vector<Value> out;
+      for (const auto& x : *l)
+        for (const auto& y : *r) {
+          auto a = as_number(x), b = as_number(y);
+          if (!a || !b) return std::nullopt;
+          double v = 0;
+          switch (o.arith) {
+            case '+': v = *a + *b; break;
+            case '-': v = *a - *b; break;
+            case '*': v = *a * *b; break;
+            case '/':
+              if (*b == 0) return std::nullopt;
+              v = *a / *b;
+              break;
+            default: return std::nullopt;
+          }
+          out.push_back(Value(v));
+        }
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+bool compare(const Value& a, const Value& b, CmpOp op) {
+  bool a_str = std::holds_alternative<std::string>(a);
+  bool b_str = std::holds_alternative<std::string>(b);
+  if (a_str && b_str) return cmp(std::get<std::string>(a), std::get<std::string>(b), op);
+  auto na = as_number(a);
+  auto nb = as_number(b);
+  if (na && nb) return cmp(*na, *nb, op);
+  // A number against text that is not a number: only "!=" holds.
+  return op == CmpOp::Ne;
+}
+
+bool truthy(const Value& v) {
+  if (auto n = as_number(v)) return *n != 0;
+  return !std::get<std::string>(v).empty();
+}
+
+void collect(const Operand& o, Operand::Kind kind, std::vector<const Operand*>& out) {
+  if (o.kind == kind) out.push_back(&o);
+  for (const auto& a : o.args) collect(a, kind, out);
+}
+
+void collect_in(const Expr& e, Operand::Kind kind, std::vector<const Operand*>& out) {
+  if (e.kind == Expr::Kind::Cmp || e.kind == Expr::Kind::Truthy) {
+    collect(e.a, kind, out);
+    if (e.kind == Expr::Kind::Cmp) collect(e.b, kind, out);
+  }
+  for (const auto& k : e.kids) collect_in(k, kind, out);
+}
+
 }  // namespace
 
 std::optional<Condition> parse_condition(std::string_view text, Pos base, Diagnostics& diags) {
@@ -328,34 +598,31 @@ bool evaluate(const Expr& e, const Facts& facts) {
       return true;
     case Expr::Kind::Not: return !evaluate(e.kids.at(0), facts);
     case Expr::Kind::Truthy: {
-      auto v = resolve(e.a, facts);
+      auto v = values(e.a, facts);
       if (!v) return false;
-      if (auto n = as_number(*v)) return *n != 0;
-      return !std::get<std::string>(*v).empty();
+      for (const auto& x : *v) if (!truthy(x)) return false;
+      return true;
     }
     case Expr::Kind::Cmp: {
-      auto a = resolve(e.a, facts);
-      auto b = resolve(e.b, facts);
-      if (!a || !b) return false;
-      bool a_str = std::holds_alternative<std::string>(*a);
-      bool b_str = std::holds_alternative<std::string>(*b);
-      if (a_str && b_str) return cmp(std::get<std::string>(*a), std::get<std::string>(*b), e.op);
-      auto na = as_number(*a);
-      auto nb = as_number(*b);
-      if (na && nb) return cmp(*na, *nb, e.op);
-      // A number against text that is not a number: only "!=" holds.
-      return e.op == CmpOp::Ne;
+      auto a = values(e.a, facts);
+      if (!a) return false;
+      auto b = values(e.b, facts);
+      if (!b) return false;
+      for (const auto& x : *a)
+        for (const auto& y : *b)
+          if (!compare(x, y, e.op)) return false;
+      return true;
     }
   }
   return false;
 }
 
-void collect_keys(const Expr& e, std::vector<const Operand*>& out) {
-  if (e.kind == Expr::Kind::Cmp || e.kind == Expr::Kind::Truthy) {
-    if (e.a.kind == Operand::Kind::Key) out.push_back(&e.a);
-    if (e.kind == Expr::Kind::Cmp && e.b.kind == Operand::Kind::Key) out.push_back(&e.b);
-  }
-  for (const auto& k : e.kids) collect_keys(k, out);
+void collect_keys(const Expr& e, std::vector<const Operand*>& out) { collect_in(e, Operand::Kind::Key, out); }
+
+void collect_counts(const Expr& e, std::vector<const Operand*>& out) { collect_in(e, Operand::Kind::Count, out); }
+
+bool is_literal(const Operand& o) {
+  return o.kind == Operand::Kind::Number || o.kind == Operand::Kind::String || o.kind == Operand::Kind::Bool;
 }
 
 void collect_comparisons(const Expr& e, std::vector<const Expr*>& out) {

@@ -48,8 +48,9 @@ struct Wait {
   Pos pos;
 };
 
+/// A hint of a task, goal or predict: shown this long after that part starts.
 struct Hint {
-  int64_t after_us = 0;   ///< shown this long after the task starts (simulated or real time)
+  int64_t after_us = 0;   ///< shown this long after the part starts (simulated or real time)
   std::string text;
   Pos pos;
 };
@@ -69,6 +70,7 @@ struct Task {
 struct Goal {
   std::string text;
   Condition check;
+  std::vector<Hint> hints;   ///< shown while the goal runs
   int64_t timeout_us = 0;
   Pos timeout_pos;
   Pos pos;
@@ -94,6 +96,11 @@ struct Quiz {
 struct Predict {
   std::string question;
   std::vector<Choice> choices;
+  std::vector<Hint> hints;   ///< shown while the predict is open (before and after the answer)
+  /// `expect`: the choice (0-based) the lesson's text says will happen, -1 = not declared. Autoplay
+  /// (run --autoplay, check) fails when the simulation does another choice.
+  int expect = -1;
+  Pos expect_pos;
   int64_t timeout_us = 0;
   Pos timeout_pos;
   Pos pos;

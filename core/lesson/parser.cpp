@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <cctype>
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -330,6 +331,33 @@ class Reader {
     return out;
   }
 
+  /// `hints = [{ after = "20s", text = "..." }, "plain text"]` of a task, goal or predict.
+  std::vector<Hint> hints(const toml::node& h) {
+    std::vector<Hint> out;
+    auto* ha = h.as_array();
+    if (!ha) {
+      error(pos(h), "\"hints\" must be a list, not " + std::string(type_name(h.type())));
+      return out;
+    }
+    for (auto& el : *ha) {
+      Hint hint;
+      hint.pos = pos(el);
+      if (el.is_string()) {
+        hint.text = el.as_string()->get();
+        out.push_back(hint);
+        continue;
+      }
+      auto* ht = el.as_table();
+      if (!ht) { error(pos(el), "each hint is text or a table like { after = \"20s\", text = \"...\" }"); continue; }
+      check_keys(*ht, {"after", "text"}, "a hint");
+      hint.text = text_field(*ht, "text", "a hint", true);
+      Pos ap;
+      hint.after_us = ht->get("after") ? duration(*ht, "after", 0, &ap) : 0;
+      out.push_back(hint);
+    }
+    return out;
+  }
+
   std::vector<Choice> choices(const toml::table& t, bool predict, const std::string& where) {
     std::vector<Choice> out;
     const toml::node* n = t.get("choices");
@@ -403,24 +431,7 @@ class Reader {
         k.prompt = text_field(*tt, "prompt", "task", true);
         auto c = condition(*tt, "check", "task");
         k.timeout_us = duration(*tt, "timeout", 30 * 1000000LL, &k.timeout_pos);
-        if (auto* h = tt->get("hints")) {
-          if (auto* ha = h->as_array()) {
-            for (auto& el : *ha) {
-              Hint hint;
-              hint.pos = pos(el);
-              if (el.is_string()) { hint.text = el.as_string()->get(); k.hints.push_back(hint); continue; }
-              auto* ht = el.as_table();
-              if (!ht) { error(pos(el), "each hint is text or a table like { after = \"20s\", text = \"...\" }"); continue; }
-              check_keys(*ht, {"after", "text"}, "a hint");
-              hint.text = text_field(*ht, "text", "a hint", true);
-              Pos ap;
-              hint.after_us = ht->get("after") ? duration(*ht, "after", 0, &ap) : 0;
-              k.hints.push_back(hint);
-            }
-          } else {
-            error(pos(*h), "\"hints\" must be a list, not " + std::string(type_name(h->type())));
-          }
-        }
+        if (auto* h = tt->get("hints")) k.hints = hints(*h);
         if (auto* sol = tt->get("solution")) k.solution = actions(*sol, "\"solution\"");
         else error(k.pos, "task is missing \"solution\" (the actions autoplay applies, like [\"crash node=n1\"])");
         if (c) { k.check = std::move(*c); s.task = std::move(k); }
@@ -432,7 +443,8 @@ class Reader {
       if (auto* gt = n->as_table()) {
         Goal g;
         g.pos = pos(*n);
-        check_keys(*gt, {"text", "check", "timeout"}, "goal");
+        check_keys(*gt, {"text", "check", "timeout", "hints"}, "goal");
+        if (auto* h = gt->get("hints")) g.hints = hints(*h);
         g.text = text_field(*gt, "text", "goal", false);
         auto c = condition(*gt, "check", "goal");
         g.timeout_us = duration(*gt, "timeout", 60 * 1000000LL, &g.timeout_pos);
@@ -469,9 +481,29 @@ class Reader {
       if (auto* pt = n->as_table()) {
         Predict p;
         p.pos = pos(*n);
-        check_keys(*pt, {"question", "choices", "timeout"}, "predict");
+        check_keys(*pt, {"question", "choices", "timeout", "hints", "expect"}, "predict");
         p.question = text_field(*pt, "question", "predict", true);
         p.choices = choices(*pt, true, "predict");
+        if (auto* h = pt->get("hints")) p.hints = hints(*h);
+        if (auto* e = pt->get("expect")) {
+          // expect = 2 (the second choice) or expect = "b".
+          p.expect_pos = e->is_string() ? content_pos(*e) : pos(*e);
+          const int n = static_cast<int>(p.choices.size());
+          int idx = -1;
+          if (auto* i = e->as_integer()) idx = static_cast<int>(std::clamp<int64_t>(i->get(), -1, 99)) - 1;
+          else if (auto* es = e->as_string()) {
+            const std::string& v = es->get();
+            if (v.size() == 1 && v[0] >= 'a' && v[0] <= 'h') idx = v[0] - 'a';
+            else if (v.size() == 1 && v[0] >= 'A' && v[0] <= 'H') idx = v[0] - 'A';
+            else idx = -2;
+          } else idx = -2;
+          if (idx == -2)
+            error(p.expect_pos, "\"expect\" names the choice the lesson expects: its number (expect = 2) or letter (expect = \"b\")");
+          else if (n > 0 && (idx < 0 || idx >= n))
+            error(p.expect_pos, "\"expect\" must be a choice of this predict: 1 to " + std::to_string(n) + " (or \"a\" to \"" +
+                                    std::string(1, static_cast<char>('a' + n - 1)) + "\")");
+          else p.expect = idx;
+        }
         p.timeout_us = duration(*pt, "timeout", 30 * 1000000LL, &p.timeout_pos);
         s.predict = std::move(p);
       } else {

@@ -75,9 +75,27 @@ void Runner::fail(std::string what) {
   state_.failures.push_back(what);
   note("FAILED: " + what);
 }
+void Runner::fail_at(Pos where, std::string what) {
+  state_.problems.push_back({where, what});
+  fail(std::move(what));
+}
+
+void Runner::run_action(const Action& a, const char* what) {
+  std::string err;
+  auto cmds = resolve_actions(a, world(), state_.started_us, &err, &state_.baseline);
+  if (!cmds) {
+    fail_at(a.pos, std::string(what) + " \"" + a.text() + "\": " + err);
+    return;
+  }
+  for (const auto& cmd : *cmds) {
+    auto res = host_->apply(cmd);
+    if (res.ok) note(std::string(what) + ": " + cmd.to_text());
+    else fail_at(a.pos, std::string(what) + " \"" + cmd.to_text() + "\" failed: " + res.error);
+  }
+}
 
 std::string Runner::text() const {
-  return step().live_text ? render_text(step().text, world(), state_.started_us) : state_.start_text;
+  return step().live_text ? render_text(step().text, world(), state_.started_us, &state_.baseline) : state_.start_text;
 }
 
 void Runner::enter_step(size_t i) {
@@ -87,15 +105,27 @@ void Runner::enter_step(size_t i) {
   task_hold_ = wait_hold_ = goal_hold_ = Hold{};
   const Step& s = step();
   predict_holds_.assign(s.predict ? s.predict->choices.size() : 0, Hold{});
-  state_.start_text = render_text(s.text, world(), state_.started_us);   // before the `do`
-  for (const auto& a : s.actions) {
-    std::string err;
-    auto cmd = resolve_action(a, world(), state_.started_us, &err);
-    if (!cmd) { fail("action \"" + a.text() + "\": " + err); continue; }
-    auto res = host_->apply(*cmd);
-    if (res.ok) note("do: " + cmd->to_text());
-    else fail("action \"" + cmd->to_text() + "\" failed: " + res.error);
+  {
+    // Baselines (start.KEY) and the text are taken before the `do`.
+    std::vector<std::string> keys;
+    if (s.predict) for (const auto& ch : s.predict->choices) if (ch.when) collect_baseline_keys(ch.when->root, keys);
+    if (s.task) collect_baseline_keys(s.task->check.root, keys);
+    if (s.wait) collect_baseline_keys(s.wait->until.root, keys);
+    if (s.goal) collect_baseline_keys(s.goal->check.root, keys);
+    collect_baseline_keys(s.text, keys);
+    // {start.KEY} in an action: a solution may run long after the step opened.
+    auto from_actions = [&](const std::vector<Action>& as) {
+      for (const auto& a : as)
+        for (const auto& arg : a.args)
+          if (arg.value.rfind("{start.", 0) == 0 && arg.value.back() == '}')
+            collect_baseline_keys("{" + arg.value + "}", keys);
+    };
+    from_actions(s.actions);
+    if (s.task) from_actions(s.task->solution);
+    state_.baseline = capture_baseline(world(), state_.started_us, keys);
   }
+  state_.start_text = render_text(s.text, world(), state_.started_us, &state_.baseline);   // before the `do`
+  for (const auto& a : s.actions) run_action(a, "do");
   if (s.predict) state_.predict = Gate::Pending;
   if (s.task) state_.task = Gate::Pending;
   if (s.wait) state_.wait = Gate::Pending;
@@ -116,11 +146,12 @@ void Runner::begin_phase(Phase p) {
   }
   state_.phase = p;
   state_.phase_started_us = world().now();
+  state_.phase_real_started_s = state_.real_elapsed_s;
   switch (p) {
     case Phase::Predict: state_.predict = Gate::Active; break;
     case Phase::Task: {
       state_.task = Gate::Active;
-      WorldFacts f(world(), state_.started_us);
+      WorldFacts f(world(), state_.started_us, &state_.baseline);
       if (topo::lesson::evaluate(s.task->check.root, f) && mode_ != Mode::Interactive) state_.task_done_before_acting = true;
       if (mode_ == Mode::Autoplay) apply_solution();
       break;
@@ -135,20 +166,13 @@ void Runner::apply_solution() {
   if (state_.phase != Phase::Task || !step().task || state_.task_solution_applied) return;
   state_.task_solution_applied = true;
   state_.task_solution_at_us = world().now();
-  for (const auto& a : step().task->solution) {
-    std::string err;
-    auto cmd = resolve_action(a, world(), state_.started_us, &err);
-    if (!cmd) { fail("solution \"" + a.text() + "\": " + err); continue; }
-    auto res = host_->apply(*cmd);
-    if (res.ok) note("solution: " + cmd->to_text());
-    else fail("solution \"" + cmd->to_text() + "\" failed: " + res.error);
-  }
+  for (const auto& a : step().task->solution) run_action(a, "solution");
 }
 
 void Runner::evaluate() {
   const Step& s = step();
   const Time now = world().now();
-  WorldFacts f(world(), state_.started_us);
+  WorldFacts f(world(), state_.started_us, &state_.baseline);
   for (int guard = 0; guard < 8 && state_.phase != Phase::Done; ++guard) {
     const Time in_phase = now - state_.phase_started_us;
     switch (state_.phase) {
@@ -166,6 +190,15 @@ void Runner::evaluate() {
                ch[static_cast<size_t>(state_.predict_outcome)].when->text + "\"); the answer was " +
                std::to_string(state_.predict_answer + 1) +
                (state_.predict_outcome == state_.predict_answer ? " (right)" : " (not what happened)"));
+          // An honest predict: the lesson said which choice happens; played by the lesson itself
+          // (autoplay, or nobody acting), the simulation must agree.
+          const int expect = s.predict->expect;
+          if (expect >= 0 && expect != state_.predict_outcome && mode_ != Mode::Interactive)
+            fail_at(s.predict->expect_pos,
+                    "predict: the lesson expects choice " + std::to_string(expect + 1) + " (\"" +
+                        ch[static_cast<size_t>(expect)].when->text + "\") but the simulation did choice " +
+                        std::to_string(state_.predict_outcome + 1) + " (\"" +
+                        ch[static_cast<size_t>(state_.predict_outcome)].when->text + "\")");
           begin_phase(Phase::Task);
           continue;
         }
@@ -292,10 +325,16 @@ bool Runner::answer_predict(int choice) {
 
 std::vector<const Hint*> Runner::hints_due() const {
   std::vector<const Hint*> out;
-  if (finished_ || state_.phase != Phase::Task) return out;
+  if (finished_) return out;
+  const Step& s = step();
+  const std::vector<Hint>* hints = nullptr;
+  if (state_.phase == Phase::Predict && s.predict) hints = &s.predict->hints;
+  else if (state_.phase == Phase::Task && s.task) hints = &s.task->hints;
+  else if (state_.phase == Phase::Goal && s.goal) hints = &s.goal->hints;
+  if (!hints) return out;
   const Time sim = world().now() - state_.phase_started_us;
-  const Time real = static_cast<Time>(state_.real_elapsed_s * 1e6);
-  for (const auto& h : step().task->hints)
+  const Time real = static_cast<Time>((state_.real_elapsed_s - state_.phase_real_started_s) * 1e6);
+  for (const auto& h : *hints)
     if (h.after_us <= std::max(sim, real)) out.push_back(&h);
   return out;
 }
@@ -446,13 +485,14 @@ AutoplayResult autoplay(Runner& r) {
     const Time budget = step_budget_us(s);
     const Time cap = r.world().now() + budget;
     while (!r.step_complete() && r.world().now() < cap) {
-      if (r.awaiting_predict()) r.answer_predict(0);
+      if (r.awaiting_predict()) r.answer_predict(std::max(0, s.predict->expect));
       if (s.quiz && r.state().quiz_answer < 0) r.answer_quiz(s.quiz->correct);
       if (r.step_complete()) break;
       r.advance(kEvalStepUs);
     }
     rep.log = r.state().log;
     rep.failures = r.state().failures;
+    rep.problems = r.state().problems;
     if (!r.step_complete()) rep.failures.push_back("the step did not finish within " + format_duration(budget));
     if (r.state().task_done_before_acting)
       rep.warnings.push_back("the task's check \"" + s.task->check.text + "\" already held before anyone acted");
@@ -463,14 +503,20 @@ AutoplayResult autoplay(Runner& r) {
       if (s.task) add(s.task->check);
       if (s.wait) add(s.wait->until);
       if (s.goal) add(s.goal->check);
-      WorldFacts f(r.world(), r.state().started_us);
+      WorldFacts f(r.world(), r.state().started_us, &r.state().baseline);
       std::vector<std::string> seen;
       for (const Operand* k : keys) {
         if (std::find(seen.begin(), seen.end(), k->key) != seen.end()) continue;
         seen.push_back(k->key);
-        auto v = f.get(k->key);
-        rep.values += (rep.values.empty() ? "" : " ") + k->key + "=" +
-                      (!v ? "?" : std::holds_alternative<double>(*v) ? format_number(std::get<double>(*v)) : std::get<std::string>(*v));
+        // A key with a selector shows one value per matched node: node.@followers.up=1,1,1,1.
+        std::string shown;
+        const auto keys = f.expand(k->key);
+        for (const auto& one : keys) {
+          auto v = f.get(one);
+          shown += (shown.empty() ? "" : ",") +
+                   (!v ? std::string("?") : std::holds_alternative<double>(*v) ? format_number(std::get<double>(*v)) : std::get<std::string>(*v));
+        }
+        rep.values += (rep.values.empty() ? "" : " ") + k->key + "=" + (keys.empty() ? std::string("(no node)") : shown);
       }
     }
     if (!rep.failures.empty()) out.ok = false;
@@ -478,6 +524,27 @@ AutoplayResult autoplay(Runner& r) {
     r.next(true);
   }
   return out;
+}
+
+bool check_expectations(const Lesson& lesson, const WorldSource& source, Diagnostics& diags) {
+  bool any_expect = false;
+  for (const auto& st : lesson.steps)
+    if (st.predict && st.predict->expect >= 0) any_expect = true;
+  if (!any_expect) return true;
+  std::string err;
+  auto r = Runner::create(lesson, source, Mode::Autoplay, &err);
+  if (!r) {
+    diags.push_back({lesson.scenario.pos, err});
+    return false;
+  }
+  const size_t before = diags.size();
+  AutoplayResult res = autoplay(*r);
+  for (const auto& st : res.steps)
+    for (const auto& d : st.problems)
+      diags.push_back({d.pos, d.message + " (played on seed " + std::to_string(lesson.scenario.seed) + ", step " +
+                                  std::to_string(st.index + 1) + ")"});
+  sort_diagnostics(diags);
+  return diags.size() == before;
 }
 
 }  // namespace topo::lesson

@@ -50,8 +50,15 @@ struct StepState {
   Time goal_since_us = -1;
   double goal_progress = 0;     ///< 0..1: share of the goal's hold duration reached
   double real_elapsed_s = 0;    ///< wall-clock seconds the UI reported for this step
+  double phase_real_started_s = 0;   ///< real_elapsed_s when the current phase began (for hints)
+  /// start.KEY values: every key the step's conditions and text read with "start.", captured as
+  /// the step opened, before its `do`.
+  Baseline baseline;
   std::vector<std::string> log;       ///< what happened, in order (CLI summary, event log)
   std::vector<std::string> failures;  ///< gates that missed their timeout, actions that failed
+  /// The failures that point at a place in the lesson file (an action whose selector matched
+  /// nothing, a predict whose `expect` the simulation contradicted), for FILE:LINE:COL output.
+  Diagnostics problems;
   std::string start_text;             ///< the step's text rendered as it opened, before its `do`
   bool failed() const { return !failures.empty(); }
 };
@@ -99,7 +106,8 @@ class Runner {
   void apply_solution();
   /// Wall-clock seconds that passed in the UI (hints may come due by real time too).
   void add_real_time(double seconds) { state_.real_elapsed_s += seconds; }
-  /// Hints of the current task that are due now.
+  /// Hints of the running part (predict, task or goal) that are due now: each counts from the
+  /// start of its part, in simulated or real time, whichever is further.
   std::vector<const Hint*> hints_due() const;
 
   /// The step's gates are all resolved (done or failed) and its quiz answered.
@@ -120,6 +128,9 @@ class Runner {
   void evaluate();
   void begin_phase(Phase p);
   void fail(std::string what);
+  void fail_at(Pos where, std::string what);
+  /// Resolves and applies one lesson action (`do` or a solution), recording it as `what`.
+  void run_action(const Action& a, const char* what);
   void note(std::string what);
   struct Hold {
     Time since = -1;
@@ -153,6 +164,7 @@ struct AutoplayStep {
   std::vector<std::string> log;
   std::vector<std::string> failures;
   std::vector<std::string> warnings;
+  Diagnostics problems;   ///< failures with a place in the file (StepState::problems)
   std::string values;   ///< "key=value ..." for every key the step's conditions read, at its end
 };
 
@@ -161,9 +173,16 @@ struct AutoplayResult {
   std::vector<AutoplayStep> steps;
 };
 
-/// Plays the lesson to the end: answers each predict (first choice) and quiz (correctly), applies
+/// Plays the lesson to the end: answers each predict (its `expect` choice, else the first) and quiz
+/// (correctly), applies
 /// each task's solution when the runner's mode is Autoplay, and advances time until every step's
 /// gates resolve. Fails if any wait, task or goal misses its timeout or an action fails.
 AutoplayResult autoplay(Runner& r);
+
+/// Honest predicts for `topolab-cli check`: a lesson whose predicts declare `expect` is autoplayed
+/// on its own seed, and every failure that points into the file (a predict whose outcome differs
+/// from its expect, an action refused or a selector that matched nothing on the way) is appended
+/// to `diags`. Lessons without an `expect` are not played. Returns false when it added any.
+bool check_expectations(const Lesson& lesson, const WorldSource& source, Diagnostics& diags);
 
 }  // namespace topo::lesson

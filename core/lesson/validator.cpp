@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "lesson/selector.h"
+
 namespace topo::lesson {
 
 namespace {
@@ -29,6 +31,33 @@ std::string engine_value(const CommandParam& p, const std::string& v) {
 
 /// Checks a value key exists in the world; reports at `p`.
 void check_key(const std::string& key, Pos p, const World& w, const std::string& scenario, Diagnostics& d) {
+  // start.KEY: KEY's value when the step started (a baseline).
+  if (key.rfind("start.", 0) == 0) {
+    if (key.size() == 6) { d.push_back({p, "\"start.\" needs a value key after it, like start.p99_ms.checkout"}); return; }
+    check_key(key.substr(6), {p.line, p.col + 6}, w, scenario, d);
+    return;
+  }
+  // A selector in place of a node name: the key must work for some node of the world.
+  size_t at = 0, len = 0;
+  if (selector_in_key(key, &at, &len)) {
+    Diagnostics sd;
+    auto sel = parse_selector(std::string_view(key).substr(at, len), {p.line, p.col + static_cast<int>(at)}, sd);
+    if (!sel) { d.insert(d.end(), sd.begin(), sd.end()); return; }
+    validate_selector(*sel, w, d);
+    WorldFacts facts(w);
+    for (const auto& n : w.nodes())
+      if (facts.get(key.substr(0, at) + n->name + key.substr(at + len))) return;
+    std::string hint;
+    if (!w.nodes().empty()) {
+      const std::string& first = w.nodes().front()->name;
+      const std::string concrete = key.substr(0, at) + first + key.substr(at + len);
+      std::string best = closest(concrete, known_value_keys(w));
+      if (!best.empty() && best.size() >= at + first.size() && best.compare(at, first.size(), first) == 0)
+        hint = " \xE2\x80\x94 did you mean \"" + best.substr(0, at) + sel->text + best.substr(at + first.size()) + "\"?";
+    }
+    d.push_back({p, "unknown value \"" + key + "\": no model in scenario \"" + scenario + "\" provides it for any node" + hint});
+    return;
+  }
   WorldFacts facts(w);
   if (facts.get(key)) return;
   // node.NAME.FIELD with an unknown node name: suggest a node.
@@ -65,6 +94,12 @@ void check_key(const std::string& key, Pos p, const World& w, const std::string&
     for (const auto& v : variants)
       if (v != key && facts.get(v)) { hint = did_you_mean(key, {v}); break; }
   }
+  // "a-b" or "a/2" meant as arithmetic: keys may contain - and /, so say how to write it.
+  const size_t op = key.find_first_of("-/");
+  if (op != std::string::npos && op > 0 && !(key[op] == '-' && key.compare(op, 2, "->") == 0) &&
+      facts.get(key.substr(0, op)))
+    hint = " (to subtract or divide, put spaces around - and /: " + key.substr(0, op) + " " + key[op] + " " +
+           key.substr(op + 1) + ")";
   d.push_back({p, "unknown value \"" + key + "\": no model in scenario \"" + scenario + "\" provides it" + hint});
 }
 
@@ -100,12 +135,19 @@ void check_condition(const Condition& c, const World& w, const std::string& scen
   std::vector<const Operand*> keys;
   collect_keys(c.root, keys);
   for (const Operand* k : keys) check_key(k->key, k->pos, w, scenario, d);
+  std::vector<const Operand*> counts;
+  collect_counts(c.root, counts);
+  for (const Operand* k : counts) {
+    Diagnostics sd;
+    if (auto sel = parse_selector(k->key, k->pos, sd)) validate_selector(*sel, w, d);
+  }
   std::vector<const Expr*> cmps;
   collect_comparisons(c.root, cmps);
   for (const Expr* e : cmps) {
     const Operand* key = e->a.kind == Operand::Kind::Key ? &e->a : &e->b;
     const Operand* lit = e->a.kind == Operand::Kind::Key ? &e->b : &e->a;
-    if (lit->kind == Operand::Kind::Key) continue;
+    // Only "key OP literal" is checked here; calculations and counts are not.
+    if (key->kind != Operand::Kind::Key || !is_literal(*lit)) continue;
     CmpOp op = e->a.kind == Operand::Kind::Key ? e->op : flip(e->op);
     bool text_key = is_text_key(key->key) && key->key.rfind("node.", 0) == 0 &&
                     (key->key.size() > 7 && (key->key.substr(key->key.rfind('.') + 1) == "status" ||
@@ -191,7 +233,12 @@ void check_text_placeholders(const std::string& text, Pos base, const World& w, 
     std::string key = text.substr(i + 2, e - i - 2);
     Pos kp{p.line, p.col + 2};
     if (key.rfind("node:", 0) == 0) { key = key.substr(5); kp.col += 5; }
-    check_key(key, kp, w, scenario, d);
+    if (is_selector_text(key)) {
+      // {{@follower}}: the names of the nodes the selector matches.
+      if (auto sel = parse_selector(key, kp, d)) validate_selector(*sel, w, d);
+    } else {
+      check_key(key, kp, w, scenario, d);
+    }
     i = e + 2;
   }
 }
@@ -220,6 +267,31 @@ void validate_action(const Action& a, const World& w, Diagnostics& d) {
     const std::string& t = param->type;
     if (is_placeholder(v)) {
       check_key(v.substr(1, v.size() - 2), {arg.value_pos.line, arg.value_pos.col + 1}, w, "this scenario", d);
+      continue;
+    }
+    if (v.find('@') != std::string::npos && (t == "node" || t == "nodes" || t == "groups")) {
+      // Selectors (@leader, @crashed, ...) stand for nodes; they are resolved when the action runs.
+      int off = 0;
+      for (const auto& group : util::split(v, '|')) {
+        for (const auto& part : util::split(group, ',')) {
+          const Pos p{arg.value_pos.line, arg.value_pos.col + off};
+          off += static_cast<int>(part.size()) + 1;
+          const std::string name = util::trim(part);
+          if (is_selector_text(name)) {
+            if (auto sel = parse_selector(name, p, d)) validate_selector(*sel, w, d);
+          } else if (t == "node" && !name.empty()) {
+            d.push_back({p, "\"" + arg.key + "\" of \"" + a.op + "\" names one node or one selector, not \"" + v + "\""});
+          } else if (!w.find_node(name)) {
+            d.push_back({p, "unknown node \"" + name + "\"" + did_you_mean(name, node_names(w))});
+          }
+        }
+        if (t == "node") break;
+      }
+      continue;
+    }
+    if (is_selector_text(v)) {
+      d.push_back({arg.value_pos, "a selector (" + v + ") names nodes: \"" + arg.key + "\" of \"" + a.op +
+                                      "\" is not a node parameter"});
       continue;
     }
     auto bad = [&](const std::string& what) {
@@ -301,7 +373,7 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
     const size_t before = d.size();
     validate_action(a, w, d);
     if (d.size() != before) return;
-    for (const auto& arg : a.args) if (is_placeholder(arg.value)) return;
+    for (const auto& arg : a.args) if (is_placeholder(arg.value) || arg.value.find('@') != std::string::npos) return;
     std::string err;
     auto cmd = resolve_action(a, scratch->world(), 0, &err);
     if (!cmd) return;
@@ -347,18 +419,55 @@ CheckResult check_lesson(std::string_view text, const WorldSource& source) {
   return r;
 }
 
-std::optional<Command> resolve_action(const Action& a, const World& w, Time step_started_us, std::string* error) {
+std::optional<std::vector<Command>> resolve_actions(const Action& a, const World& w, Time step_started_us,
+                                                    std::string* error, const Baseline* baseline) {
   Command c = a.to_command();
   const CommandSpec* spec = w.find_command(a.op);
-  WorldFacts facts(w, step_started_us);
+  WorldFacts facts(w, step_started_us, baseline);
+  auto param_type = [&](const std::string& k) -> std::string {
+    if (spec)
+      for (const auto& p : spec->params) if (p.name == k) return p.type;
+    return "";
+  };
+  // Node parameters holding a selector: one Command per matched node (every combination when
+  // several parameters hold one), in the world's node order.
+  std::vector<std::pair<std::string, std::vector<std::string>>> per_node;
   for (auto& [k, v] : c.args) {
+    const std::string type = param_type(k);
+    if (v.find('@') != std::string::npos && (type == "node" || type == "nodes" || type == "groups")) {
+      std::vector<std::string> groups_out;
+      for (const auto& group : util::split(v, '|')) {
+        std::vector<std::string> names;
+        for (const auto& part : util::split(group, ',')) {
+          const std::string item = util::trim(part);
+          if (!is_selector_text(item)) { names.push_back(item); continue; }
+          Diagnostics d;
+          auto sel = parse_selector(item, {}, d);
+          if (!sel) { if (error) *error = d.empty() ? "bad selector " + item : d.front().message; return std::nullopt; }
+          auto ids = select_nodes(w, *sel);
+          if (ids.empty()) { if (error) *error = no_match_message(*sel); return std::nullopt; }
+          for (NodeId id : ids) names.push_back(w.node(id).name);
+        }
+        if (type == "node") {
+          per_node.emplace_back(k, names);
+        } else {
+          std::string joined;
+          for (const auto& n : names) joined += (joined.empty() ? "" : ",") + n;
+          groups_out.push_back(joined);
+        }
+      }
+      if (type != "node") {
+        std::string joined;
+        for (const auto& g : groups_out) joined += (joined.empty() ? "" : "|") + g;
+        v = joined;
+      }
+      continue;
+    }
     if (!is_placeholder(v)) continue;
     std::string key = v.substr(1, v.size() - 2);
     auto val = facts.get(key);
     if (!val) { if (error) *error = "no value \"" + key + "\" for " + k; return std::nullopt; }
-    bool node_param = false;
-    if (spec)
-      for (const auto& p : spec->params) if (p.name == k && (p.type == "node" || p.type == "nodes")) node_param = true;
+    const bool node_param = type == "node" || type == "nodes";
     if (auto* d = std::get_if<double>(&*val)) {
       if (node_param) {
         int64_t id = static_cast<int64_t>(*d);
@@ -381,11 +490,32 @@ std::optional<Command> resolve_action(const Action& a, const World& w, Time step
       if (it == c.args.end() || p.type != "duration") continue;
       it->second = engine_value(p, it->second);
     }
-  return c;
+  std::vector<Command> out{c};
+  for (const auto& [k, names] : per_node) {
+    std::vector<Command> next;
+    for (const auto& cmd : out)
+      for (const auto& n : names) {
+        Command x = cmd;
+        x.args[k] = n;
+        next.push_back(std::move(x));
+      }
+    out = std::move(next);
+  }
+  return out;
 }
 
-std::string render_text(std::string_view text, const World& w, Time step_started_us) {
-  WorldFacts facts(w, step_started_us);
+std::optional<Command> resolve_action(const Action& a, const World& w, Time step_started_us, std::string* error) {
+  auto all = resolve_actions(a, w, step_started_us, error);
+  if (!all) return std::nullopt;
+  if (all->size() != 1) {
+    if (error) *error = "the action's selector matches " + std::to_string(all->size()) + " nodes, not one";
+    return std::nullopt;
+  }
+  return all->front();
+}
+
+std::string render_text(std::string_view text, const World& w, Time step_started_us, const Baseline* baseline) {
+  WorldFacts facts(w, step_started_us, baseline);
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
@@ -397,6 +527,16 @@ std::string render_text(std::string_view text, const World& w, Time step_started
     std::string key(text.substr(open + 2, close - open - 2));
     bool as_node = key.rfind("node:", 0) == 0;
     if (as_node) key = key.substr(5);
+    if (is_selector_text(key)) {
+      // {{@followers}}: the matched nodes' names, "n2, n3"; "none" when nothing matches.
+      Diagnostics d;
+      std::string names;
+      if (auto sel = parse_selector(key, {}, d))
+        for (NodeId id : select_nodes(w, *sel)) names += (names.empty() ? "" : ", ") + w.node(id).name;
+      out += names.empty() ? "none" : names;
+      i = close + 2;
+      continue;
+    }
     auto v = facts.get(key);
     if (!v) out += "?";
     else if (auto* d = std::get_if<double>(&*v)) {

@@ -30,14 +30,22 @@ void validate_lesson(const Lesson& lesson, const WorldSource& source, Diagnostic
 /// Validates one action against the world's CommandSpecs and nodes (appends to diags).
 void validate_action(const Action& a, const World& w, Diagnostics& diags);
 
-/// Resolves `{key}` placeholders in an action's values against the world now (a node-typed
-/// parameter turns a numeric value into that node's name: node = "{leader}"). Returns the
-/// Command, or std::nullopt with `error` set when a placeholder has no value.
+/// Resolves an action against the world now: `{key}` placeholders become the key's value (a
+/// node-typed parameter turns a numeric value into that node's name: node = "{leader}"), and
+/// selectors (@leader, @crashed, ... lesson/selector.h) become the nodes they match: in a `node`
+/// parameter one Command per matched node (in node order), in a `nodes` or `groups` parameter the
+/// names in place, separated by commas. Returns the Commands, or std::nullopt with `error` set when
+/// a placeholder has no value or a selector matches no node. `baseline` answers start.KEY.
+std::optional<std::vector<Command>> resolve_actions(const Action& a, const World& w, Time step_started_us,
+                                                    std::string* error, const Baseline* baseline = nullptr);
+/// resolve_actions for an action that must give exactly one Command.
 std::optional<Command> resolve_action(const Action& a, const World& w, Time step_started_us, std::string* error);
 
-/// Replaces {{key}} with the key's current value and {{node:key}} with the name of the node whose
-/// id the key holds, in step text.
-std::string render_text(std::string_view text, const World& w, Time step_started_us);
+/// Replaces {{key}} with the key's current value (start.KEY: its baseline), {{node:key}} with the
+/// name of the node whose id the key holds and {{@selector}} with the names of the nodes it
+/// matches, in step text.
+std::string render_text(std::string_view text, const World& w, Time step_started_us,
+                        const Baseline* baseline = nullptr);
 
 /// Human list of the actions a world offers, with their parameters (for FORMAT.md and
 /// `topolab-cli check --list-actions SCENARIO`).

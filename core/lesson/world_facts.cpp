@@ -2,8 +2,10 @@
 // for lesson conditions.
 #include "lesson/world_facts.h"
 
+#include <algorithm>
 #include <set>
 
+#include "lesson/selector.h"
 #include "lesson/text.h"
 
 namespace topo::lesson {
@@ -65,6 +67,77 @@ bool is_text_key(std::string_view key) {
 }
 
 std::optional<Value> WorldFacts::get(std::string_view key) const {
+  if (key.rfind("start.", 0) == 0) {
+    const std::string_view base = key.substr(6);
+    if (baseline_) {
+      auto it = baseline_->find(base);
+      if (it != baseline_->end()) return it->second;
+    }
+    return get(base);
+  }
+  if (key.find('@') != std::string_view::npos) {
+    // One value only: a selector matching one node (arithmetic and comparisons go through expand).
+    auto keys = expand(key);
+    if (keys.size() != 1 || keys.front().find('@') != std::string::npos) return std::nullopt;
+    return get_now(keys.front());
+  }
+  return get_now(key);
+}
+
+std::vector<std::string> WorldFacts::expand(std::string_view key) const {
+  const bool start = key.rfind("start.", 0) == 0;
+  size_t at = 0, len = 0;
+  if (start || !selector_in_key(key, &at, &len)) return {std::string(key)};
+  Diagnostics d;
+  auto sel = parse_selector(key.substr(at, len), {}, d);
+  if (!sel) return {};
+  std::vector<std::string> out;
+  for (NodeId id : select_nodes(w_, *sel))
+    out.push_back(std::string(key.substr(0, at)) + w_.node(id).name + std::string(key.substr(at + len)));
+  return out;
+}
+
+std::optional<double> WorldFacts::count(std::string_view selector) const {
+  Diagnostics d;
+  auto sel = parse_selector(selector, {}, d);
+  if (!sel) return std::nullopt;
+  return static_cast<double>(select_nodes(w_, *sel).size());
+}
+
+void collect_baseline_keys(const Expr& e, std::vector<std::string>& out) {
+  std::vector<const Operand*> keys;
+  collect_keys(e, keys);
+  for (const Operand* k : keys)
+    if (k->key.rfind("start.", 0) == 0) {
+      std::string base = k->key.substr(6);
+      if (std::find(out.begin(), out.end(), base) == out.end()) out.push_back(std::move(base));
+    }
+}
+
+void collect_baseline_keys(std::string_view text, std::vector<std::string>& out) {
+  size_t i = 0;
+  while ((i = text.find("{{", i)) != std::string_view::npos) {
+    const size_t e = text.find("}}", i);
+    if (e == std::string_view::npos) return;
+    std::string key(text.substr(i + 2, e - i - 2));
+    if (key.rfind("node:", 0) == 0) key = key.substr(5);
+    if (key.rfind("start.", 0) == 0) {
+      std::string base = key.substr(6);
+      if (std::find(out.begin(), out.end(), base) == out.end()) out.push_back(std::move(base));
+    }
+    i = e + 2;
+  }
+}
+
+Baseline capture_baseline(const World& w, Time step_started_us, const std::vector<std::string>& keys) {
+  Baseline b;
+  WorldFacts f(w, step_started_us);
+  for (const auto& k : keys)
+    if (auto v = f.get(k)) b.emplace(k, std::move(*v));
+  return b;
+}
+
+std::optional<Value> WorldFacts::get_now(std::string_view key) const {
   const World& w = w_;
   if (key == "time_s") return num(static_cast<double>(w.now()) / 1e6);
   if (key == "time_ms") return num(static_cast<double>(w.now()) / 1e3);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,16 +52,34 @@ struct WorldSource {
 /// node.NAME.group, node.NAME.KEY for every key the node's process shows in the inspector
 /// (role, term, ...), counter.NAME and gauge.NAME (metrics; 0 when never set). Every other key
 /// is asked of each model's Model::value in order; the first answer wins.
+/// Baselines: values captured when a step started, by key without its "start." prefix.
+using Baseline = std::map<std::string, Value, std::less<>>;
+
+/// Keys may name nodes with a selector (node.@leader.term, lesson/selector.h) and read a baseline
+/// with the "start." prefix (start.p99_ms.checkout): the value `baseline` holds for the key, or,
+/// with no baseline (the checker), the value now. count(@selector) counts the matched nodes.
 class WorldFacts : public Facts {
  public:
   /// `step_started_us` is the simulated time the current step began (for elapsed_s).
-  WorldFacts(const World& w, Time step_started_us = 0) : w_(w), step_started_(step_started_us) {}
+  WorldFacts(const World& w, Time step_started_us = 0, const Baseline* baseline = nullptr)
+      : w_(w), step_started_(step_started_us), baseline_(baseline) {}
   std::optional<Value> get(std::string_view key) const override;
+  std::vector<std::string> expand(std::string_view key) const override;
+  std::optional<double> count(std::string_view selector) const override;
 
  private:
+  std::optional<Value> get_now(std::string_view key) const;
   const World& w_;
   Time step_started_;
+  const Baseline* baseline_;
 };
+
+/// The baseline keys ("start.X" -> "X") a condition reads, appended to `out` (no duplicates).
+void collect_baseline_keys(const Expr& e, std::vector<std::string>& out);
+/// The same for the {{start.X}} placeholders of a text.
+void collect_baseline_keys(std::string_view text, std::vector<std::string>& out);
+/// The value of each key now, keyed by the key (keys with no value are left out).
+Baseline capture_baseline(const World& w, Time step_started_us, const std::vector<std::string>& keys);
 
 /// Value keys the world answers right now, for suggestions and the FORMAT.md listing: engine
 /// facts, node.* keys per node, and model keys from each model's documented key list.

@@ -65,6 +65,15 @@ rc=$?
 if [[ $rc -eq 1 ]] && diff -u "$sweep.seeds.expected" "$tmp/out" > "$tmp/diff"; then ok; else bad "check --seeds 1..12 $sweep.toml (exit $rc, expected 1)"; cat "$tmp/diff" "$tmp/err"; fi
 if run_cli check --seeds 5 "$sweep.toml" > "$tmp/out" 2> "$tmp/err" && [[ ! -s "$tmp/err" ]] &&
    grep -qx "$sweep.toml: seeds 5..5: 1 passed, 0 failed" "$tmp/out"; then ok; else bad "check --seeds 5 $sweep.toml"; cat "$tmp/out" "$tmp/err"; fi
+# Selectors, baselines and arithmetic: a lesson that names no server the simulation chose plays on
+# every seed; an honest predict whose expect is wrong fails `run --autoplay` at the predict's line.
+for sel in tests/lessons/selectors/every-seed.toml lessons/04-majorities-and-partitions.toml; do
+  if run_cli check --seeds 1..20 "$sel" > "$tmp/out" 2> "$tmp/err" && grep -qx "$sel: seeds 1..20: 20 passed, 0 failed" "$tmp/out"; then ok; else bad "check --seeds 1..20 $sel"; cat "$tmp/out" "$tmp/err"; fi
+done
+wrong=tests/lessons/malformed/predict-wrong-expect.toml
+run_cli run "$wrong" --autoplay > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [[ $rc -eq 1 ]] && grep -q "^$wrong:24:11: step 2: predict: the lesson expects choice 2" "$tmp/out"; then ok; else bad "run --autoplay $wrong (exit $rc, expected 1 and the predict's FILE:LINE:COL)"; cat "$tmp/out" "$tmp/err"; fi
 # Live text at step start (before the step's do): lesson 03 names the leader it is about to crash.
 run_cli run lessons/03-agreeing-on-a-leader.toml --autoplay --text > "$tmp/out" 2> "$tmp/err"
 crashed=$(grep -o 'do: crash node=n[0-9]' "$tmp/out" | head -1 | sed 's/.*=//')

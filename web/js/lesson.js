@@ -96,6 +96,7 @@
         sec.append(ul);
         if (p.outcome < 0) sec.append(el('p', { class: 'muted', text: t('Watching what the simulation does…') }));
       }
+      for (const h of p.hints || []) sec.append(el('p', { class: 'hint' }, el('strong', { text: t('Hint:') + ' ' }), el('span', { html: h })));
       parts.push(sec);
     }
     if (L.task) {
@@ -113,6 +114,7 @@
       parts.push(gate(t('Goal'), L.goal));
       parts.push(el('div', { class: 'bar small', role: 'progressbar', 'aria-label': t('Goal progress'), 'aria-valuemin': '0',
         'aria-valuemax': '100', 'aria-valuenow': String(pctg) }, el('div', { style: `width:${pctg}%` })));
+      for (const h of L.goal.hints || []) parts.push(el('p', { class: 'hint' }, el('strong', { text: t('Hint:') + ' ' }), el('span', { html: h })));
     }
     if (L.quiz) {
       const q = L.quiz;

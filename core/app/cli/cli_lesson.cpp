@@ -199,6 +199,11 @@ int run_lesson(const std::string& file, bool autoplay_on, bool narrate, bool sho
     if (!s.values.empty()) std::cout << "    values at the end: " << s.values << "\n";
     for (const auto& wline : s.warnings) std::cout << "    warning: " << wline << "\n";
   }
+  // Failures with a place in the file (a selector that matched nothing, a predict whose expect
+  // the simulation contradicted), as FILE:LINE:COL: message.
+  for (const auto& s : res.steps)
+    for (const auto& d : s.problems)
+      std::cout << format_diagnostic(file, {d.pos, "step " + std::to_string(s.index + 1) + ": " + d.message}) << "\n";
   std::cout << "lesson " << l.id << ": " << res.steps.size() - bad << "/" << res.steps.size() << " steps reached"
             << (res.ok ? "" : ", " + std::to_string(bad) + " failed") << ", simulated time " << format_time(r->world().now())
             << "\n";
@@ -237,6 +242,9 @@ int64_t sweep_seeds(const std::string& file, const Lesson& lesson, const WorldSo
         if (st.failures.empty()) continue;
         why = "step " + std::to_string(st.index + 1) + "/" + std::to_string(res.steps.size()) + " \"" + st.title +
               "\": " + st.failures.front();
+        if (!st.problems.empty() && st.problems.front().message == st.failures.front())
+          why += " (line " + std::to_string(st.problems.front().pos.line) + ":" +
+                 std::to_string(st.problems.front().pos.col) + ")";
         break;
       }
       if (why.empty() && !res.ok) why = "failed";
@@ -265,6 +273,10 @@ std::string check_more_help(const Args&) {
          "FILE:LINE:COL: message, then \"N lesson file(s) valid\" when every file is valid (left out\n"
          "with --quiet). Only usage errors (an unknown flag, a bad --seeds range, a scenario that\n"
          "cannot be built for --list-actions/--list-values) go to standard error.\n"
+         "\n"
+         "A lesson whose predicts declare `expect` (the choice its text says will happen) is also\n"
+         "played on its own seed, as `run FILE --autoplay` does: a predict the simulation answers\n"
+         "differently, or an action that fails on the way, is reported at its FILE:LINE:COL.\n"
          "\n"
          "Exit status: 0 every file valid (and, with --seeds, every seed played to the end);\n"
          "1 a file has problems or a seed failed; 2 bad usage or a file that cannot be read.\n"
@@ -335,6 +347,7 @@ int cmd_check(const Args& a) {
       continue;
     }
     CheckResult c = check_lesson(text, src);
+    if (c.ok() && !sweep) check_expectations(*c.lesson, src, c.diags);
     for (const auto& d : c.diags) std::cout << format_diagnostic(f, d) << "\n";
     if (!c.ok()) rc = std::max(rc, 1);
     if (check_translation_file(f, text)) rc = std::max(rc, 1);

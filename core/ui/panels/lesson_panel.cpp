@@ -86,6 +86,8 @@ void LabApp::draw_lesson() {
       }
     }
     if (ss.predict_answer >= 0 && ss.predict_outcome < 0) ImGui::TextDisabled(tr("Watching what the simulation does..."));
+    if (ss.phase == lesson::Phase::Predict)
+      for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped(tr("Hint: %s"), h->text.c_str());
   }
   if (st.task) {
     ImGui::Spacing();
@@ -98,6 +100,8 @@ void LabApp::draw_lesson() {
   if (st.goal) {
     gate_line(tr("goal"), ss.goal, st.goal->text.empty() ? st.goal->check.text : st.goal->text);
     ImGui::ProgressBar(static_cast<float>(ss.goal_progress), ImVec2(-1, 0));
+    if (ss.phase == lesson::Phase::Goal)
+      for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped(tr("Hint: %s"), h->text.c_str());
   }
   if (st.quiz) {
     ImGui::Spacing();
@@ -153,6 +157,13 @@ std::string html_inline(const std::string& text) {
     h = h.substr(3, h.size() - 7);
   return h;
 }
+// The hints due now when `phase` is the part running, as a JSON list of inline HTML.
+std::string hints_json(const lesson::Runner& r, lesson::Phase phase) {
+  std::string out = "[";
+  if (r.state().phase == phase)
+    for (const lesson::Hint* h : r.hints_due()) out += (out.size() > 1 ? "," : "") + util::json_quote(html_inline(h->text));
+  return out + "]";
+}
 const char* gate_name(lesson::Gate g) {
   switch (g) {
     case lesson::Gate::Done: return "done";
@@ -198,19 +209,14 @@ std::string LabApp::lesson_json() const {
       o << (i ? "," : "") << "{\"html\":" << json_quote(html_inline(c.text))
         << ",\"explain\":" << json_quote(show ? html_inline(c.explain) : std::string()) << "}";
     }
-    o << "]}";
+    o << "],\"hints\":" << hints_json(r, lesson::Phase::Predict) << "}";
   } else {
     o << ",\"predict\":null";
   }
   if (st.task) {
     o << ",\"task\":{\"prompt\":" << json_quote(html_inline(st.task->prompt)) << ",\"status\":\"" << gate_name(ss.task)
-      << "\",\"show_me\":" << (ss.task != lesson::Gate::Done && !st.task->solution.empty() ? "true" : "false") << ",\"hints\":[";
-    bool first = true;
-    for (const lesson::Hint* h : r.hints_due()) {
-      o << (first ? "" : ",") << json_quote(html_inline(h->text));
-      first = false;
-    }
-    o << "]}";
+      << "\",\"show_me\":" << (ss.task != lesson::Gate::Done && !st.task->solution.empty() ? "true" : "false")
+      << ",\"hints\":" << hints_json(r, lesson::Phase::Task) << "}";
   } else {
     o << ",\"task\":null";
   }
@@ -221,7 +227,8 @@ std::string LabApp::lesson_json() const {
     o << ",\"wait\":null";
   if (st.goal)
     o << ",\"goal\":{\"text\":" << json_quote(html_inline(st.goal->text.empty() ? st.goal->check.text : st.goal->text))
-      << ",\"status\":\"" << gate_name(ss.goal) << "\",\"progress\":" << lesson::format_number(ss.goal_progress) << "}";
+      << ",\"status\":\"" << gate_name(ss.goal) << "\",\"progress\":" << lesson::format_number(ss.goal_progress)
+      << ",\"hints\":" << hints_json(r, lesson::Phase::Goal) << "}";
   else
     o << ",\"goal\":null";
   if (st.quiz) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "lesson/catalog.h"
+#include "lesson/runner.h"
 #include "lesson/translation.h"
 #include "lesson/validator.h"
 
@@ -44,6 +45,7 @@ TEST_CASE("lesson files: malformed lessons give exactly their expected errors") 
   for (const auto& f : all) {
     const std::string rel = "tests/lessons/malformed/" + f.filename().string();
     CheckResult r = check_lesson(slurp(f), src);
+    if (r.ok()) check_expectations(*r.lesson, src, r.diags);   // as `topolab-cli check` does
     std::string got;
     for (const auto& d : r.diags) got += format_diagnostic(rel, d) + "\n";
     fs::path exp = f;
