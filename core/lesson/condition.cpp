@@ -343,6 +343,11 @@ bool evaluate(const Expr& e, const Facts& facts) {
       auto na = as_number(*a);
       auto nb = as_number(*b);
       if (na && nb) return cmp(*na, *nb, e.op);
+      // An enum key against one of its names: breaker.A->B == "open".
+      if (!a_str && b_str && e.a.kind == Operand::Kind::Key)
+        if (auto n = facts.enum_number(e.a.key, std::get<std::string>(*b))) return cmp(*na, *n, e.op);
+      if (a_str && !b_str && e.b.kind == Operand::Kind::Key)
+        if (auto n = facts.enum_number(e.b.key, std::get<std::string>(*a))) return cmp(*n, *nb, e.op);
       // A number against text that is not a number: only "!=" holds.
       return e.op == CmpOp::Ne;
     }

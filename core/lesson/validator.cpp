@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "scenario/reference.h"
+
 namespace topo::lesson {
 
 namespace {
@@ -117,6 +119,17 @@ void check_condition(const Condition& c, const World& w, const std::string& scen
       continue;
     }
     if (lit->kind == Operand::Kind::String) {
+      const auto decl = find_world_value_decl(w, key->key);
+      if (decl && decl->type == "enum") {
+        // An enum compared with one of its names: breaker.checkout->payment == "open".
+        if (enum_index(*decl, lit->text) < 0) {
+          std::string names;
+          for (const auto& n : decl->enum_names) names += (names.empty() ? "\"" : ", \"") + n + "\"";
+          d.push_back({lit->pos, "\"" + key->key + "\" is one of " + names + ", not \"" + lit->text + "\"" +
+                                     did_you_mean(lit->text, decl->enum_names)});
+        }
+        continue;
+      }
       if (key->key.rfind("node.", 0) == 0 && field == "status") {
         std::vector<std::string> st = {"up", "crashed", "restarting"};
         if (lit->text != "up" && lit->text != "crashed" && lit->text != "restarting")
@@ -270,6 +283,22 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
     d.push_back({s.name_pos, "unknown scenario \"" + s.name + "\"" + did_you_mean(s.name, names)});
     return;
   }
+  // Parameters against the scenario's declaration (scenario/declare.h), each at its place.
+  if (const ScenarioInfo* info = find_scenario(s.name); info && !info->params.empty()) {
+    std::vector<std::string> declared;
+    for (const auto& p : info->params) declared.push_back(p.name);
+    bool bad = false;
+    for (const auto& [k, kp] : s.param_pos) {
+      if (find_param_decl(info->params, k)) continue;
+      bad = true;
+      std::string list;
+      for (const auto& n : declared) list += (list.empty() ? "" : ", ") + n;
+      if (declared.size() > 20) list = std::to_string(declared.size()) + " of them";
+      d.push_back({kp, "scenario \"" + s.name + "\" has no parameter \"" + k + "\"" + did_you_mean(k, declared) +
+                           " (its parameters: " + list + "; see topolab-cli scenarios --params " + s.name + ")"});
+    }
+    if (bad) return;
+  }
   std::string err;
   std::unique_ptr<LessonWorld> lw;
   try {
@@ -417,7 +446,13 @@ std::string describe_actions(const World& w) {
     o << s.op;
     for (const auto& p : s.params) o << " " << (p.required ? "" : "[") << p.name << "=" << p.type << (p.required ? "" : "]");
     o << "\n    " << s.help << "\n";
-    for (const auto& p : s.params) o << "    - " << p.name << " (" << p.type << (p.required ? "" : ", optional") << "): " << p.help << "\n";
+    for (const auto& p : s.params) {
+      o << "    - " << p.name << " (" << p.type << (p.required ? "" : ", optional");
+      if (!p.unit.empty()) o << ", " << p.unit;
+      if (!p.range.empty()) o << ", " << p.range;
+      if (!p.default_value.empty()) o << ", default " << p.default_value;
+      o << "): " << p.help << "\n";
+    }
   }
   return o.str();
 }

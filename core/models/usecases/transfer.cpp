@@ -824,6 +824,41 @@ std::optional<double> TransferModel::value(std::string_view key) const {
   return std::nullopt;
 }
 
+std::vector<ValueDecl> TransferModel::value_decls() const {
+  return {
+      {"transfers", "count", "", "transfers started"},
+      {"committed", "count", "", "transfers committed"},
+      {"aborted", "count", "", "transfers aborted"},
+      {"committed.2pc", "count", "", "transfers committed by two-phase commit"},
+      {"committed.saga", "count", "", "transfers committed by the saga"},
+      {"aborted.2pc", "count", "", "transfers aborted by two-phase commit"},
+      {"aborted.saga", "count", "", "transfers aborted by the saga"},
+      {"compensations", "count", "", "saga compensations run"},
+      {"in_doubt", "count", "", "prepared transactions waiting for a decision"},
+      {"total_money", "count", "", "money in both banks now"},
+      {"expected_money", "count", "", "money the banks should hold"},
+      {"money_in_flight", "count", "", "expected_money - total_money (debited, not yet credited)"},
+      {"audits", "count", "", "audits done"},
+      {"inconsistent_reads", "count", "", "audits that saw a wrong total"},
+      {"reads_blocked", "count", "", "audit reads blocked by locks"},
+      {"audits_timed_out", "count", "", "audits that gave up"},
+      {"audit_wait_ms", "number", "ms", "how long the running audit has waited"},
+      {"timed_out", "count", "", "transfers the client gave up on"},
+      {"saga_mode", "bool", "", "1 in transfer-saga"},
+      {"violations", "count", "", "safety violations the checker found"},
+      {"p50_ms", "number", "ms", "median transfer latency"},
+      {"p99_ms", "number", "ms", "99th percentile transfer latency"},
+      {"p50_ms.2pc", "number", "ms", "median latency of the 2PC transfers"},
+      {"p99_ms.2pc", "number", "ms", "99th percentile latency of the 2PC transfers"},
+      {"p50_ms.saga", "number", "ms", "median latency of the saga transfers"},
+      {"p99_ms.saga", "number", "ms", "99th percentile latency of the saga transfers"},
+      {"balance.<node>", "count", "", "a bank's balance"},
+      {"in_progress", "count", "", "transfers the coordinator has not finished"},
+      {"locks_held", "count", "", "locks the banks hold"},
+      {"waiting", "count", "", "requests waiting for a lock"},
+  };
+}
+
 std::string TransferModel::state_json() const {
   std::string s = "{\"model\":\"transfer\",\"protocol\":\"" + std::string(cfg_.saga ? "saga" : "2pc") + "\"";
   for (const char* k : {"transfers", "committed", "aborted", "compensations", "in_progress", "in_doubt", "locks_held",
@@ -940,6 +975,20 @@ void add_transfer_scenarios(std::vector<ScenarioInfo>& v) {
                std::string("Money transfer between two banks as a saga with compensation; an auditor checks the total (") +
                    params + ")",
                [](World& w, const Params& p) { return usecases::build_transfer_scenario(w, p, true); }});
+  const std::vector<ParamDecl> decls = {
+      {"rate", "number", "1/s", "0..1000", "4", "transfers per second"},
+      {"balance", "int", "", "0..1000000000", "1000", "each bank account's starting balance"},
+      {"max_amount", "int", "", "10..1000000", "200", "largest amount of one transfer"},
+      {"db_ms", "number", "ms", "0..60000", "10", "a bank's database time per step"},
+      {"latency_ms", "number", "ms", "0..60000", "5", "one-way network latency"},
+      {"jitter_ms", "number", "ms", "0..60000", "2", "extra random delay"},
+      {"vote_timeout_ms", "number", "ms", "1..600000", "1000", "2PC: the coordinator aborts after waiting this long for votes"},
+      {"retry_ms", "number", "ms", "3..600000", "300", "a step with no answer is retried after this"},
+      {"audit_gap_ms", "number", "ms", "1..600000", "20", "the auditor's pause between reading the two banks"},
+      {"transfer.log_decision", "int", "", "0..1", "1", "0: a seeded bug, the commit decision is not logged"},
+  };
+  v[v.size() - 2].params = decls;
+  v.back().params = decls;
 }
 
 }  // namespace topo

@@ -87,6 +87,7 @@ class TransferModel : public Model {
   std::vector<std::string> violations() const override { return violations_; }
   std::string state_json() const override;
   std::optional<double> value(std::string_view key) const override;
+  std::vector<ValueDecl> value_decls() const override;
 
   TransferConfig& config() { return cfg_; }
   const TransferConfig& config() const { return cfg_; }
