@@ -63,12 +63,14 @@ run_cli check lessons/01-one-system-many-computers.toml > "$tmp/out" 2> "$tmp/er
 if [[ ! -s "$tmp/err" ]] && grep -qx "1 lesson file(s) valid" "$tmp/out"; then ok; else bad "check: \"valid\" is not on stdout alone"; cat "$tmp/out" "$tmp/err"; fi
 if run_cli check --help > "$tmp/out" 2>&1 && grep -q "^Exit status" "$tmp/out" && grep -q -- "--seeds A..B" "$tmp/out"; then ok; else bad "check --help"; cat "$tmp/out"; fi
 
-# The action reference at the end of FORMAT.md is generated from the code and must be current.
+# The reference at the end of FORMAT.md (every action, scenario parameter and value key, from
+# "## Every action" to the end) is generated from the declarations in the code: the committed
+# file must equal the generator's output.
 if tests/lessons/actions_md.sh "$CLI" > "$tmp/actions.md" 2> "$tmp/err" &&
    sed -n '/^## Every action/,$p' lessons/FORMAT.md | diff -u - "$tmp/actions.md" > "$tmp/diff"; then
   ok
 else
-  bad "the \"Every action\" section of lessons/FORMAT.md is not current: regenerate it with tests/lessons/actions_md.sh"
+  bad "the generated reference of lessons/FORMAT.md (from \"## Every action\" on) is not current: regenerate it with tests/lessons/actions_md.sh"
   head -40 "$tmp/diff" "$tmp/err"
 fi
 

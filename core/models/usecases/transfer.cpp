@@ -581,7 +581,11 @@ class Client : public Process {
 
   void on_timer(Ctx& ctx, TimerId, uint64_t t) override {
     if (tag_kind(t) == kTagGiveUp) {
-      if (pending_.erase(tag_id(t))) model_->client_timed_out();
+      auto it = pending_.find(tag_id(t));
+      if (it != pending_.end()) {
+        model_->client_timed_out(ctx.now() - it->second);
+        pending_.erase(it);
+      }
       return;
     }
     if (tag_kind(t) != kTagArrive) return;
@@ -795,6 +799,8 @@ std::optional<double> TransferModel::value(std::string_view key) const {
   if (key == "p99_ms.2pc") return ms_q(latency_2pc_, 0.99);
   if (key == "p50_ms.saga") return ms_q(latency_saga_, 0.5);
   if (key == "p99_ms.saga") return ms_q(latency_saga_, 0.99);
+  if (key == "p50_answered_ms") return ms_q(answered_latency_, 0.5);
+  if (key == "p99_answered_ms") return ms_q(answered_latency_, 0.99);
   if (key.rfind("balance.", 0) == 0) {
     auto id = world_->find_node(key.substr(8));
     const int b = id ? bank_index(*id) : -1;
@@ -846,12 +852,14 @@ std::vector<ValueDecl> TransferModel::value_decls() const {
       {"timed_out", "count", "", "transfers the client gave up on"},
       {"saga_mode", "bool", "", "1 in transfer-saga"},
       {"violations", "count", "", "safety violations the checker found"},
-      {"p50_ms", "number", "ms", "median transfer latency"},
-      {"p99_ms", "number", "ms", "99th percentile transfer latency"},
-      {"p50_ms.2pc", "number", "ms", "median latency of the 2PC transfers"},
-      {"p99_ms.2pc", "number", "ms", "99th percentile latency of the 2PC transfers"},
-      {"p50_ms.saga", "number", "ms", "median latency of the saga transfers"},
-      {"p99_ms.saga", "number", "ms", "99th percentile latency of the saga transfers"},
+      {"p50_ms", "number", "ms", "median transfer latency, transfers the client gave up on included (with the time until it did)"},
+      {"p99_ms", "number", "ms", "99th percentile transfer latency, given-up transfers included"},
+      {"p50_ms.2pc", "number", "ms", "median latency of the 2PC transfers, given-up ones included"},
+      {"p99_ms.2pc", "number", "ms", "99th percentile latency of the 2PC transfers, given-up ones included"},
+      {"p50_ms.saga", "number", "ms", "median latency of the saga transfers, given-up ones included"},
+      {"p99_ms.saga", "number", "ms", "99th percentile latency of the saga transfers, given-up ones included"},
+      {"p50_answered_ms", "number", "ms", "median latency of the transfers the client got an answer for (committed or aborted) only"},
+      {"p99_answered_ms", "number", "ms", "99th percentile latency of the answered transfers only"},
       {"balance.<node>", "count", "", "a bank's balance"},
       {"in_progress", "count", "", "transfers the coordinator has not finished"},
       {"locks_held", "count", "", "locks the banks hold"},
