@@ -63,6 +63,11 @@ run_cli check lessons/01-one-system-many-computers.toml > "$tmp/out" 2> "$tmp/er
 if [[ ! -s "$tmp/err" ]] && grep -qx "1 lesson file(s) valid" "$tmp/out"; then ok; else bad "check: \"valid\" is not on stdout alone"; cat "$tmp/out" "$tmp/err"; fi
 if run_cli check --help > "$tmp/out" 2>&1 && grep -q "^Exit status" "$tmp/out" && grep -q -- "--seeds A..B" "$tmp/out"; then ok; else bad "check --help"; cat "$tmp/out"; fi
 
+# Enum value keys compare with their names: the breaker waited for as "open" opens (autoplay).
+enum_lesson=tests/lessons/enum/breaker-opens.toml
+if run_cli check --quiet "$enum_lesson" > "$tmp/out" 2>&1 && run_cli run "$enum_lesson" --autoplay > "$tmp/out" 2>&1 &&
+   grep -q 'breaker.checkout->payment=1' "$tmp/out"; then ok; else bad "$enum_lesson"; cat "$tmp/out"; fi
+
 # The reference at the end of FORMAT.md (every action, scenario parameter and value key, from
 # "## Every action" to the end) is generated from the declarations in the code: the committed
 # file must equal the generator's output.
