@@ -108,8 +108,10 @@ std::string reference_markdown() {
   o << "\n## Every scenario parameter\n\n"
        "Generated from each scenario's declaration (also `topolab-cli scenarios --params NAME`). Set\n"
        "them in a lesson's `[scenario] params` or with `--set KEY=VALUE`. A name in angle brackets\n"
-       "stands for a name of the world: `<service>` a service (or module), `<type>` a request type,\n"
-       "`<edge>` a call edge `A->B` (A or B may be `*`), `<rule>` a Raft safety rule.\n";
+       "stands for a name of the world: `<module>` a module (in the shop each service is one module;\n"
+       "in the monolith `gateway`, `checkout`, ... inside the one deployable), `<deployable>` what runs\n"
+       "as replicas (the shop's services, or `monolith`), `<type>` a request type, `<edge>` a call edge\n"
+       "`A->B` (A or B may be `*`), `<rule>` a Raft safety rule.\n";
   std::vector<std::pair<std::string, std::string>> params;
   for (const auto& sc : scenarios()) {
     std::ostringstream t;

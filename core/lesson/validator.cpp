@@ -145,8 +145,12 @@ void check_condition(const Condition& c, const World& w, const std::string& scen
       continue;
     }
     double n = lit->number;
-    double lo = 0, hi = is_fraction_key(key->key) ? 1.0 : INFINITY;
-    if (!is_nonnegative_key(key->key)) continue;
+    // The key's declared type first (fraction, bool: 0..1; count: >= 0), else the names' hints.
+    const auto decl = find_world_value_decl(w, key->key);
+    const bool declared_fraction = decl && (decl->type == "fraction" || decl->type == "bool");
+    const bool declared_count = decl && decl->type == "count";
+    double lo = 0, hi = (declared_fraction || is_fraction_key(key->key)) ? 1.0 : INFINITY;
+    if (!declared_fraction && !declared_count && !is_nonnegative_key(key->key)) continue;
     bool never = false;
     switch (op) {
       case CmpOp::Gt: never = n >= hi; break;
@@ -157,7 +161,9 @@ void check_condition(const Condition& c, const World& w, const std::string& scen
       case CmpOp::Ne: break;
     }
     if (never) {
-      std::string range = std::isinf(hi) ? "is never below 0" : "is a fraction between 0 and 1";
+      std::string range = std::isinf(hi) ? "is never below 0"
+                          : declared_fraction && decl->type == "bool" ? "is 0 or 1"
+                                                                     : "is a fraction between 0 and 1";
       d.push_back({e->pos, "impossible condition: \"" + key->key + "\" " + range + ", so \"" + key->key + " " +
                                to_string(op) + " " + lit->text + "\" never holds"});
     }

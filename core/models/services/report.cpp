@@ -137,6 +137,7 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
   const SystemRt* s = &g.systems.front();
   const size_t slash = key.find('/');
   if (slash != std::string::npos) {
+    if (!g.multi()) return std::nullopt;   // "SYSTEM/KEY" only where there are several systems
     const std::string sys = key.substr(0, slash);
     s = nullptr;
     for (const auto& x : g.systems) if (x.name == sys) s = &x;
@@ -269,7 +270,7 @@ std::vector<ValueDecl> ServicesModel::value_decls() const {
       {"requests.<type>", "count", "", "requests sent since the start"},
       {"network_calls.<type>", "count", "", "network calls one request of the type makes"},
       {"error_budget_burn.<type>", "number", "x", "how fast the error budget burns (1 = exactly at the objective)"},
-      {"error_budget_remaining.<type>", "fraction", "", "share of the error budget left"},
+      {"error_budget_remaining.<type>", "number", "", "share of the error budget left (1 untouched, 0 spent, below 0 overspent)"},
       {"error_rate.<service>", "fraction", "", "share of a service's calls that failed, last window"},
       {"p50_ms.<service>", "number", "ms", "median latency of a service's calls, failures included"},
       {"p99_ms.<service>", "number", "ms", "99th percentile latency of a service's calls, failures included"},
@@ -279,7 +280,7 @@ std::vector<ValueDecl> ServicesModel::value_decls() const {
       {"replicas.<service>", "count", "", "ready replicas"},
       {"replicas_desired.<service>", "count", "", "replicas wanted (scale, autoscaler)"},
       {"queue.<service>", "count", "", "requests queued at the replicas"},
-      {"cpu.<service>", "fraction", "", "CPU utilisation, last controller period"},
+      {"cpu.<service>", "number", "", "CPU utilisation, last controller period (1 = every core busy)"},
       {"cpu_pct.<service>", "number", "%", "CPU utilisation in percent, rounded"},
       {"memory_mb.<service>", "number", "MB", "memory of the replicas"},
       {"canary_traffic.<service>", "fraction", "", "share of calls that went to the new version during a deployment"},
@@ -319,13 +320,13 @@ std::vector<std::string> ServicesModel::value_names(std::string_view placeholder
     if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
   };
   for (const auto& s : g_->systems) {
-    if (placeholder == "system") add(s.name);
+    if (placeholder == "system" && g_->multi()) add(s.name);
     if (placeholder == "type")
       for (const auto& t : s.types) add(t.spec.name);
-    if (placeholder == "service") {
+    if (placeholder == "service" || placeholder == "deployable")
       for (const auto& d : s.deps) add(d.spec.name);
+    if (placeholder == "service" || placeholder == "module")
       for (const auto& m : s.modules) add(m.spec.name);
-    }
     if (placeholder == "edge")
       for (const auto& e : s.edges) add(e.from + "->" + e.to);
   }
