@@ -756,6 +756,9 @@ void World::set_link(NodeId from, NodeId to, const LinkParams& p) {
 }
 
 void World::register_command(CommandSpec spec) {
+  // A duration is in milliseconds (or text with a unit): declare it so for every reader.
+  for (auto& p : spec.params)
+    if (p.type == "duration" && p.unit.empty()) p.unit = "ms";
   for (auto& s : specs_)
     if (s.op == spec.op) {
       s = std::move(spec);

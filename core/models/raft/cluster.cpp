@@ -490,8 +490,8 @@ RaftCluster* build_raft_cluster(World& w, const RaftConfig& cfg) {
       "each batch to rejoin and catch up before the next",
       {{"version", "string", true, "the new version, e.g. v2"},
        {"batch", "int", true, "nodes restarted at once (1 keeps a majority up in a 3- or 5-node cluster)"},
-       {"pause_ms", "duration", false, "wait after a batch has caught up before the next (default 0)"},
-       {"restart_ms", "duration", false, "how long a node is down while it restarts (default from the scenario)"}},
+       {"pause_ms", "duration", false, "wait after a batch has caught up before the next", "ms", ">= 0", "0"},
+       {"restart_ms", "duration", false, "how long a node is down while it restarts (default from the scenario)", "ms", "", ""}},
       [cluster](World& world, const Command& c) -> CommandResult {
         const std::string version = c.arg("version");
         int64_t batch = 0, pause = 0, restart = cluster->config().restart_delay_us / kMs;

@@ -602,8 +602,8 @@ std::string build_primary_backup(World& w, const PbConfig& cfg) {
        }});
   w.register_command(
       {"pb.set", "Change primary-backup timing live.",
-       {{"replication_ms", "duration", false, "how often the primary ships its log to the backups (ms, > 0)"},
-        {"failover_ms", "duration", false, "how long backups wait without the primary before promoting (ms, > 0)"}},
+       {{"replication_ms", "duration", false, "how often the primary ships its log to the backups (ms, > 0)", "ms", "> 0"},
+        {"failover_ms", "duration", false, "how long backups wait without the primary before promoting (ms, > 0)", "ms", "> 0"}},
        [model](World&, const Command& c) {
          double rep = 0, fo = 0;
          const bool has_rep = c.args.count("replication_ms") > 0, has_fo = c.args.count("failover_ms") > 0;

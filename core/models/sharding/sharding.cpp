@@ -266,7 +266,7 @@ std::string build_sharding(World& w, const ShardConfig& cfg) {
                       [model](World& world, const Command& c) { return model->remove_node(world, c.arg("name")); }});
   w.register_command(
       {"shard.load", "Change the client load live: the hot key's share of requests and the request rate.",
-       {{"hot_key", "prob", false, "share of requests for key0, 0..1 (0 = uniform)"},
+       {{"hot_key", "prob", false, "share of requests for key0, 0..1 (0 = uniform)", "", "0..1", ""},
         {"rate", "number", false, "client requests per second, > 0"}},
        [model](World&, const Command& c) {
          double hot = model->config().hot_key, rate = model->config().rate_per_sec;

@@ -467,8 +467,8 @@ std::string build_datajob(World& w, const JobConfig& cfg) {
                                          [model](NodeId, Persistent*) { return std::make_unique<Worker>(model); }));
   w.register_command(
       {"job.run", "Start a new job now (the previous one must have finished).",
-       {{"maps", "int", false, "map tasks (default from the scenario), 1..500"},
-        {"reduces", "int", false, "reduce tasks (default from the scenario), 0..100"}},
+       {{"maps", "int", false, "map tasks (default from the scenario), 1..500", "", "1..500", ""},
+        {"reduces", "int", false, "reduce tasks (default from the scenario), 0..100", "", "0..100", ""}},
        [model](World& world, const Command& c) {
          int64_t maps = model->config().maps, reduces = model->config().reduces;
          if (c.args.count("maps") && (!parse_int(c.arg("maps"), &maps) || maps < 1 || maps > 500))

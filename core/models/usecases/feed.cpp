@@ -436,7 +436,7 @@ void register_feed_commands(World& w, FeedModel* m) {
                       }});
   w.register_command({"feed.celebrity_post",
                       "The celebrity posts: with fan-out on write that is one timeline write per follower.",
-                      {{"followers", "int", false, "the celebrity's followers (1..1000000; default from the scenario)"}},
+                      {{"followers", "int", false, "the celebrity's followers (1..1000000; default from the scenario)", "", "1..1000000", ""}},
                       [m](World& world, const Command& c) {
                         int64_t f = m->config().celebrity_followers;
                         if (c.args.count("followers") && (!parse_int(c.arg("followers"), &f) || f < 1 || f > 1000000))
@@ -455,8 +455,8 @@ void register_feed_commands(World& w, FeedModel* m) {
                       }});
   w.register_command(
       {"feed.set_load", "Change the users' load: posts and timeline reads per second.",
-       {{"posts_per_s", "number", false, "posts per second (0..2000)"},
-        {"reads_per_s", "number", false, "timeline reads per second (0..5000)"}},
+       {{"posts_per_s", "number", false, "posts per second (0..2000)", "1/s", "0..2000", ""},
+        {"reads_per_s", "number", false, "timeline reads per second (0..5000)", "1/s", "0..5000", ""}},
        [m](World&, const Command& c) {
          double posts = 0, reads = 0;
          const bool hp = c.args.count("posts_per_s") > 0, hr = c.args.count("reads_per_s") > 0;
@@ -470,7 +470,7 @@ void register_feed_commands(World& w, FeedModel* m) {
          return CommandResult::success();
        }});
   w.register_command({"feed.set", "Change how many accounts each user follows (and a normal author's followers).",
-                      {{"follows", "int", true, "accounts followed per user (1..5000)"}},
+                      {{"follows", "int", true, "accounts followed per user (1..5000)", "", "1..5000", ""}},
                       [m](World&, const Command& c) {
                         int64_t f = 0;
                         if (!parse_int(c.arg("follows"), &f) || f < 1 || f > 5000)

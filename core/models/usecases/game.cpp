@@ -348,9 +348,9 @@ void register_game_commands(World& w, GameModel* m) {
                       }});
   w.register_command(
       {"game.set", "Change the game's timing live.",
-       {{"tick_ms", "duration", false, "server step and input period (ms, 10..1000)"},
-        {"replicate_every", "int", false, "ticks between snapshots shipped to the standby (1..100)"},
-        {"failover_ms", "duration", false, "silence after which the standby takes over (ms, 10..60000)"}},
+       {{"tick_ms", "duration", false, "server step and input period (ms, 10..1000)", "ms", "10..1000"},
+        {"replicate_every", "int", false, "ticks between snapshots shipped to the standby (1..100)", "", "1..100", ""},
+        {"failover_ms", "duration", false, "silence after which the standby takes over (ms, 10..60000)", "ms", "10..60000"}},
        [m](World&, const Command& c) {
          double tick = 0, fo = 0;
          int64_t every = 0;

@@ -912,7 +912,7 @@ std::string build_transfer(World& w, const TransferConfig& cfg) {
                       }});
   w.register_command({"transfer.fail", "Make a bank refuse the next credits (money arriving): 2PC votes no, a saga compensates.",
                       {{"bank", "node", true, "the bank (bank-a or bank-b)"},
-                       {"count", "int", false, "how many credits to refuse (default 1; 0 clears)"}},
+                       {"count", "int", false, "how many credits to refuse (default 1; 0 clears)", "", "", "1"}},
                       [model](World& world, const Command& c) {
                         const int b = model->bank_index(*world.find_node(c.arg("bank")));
                         if (b < 0) return CommandResult::fail("bank= must be bank-a or bank-b (got \"" + c.arg("bank") + "\")");
