@@ -130,11 +130,15 @@ void check_condition(const Condition& c, const World& w, const std::string& scen
         }
         continue;
       }
-      if (key->key.rfind("node.", 0) == 0 && field == "status") {
-        std::vector<std::string> st = {"up", "crashed", "restarting"};
-        if (lit->text != "up" && lit->text != "crashed" && lit->text != "restarting")
-          d.push_back({lit->pos, "a node's status is \"up\", \"crashed\" or \"restarting\", not \"" + lit->text + "\"" +
-                                     did_you_mean(lit->text, st)});
+      if (key->key.rfind("node.", 0) == 0 && field == "status" && decl && !decl->enum_names.empty()) {
+        // The words a status can be, from the engine's declaration of node.<node>.status.
+        const std::vector<std::string>& st = decl->enum_names;
+        if (enum_index(*decl, lit->text) < 0) {
+          std::string words;
+          for (size_t i = 0; i < st.size(); ++i)
+            words += (i == 0 ? "" : i + 1 == st.size() ? " or " : ", ") + ("\"" + st[i] + "\"");
+          d.push_back({lit->pos, "a node's status is " + words + ", not \"" + lit->text + "\"" + did_you_mean(lit->text, st)});
+        }
       } else if (!is_text_key(key->key)) {
         // Model values are numbers; inspector fields may be text. Only complain for model values.
         WorldFacts facts(w);
