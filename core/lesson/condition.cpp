@@ -608,6 +608,16 @@ bool evaluate(const Expr& e, const Facts& facts) {
       if (!a) return false;
       auto b = values(e.b, facts);
       if (!b) return false;
+      // An enum key against one of its names: breaker.A->B == "open" compares with the number
+      // "open" stands for.
+      auto enum_names = [&](const Operand& key_side, std::vector<Value>& other) {
+        if (key_side.kind != Operand::Kind::Key) return;
+        for (auto& v : other)
+          if (const auto* name = std::get_if<std::string>(&v))
+            if (auto n = facts.enum_number(key_side.key, *name)) v = *n;
+      };
+      enum_names(e.a, *b);
+      enum_names(e.b, *a);
       for (const auto& x : *a)
         for (const auto& y : *b)
           if (!compare(x, y, e.op)) return false;

@@ -77,6 +77,12 @@ class Facts {
     (void)selector;
     return std::nullopt;
   }
+  /// The number an enum key's value name stands for (`breaker.A->B == "open"`: "open" -> 1);
+  /// std::nullopt when the key is no enum or has no such name.
+  virtual std::optional<double> enum_number(std::string_view key, std::string_view name) const {
+    (void)key, (void)name;
+    return std::nullopt;
+  }
 };
 
 /// Parses `text`, whose first character is at `base` in the file (single-line text keeps

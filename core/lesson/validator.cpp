@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "lesson/selector.h"
+#include "scenario/reference.h"
 
 namespace topo::lesson {
 
@@ -159,11 +160,26 @@ void check_condition(const Condition& c, const World& w, const std::string& scen
       continue;
     }
     if (lit->kind == Operand::Kind::String) {
-      if (key->key.rfind("node.", 0) == 0 && field == "status") {
-        std::vector<std::string> st = {"up", "crashed", "restarting"};
-        if (lit->text != "up" && lit->text != "crashed" && lit->text != "restarting")
-          d.push_back({lit->pos, "a node's status is \"up\", \"crashed\" or \"restarting\", not \"" + lit->text + "\"" +
-                                     did_you_mean(lit->text, st)});
+      const auto decl = find_world_value_decl(w, key->key);
+      if (decl && decl->type == "enum") {
+        // An enum compared with one of its names: breaker.checkout->payment == "open".
+        if (enum_index(*decl, lit->text) < 0) {
+          std::string names;
+          for (const auto& n : decl->enum_names) names += (names.empty() ? "\"" : ", \"") + n + "\"";
+          d.push_back({lit->pos, "\"" + key->key + "\" is one of " + names + ", not \"" + lit->text + "\"" +
+                                     did_you_mean(lit->text, decl->enum_names)});
+        }
+        continue;
+      }
+      if (key->key.rfind("node.", 0) == 0 && field == "status" && decl && !decl->enum_names.empty()) {
+        // The words a status can be, from the engine's declaration of node.<node>.status.
+        const std::vector<std::string>& st = decl->enum_names;
+        if (enum_index(*decl, lit->text) < 0) {
+          std::string words;
+          for (size_t i = 0; i < st.size(); ++i)
+            words += (i == 0 ? "" : i + 1 == st.size() ? " or " : ", ") + ("\"" + st[i] + "\"");
+          d.push_back({lit->pos, "a node's status is " + words + ", not \"" + lit->text + "\"" + did_you_mean(lit->text, st)});
+        }
       } else if (!is_text_key(key->key)) {
         // Model values are numbers; inspector fields may be text. Only complain for model values.
         WorldFacts facts(w);
@@ -174,8 +190,12 @@ void check_condition(const Condition& c, const World& w, const std::string& scen
       continue;
     }
     double n = lit->number;
-    double lo = 0, hi = is_fraction_key(key->key) ? 1.0 : INFINITY;
-    if (!is_nonnegative_key(key->key)) continue;
+    // The key's declared type first (fraction, bool: 0..1; count: >= 0), else the names' hints.
+    const auto decl = find_world_value_decl(w, key->key);
+    const bool declared_fraction = decl && (decl->type == "fraction" || decl->type == "bool");
+    const bool declared_count = decl && decl->type == "count";
+    double lo = 0, hi = (declared_fraction || is_fraction_key(key->key)) ? 1.0 : INFINITY;
+    if (!declared_fraction && !declared_count && !is_nonnegative_key(key->key)) continue;
     bool never = false;
     switch (op) {
       case CmpOp::Gt: never = n >= hi; break;
@@ -186,7 +206,9 @@ void check_condition(const Condition& c, const World& w, const std::string& scen
       case CmpOp::Ne: break;
     }
     if (never) {
-      std::string range = std::isinf(hi) ? "is never below 0" : "is a fraction between 0 and 1";
+      std::string range = std::isinf(hi) ? "is never below 0"
+                          : declared_fraction && decl->type == "bool" ? "is 0 or 1"
+                                                                     : "is a fraction between 0 and 1";
       d.push_back({e->pos, "impossible condition: \"" + key->key + "\" " + range + ", so \"" + key->key + " " +
                                to_string(op) + " " + lit->text + "\" never holds"});
     }
@@ -341,6 +363,22 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
   if (!known) {
     d.push_back({s.name_pos, "unknown scenario \"" + s.name + "\"" + did_you_mean(s.name, names)});
     return;
+  }
+  // Parameters against the scenario's declaration (scenario/declare.h), each at its place.
+  if (const ScenarioInfo* info = find_scenario(s.name); info && !info->params.empty()) {
+    std::vector<std::string> declared;
+    for (const auto& p : info->params) declared.push_back(p.name);
+    bool bad = false;
+    for (const auto& [k, kp] : s.param_pos) {
+      if (find_param_decl(info->params, k)) continue;
+      bad = true;
+      std::string list;
+      for (const auto& n : declared) list += (list.empty() ? "" : ", ") + n;
+      if (declared.size() > 20) list = std::to_string(declared.size()) + " of them";
+      d.push_back({kp, "scenario \"" + s.name + "\" has no parameter \"" + k + "\"" + did_you_mean(k, declared) +
+                           " (its parameters: " + list + "; see topolab-cli scenarios --params " + s.name + ")"});
+    }
+    if (bad) return;
   }
   std::string err;
   std::unique_ptr<LessonWorld> lw;
@@ -557,7 +595,13 @@ std::string describe_actions(const World& w) {
     o << s.op;
     for (const auto& p : s.params) o << " " << (p.required ? "" : "[") << p.name << "=" << p.type << (p.required ? "" : "]");
     o << "\n    " << s.help << "\n";
-    for (const auto& p : s.params) o << "    - " << p.name << " (" << p.type << (p.required ? "" : ", optional") << "): " << p.help << "\n";
+    for (const auto& p : s.params) {
+      o << "    - " << p.name << " (" << p.type << (p.required ? "" : ", optional");
+      if (!p.unit.empty()) o << ", " << p.unit;
+      if (!p.range.empty()) o << ", " << p.range;
+      if (!p.default_value.empty()) o << ", default " << p.default_value;
+      o << "): " << p.help << "\n";
+    }
   }
   return o.str();
 }

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 #include "lesson/selector.h"
 #include "lesson/text.h"
+#include "scenario/reference.h"
 
 namespace topo::lesson {
 
@@ -211,77 +213,229 @@ std::vector<std::string> service_names(const World& w) {
   return {out.begin(), out.end()};
 }
 
-// Documented model keys, per model area, with {svc} and {node} placeholders. Only keys the world
-// actually answers are offered. Add new keys here when a model documents them.
-static const char* const kModelKeyPatterns[] = {
-    // Raft (core/models/raft/raft.h)
-    "leader_count", "leader", "term", "commit_index", "committed_writes", "ops_ok", "ops_failed", "ops_pending",
-    "availability", "up_nodes", "upgraded", "upgrade_active", "last_write_ok_ms", "term.{node}", "commit.{node}",
-    "applied.{node}", "is_leader.{node}",
-    // primary-backup, quorum (core/models/replication), sharding (core/models/sharding)
-    "acked_writes", "lost_writes", "stale_reads", "ops", "ops_unknown", "reads_ok", "primary", "view",
-    "failovers", "p50_ms", "p99_ms", "p50_ok_ms", "p99_ok_ms", "n", "r", "w", "read_repairs", "divergent_keys", "nodes", "keys",
-    "keys_moved_last", "keys_moved_total", "keys_per_node_max", "keys_per_node_min", "requests", "hot_key_share",
-    "load_share_max",
-    // services / monolith (core/models/services/services.h); {svc} = services and request types
-    "success_rate", "success_rate.{svc}", "p50_ms.{svc}", "p95_ms.{svc}", "p99_ms.{svc}", "p50_ok_ms.{svc}",
-    "p99_ok_ms.{svc}", "rps.{svc}",
-    "error_budget_burn.{svc}", "requests.{svc}", "error_budget_remaining.{svc}", "error_rate.{svc}",
-    "throughput.{svc}", "replicas.{svc}", "replicas_desired.{svc}", "queue.{svc}", "cpu.{svc}", "memory_mb.{svc}",
-    "canary_traffic.{svc}", "rolled_back.{svc}",
-};
+const std::vector<ValueDecl>& engine_value_decls() {
+  static const std::vector<ValueDecl> v = {
+      {"time_s", "number", "s", "simulated time since the start"},
+      {"time_ms", "number", "ms", "simulated time since the start"},
+      {"elapsed_s", "number", "s", "simulated seconds since the current step started"},
+      {"commands", "count", "", "actions applied so far (by the lesson and the learner)"},
+      {"nodes.total", "count", "", "nodes (clients are nodes too)"},
+      {"nodes.up", "count", "", "nodes up"},
+      {"nodes.crashed", "count", "", "nodes crashed"},
+      {"nodes.restarting", "count", "", "nodes restarting"},
+      {"nodes.slow", "count", "", "nodes with a slowed CPU"},
+      {"partitioned", "bool", "", "1 while the network is split"},
+      {"partition.groups", "count", "", "partition groups (1 when healed)"},
+      {"violations", "count", "", "safety violations every checker found"},
+      {"node.<node>.status", "text", "", "a node's status", {"up", "crashed", "restarting"}},
+      {"node.<node>.up", "bool", "", "1 if the node is up"},
+      {"node.<node>.cpu_speed", "number", "x", "CPU speed (1 normal, 0.05 twenty times slower)"},
+      {"node.<node>.version", "text", "", "deployed software version"},
+      {"node.<node>.kind", "text", "", "the node's role in the topology (\"raft\", \"client\", \"service:payment\")"},
+      {"node.<node>.incarnation", "count", "", "crashes so far"},
+      {"node.<node>.queued_work", "count", "", "CPU jobs waiting or in service"},
+      {"node.<node>.group", "count", "", "partition group (0 when healed)"},
+      {"node.<node>.<field>", "text", "", "any field the inspector shows for the node (role, term, ...)"},
+      {"counter.<counter>", "count", "", "an engine counter (0 until first counted)"},
+      {"gauge.<gauge>", "number", "", "an engine gauge (0 until first set)"},
+  };
+  return v;
+}
 
-/// Words to put in {svc}: service names, kinds ("queue:queue"), replica base names, request types.
-static std::vector<std::string> service_words(const World& w) {
-  std::set<std::string> out;
-  for (const auto& s : service_names(w)) out.insert(s);
-  for (const auto& n : w.nodes()) {
-    auto colon = n->role.find(':');
-    if (colon != std::string::npos) out.insert(n->role.substr(colon + 1));
-    auto dash = n->name.rfind('-');
-    if (dash != std::string::npos && dash > 0) out.insert(n->name.substr(0, dash));
+std::vector<ValueDecl> world_value_decls(const World& w) {
+  std::vector<ValueDecl> v = engine_value_decls();
+  for (const auto& m : w.models())
+    for (auto& d : m->value_decls()) v.push_back(std::move(d));
+  return v;
+}
+
+std::optional<ValueDecl> find_world_value_decl(const World& w, std::string_view key) {
+  // The engine answers node.*, counter.* and gauge.* before any model (WorldFacts::get).
+  const auto& eng = engine_value_decls();
+  if (const ValueDecl* d = find_value_decl(eng, key)) {
+    const bool engine_first = key.rfind("node.", 0) == 0 || key.rfind("counter.", 0) == 0 || key.rfind("gauge.", 0) == 0 ||
+                              key.rfind("nodes.", 0) == 0 || d->pattern.find('<') == std::string::npos;
+    if (engine_first) return *d;
   }
-  for (const char* t : {"browse", "checkout", "login", "search", "cart", "order", "pay", "all"}) out.insert(t);
-  return {out.begin(), out.end()};
+  for (const auto& m : w.models()) {
+    if (!m->value(key)) continue;   // the first model that answers is the one WorldFacts reads
+    const auto decls = m->value_decls();
+    if (const ValueDecl* d = find_value_decl(decls, key)) return *d;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> placeholder_names(const World& w, std::string_view placeholder) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& n) {
+    if (seen.insert(n).second) out.push_back(n);
+  };
+  for (const auto& m : w.models())
+    for (const auto& n : m->value_names(placeholder)) add(n);
+  if (!out.empty()) return out;
+  if (placeholder == "node" || placeholder == "player")
+    for (const auto& n : w.nodes()) add(n->name);
+  if (placeholder == "field")
+    for (const auto& n : w.nodes())
+      if (n->process)
+        for (const auto& [k, v] : n->process->inspect()) {
+          (void)v;
+          add(k);
+        }
+  if (placeholder == "counter")
+    for (const auto& [k, v] : w.metrics().counters()) { (void)v; add(k); }
+  if (placeholder == "gauge")
+    for (const auto& [k, v] : w.metrics().gauges()) { (void)v; add(k); }
+  return out;
+}
+
+namespace {
+
+void expand_into(const World& w, const std::string& prefix, std::string_view rest, const std::string& node,
+                 const std::function<bool(const std::string&)>& answers, std::vector<std::string>& out) {
+  const size_t open = rest.find('<');
+  if (open == std::string_view::npos) {
+    std::string key = prefix + std::string(rest);
+    if (answers(key)) out.push_back(std::move(key));
+    return;
+  }
+  const size_t close = rest.find('>', open);
+  if (close == std::string_view::npos) return;
+  const std::string name(rest.substr(open + 1, close - open - 1));
+  const std::string head = prefix + std::string(rest.substr(0, open));
+  std::vector<std::string> names;
+  if (name == "field" && !node.empty()) {
+    // node.<node>.<field>: the fields this node's inspector shows.
+    if (auto id = w.find_node(node))
+      if (const Node& n = w.node(*id); n.process)
+        for (const auto& [k, v] : n.process->inspect()) {
+          (void)v;
+          names.push_back(k);
+        }
+  } else {
+    names = placeholder_names(w, name);
+  }
+  for (const auto& n : names)
+    expand_into(w, head + n, rest.substr(close + 1), name == "node" ? n : node, answers, out);
+}
+
+}  // namespace
+
+std::vector<std::string> expand_pattern(const World& w, const std::string& pattern,
+                                        const std::function<bool(const std::string&)>& answers) {
+  std::vector<std::string> out;
+  expand_into(w, "", pattern, "", answers, out);
+  return out;
 }
 
 std::vector<std::string> known_value_keys(const World& w) {
-  std::vector<std::string> keys = {"time_s", "time_ms", "elapsed_s", "commands", "nodes.total", "nodes.up",
-                                   "nodes.crashed", "nodes.restarting", "nodes.slow", "partitioned",
-                                   "partition.groups", "violations"};
-  for (const auto& n : w.nodes()) {
-    for (const char* f : {"status", "up", "cpu_speed", "version", "kind", "incarnation", "queued_work", "group"})
-      keys.push_back("node." + n->name + "." + f);
-    if (n->process)
-      for (const auto& [k, v] : n->process->inspect()) {
-        (void)v;
-        keys.push_back("node." + n->name + "." + k);
-      }
-  }
-  std::vector<std::string> svcs = service_words(w);
-  std::vector<std::string> nodes;
-  for (const auto& n : w.nodes()) nodes.push_back(n->name);
   WorldFacts facts(w);
-  std::set<std::string> seen(keys.begin(), keys.end());
-  for (const char* p : kModelKeyPatterns) {
-    std::string pat = p;
-    std::vector<std::string> expanded;
-    auto at = pat.find("{svc}");
-    auto nat = pat.find("{node}");
-    if (at != std::string::npos) {
-      for (const auto& s : svcs) expanded.push_back(pat.substr(0, at) + s + pat.substr(at + 5));
-    } else if (nat != std::string::npos) {
-      for (const auto& s : nodes) expanded.push_back(pat.substr(0, nat) + s + pat.substr(nat + 6));
-    } else {
-      expanded.push_back(pat);
-    }
-    for (auto& k : expanded)
-      if (!seen.count(k)) {
-        for (const auto& m : w.models())
-          if (m->value(k)) { keys.push_back(k); seen.insert(k); break; }
-      }
+  std::vector<std::string> keys;
+  std::set<std::string> seen;
+  for (const auto& d : world_value_decls(w)) {
+    auto answered = [&](const std::string& k) { return !seen.count(k) && facts.get(k).has_value(); };
+    for (auto& k : expand_pattern(w, d.pattern, answered))
+      if (seen.insert(k).second) keys.push_back(std::move(k));
   }
   return keys;
+}
+
+std::optional<double> WorldFacts::enum_number(std::string_view key, std::string_view name) const {
+  auto d = find_world_value_decl(w_, key);
+  if (!d || d->type != "enum") return std::nullopt;
+  const int i = enum_index(*d, name);
+  if (i < 0) return std::nullopt;
+  return static_cast<double>(i);
+}
+
+namespace {
+
+/// The field names of JSON text ("\"name\":"), a model's own vocabulary.
+void json_field_names(const std::string& text, std::set<std::string>& out) {
+  size_t i = 0;
+  while ((i = text.find('"', i)) != std::string::npos) {
+    const size_t e = text.find('"', i + 1);
+    if (e == std::string::npos) break;
+    if (e + 1 < text.size() && text[e + 1] == ':') out.insert(text.substr(i + 1, e - i - 1));
+    i = e + 1;
+  }
+}
+
+/// The literal words of a pattern: "p99_ms.<service>" -> "p99_ms"; "<system>/x.<edge>" -> "x".
+void pattern_words(const std::string& p, std::set<std::string>& out) {
+  std::string cur;
+  for (size_t i = 0; i <= p.size(); ++i) {
+    if (i == p.size() || p[i] == '<' || p[i] == '/') {
+      while (!cur.empty() && (cur.back() == '.' || cur.back() == '/')) cur.pop_back();
+      while (!cur.empty() && (cur.front() == '.' || cur.front() == '/')) cur.erase(0, 1);
+      if (!cur.empty()) out.insert(cur);
+      cur.clear();
+      if (i < p.size() && p[i] == '<') i = p.find('>', i);
+      if (i == std::string::npos) break;
+      continue;
+    }
+    cur += p[i];
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> check_value_declarations(const World& w, const std::vector<std::string>& vocabulary) {
+  std::vector<std::string> problems;
+  std::set<std::string> words(vocabulary.begin(), vocabulary.end());
+  std::set<std::string> subjects;
+  for (const auto& d : world_value_decls(w)) {
+    pattern_words(d.pattern, words);
+    for (const auto& ph : placeholders(d.pattern))
+      for (const auto& n : placeholder_names(w, ph)) subjects.insert(n);
+  }
+  for (const auto& n : w.nodes()) subjects.insert(n->name);
+  std::vector<std::string> systems = placeholder_names(w, "system");
+  for (const auto& m : w.models()) {
+    json_field_names(m->state_json(), words);
+    std::ostringstream metrics;
+    m->report_metrics(metrics);
+    json_field_names(metrics.str(), words);
+  }
+  // Candidates: WORD, WORD.SUBJECT, and each with a "SYSTEM/" prefix.
+  std::vector<std::string> candidates;
+  for (const auto& word : words) {
+    candidates.push_back(word);
+    for (const auto& s : subjects) candidates.push_back(word + "." + s);
+  }
+  const size_t plain = candidates.size();
+  for (const auto& sys : systems)
+    for (size_t i = 0; i < plain; ++i) candidates.push_back(sys + "/" + candidates[i]);
+  for (const auto& m : w.models()) {
+    const auto decls = m->value_decls();
+    for (const auto& k : candidates) {
+      auto v = m->value(k);
+      if (!v) continue;
+      const ValueDecl* d = find_value_decl(decls, k);
+      if (!d) {
+        problems.push_back("model \"" + m->name() + "\" answers \"" + k + "\" but declares no pattern for it");
+        continue;
+      }
+      if (d->type == "enum" && (*v < 0 || *v >= static_cast<double>(d->enum_names.size()) || *v != static_cast<int>(*v)))
+        problems.push_back("model \"" + m->name() + "\": \"" + k + "\" is " + format_number(*v) + ", which no enum name of \"" +
+                           d->pattern + "\" stands for");
+      if ((d->type == "fraction" || d->type == "bool") && (*v < 0 || *v > 1))
+        problems.push_back("model \"" + m->name() + "\": \"" + k + "\" is " + format_number(*v) + ", outside 0..1 for a " +
+                           d->type);
+    }
+    for (const auto& d : decls) {
+      if (d.type.empty() || d.help.empty())
+        problems.push_back("model \"" + m->name() + "\": \"" + d.pattern + "\" has no type or no help");
+      if (d.type == "enum" && d.enum_names.empty())
+        problems.push_back("model \"" + m->name() + "\": enum \"" + d.pattern + "\" names no values");
+      const auto keys = expand_pattern(w, d.pattern, [&](const std::string& k) { return m->value(k).has_value(); });
+      if (keys.empty())
+        problems.push_back("model \"" + m->name() + "\" declares \"" + d.pattern + "\" but answers no key of it");
+    }
+  }
+  return problems;
 }
 
 }  // namespace topo::lesson

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,9 @@ class WorldFacts : public Facts {
   std::optional<Value> get(std::string_view key) const override;
   std::vector<std::string> expand(std::string_view key) const override;
   std::optional<double> count(std::string_view selector) const override;
+  /// The number an enum key's value `name` stands for (breaker.A->B: "open" -> 1), from the
+  /// world's value declarations; std::nullopt if the key is no enum or has no such name.
+  std::optional<double> enum_number(std::string_view key, std::string_view name) const override;
 
  private:
   std::optional<Value> get_now(std::string_view key) const;
@@ -81,9 +85,30 @@ void collect_baseline_keys(std::string_view text, std::vector<std::string>& out)
 /// The value of each key now, keyed by the key (keys with no value are left out).
 Baseline capture_baseline(const World& w, Time step_started_us, const std::vector<std::string>& keys);
 
-/// Value keys the world answers right now, for suggestions and the FORMAT.md listing: engine
-/// facts, node.* keys per node, and model keys from each model's documented key list.
+/// The engine's own value keys (WorldFacts answers them in every world), declared once.
+const std::vector<ValueDecl>& engine_value_decls();
+/// Every value declaration of a world: the engine's, then each model's Model::value_decls().
+std::vector<ValueDecl> world_value_decls(const World& w);
+/// The declaration covering `key` in world `w` (engine first, then the models), or null.
+std::optional<ValueDecl> find_world_value_decl(const World& w, std::string_view key);
+/// The names that fill `<placeholder>` in `w`: what the models say (Model::value_names), else
+/// node and player -> every node name, field -> every inspector field of any node, counter and
+/// gauge -> the metrics recorded so far.
+std::vector<std::string> placeholder_names(const World& w, std::string_view placeholder);
+/// Every concrete key of `pattern` in `w` that `answers` accepts (placeholders filled from
+/// placeholder_names; node.<node>.<field> per node).
+std::vector<std::string> expand_pattern(const World& w, const std::string& pattern,
+                                        const std::function<bool(const std::string&)>& answers);
+/// Value keys the world answers right now (each declaration expanded over the world's names,
+/// kept if WorldFacts answers it), without duplicates, in declaration order.
 std::vector<std::string> known_value_keys(const World& w);
+/// The reference completeness check of one world: every key a model's value() answers among
+/// the probed candidates must match that model's declarations, every declared pattern must be
+/// answered for some name, every enum value must have a name and every fraction lie in [0, 1].
+/// Candidates: each word of `vocabulary`, of every declaration in the world and of each model's
+/// state_json/report_metrics field names, alone and with each name of the world after a dot
+/// (and after "<system>/" for services). Returns the problems, one sentence each.
+std::vector<std::string> check_value_declarations(const World& w, const std::vector<std::string>& vocabulary = {});
 /// Keys whose value is text (compared with == / != and quoted words).
 bool is_text_key(std::string_view key);
 /// Service names in the world (nodes with role "service:NAME", or "NAME-N" replicas of them).

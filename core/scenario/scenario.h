@@ -21,6 +21,9 @@ struct ScenarioInfo {
   /// Builds the world: adds nodes, links, commands and load. Returns an error message for bad
   /// parameters (unknown key, value out of range), empty on success. Must not call start().
   std::function<std::string(World&, const Params&)> build;
+  /// Every parameter the scenario takes, declared once (scenario/declare.h): `scenarios --params`,
+  /// the lesson checker and FORMAT.md read it; the completeness test builds each one.
+  std::vector<ParamDecl> params = {};
 };
 
 /// All built-in scenarios, in a stable order.

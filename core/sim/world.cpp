@@ -756,6 +756,9 @@ void World::set_link(NodeId from, NodeId to, const LinkParams& p) {
 }
 
 void World::register_command(CommandSpec spec) {
+  // A duration is in milliseconds (or text with a unit): declare it so for every reader.
+  for (auto& p : spec.params)
+    if (p.type == "duration" && p.unit.empty()) p.unit = "ms";
   for (auto& s : specs_)
     if (s.op == spec.op) {
       s = std::move(spec);
@@ -1301,7 +1304,7 @@ void World::register_builtins() {
                       }});
   w.register_command({"restart", "Restart a node (an up node reboots): after delay_ms it is up with a new process.",
                       {{"node", "node", true, "the node to restart"},
-                       {"delay_ms", "duration", false, "time spent restarting (default 0)"}},
+                       {"delay_ms", "duration", false, "time spent restarting", "ms", ">= 0", "0"}},
                       [](World& world, const Command& c) {
                         const NodeId id = node_arg(world, c, "node");
                         if (world.node(id).status == NodeStatus::Restarting)
@@ -1311,7 +1314,7 @@ void World::register_builtins() {
                       }});
   w.register_command({"slow", "Slow a node's CPU: factor F makes work take F times longer (1 restores).",
                       {{"node", "node", true, "the node to slow"},
-                       {"factor", "number", true, "slow-down factor, > 0 (1 = normal speed)"}},
+                       {"factor", "number", true, "slow-down factor, > 0 (1 = normal speed)", "x", "> 0, at most 1000000"}},
                       [](World& world, const Command& c) {
                         const double f = num_arg(c, "factor", 1);
                         if (!(f > 0) || f > 1e6)
@@ -1350,12 +1353,12 @@ void World::register_builtins() {
        {{"from", "node", false, "one end of a pair (needs to=)"},
         {"to", "node", false, "the other end of the pair"},
         {"node", "node", false, "every link to and from this node"},
-        {"latency_ms", "duration", false, "one-way base latency (ms)"},
-        {"jitter_ms", "duration", false, "extra delay, uniform in [0, jitter_ms]"},
-        {"loss", "prob", false, "probability a message is lost"},
-        {"duplicate", "prob", false, "probability a message is delivered twice"},
-        {"reorder", "prob", false, "probability a message is delayed by up to 5 x latency"},
-        {"bandwidth_kbps", "number", false, "link bandwidth in kbit/s (0 = unlimited)"}},
+        {"latency_ms", "duration", false, "one-way base latency", "ms", ">= 0"},
+        {"jitter_ms", "duration", false, "extra delay, uniform in [0, jitter_ms]", "ms", ">= 0"},
+        {"loss", "prob", false, "probability a message is lost", "", "0..1"},
+        {"duplicate", "prob", false, "probability a message is delivered twice", "", "0..1"},
+        {"reorder", "prob", false, "probability a message is delayed by up to 5 x latency", "", "0..1"},
+        {"bandwidth_kbps", "number", false, "link bandwidth (0 = unlimited)", "kbit/s", ">= 0"}},
        [](World& world, const Command& c) {
          const bool has_from = c.args.count("from") > 0, has_to = c.args.count("to") > 0,
                     has_node = c.args.count("node") > 0;

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scenario/declare.h"
 #include "sim/metrics.h"
 #include "sim/rng.h"
 #include "sim/trace.h"
@@ -107,6 +108,13 @@ class Model {
   virtual std::string state_json() const { return "{}"; }
   /// Named numeric values lesson conditions can read ("leader_count", "p99_ms.checkout", ...).
   virtual std::optional<double> value(std::string_view key) const { (void)key; return std::nullopt; }
+  /// The declaration of every key value() answers, once: patterns with type, unit, help and enum
+  /// names (scenario/declare.h). The checker, --list-values, FORMAT.md and the completeness test
+  /// read it; a key value() answers outside it is a bug the completeness test reports.
+  virtual std::vector<ValueDecl> value_decls() const { return {}; }
+  /// The names that fill `<placeholder>` in this model's patterns ("edge" -> "gateway->auth", ...);
+  /// empty = the reference's defaults (every node name for node and player).
+  virtual std::vector<std::string> value_names(std::string_view placeholder) const { (void)placeholder; return {}; }
 };
 
 /// Makes the process for a node at start and at every restart.
@@ -178,6 +186,9 @@ struct CommandParam {
   std::string type;       ///< "node", "nodes", "groups", "int", "duration", "number", "prob", "string", "bool"
   bool required = true;
   std::string help;
+  std::string unit = {};           ///< "ms", "x", ... ("" = none)
+  std::string range = {};          ///< accepted values in words: "> 0", "1..64" ("" = the type's own)
+  std::string default_value = {};  ///< value when an optional parameter is left out ("" = none)
 };
 
 /// A Command kind: how it is validated and applied. The handler must check everything before it

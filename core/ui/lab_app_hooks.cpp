@@ -309,7 +309,9 @@ void LabApp::register_hooks() {
       for (size_t i = 0; i < s->params.size(); ++i) {
         const CommandParam& p = s->params[i];
         o += (i ? ",{" : "{") + std::string("\"name\":") + json_quote(p.name) + ",\"type\":" + json_quote(p.type) +
-             ",\"required\":" + (p.required ? "true" : "false") + ",\"help\":" + json_quote(p.help) + "}";
+             ",\"required\":" + (p.required ? "true" : "false") + ",\"help\":" + json_quote(p.help) +
+             ",\"unit\":" + json_quote(p.unit) + ",\"range\":" + json_quote(p.range) +
+             ",\"default\":" + json_quote(p.default_value) + "}";
       }
       o += "]}";
     }

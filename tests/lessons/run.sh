@@ -83,12 +83,28 @@ run_cli check lessons/01-one-system-many-computers.toml > "$tmp/out" 2> "$tmp/er
 if [[ ! -s "$tmp/err" ]] && grep -qx "1 lesson file(s) valid" "$tmp/out"; then ok; else bad "check: \"valid\" is not on stdout alone"; cat "$tmp/out" "$tmp/err"; fi
 if run_cli check --help > "$tmp/out" 2>&1 && grep -q "^Exit status" "$tmp/out" && grep -q -- "--seeds A..B" "$tmp/out"; then ok; else bad "check --help"; cat "$tmp/out"; fi
 
-# The action reference at the end of FORMAT.md is generated from the code and must be current.
+# Enum value keys compare with their names: the breaker waited for as "open" opens (autoplay).
+enum_lesson=tests/lessons/enum/breaker-opens.toml
+if run_cli check --quiet "$enum_lesson" > "$tmp/out" 2>&1 && run_cli run "$enum_lesson" --autoplay > "$tmp/out" 2>&1 &&
+   grep -q 'breaker.checkout->payment=1' "$tmp/out"; then ok; else bad "$enum_lesson"; cat "$tmp/out"; fi
+
+# The declarations as the CLI lists them: scenarios --params (raft-5's restart_ms, the shop's
+# per-edge and per-service parameters), check --list-values (the shop's edge keys, each key once).
+if run_cli scenarios --params raft-5 > "$tmp/out" 2>&1 && grep -q '^restart_ms  int, ms, 1..600000, default 500: ' "$tmp/out" &&
+   run_cli scenarios --params shop > "$tmp/out2" 2>&1 && grep -q '^<edge>.timeout_ms  number, ms' "$tmp/out2" &&
+   grep -q '^<module>.slow  number, x' "$tmp/out2" && [[ -n "$(run_cli scenarios | grep '^shop  ')" ]]; then ok; else bad "scenarios --params"; cat "$tmp/out" "$tmp/out2"; fi
+run_cli check --list-values shop > "$tmp/out" 2>&1
+if [[ -z "$(sort "$tmp/out" | cut -d' ' -f1 | uniq -d)" ]] && grep -q '^breaker.checkout->payment = 0 ("closed")  \[enum: ' "$tmp/out" &&
+   grep -q '^retries.checkout->payment = ' "$tmp/out" && grep -q '^cpu_pct.payment = ' "$tmp/out"; then ok; else bad "check --list-values shop"; head -20 "$tmp/out"; fi
+
+# The reference at the end of FORMAT.md (every action, scenario parameter and value key, from
+# "## Every action" to the end) is generated from the declarations in the code: the committed
+# file must equal the generator's output.
 if tests/lessons/actions_md.sh "$CLI" > "$tmp/actions.md" 2> "$tmp/err" &&
    sed -n '/^## Every action/,$p' lessons/FORMAT.md | diff -u - "$tmp/actions.md" > "$tmp/diff"; then
   ok
 else
-  bad "the \"Every action\" section of lessons/FORMAT.md is not current: regenerate it with tests/lessons/actions_md.sh"
+  bad "the generated reference of lessons/FORMAT.md (from \"## Every action\" on) is not current: regenerate it with tests/lessons/actions_md.sh"
   head -40 "$tmp/diff" "$tmp/err"
 fi
 

@@ -461,4 +461,7 @@ solution = ["crash node=n1"]
   CHECK(A.find(R"({"op":"crash","help":)") != std::string::npos);
   CHECK(A.find(R"({"name":"node","type":"node","required":true,)") != std::string::npos);
   CHECK(A.find(R"("op":"partition")") != std::string::npos);
+  // ... with each parameter's declared unit, range and default (issue 17's one declaration).
+  CHECK(A.find(R"({"name":"delay_ms","type":"duration","required":false,"help":"time spent restarting","unit":"ms","range":">= 0","default":"0"})") !=
+        std::string::npos);
 }

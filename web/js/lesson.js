@@ -205,7 +205,10 @@
         return el('div', { class: 'param' }, el('input', { type: 'checkbox', id, name: p.name, checked: true, 'aria-describedby': id + '-help' }),
           el('label', { for: id, text: ' ' + label }), help);
       }
-      const hint = { duration: ' (ms)', prob: ' (0 to 1)', groups: ' (e.g. n1,n2|n3,n4,n5)' }[p.type] || '';
+      // The parameter's declared unit, range and default (ui.actions), else what its type implies.
+      const parts = [p.unit || (p.type === 'duration' ? 'ms' : ''), p.range || (p.type === 'prob' ? '0 to 1' : ''),
+        p.default ? 'default ' + p.default : '', p.type === 'groups' ? 'e.g. n1,n2|n3,n4,n5' : ''].filter((x) => x);
+      const hint = parts.length ? ` (${parts.join(', ')})` : '';
       return el('div', { class: 'param' }, el('label', { for: id, text: label + hint }),
         el('input', { type: 'text', id, name: p.name, autocomplete: 'off', 'aria-describedby': id + '-help' }), help);
     });

@@ -17,10 +17,12 @@
 
 #include "cli.h"
 #include "lesson/catalog.h"
+#include "lesson/reference_md.h"
 #include "lesson/runner.h"
 #include "lesson/translation.h"
 #include "lesson/validator.h"
 #include "models/narration.h"
+#include "scenario/reference.h"
 #include "scenario/scenario.h"
 #include "util/format.h"
 
@@ -73,13 +75,20 @@ std::unique_ptr<World> build_for_listing(const Args& a, const std::string& scena
 int list_values(const Args& a, const std::string& scenario) {
   auto w = build_for_listing(a, scenario);
   if (!w) return 2;
+  // Every declared key of the world (engine and models), each once, with its value now and its
+  // declared type; an enum value is followed by its name.
   WorldFacts facts(*w);
   for (const auto& k : known_value_keys(*w)) {
     auto v = facts.get(k);
+    const auto decl = find_world_value_decl(*w, k);
     std::cout << k << " = ";
     if (!v) std::cout << "?";
-    else if (auto* d = std::get_if<double>(&*v)) std::cout << format_number(*d);
-    else std::cout << json_quote(std::get<std::string>(*v));
+    else if (auto* d = std::get_if<double>(&*v)) {
+      std::cout << format_number(*d);
+      if (decl && decl->type == "enum" && *d >= 0 && *d < static_cast<double>(decl->enum_names.size()))
+        std::cout << " (\"" << decl->enum_names[static_cast<size_t>(*d)] << "\")";
+    } else std::cout << json_quote(std::get<std::string>(*v));
+    if (decl) std::cout << "  [" << describe_value_type(*decl) << "]";
     std::cout << "\n";
   }
   return 0;
@@ -321,6 +330,10 @@ int cmd_check(const Args& a) {
     return 0;
   }
   if (has_flag(a, "list-values")) return list_values(a, flag(a, "list-values"));
+  if (has_flag(a, "reference")) {
+    std::cout << reference_markdown();
+    return 0;
+  }
   auto files = positionals(a, {"seed", "seeds", "set", "list-actions", "list-values"});
   if (has_flag(a, "index")) return index_json(files);
   if (files.empty()) {
@@ -375,6 +388,7 @@ const Command kCheck = {"check", cmd_check, "FILE...",
     {{"list-actions", "SCENARIO", "list the actions (Commands) a scenario offers"},
      {"list-values", "SCENARIO", "list the value keys conditions can read, with values"},
      {"index", nullptr, "print the lesson catalogue of FILE... as JSON"},
+     {"reference", nullptr, "print lessons/FORMAT.md's generated reference (every action, parameter and value key)"},
      {"seed", "N", "the seed of the world built for --list-actions/--list-values (default 1)"},
      {"set", "K=V", "a scenario parameter for --list-actions/--list-values (repeatable)"},
      {"seeds", "A..B", "also autoplay each lesson on seeds A to B and list the seeds that fail"},

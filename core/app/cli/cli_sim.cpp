@@ -12,8 +12,10 @@
 #include <sstream>
 
 #include "cli.h"
+#include "lesson/reference_md.h"
 #include "scenario/replay_file.h"
 #include "scenario/scenario.h"
+#include "util/text.h"
 
 namespace topo::cli {
 
@@ -85,7 +87,20 @@ double mmc_theory_s(double lambda, double mu, int c) {
 
 }  // namespace
 
-int cmd_scenarios(const Args&) {
+int cmd_scenarios(const Args& a) {
+  if (has_flag(a, "params")) {
+    // One scenario's declared parameters (ScenarioInfo::params), one per line.
+    const std::string name = flag(a, "params");
+    if (!find_scenario(name)) {
+      std::vector<std::string> names;
+      for (const auto& s : scenarios()) names.push_back(s.name);
+      std::cerr << "scenarios: unknown scenario \"" << name << "\"" << util::did_you_mean(name, names) << "\n";
+      return 2;
+    }
+    const std::string text = lesson::describe_params(name);
+    std::cout << (text.empty() ? "(no parameters)\n" : text);
+    return 0;
+  }
   for (const auto& s : scenarios()) std::cout << s.name << "  " << s.summary << "\n";
   return 0;
 }
@@ -270,7 +285,8 @@ int cmd_bench(const Args& a) {
 }
 
 // ---- Flag tables (args.cpp checks every command line against these). ----------------------
-const Command kScenarios = {"scenarios", cmd_scenarios, nullptr, "list the built-in scenarios", {}};
+const Command kScenarios = {"scenarios", cmd_scenarios, nullptr, "list the built-in scenarios",
+    {{"params", "NAME", "list one scenario's parameters: type, unit, range, default and meaning"}}};
 const Command kHash = {"hash", cmd_hash, nullptr, "run a scenario and print its trace hash (last line, 16 hex digits)",
     {{"scenario", "NAME", "the scenario to run (see topolab-cli scenarios)"},
      {"seed", "N", "the seed (default 1)"},

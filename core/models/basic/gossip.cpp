@@ -22,6 +22,13 @@ class GossipModel : public Model {
     if (key == "informed_fraction") return nodes_ ? static_cast<double>(informed_) / static_cast<double>(nodes_) : 0.0;
     return std::nullopt;
   }
+  std::vector<ValueDecl> value_decls() const override {
+    return {
+        {"latest_version", "count", "", "the newest version published"},
+        {"informed", "count", "", "nodes that have the newest version"},
+        {"informed_fraction", "fraction", "", "share of nodes that have the newest version"},
+    };
+  }
   std::string state_json() const override {
     return "{\"latest_version\":" + std::to_string(latest_) + ",\"informed\":" + std::to_string(informed_) + "}";
   }
@@ -105,6 +112,14 @@ std::string build_gossip(World& w, const Params& params) {
 void add_gossip(std::vector<ScenarioInfo>& v) {
   v.push_back({"gossip", "1000 nodes push-gossiping a version over a lossy network (params: nodes, loss, fanout, events)",
                build_gossip});
+  v.back().params = {
+      {"nodes", "int", "", "2..100000", "1000", "number of nodes"},
+      {"loss", "prob", "", "0..1", "0.01", "probability that a message is lost"},
+      {"fanout", "int", "", "1..64", "3", "peers each node pushes to"},
+      {"events", "int", "", "0..2^50", "10000000", "event budget of the run"},
+      {"latency_ms", "number", "ms", "0..60000", "5", "one-way network latency"},
+      {"jitter_ms", "number", "ms", "0..60000", "5", "extra random delay"},
+  };
 }
 
 }  // namespace topo::basic

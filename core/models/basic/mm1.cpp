@@ -19,6 +19,11 @@ void add_mm1(std::vector<ScenarioInfo>& v) {
                  build_queue(w, "mm1", cfg);
                  return "";
                }});
+  v.back().params = {
+      {"lambda", "number", "1/s", "0.000001..10000000", "80", "arrival rate (customers per second)"},
+      {"mu", "number", "1/s", "0.000001..10000000", "100", "service rate (customers per second)"},
+      {"customers", "int", "", "0..2^40", "100000", "customers to generate"},
+  };
 }
 
 }  // namespace topo::basic

@@ -19,6 +19,12 @@ void add_mmc(std::vector<ScenarioInfo>& v) {
                  build_queue(w, "mmc", cfg);
                  return "";
                }});
+  v.back().params = {
+      {"c", "int", "", "1..4096", "8", "servers (CPU cores)"},
+      {"rho", "number", "", "0.000001..10", "0.9", "utilisation: arrival rate / (c x mu)"},
+      {"mu", "number", "1/s", "0.000001..10000000", "100", "service rate of one server"},
+      {"customers", "int", "", "0..2^40", "1000000", "customers to generate"},
+  };
 }
 
 }  // namespace topo::basic

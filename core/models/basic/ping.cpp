@@ -93,6 +93,11 @@ std::string build_ping(World& w, const Params& params) {
 void add_ping(std::vector<ScenarioInfo>& v) {
   v.push_back({"ping", "4 nodes heartbeating each other with a failure detector (params: nodes, latency_ms, jitter_ms)",
                build_ping});
+  v.back().params = {
+      {"nodes", "int", "", "2..64", "4", "number of nodes"},
+      {"latency_ms", "number", "ms", "0..60000", "60", "one-way network latency"},
+      {"jitter_ms", "number", "ms", "0..60000", "40", "extra random delay, uniform in [0, jitter]"},
+  };
 }
 
 }  // namespace topo::basic

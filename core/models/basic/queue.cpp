@@ -76,6 +76,23 @@ std::optional<double> QueueModel::value(std::string_view key) const {
   return std::nullopt;
 }
 
+std::vector<ValueDecl> QueueModel::value_decls() const {
+  std::vector<ValueDecl> v = {
+      {"customers_served", "count", "", "customers served"},
+      {"customers_arrived", "count", "", "customers arrived"},
+      {"mean_time_in_system_s", "number", "s", "mean time from arrival to departure"},
+      {"mean_time_in_system_ms", "number", "ms", "the same in milliseconds"},
+      {"lambda_per_sec", "number", "1/s", "arrival rate"},
+      {"mu_per_sec", "number", "1/s", "service rate of one server"},
+      {"servers", "count", "", "servers (CPU cores)"},
+  };
+  if (hist) {
+    v.push_back({"p50_time_in_system_ms", "number", "ms", "median time in the system"});
+    v.push_back({"p99_time_in_system_ms", "number", "ms", "99th percentile time in the system"});
+  }
+  return v;
+}
+
 std::string QueueModel::state_json() const {
   return "{\"customers_arrived\":" + std::to_string(arrived_) + ",\"customers_served\":" +
          std::to_string(served_) + ",\"mean_time_in_system_s\":" + num(mean_time_in_system_s()) + "}";

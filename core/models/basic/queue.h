@@ -26,6 +26,7 @@ class QueueModel : public Model {
   /// Keys: customers_served, customers_arrived, mean_time_in_system_s, mean_time_in_system_ms,
   /// p50_time_in_system_ms, p99_time_in_system_ms, lambda_per_sec, mu_per_sec, servers.
   std::optional<double> value(std::string_view key) const override;
+  std::vector<ValueDecl> value_decls() const override;
   void report_metrics(std::ostream& out) const override;
   std::string state_json() const override;
 

@@ -156,6 +156,31 @@ std::optional<double> RaftCluster::value(std::string_view key) const {
   return std::nullopt;
 }
 
+std::vector<ValueDecl> RaftCluster::value_decls() const {
+  return {
+      {"leader_count", "count", "", "servers that believe they lead in the highest term (more than 1 = split brain)"},
+      {"leaders", "count", "", "servers in the leader role, any term"},
+      {"leader", "node-id", "", "the leader's node number, -1 if none ({{node:leader}} in text, node={leader} in actions)"},
+      {"term", "count", "", "highest term on any server's disk"},
+      {"commit_index", "count", "", "highest commit index of an up server"},
+      {"committed_writes", "count", "", "writes the checker saw committed"},
+      {"ops_ok", "count", "", "client operations answered ok"},
+      {"ops_failed", "count", "", "client operations that failed"},
+      {"ops_pending", "count", "", "client operations in flight"},
+      {"violations", "count", "", "safety violations the checker found"},
+      {"up_nodes", "count", "", "servers up"},
+      {"upgraded", "count", "", "servers on the upgrade's new version"},
+      {"upgrade_active", "bool", "", "1 while a rolling upgrade runs"},
+      {"last_write_ok_ms", "number", "ms", "simulated time of the last successful write, -1 if none"},
+      {"availability", "fraction", "", "share of client operations answered ok in the last second"},
+      {"term.<node>", "count", "", "a server's current term"},
+      {"commit.<node>", "count", "", "a server's commit index"},
+      {"applied.<node>", "count", "", "a server's last applied index"},
+      {"is_leader.<node>", "bool", "", "1 if the server is in the leader role"},
+      {"log_length.<node>", "count", "", "entries in the server's log"},
+  };
+}
+
 std::string RaftCluster::state_json() const {
   std::ostringstream o;
   o << "{\"model\":\"raft\",\"nodes\":[";
@@ -465,8 +490,8 @@ RaftCluster* build_raft_cluster(World& w, const RaftConfig& cfg) {
       "each batch to rejoin and catch up before the next",
       {{"version", "string", true, "the new version, e.g. v2"},
        {"batch", "int", true, "nodes restarted at once (1 keeps a majority up in a 3- or 5-node cluster)"},
-       {"pause_ms", "duration", false, "wait after a batch has caught up before the next (default 0)"},
-       {"restart_ms", "duration", false, "how long a node is down while it restarts (default from the scenario)"}},
+       {"pause_ms", "duration", false, "wait after a batch has caught up before the next", "ms", ">= 0", "0"},
+       {"restart_ms", "duration", false, "how long a node is down while it restarts (default from the scenario)", "ms", "", ""}},
       [cluster](World& world, const Command& c) -> CommandResult {
         const std::string version = c.arg("version");
         int64_t batch = 0, pause = 0, restart = cluster->config().restart_delay_us / kMs;

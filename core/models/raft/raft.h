@@ -271,6 +271,7 @@ class RaftCluster : public Model {
   std::vector<std::string> violations() const override { return checker_.violations(); }
   std::string state_json() const override;
   std::optional<double> value(std::string_view key) const override;
+  std::vector<ValueDecl> value_decls() const override;
 
   const RaftConfig& config() const { return cfg_; }
   RaftRules& rules() { return cfg_.rules; }

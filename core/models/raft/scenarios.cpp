@@ -37,6 +37,26 @@ ScenarioInfo raft_scenario(const std::string& name, int nodes) {
     raft::build_raft_cluster(w, cfg);
     return "";
   };
+  s.params = {
+      {"nodes", "int", "", "1..15", std::to_string(nodes), "Raft servers n1..nN"},
+      {"clients", "int", "", "0..50", "2", "client nodes c1.. sending operations"},
+      {"rate", "number", "1/s", "0..10000", "10", "operations per second per client"},
+      {"keys", "int", "", "1..100000", "5", "keys k0.. the clients use"},
+      {"read_fraction", "prob", "", "0..1", "0.5", "share of operations that are reads"},
+      {"election_min_ms", "int", "ms", "1..600000", "150", "shortest election timeout"},
+      {"election_max_ms", "int", "ms", "1..600000", "300", "longest election timeout (>= election_min_ms)"},
+      {"heartbeat_ms", "int", "ms", "1..600000", "50", "leader's AppendEntries period"},
+      {"op_timeout_ms", "int", "ms", "1..600000", "1000", "an operation with no ok answer by then is recorded as unknown"},
+      {"attempt_timeout_ms", "int", "ms", "1..600000", "200", "a request with no answer is re-sent to another server"},
+      {"restart_ms", "int", "ms", "1..600000", "500", "a server's downtime when an upgrade restarts it"},
+      {"max_append_entries", "int", "", "1..10000", "16", "entries per AppendEntries message at most"},
+      {"leader_noop", "bool", "", "", "true", "a new leader appends a no-op entry of its term"},
+      {"latency_ms", "int", "ms", "0..10000", "2", "one-way network latency"},
+      {"jitter_ms", "int", "ms", "0..10000", "1", "extra random delay, so messages may overtake"},
+      {"raft.<rule>", "bool", "", "", "true",
+       "switch a safety rule off (false) to see what it protects: raft.check_log_up_to_date, "
+       "raft.commit_only_current_term, raft.persist_vote", {}, "raft.persist_vote"},
+  };
   return s;
 }
 

@@ -376,6 +376,33 @@ std::optional<double> QuorumModel::value(std::string_view key) const {
   return std::nullopt;
 }
 
+std::vector<ValueDecl> QuorumModel::value_decls() const {
+  return {
+      {"n", "count", "", "replicas"},
+      {"r", "count", "", "replicas a read waits for"},
+      {"w", "count", "", "replicas a write waits for"},
+      {"leader_mode", "bool", "", "1 when every write goes through one leader"},
+      {"overlap", "bool", "", "1 when R + W > N (every read meets the latest write)"},
+      {"read_repairs", "count", "", "stale replicas repaired by reads"},
+      {"divergent_keys", "count", "", "keys whose up replicas disagree"},
+      {"ops", "count", "", "client operations so far"},
+      {"ops_ok", "count", "", "operations answered ok"},
+      {"ops_failed", "count", "", "operations that failed"},
+      {"ops_unknown", "count", "", "operations the client gave up on (outcome unknown)"},
+      {"reads_ok", "count", "", "reads answered ok"},
+      {"acked_writes", "count", "", "writes acknowledged to a client"},
+      {"stale_reads", "count", "", "reads that returned an older value than an acknowledged write"},
+      {"recent_stale_reads", "count", "", "stale reads in the last seconds"},
+      {"read_ms", "number", "ms", "median read latency, recent"},
+      {"write_ms", "number", "ms", "median write latency, recent"},
+      {"violations", "count", "", "safety violations the checker found"},
+      {"p50_ms", "number", "ms", "median latency of client operations, failed and given-up ones included (with the time until then)"},
+      {"p99_ms", "number", "ms", "99th percentile latency, failed and given-up operations included"},
+      {"p50_ok_ms", "number", "ms", "median latency of the successful operations only"},
+      {"p99_ok_ms", "number", "ms", "99th percentile latency of the successful operations only"},
+  };
+}
+
 int64_t QuorumModel::stale_keys(NodeId id) const {
   if (!world_) return 0;
   size_t me = replicas_.size();

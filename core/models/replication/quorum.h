@@ -72,6 +72,7 @@ class QuorumModel : public Model {
   std::vector<std::string> violations() const override { return recorder_.violations(); }
   std::string state_json() const override;
   std::optional<double> value(std::string_view key) const override;
+  std::vector<ValueDecl> value_decls() const override;
 
   KvRecorder& recorder() { return recorder_; }
   const KvRecorder& recorder() const { return recorder_; }

@@ -100,14 +100,51 @@ void add_replication_scenarios(std::vector<ScenarioInfo>& v) {
                "failover_ms, crash_primary_ms: crash the primary at that time, sync=1: acknowledge a write only once every "
                "backup has it)",
                build_pb});
+  v.back().params = {
+      {"servers", "int", "", "2..9", "3", "servers s1.. (one primary, the others backups)"},
+      {"clients", "int", "", "0..32", "3", "client nodes"},
+      {"rate", "number", "1/s", "0..10000", "20", "operations per second per client"},
+      {"keys", "int", "", "1..10000", "3", "keys the clients use"},
+      {"read_fraction", "prob", "", "0..1", "0.5", "share of operations that are reads"},
+      {"timeout_ms", "number", "ms", "1..600000", "500", "a client gives up on an operation after this"},
+      {"latency_ms", "number", "ms", "0..60000", "2", "one-way network latency"},
+      {"jitter_ms", "number", "ms", "0..60000", "3", "extra random delay"},
+      {"replication_ms", "number", "ms", "1..600000", "100", "the primary ships its log this often"},
+      {"failover_ms", "number", "ms", "1..600000", "300", "a backup takes over after this long without the primary"},
+      {"crash_primary_ms", "number", "ms", "0..3600000", "0", "crash the primary at this time (0 = never)"},
+      {"sync", "int", "", "0..1", "0", "1: acknowledge a write only once every backup has it"},
+  };
   v.push_back({"quorum",
                "leaderless quorum store, N/R/W: stale reads when R + W <= N (params: n, r, w, read_repair, mode, clients, "
                "rate, keys, read_fraction, timeout_ms, latency_ms, jitter_ms)",
                build_q});
+  v.back().params = {
+      {"n", "int", "", "1..15", "3", "replicas"},
+      {"r", "int", "", "1..15", "2", "replicas a read waits for"},
+      {"w", "int", "", "1..15", "2", "replicas a write waits for"},
+      {"read_repair", "enum", "", "", "off", "repair stale replicas a read saw", {"off", "async", "sync"}},
+      {"mode", "enum", "", "", "leaderless", "leaderless, or every write through one leader", {"leaderless", "leader"}},
+      {"clients", "int", "", "0..32", "3", "client nodes"},
+      {"rate", "number", "1/s", "0..10000", "20", "operations per second per client"},
+      {"keys", "int", "", "1..10000", "10", "keys the clients use"},
+      {"read_fraction", "prob", "", "0..1", "0.5", "share of operations that are reads"},
+      {"timeout_ms", "number", "ms", "1..600000", "500", "a client gives up on an operation after this"},
+      {"latency_ms", "number", "ms", "0..60000", "2", "one-way network latency"},
+      {"jitter_ms", "number", "ms", "0..60000", "3", "extra random delay"},
+  };
   v.push_back({"sharding",
                "consistent-hash ring with virtual nodes: adding a node moves about K/(N+1) keys (params: nodes, "
                "keys, vnodes, hot_key, rate, latency_ms, service_ms: CPU per request, so a hot node can overload)",
                build_shard});
+  v.back().params = {
+      {"nodes", "int", "", "1..64", "4", "ring members at the start"},
+      {"keys", "int", "", "1..1000000", "1000", "keys on the ring"},
+      {"vnodes", "int", "", "1..1000", "64", "virtual nodes per member"},
+      {"hot_key", "prob", "", "0..1", "0", "share of requests that go to one hot key"},
+      {"rate", "number", "1/s", "0..100000", "200", "requests per second"},
+      {"latency_ms", "number", "ms", "0..60000", "2", "one-way network latency"},
+      {"service_ms", "number", "ms", "0..60000", "0", "CPU per request (so a hot node can overload)"},
+  };
 }
 
 }  // namespace topo

@@ -137,6 +137,7 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
   const SystemRt* s = &g.systems.front();
   const size_t slash = key.find('/');
   if (slash != std::string::npos) {
+    if (!g.multi()) return std::nullopt;   // "SYSTEM/KEY" only where there are several systems
     const std::string sys = key.substr(0, slash);
     s = nullptr;
     for (const auto& x : g.systems) if (x.name == sys) s = &x;
@@ -249,6 +250,87 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
   if (metric == "p50_ok_ms") return sum.p50_ok_ms;
   if (metric == "throughput") return sum.rate_per_s;
   return std::nullopt;
+}
+
+std::vector<ValueDecl> ServicesModel::value_decls() const {
+  std::vector<ValueDecl> v = {
+      {"success_rate", "fraction", "", "share of all requests that succeeded, last window (10 s)"},
+      {"availability", "fraction", "", "the same as success_rate"},
+      {"success_pct", "number", "%", "success_rate in percent, rounded for text"},
+      {"deployables", "count", "", "deployable units (services, or 1 for the monolith)"},
+      {"replicas_total", "count", "", "ready replicas of every deployable"},
+      {"success_rate.<type>", "fraction", "", "share of a request type's requests that succeeded, last window"},
+      {"success_pct.<type>", "number", "%", "the same in percent"},
+      {"p50_ms.<type>", "number", "ms", "median latency of a request type, failed and timed-out requests included"},
+      {"p95_ms.<type>", "number", "ms", "95th percentile latency, failures included"},
+      {"p99_ms.<type>", "number", "ms", "99th percentile latency, failures included"},
+      {"p50_ok_ms.<type>", "number", "ms", "median latency of the successful requests only (0 if none)"},
+      {"p99_ok_ms.<type>", "number", "ms", "99th percentile latency of the successful requests only (0 if none)"},
+      {"rps.<type>", "number", "1/s", "requests per second, last window"},
+      {"requests.<type>", "count", "", "requests sent since the start"},
+      {"network_calls.<type>", "count", "", "network calls one request of the type makes"},
+      {"error_budget_burn.<type>", "number", "x", "how fast the error budget burns (1 = exactly at the objective)"},
+      {"error_budget_remaining.<type>", "number", "", "share of the error budget left (1 untouched, 0 spent, below 0 overspent)"},
+      {"error_rate.<service>", "fraction", "", "share of a service's calls that failed, last window"},
+      {"p50_ms.<service>", "number", "ms", "median latency of a service's calls, failures included"},
+      {"p99_ms.<service>", "number", "ms", "99th percentile latency of a service's calls, failures included"},
+      {"p50_ok_ms.<service>", "number", "ms", "median latency of a service's successful calls"},
+      {"p99_ok_ms.<service>", "number", "ms", "99th percentile latency of a service's successful calls"},
+      {"throughput.<service>", "number", "1/s", "calls per second, last window"},
+      {"replicas.<service>", "count", "", "ready replicas"},
+      {"replicas_desired.<service>", "count", "", "replicas wanted (scale, autoscaler)"},
+      {"queue.<service>", "count", "", "requests queued at the replicas"},
+      {"cpu.<service>", "number", "", "CPU utilisation, last controller period (1 = every core busy)"},
+      {"cpu_pct.<service>", "number", "%", "CPU utilisation in percent, rounded"},
+      {"memory_mb.<service>", "number", "MB", "memory of the replicas"},
+      {"canary_traffic.<service>", "fraction", "", "share of calls that went to the new version during a deployment"},
+      {"canary_pct.<service>", "number", "%", "the same in percent"},
+      {"rolled_back.<service>", "bool", "", "1 if the last deployment was rolled back"},
+      {"cores.<service>", "count", "", "ready replicas x cores"},
+      {"starts.<service>", "count", "", "replicas started since the beginning"},
+      {"autoscaling.<service>", "bool", "", "1 while the autoscaler is on"},
+      {"deploying.<service>", "bool", "", "1 while a deployment progresses"},
+      {"new_version.<service>", "count", "", "ready replicas on the deployment's new version"},
+      {"breaker.<edge>", "enum", "", "the circuit breaker's state on the call edge A->B (closed when the breaker is off)", {"closed", "open", "half_open"}},
+      {"breaker_on.<edge>", "bool", "", "1 if the edge has a circuit breaker"},
+      {"retries_in_flight.<edge>", "count", "", "retries under way on the edge"},
+      {"calls.<edge>", "count", "", "calls made on the edge"},
+      {"attempts.<edge>", "count", "", "attempts (calls and retries)"},
+      {"retries.<edge>", "count", "", "retries"},
+      {"fallbacks.<edge>", "count", "", "failed calls answered with a fallback"},
+      {"error_rate.<edge>", "fraction", "", "share of the edge's calls that failed, last window"},
+      {"timeout_ms.<edge>", "number", "ms", "the edge's active call timeout"},
+      {"bulkhead.<edge>", "count", "", "the edge's bulkhead (calls in flight at most, 0 = off)"},
+      {"fallback.<edge>", "bool", "", "1 if the edge has a fallback"},
+  };
+  if (g_->multi()) {
+    const size_t n = v.size();
+    for (size_t i = 0; i < n; ++i) {
+      ValueDecl d = v[i];
+      d.pattern = "<system>/" + d.pattern;
+      v.push_back(d);
+    }
+  }
+  return v;
+}
+
+std::vector<std::string> ServicesModel::value_names(std::string_view placeholder) const {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& n) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  };
+  for (const auto& s : g_->systems) {
+    if (placeholder == "system" && g_->multi()) add(s.name);
+    if (placeholder == "type")
+      for (const auto& t : s.types) add(t.spec.name);
+    if (placeholder == "service" || placeholder == "deployable")
+      for (const auto& d : s.deps) add(d.spec.name);
+    if (placeholder == "service" || placeholder == "module")
+      for (const auto& m : s.modules) add(m.spec.name);
+    if (placeholder == "edge")
+      for (const auto& e : s.edges) add(e.from + "->" + e.to);
+  }
+  return out;
 }
 
 void ServicesModel::report_metrics(std::ostream& out) const {

@@ -55,13 +55,30 @@ std::string load_shop(const Params& params, ShopSpec* out) {
   return "";
 }
 
+/// False for an edge parameter (`A->B.field`, A and B may be *) that names no call between
+/// services of `s`: with several systems (shop-vs-monolith) it goes only to the systems that
+/// have such a call, so the monolith, which has none, does not refuse the shop's edge policies.
+bool edge_param_applies(const SystemSpec& s, const std::string& key) {
+  const size_t arrow = key.find("->"), dot = key.rfind('.');
+  if (arrow == std::string::npos || dot == std::string::npos || arrow > dot) return true;
+  const std::string from = key.substr(0, arrow), to = key.substr(arrow + 2, dot - arrow - 2);
+  for (const auto& e : s.call_edges()) {
+    if (e.first == "client") continue;
+    if ((from == "*" || from == e.first) && (to == "*" || to == e.second)) return true;
+  }
+  return false;
+}
+
 std::string apply_all(std::vector<SystemSpec>& systems, const Params& params,
                       const std::set<std::string>& extra_keys) {
   std::set<std::string> used(extra_keys.begin(), extra_keys.end());
   used.insert("file");
   for (auto& s : systems) {
     std::vector<std::string> u;
-    const std::string err = svc::apply_params(s, params, &u);
+    Params mine;
+    for (const auto& [k, v] : params)
+      if (systems.size() == 1 || edge_param_applies(s, k)) mine[k] = v;
+    const std::string err = svc::apply_params(s, mine, &u);
     if (!err.empty()) return err;
     used.insert(u.begin(), u.end());
   }
@@ -76,6 +93,10 @@ std::string apply_all(std::vector<SystemSpec>& systems, const Params& params,
       for (const auto& d : s.deployables) add(d.name);
       for (const auto& t : s.types) add(t.name);
     }
+    const size_t arrow = k.find("->"), dot = k.rfind('.');
+    if (arrow != std::string::npos && dot != std::string::npos && arrow < dot)
+      return "--set " + k + "=" + v + ": no request calls " + k.substr(0, arrow) + " -> " +
+             k.substr(arrow + 2, dot - arrow - 2) + " in any system";
     const std::string subject = k.substr(0, k.find('.'));
     std::string msg = "--set " + k + "=" + v + ": unknown parameter";
     if (k.find('.') != std::string::npos) {
@@ -164,18 +185,87 @@ std::string build_mmc(World& w, const Params& p) {
   return svc::build_services_world(w, std::move(systems));
 }
 
+/// The parameters every service scenario takes (apply_params in spec.cpp reads them). Defaults
+/// not given here come from the scenario file (lessons/scenarios/shop.toml for the shop).
+/// `edges`: the system has calls between services (not the monolith, not mmc-service), so the
+/// <edge>.* policies apply.
+std::vector<ParamDecl> service_params(bool edges) {
+  const std::string file = " (default: the scenario file's)";
+  std::vector<ParamDecl> v = {
+      {"file", "string", "", "", "", "a scenario file instead of the built-in shop (TOML, see lessons/scenarios/shop.toml)"},
+      {"resilience", "bool", "", "on/off", "", "every edge policy (timeouts, retries, breakers, ...) on or off" + file, {}, "off"},
+      {"load", "number", "x", "0..100", "1", "multiply every request type's rate"},
+      {"fault_at_ms", "number", "ms", ">= 0", "0", "the slow and fault parameters below start at this time"},
+      {"client_timeout_ms", "number", "ms", "> 0", "", "the clients give up on a request after this" + file, {}, "3000"},
+      {"window_s", "number", "s", ">= 1", "", "the window of rates, percentiles and success rates" + file, {}, "10"},
+      {"<type>.rps", "number", "1/s", ">= 0", "", "requests per second of a request type" + file, {}, "50"},
+      {"<type>.slo", "number", "", "between 0 and 1 (exclusive)", "", "the type's success objective" + file, {}, "0.99"},
+      {"<type>.slo_latency_ms", "number", "ms", "> 0", "", "a request slower than this misses the objective" + file, {}, "500"},
+      {"<module>.slow", "number", "x", "0.01..1000", "1", "service times x F (a gray failure)", {}, "20"},
+      {"<module>.fault", "enum", "", "", "none", "an injected fault", {"none", "errors", "crash_loop", "leak"}},
+      {"<module>.error_rate", "prob", "", "0..1", "", "fail this share of calls (sets fault=errors)", {}, "0.5"},
+      {"<module>.leak_mb", "number", "MB", "> 0", "", "memory leaked per call (sets fault=leak)", {}, "1"},
+      {"<module>.crash_uptime_ms", "number", "ms", ">= 10", "", "crash_loop: a replica crashes after this uptime", {}, "5000"},
+      {"<module>.service_ms", "number", "ms", "> 0", "", "mean CPU time of one call" + file, {}, "5"},
+      {"<deployable>.replicas", "int", "", "1..64", "", "replicas" + file, {}, "2"},
+      {"<deployable>.workers", "int", "", "1..1024", "", "requests one replica serves at once" + file, {}, "4"},
+      {"<deployable>.cores", "int", "", "0..1024", "", "CPU cores per replica (0 = as many as workers)" + file, {}, "2"},
+      {"<deployable>.queue_limit", "int", "", ">= 0", "", "requests a replica queues before it turns them away" + file, {}, "100"},
+      {"<deployable>.lb", "enum", "", "", "", "load-balancing policy" + file, {"round_robin", "least_outstanding", "p2c"}, "p2c"},
+      {"<deployable>.autoscale", "bool", "", "on/off", "", "the autoscaler" + file, {}, "on"},
+      {"<deployable>.min_replicas", "int", "", "1..64", "", "the autoscaler's lower bound" + file, {}, "1"},
+      {"<deployable>.max_replicas", "int", "", "1..64", "", "the autoscaler's upper bound" + file, {}, "8"},
+      {"<deployable>.target_cpu", "number", "", "(0, 1]", "", "the autoscaler's CPU target" + file, {}, "0.6"},
+      {"<deployable>.scale_down_window_s", "number", "s", ">= 0", "", "how long the autoscaler waits before it scales down" + file, {}, "30"},
+      {"<deployable>.sync_period_s", "number", "s", ">= 1", "", "how often the autoscaler looks" + file, {}, "15"},
+      {"<deployable>.startup_s", "number", "s", ">= 0", "", "a new replica's start-up time" + file, {}, "2"},
+      {"<deployable>.health_checks", "bool", "", "on/off", "", "readiness checks take sick replicas out" + file, {}, "on"},
+  };
+  if (!edges) return v;
+  std::vector<ParamDecl> e = {
+      {"<edge>.timeout_ms", "number", "ms", ">= 0", "", "call timeout on the edge A->B (A, B may be *)" + file, {}, "300"},
+      {"<edge>.retries", "int", "", "0..10", "", "retries after a failed call" + file, {}, "2"},
+      {"<edge>.backoff_ms", "number", "ms", ">= 0", "", "base of the exponential back-off between retries" + file, {}, "50"},
+      {"<edge>.retry_budget", "number", "", ">= 0", "", "retries allowed per call, on average" + file, {}, "0.2"},
+      {"<edge>.breaker", "bool", "", "on/off", "", "the circuit breaker" + file, {}, "on"},
+      {"<edge>.breaker_threshold", "number", "", "(0, 1]", "", "failure rate that opens the breaker" + file, {}, "0.5"},
+      {"<edge>.breaker_window", "int", "", ">= 1", "", "calls in the breaker's sliding window" + file, {}, "20"},
+      {"<edge>.breaker_min_calls", "int", "", ">= 1", "", "calls before the breaker may open" + file, {}, "10"},
+      {"<edge>.breaker_wait_s", "number", "s", ">= 0", "", "time the breaker stays open" + file, {}, "5"},
+      {"<edge>.breaker_half_open", "int", "", ">= 1", "", "trial calls in the half-open state" + file, {}, "3"},
+      {"<edge>.bulkhead", "int", "", ">= 0", "", "calls in flight at most (0 = off)" + file, {}, "10"},
+      {"<edge>.fallback", "bool", "", "on/off", "", "answer a failed call with a fallback" + file, {}, "on"},
+  };
+  v.insert(v.end(), e.begin(), e.end());
+  return v;
+}
+
 }  // namespace
 
 void add_services_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"shop", "Microservice shop: gateway, auth, catalog, cart, checkout, payment, inventory, queue -> notifications",
                [](World& w, const Params& p) { return build_shop(w, p, true, false); }});
+  v.back().params = service_params(true);
   v.push_back({"shop-monolith", "The same shop as one monolith: one deployable with every module inside",
                [](World& w, const Params& p) { return build_shop(w, p, false, true); }});
+  v.back().params = service_params(false);
   v.push_back({"shop-vs-monolith",
                "Microservice shop and monolith side by side under the same load and the same faults (values: micro/..., mono/...)",
                [](World& w, const Params& p) { return build_shop(w, p, true, true); }});
+  // Edge policies apply to the microservices only (apply_all leaves them out of the monolith).
+  v.back().params = service_params(true);
   v.push_back({"mmc-service", "One service with c workers and exponential service times: an M/M/c queue (servers, service_ms, rho)",
                [](World& w, const Params& p) { return build_mmc(w, p); }});
+  v.back().params = {
+      {"servers", "number", "", "1..1024", "2", "workers of the one replica (c)"},
+      {"service_ms", "number", "ms", "0.001..1000000", "10", "mean service time (exponential)"},
+      {"rho", "number", "", "0..10", "0.5", "utilisation; sets the rate unless rps is given"},
+      {"rps", "number", "1/s", "0..10000000", "", "requests per second (overrides rho)", {}, "100"},
+      {"replicas", "number", "", "1..64", "1", "replicas of the service"},
+      {"queue_limit", "number", "", "0..10000000", "100000", "requests a replica queues before it turns them away"},
+  };
+  for (auto& p : service_params(false))
+    if (p.name != "file") v.back().params.push_back(p);
 }
 
 }  // namespace topo

@@ -233,6 +233,10 @@ class ServicesModel : public Model {
   void report_metrics(std::ostream& out) const override;
   std::string state_json() const override;
   std::optional<double> value(std::string_view key) const override;
+  /// Keys per request type (<type>), deployable or module (<service>) and call edge (<edge>,
+  /// "A->B"); with more than one system (shop-vs-monolith) each also as "<system>/KEY".
+  std::vector<ValueDecl> value_decls() const override;
+  std::vector<std::string> value_names(std::string_view placeholder) const override;
   Graph& graph() { return *g_; }
   const Graph& graph() const { return *g_; }
   /// Clears every statistic (after a warm-up), keeping the running state.

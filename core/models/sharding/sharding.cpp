@@ -194,6 +194,26 @@ std::optional<double> ShardModel::value(std::string_view key) const {
   return std::nullopt;
 }
 
+std::vector<ValueDecl> ShardModel::value_decls() const {
+  return {
+      {"nodes", "count", "", "ring members"},
+      {"keys", "count", "", "keys on the ring"},
+      {"vnodes", "count", "", "virtual nodes per member"},
+      {"keys_moved_last", "count", "", "keys that moved at the last membership change"},
+      {"keys_moved_total", "count", "", "keys moved since the start"},
+      {"keys_moved_modulo_last", "count", "", "keys that would have moved with hash-mod-N placement"},
+      {"requests", "count", "", "requests served"},
+      {"hot_key_owner", "node-id", "", "node number of the hot key's owner, -1 if none"},
+      {"hot_key", "fraction", "", "share of requests for the hot key (the parameter)"},
+      {"rate", "number", "1/s", "requests per second (the parameter)"},
+      {"queue_max", "count", "", "longest CPU queue of a member"},
+      {"keys_per_node_max", "count", "", "keys on the fullest member"},
+      {"keys_per_node_min", "count", "", "keys on the emptiest member"},
+      {"hot_key_share", "fraction", "", "share of requests that went to the most requested key"},
+      {"load_share_max", "fraction", "", "share of requests the busiest member served"},
+  };
+}
+
 std::string ShardModel::state_json() const {
   std::string s = "{\"model\":\"sharding\"";
   for (const char* k : {"nodes", "keys", "vnodes", "keys_moved_last", "keys_moved_total", "keys_per_node_max",
@@ -246,7 +266,7 @@ std::string build_sharding(World& w, const ShardConfig& cfg) {
                       [model](World& world, const Command& c) { return model->remove_node(world, c.arg("name")); }});
   w.register_command(
       {"shard.load", "Change the client load live: the hot key's share of requests and the request rate.",
-       {{"hot_key", "prob", false, "share of requests for key0, 0..1 (0 = uniform)"},
+       {{"hot_key", "prob", false, "share of requests for key0, 0..1 (0 = uniform)", "", "0..1", ""},
         {"rate", "number", false, "client requests per second, > 0"}},
        [model](World&, const Command& c) {
          double hot = model->config().hot_key, rate = model->config().rate_per_sec;

@@ -51,6 +51,7 @@ class ShardModel : public Model {
   void report_metrics(std::ostream& out) const override;
   std::string state_json() const override;
   std::optional<double> value(std::string_view key) const override;
+  std::vector<ValueDecl> value_decls() const override;
 
   const ShardConfig& config() const { return cfg_; }
   ShardConfig& config() { return cfg_; }

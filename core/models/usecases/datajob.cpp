@@ -420,6 +420,30 @@ std::optional<double> JobModel::value(std::string_view key) const {
   return std::nullopt;
 }
 
+std::vector<ValueDecl> JobModel::value_decls() const {
+  return {
+      {"job", "count", "", "number of the current (or last) job, 0 before the first"},
+      {"job_running", "bool", "", "1 while a job runs"},
+      {"job_done", "bool", "", "1 when a job has finished and none runs"},
+      {"jobs_done", "count", "", "jobs finished"},
+      {"tasks_total", "count", "", "tasks of the current job"},
+      {"tasks_done", "count", "", "tasks finished"},
+      {"maps_done", "count", "", "map tasks finished"},
+      {"reduces_done", "count", "", "reduce tasks finished"},
+      {"job_time_s", "number", "s", "the running job's time so far, or the last job's time"},
+      {"last_job_time_s", "number", "s", "the last finished job's time"},
+      {"first_job_time_s", "number", "s", "the first job's time"},
+      {"slowdown", "number", "x", "last job's time / first job's time (0 until both exist)"},
+      {"total_work_s", "number", "s", "CPU time spent on tasks, copies included"},
+      {"reassigned", "count", "", "tasks handed to another worker after a worker died"},
+      {"speculative_launched", "count", "", "backup copies launched"},
+      {"speculative_won", "count", "", "backup copies that finished first"},
+      {"tasks_killed", "count", "", "task copies killed"},
+      {"workers_alive", "count", "", "workers the coordinator believes alive"},
+      {"speculation", "bool", "", "1 when speculation is on"},
+  };
+}
+
 std::string JobModel::state_json() const {
   std::string s = "{\"model\":\"datajob\"";
   for (const char* k : {"job", "job_running", "jobs_done", "tasks_total", "tasks_done", "reassigned",
@@ -443,8 +467,8 @@ std::string build_datajob(World& w, const JobConfig& cfg) {
                                          [model](NodeId, Persistent*) { return std::make_unique<Worker>(model); }));
   w.register_command(
       {"job.run", "Start a new job now (the previous one must have finished).",
-       {{"maps", "int", false, "map tasks (default from the scenario), 1..500"},
-        {"reduces", "int", false, "reduce tasks (default from the scenario), 0..100"}},
+       {{"maps", "int", false, "map tasks (default from the scenario), 1..500", "", "1..500", ""},
+        {"reduces", "int", false, "reduce tasks (default from the scenario), 0..100", "", "0..100", ""}},
        [model](World& world, const Command& c) {
          int64_t maps = model->config().maps, reduces = model->config().reduces;
          if (c.args.count("maps") && (!parse_int(c.arg("maps"), &maps) || maps < 1 || maps > 500))
@@ -517,6 +541,20 @@ void add_datajob_scenarios(std::vector<ScenarioInfo>& v) {
                "speculative backup tasks (params: workers, maps, reduces, map_ms, reduce_ms, heartbeat_ms, "
                "dead_after_ms, speculation, spec_factor, start_ms, latency_ms, jitter_ms)",
                usecases::build_datajob_scenario});
+  v.back().params = {
+      {"workers", "int", "", "1..64", "4", "worker nodes w1.."},
+      {"maps", "int", "", "1..500", "12", "map tasks per job"},
+      {"reduces", "int", "", "0..100", "2", "reduce tasks per job"},
+      {"map_ms", "number", "ms", "1..600000", "400", "work of one map task"},
+      {"reduce_ms", "number", "ms", "1..600000", "300", "work of one reduce task"},
+      {"heartbeat_ms", "number", "ms", "10..60000", "200", "workers' heartbeat period"},
+      {"dead_after_ms", "number", "ms", "10..600000", "1000", "a worker silent this long is dead (> heartbeat_ms)"},
+      {"speculation", "bool", "", "", "false", "launch backup copies of slow tasks"},
+      {"spec_factor", "number", "x", "1..100", "1.5", "a task this many times slower than the median gets a backup"},
+      {"start_ms", "number", "ms", "0..3600000", "500", "the first job starts at this time"},
+      {"latency_ms", "number", "ms", "0..60000", "5", "one-way network latency"},
+      {"jitter_ms", "number", "ms", "0..60000", "2", "extra random delay"},
+  };
 }
 
 }  // namespace topo

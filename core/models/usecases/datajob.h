@@ -70,6 +70,7 @@ class JobModel : public Model {
   void report_metrics(std::ostream& out) const override;
   std::string state_json() const override;
   std::optional<double> value(std::string_view key) const override;
+  std::vector<ValueDecl> value_decls() const override;
 
   JobConfig& config() { return cfg_; }
   const JobConfig& config() const { return cfg_; }

@@ -436,7 +436,7 @@ void register_feed_commands(World& w, FeedModel* m) {
                       }});
   w.register_command({"feed.celebrity_post",
                       "The celebrity posts: with fan-out on write that is one timeline write per follower.",
-                      {{"followers", "int", false, "the celebrity's followers (1..1000000; default from the scenario)"}},
+                      {{"followers", "int", false, "the celebrity's followers (1..1000000; default from the scenario)", "", "1..1000000", ""}},
                       [m](World& world, const Command& c) {
                         int64_t f = m->config().celebrity_followers;
                         if (c.args.count("followers") && (!parse_int(c.arg("followers"), &f) || f < 1 || f > 1000000))
@@ -455,8 +455,8 @@ void register_feed_commands(World& w, FeedModel* m) {
                       }});
   w.register_command(
       {"feed.set_load", "Change the users' load: posts and timeline reads per second.",
-       {{"posts_per_s", "number", false, "posts per second (0..2000)"},
-        {"reads_per_s", "number", false, "timeline reads per second (0..5000)"}},
+       {{"posts_per_s", "number", false, "posts per second (0..2000)", "1/s", "0..2000", ""},
+        {"reads_per_s", "number", false, "timeline reads per second (0..5000)", "1/s", "0..5000", ""}},
        [m](World&, const Command& c) {
          double posts = 0, reads = 0;
          const bool hp = c.args.count("posts_per_s") > 0, hr = c.args.count("reads_per_s") > 0;
@@ -470,7 +470,7 @@ void register_feed_commands(World& w, FeedModel* m) {
          return CommandResult::success();
        }});
   w.register_command({"feed.set", "Change how many accounts each user follows (and a normal author's followers).",
-                      {{"follows", "int", true, "accounts followed per user (1..5000)"}},
+                      {{"follows", "int", true, "accounts followed per user (1..5000)", "", "1..5000", ""}},
                       [m](World&, const Command& c) {
                         int64_t f = 0;
                         if (!parse_int(c.arg("follows"), &f) || f < 1 || f > 5000)
@@ -597,6 +597,36 @@ std::optional<double> FeedModel::value(std::string_view key) const {
   return std::nullopt;
 }
 
+std::vector<ValueDecl> FeedModel::value_decls() const {
+  return {
+      {"mode", "enum", "", "fan-out mode", {"write", "read", "hybrid"}},
+      {"posts_ok", "count", "", "posts stored"},
+      {"posts_failed", "count", "", "posts that failed"},
+      {"reads_ok", "count", "", "timeline reads answered"},
+      {"reads_failed", "count", "", "timeline reads that failed"},
+      {"post_latency_ms_p50", "number", "ms", "median post latency, last 5 s"},
+      {"post_latency_ms_p95", "number", "ms", "95th percentile post latency, last 5 s"},
+      {"post_latency_ms_max", "number", "ms", "slowest post, last 5 s"},
+      {"read_latency_ms_p50", "number", "ms", "median read latency, last 5 s"},
+      {"read_latency_ms_p95", "number", "ms", "95th percentile read latency, last 5 s"},
+      {"read_latency_ms_max", "number", "ms", "slowest read, last 5 s"},
+      {"fanout_writes", "count", "", "timeline writes done by fan-out"},
+      {"read_fetches", "count", "", "timelines fetched at read time"},
+      {"writes_per_post", "number", "", "mean timeline writes per post, last 5 s"},
+      {"fetches_per_read", "number", "", "mean fetches per read, last 5 s"},
+      {"queue_depth", "count", "", "notifications waiting in the queue"},
+      {"notifications_enqueued", "count", "", "notifications queued"},
+      {"notifications_sent", "count", "", "notifications sent"},
+      {"redeliveries", "count", "", "notifications delivered again after a failure"},
+      {"celebrity_posts", "count", "", "posts by the celebrity"},
+      {"celebrity_post_ms", "number", "ms", "time the last celebrity post took"},
+      {"follows", "count", "", "the follows parameter"},
+      {"posts_per_s", "number", "1/s", "the posts_per_s parameter"},
+      {"reads_per_s", "number", "1/s", "the reads_per_s parameter"},
+      {"celebrity_followers", "count", "", "the celebrity_followers parameter"},
+  };
+}
+
 std::string FeedModel::state_json() const {
   std::string s = "{\"mode\":\"" + std::string(to_string(cfg_.mode)) + "\"";
   for (const char* k : {"posts_ok", "posts_failed", "reads_ok", "reads_failed", "post_latency_ms_p95",
@@ -625,6 +655,16 @@ void add_feed_scenarios(std::vector<ScenarioInfo>& v) {
                "read time), a celebrity post, and a notification queue with a notifier that can fail (params: mode, "
                "posts_per_s, reads_per_s, follows, celebrity_followers, celebrity_threshold, notify_ms, latency_ms)",
                usecases::build_feed});
+  v.back().params = {
+      {"mode", "enum", "", "", "write", "fan-out on write, on read, or hybrid (celebrities on read)", {"write", "read", "hybrid"}},
+      {"posts_per_s", "number", "1/s", "0..2000", "10", "posts per second"},
+      {"reads_per_s", "number", "1/s", "0..5000", "40", "timeline reads per second"},
+      {"follows", "int", "", "1..5000", "100", "accounts each user follows"},
+      {"celebrity_followers", "int", "", "1..1000000", "20000", "followers of the celebrity"},
+      {"celebrity_threshold", "int", "", "1..1000000", "1000", "hybrid: accounts with more followers are read on demand"},
+      {"notify_ms", "number", "ms", "0.01..10000", "20", "the notifier's time per notification"},
+      {"latency_ms", "number", "ms", "0..5000", "1", "one-way network latency"},
+  };
 }
 
 }  // namespace topo

@@ -48,6 +48,7 @@ class FeedModel : public Model {
   /// notifications_sent, redeliveries, celebrity_posts, celebrity_post_ms (latency of the last
   /// celebrity post, 0 before), follows, posts_per_s, reads_per_s, celebrity_followers.
   std::optional<double> value(std::string_view key) const override;
+  std::vector<ValueDecl> value_decls() const override;
   std::string state_json() const override;
   void report_metrics(std::ostream& out) const override;
 

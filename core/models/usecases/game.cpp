@@ -348,9 +348,9 @@ void register_game_commands(World& w, GameModel* m) {
                       }});
   w.register_command(
       {"game.set", "Change the game's timing live.",
-       {{"tick_ms", "duration", false, "server step and input period (ms, 10..1000)"},
-        {"replicate_every", "int", false, "ticks between snapshots shipped to the standby (1..100)"},
-        {"failover_ms", "duration", false, "silence after which the standby takes over (ms, 10..60000)"}},
+       {{"tick_ms", "duration", false, "server step and input period (ms, 10..1000)", "ms", "10..1000"},
+        {"replicate_every", "int", false, "ticks between snapshots shipped to the standby (1..100)", "", "1..100", ""},
+        {"failover_ms", "duration", false, "silence after which the standby takes over (ms, 10..60000)", "ms", "10..60000"}},
        [m](World&, const Command& c) {
          double tick = 0, fo = 0;
          int64_t every = 0;
@@ -556,6 +556,31 @@ std::optional<double> GameModel::value(std::string_view key) const {
   return std::nullopt;
 }
 
+std::vector<ValueDecl> GameModel::value_decls() const {
+  return {
+      {"tick", "count", "", "the server's tick"},
+      {"players", "count", "", "players"},
+      {"players_connected", "count", "", "players that hear from the server"},
+      {"divergence", "number", "", "mean distance (world units) between where players show the avatars and where the server has them, last second"},
+      {"max_divergence", "number", "", "the largest such distance, last second"},
+      {"divergence.<player>", "number", "", "the same for one player"},
+      {"snapshot_age_ms", "number", "ms", "age of the players' latest snapshot (the worst)"},
+      {"snapshot_age_ms.<player>", "number", "ms", "age of one player's latest snapshot"},
+      {"input_delay_ms", "number", "ms", "key press to seeing one's own avatar move (0 with prediction)"},
+      {"frozen", "bool", "", "1 when the match has not advanced for 500 ms"},
+      {"failover_count", "count", "", "times the standby took over"},
+      {"lost_ticks", "count", "", "ticks lost in failovers"},
+      {"lost_ticks_last", "count", "", "ticks lost in the last failover"},
+      {"replica_tick", "number", "", "the standby's copy's tick, -1 when it has none"},
+      {"server", "node-id", "", "node number of the serving server, -1 if none"},
+      {"standby", "bool", "", "the standby parameter"},
+      {"prediction", "bool", "", "the prediction parameter"},
+      {"tick_ms", "number", "ms", "the tick parameter"},
+      {"replicate_every", "count", "", "the replicate_every parameter"},
+      {"failover_ms", "number", "ms", "the failover_ms parameter"},
+  };
+}
+
 std::string GameModel::state_json() const {
   std::string s = "{";
   bool first = true;
@@ -582,6 +607,17 @@ void add_game_scenarios(std::vector<ScenarioInfo>& v) {
                "(params: players, tick_ms, latency_ms, jitter_ms, loss, prediction, standby, replicate_every, "
                "failover_ms)",
                usecases::build_game});
+  v.back().params = {
+      {"players", "int", "", "2..8", "4", "players p1.."},
+      {"tick_ms", "number", "ms", "10..1000", "50", "the server's tick (simulation step)"},
+      {"latency_ms", "number", "ms", "0..5000", "30", "one-way network latency"},
+      {"jitter_ms", "number", "ms", "0..5000", "5", "extra random delay"},
+      {"loss", "prob", "", "0..1", "0", "probability that a message is lost"},
+      {"prediction", "bool", "", "", "false", "players predict their own avatar's move (client-side prediction)"},
+      {"standby", "bool", "", "", "false", "a standby server receives the state and takes over"},
+      {"replicate_every", "int", "", "1..100", "2", "the server sends its state to the standby every N ticks"},
+      {"failover_ms", "number", "ms", "10..60000", "300", "the standby takes over after this long without the server"},
+  };
 }
 
 }  // namespace topo

@@ -50,6 +50,7 @@ class GameModel : public Model {
   /// the serving game server, -1 if none), standby (1 if on), prediction (1 if on), tick_ms,
   /// replicate_every, failover_ms.
   std::optional<double> value(std::string_view key) const override;
+  std::vector<ValueDecl> value_decls() const override;
   std::string state_json() const override;
   void report_metrics(std::ostream& out) const override;
 

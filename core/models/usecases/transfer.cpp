@@ -581,7 +581,11 @@ class Client : public Process {
 
   void on_timer(Ctx& ctx, TimerId, uint64_t t) override {
     if (tag_kind(t) == kTagGiveUp) {
-      if (pending_.erase(tag_id(t))) model_->client_timed_out();
+      auto it = pending_.find(tag_id(t));
+      if (it != pending_.end()) {
+        model_->client_timed_out(ctx.now() - it->second);
+        pending_.erase(it);
+      }
       return;
     }
     if (tag_kind(t) != kTagArrive) return;
@@ -795,6 +799,8 @@ std::optional<double> TransferModel::value(std::string_view key) const {
   if (key == "p99_ms.2pc") return ms_q(latency_2pc_, 0.99);
   if (key == "p50_ms.saga") return ms_q(latency_saga_, 0.5);
   if (key == "p99_ms.saga") return ms_q(latency_saga_, 0.99);
+  if (key == "p50_answered_ms") return ms_q(answered_latency_, 0.5);
+  if (key == "p99_answered_ms") return ms_q(answered_latency_, 0.99);
   if (key.rfind("balance.", 0) == 0) {
     auto id = world_->find_node(key.substr(8));
     const int b = id ? bank_index(*id) : -1;
@@ -822,6 +828,43 @@ std::optional<double> TransferModel::value(std::string_view key) const {
     return static_cast<double>(key == "locks_held" ? locks : waiting);
   }
   return std::nullopt;
+}
+
+std::vector<ValueDecl> TransferModel::value_decls() const {
+  return {
+      {"transfers", "count", "", "transfers started"},
+      {"committed", "count", "", "transfers committed"},
+      {"aborted", "count", "", "transfers aborted"},
+      {"committed.2pc", "count", "", "transfers committed by two-phase commit"},
+      {"committed.saga", "count", "", "transfers committed by the saga"},
+      {"aborted.2pc", "count", "", "transfers aborted by two-phase commit"},
+      {"aborted.saga", "count", "", "transfers aborted by the saga"},
+      {"compensations", "count", "", "saga compensations run"},
+      {"in_doubt", "count", "", "prepared transactions waiting for a decision"},
+      {"total_money", "count", "", "money in both banks now"},
+      {"expected_money", "count", "", "money the banks should hold"},
+      {"money_in_flight", "count", "", "expected_money - total_money (debited, not yet credited)"},
+      {"audits", "count", "", "audits done"},
+      {"inconsistent_reads", "count", "", "audits that saw a wrong total"},
+      {"reads_blocked", "count", "", "audit reads blocked by locks"},
+      {"audits_timed_out", "count", "", "audits that gave up"},
+      {"audit_wait_ms", "number", "ms", "how long the running audit has waited"},
+      {"timed_out", "count", "", "transfers the client gave up on"},
+      {"saga_mode", "bool", "", "1 in transfer-saga"},
+      {"violations", "count", "", "safety violations the checker found"},
+      {"p50_ms", "number", "ms", "median transfer latency, transfers the client gave up on included (with the time until it did)"},
+      {"p99_ms", "number", "ms", "99th percentile transfer latency, given-up transfers included"},
+      {"p50_ms.2pc", "number", "ms", "median latency of the 2PC transfers, given-up ones included"},
+      {"p99_ms.2pc", "number", "ms", "99th percentile latency of the 2PC transfers, given-up ones included"},
+      {"p50_ms.saga", "number", "ms", "median latency of the saga transfers, given-up ones included"},
+      {"p99_ms.saga", "number", "ms", "99th percentile latency of the saga transfers, given-up ones included"},
+      {"p50_answered_ms", "number", "ms", "median latency of the transfers the client got an answer for (committed or aborted) only"},
+      {"p99_answered_ms", "number", "ms", "99th percentile latency of the answered transfers only"},
+      {"balance.<node>", "count", "", "a bank's balance"},
+      {"in_progress", "count", "", "transfers the coordinator has not finished"},
+      {"locks_held", "count", "", "locks the banks hold"},
+      {"waiting", "count", "", "requests waiting for a lock"},
+  };
 }
 
 std::string TransferModel::state_json() const {
@@ -869,7 +912,7 @@ std::string build_transfer(World& w, const TransferConfig& cfg) {
                       }});
   w.register_command({"transfer.fail", "Make a bank refuse the next credits (money arriving): 2PC votes no, a saga compensates.",
                       {{"bank", "node", true, "the bank (bank-a or bank-b)"},
-                       {"count", "int", false, "how many credits to refuse (default 1; 0 clears)"}},
+                       {"count", "int", false, "how many credits to refuse (default 1; 0 clears)", "", "", "1"}},
                       [model](World& world, const Command& c) {
                         const int b = model->bank_index(*world.find_node(c.arg("bank")));
                         if (b < 0) return CommandResult::fail("bank= must be bank-a or bank-b (got \"" + c.arg("bank") + "\")");
@@ -940,6 +983,20 @@ void add_transfer_scenarios(std::vector<ScenarioInfo>& v) {
                std::string("Money transfer between two banks as a saga with compensation; an auditor checks the total (") +
                    params + ")",
                [](World& w, const Params& p) { return usecases::build_transfer_scenario(w, p, true); }});
+  const std::vector<ParamDecl> decls = {
+      {"rate", "number", "1/s", "0..1000", "4", "transfers per second"},
+      {"balance", "int", "", "0..1000000000", "1000", "each bank account's starting balance"},
+      {"max_amount", "int", "", "10..1000000", "200", "largest amount of one transfer"},
+      {"db_ms", "number", "ms", "0..60000", "10", "a bank's database time per step"},
+      {"latency_ms", "number", "ms", "0..60000", "5", "one-way network latency"},
+      {"jitter_ms", "number", "ms", "0..60000", "2", "extra random delay"},
+      {"vote_timeout_ms", "number", "ms", "1..600000", "1000", "2PC: the coordinator aborts after waiting this long for votes"},
+      {"retry_ms", "number", "ms", "3..600000", "300", "a step with no answer is retried after this"},
+      {"audit_gap_ms", "number", "ms", "1..600000", "20", "the auditor's pause between reading the two banks"},
+      {"transfer.log_decision", "int", "", "0..1", "1", "0: a seeded bug, the commit decision is not logged"},
+  };
+  v[v.size() - 2].params = decls;
+  v.back().params = decls;
 }
 
 }  // namespace topo

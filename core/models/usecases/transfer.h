@@ -87,6 +87,7 @@ class TransferModel : public Model {
   std::vector<std::string> violations() const override { return violations_; }
   std::string state_json() const override;
   std::optional<double> value(std::string_view key) const override;
+  std::vector<ValueDecl> value_decls() const override;
 
   TransferConfig& config() { return cfg_; }
   const TransferConfig& config() const { return cfg_; }
@@ -113,9 +114,20 @@ class TransferModel : public Model {
   }
   /// A transfer finished at the coordinator; checks all-or-nothing on the banks' disks.
   void finished(uint64_t txn, bool saga, bool committed, bool compensated, int from, int to, int64_t amount);
-  void client_latency(bool saga, Time us) { (saga ? latency_saga_ : latency_2pc_).record(us); all_latency_.record(us); }
+  /// The client got its answer (committed or aborted) `us` after sending.
+  void client_latency(bool saga, Time us) {
+    (saga ? latency_saga_ : latency_2pc_).record(us);
+    all_latency_.record(us);
+    answered_latency_.record(us);
+  }
   void client_sent() { ++transfers_; }
-  void client_timed_out() { ++timed_out_; }
+  /// The client gave up on a transfer `us` after sending: the percentiles count it with that time
+  /// (so p99 rises when transfers stall, never falls); the answered-only figures leave it out.
+  void client_timed_out(Time us) {
+    ++timed_out_;
+    (cfg_.saga ? latency_saga_ : latency_2pc_).record(us);
+    all_latency_.record(us);
+  }
   void audit_done(int64_t total, bool waited, Time now);
   void audit_timed_out() { ++audits_timed_out_; }
   void set_audit_started(Time t) { audit_started_ = t; }
@@ -139,7 +151,7 @@ class TransferModel : public Model {
   int64_t compensations_ = 0;
   int64_t audits_ = 0, inconsistent_ = 0, reads_blocked_ = 0, audits_timed_out_ = 0;
   Time audit_started_ = -1;
-  Histogram latency_2pc_, latency_saga_, all_latency_;
+  Histogram latency_2pc_, latency_saga_, all_latency_, answered_latency_;
   std::vector<std::string> violations_;
 };
 
