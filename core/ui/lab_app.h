@@ -86,6 +86,12 @@ class LabApp {
   /// Writes the free-play world as a replay file (File > Save replay) in the data folder's
   /// replays/ (or `path` when given); returns the file's path, or "" with last_error() set.
   std::string save_replay(const std::string& path = "");
+  /// Record a lesson by playing it (lesson/recorder.h): start_recording() reopens the free-play
+  /// scenario fresh (same seed and parameters), stop_recording() returns the lesson file of what
+  /// was played since ("" with last_error() when there is nothing to record).
+  bool start_recording();
+  std::string stop_recording();
+  bool recording() const { return recording_; }
   /// The folder of the bundled lessons (/lessons on the web; next to the app on the desktop).
   static std::string bundled_lesson_dir();
 
@@ -260,7 +266,8 @@ class LabApp {
   std::string saved_id_;
   bool save_failed_ = false;      ///< said once in the event log
   std::string open_path_;         ///< the catalogue's "Open lesson file" field
-  int free_play_pick_ = -1;        ///< the catalogue's free-play scenario (-1: not chosen yet)
+  int free_play_pick_ = -1;
+  bool recording_ = false;         ///< Record a lesson: on since start_recording()        ///< the catalogue's free-play scenario (-1: not chosen yet)
 };
 
 }  // namespace topo::ui

@@ -13,7 +13,7 @@ std::string LabApp::state_json() const {
   o << ",\"frames\":" << frames_;
   o << ",\"playing\":" << (playing_ ? "true" : "false") << ",\"speed\":" << speed_;
   o << ",\"error\":" << json_quote(error_);
-  o << ",\"language\":" << json_quote(i18n::language());
+  o << ",\"language\":" << json_quote(i18n::language()) << ",\"recording\":" << (recording_ ? "true" : "false");
   o << ",\"catalogue\":" << catalogue_json();
   if (runner_) {
     o << ",\"lesson\":{\"id\":" << json_quote(runner_->lesson().id) << ",\"title\":" << json_quote(runner_->lesson().title)
@@ -236,6 +236,11 @@ void LabApp::register_hooks() {
   };
   hooks_["ui.language"] = [this](const HookArgs& h) -> std::string {
     return "{\"ok\":true,\"language\":" + json_quote(set_language(h.str("lang"))) + "}";
+  };
+  hooks_["ui.record_start"] = [this](const HookArgs&) -> std::string { return start_recording() ? kOk : fail(error_); };
+  hooks_["ui.record_stop"] = [this](const HookArgs&) -> std::string {
+    const std::string text = stop_recording();
+    return text.empty() ? fail(error_) : "{\"ok\":true,\"text\":" + json_quote(text) + "}";
   };
   hooks_["ui.catalogue"] = [this](const HookArgs& h) -> std::string {
     show_catalogue(h.num("show", 1) != 0);

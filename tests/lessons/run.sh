@@ -37,6 +37,14 @@ run_cli check "$tr.toml" > "$tmp/out" 2> "$tmp/err"
 rc=$?
 if [[ $rc -eq 1 ]] && diff -u "$tr.expected" "$tmp/out" > "$tmp/diff"; then ok; else bad "check $tr.toml (exit $rc, expected 1)"; cat "$tmp/diff" "$tmp/err"; fi
 
+# Record a lesson by playing it: a command log becomes a lesson that checks and autoplays as written.
+printf '2000000 crash node=n1\n6000000 restart node=n1\n8000000 partition groups=n1,n2|n3,n4,n5\n11000000 heal\n' > "$tmp/played.log"
+if run_cli record --scenario raft-5 --seed 3 --log "$tmp/played.log" --out "$tmp/recorded.toml" 2> "$tmp/err" &&
+   run_cli check --quiet "$tmp/recorded.toml" > "$tmp/out" 2>&1 && run_cli run "$tmp/recorded.toml" --autoplay > "$tmp/out" 2>&1 &&
+   grep -q "5/5 steps reached" "$tmp/out"; then ok; else bad "record -> check -> autoplay"; cat "$tmp/err" "$tmp/out"; fi
+printf '1000000 crash node=n9\n' > "$tmp/bad.log"
+if ! run_cli record --scenario raft-5 --log "$tmp/bad.log" > "$tmp/out" 2> "$tmp/err" && grep -q 'crash node=n9' "$tmp/err"; then ok; else bad "record of a refused command"; cat "$tmp/err"; fi
+
 # The complete example in lessons/FORMAT.md must stay a valid, playable lesson.
 awk '/^```toml/{n++; if(n==1){p=1; next}} /^```/{if(p){p=0}} p' lessons/FORMAT.md > "$tmp/format-example.toml"
 if run_cli check --quiet "$tmp/format-example.toml" > "$tmp/out" 2>&1 && run_cli run "$tmp/format-example.toml" --autoplay > "$tmp/out" 2>&1; then

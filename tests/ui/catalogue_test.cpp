@@ -182,3 +182,32 @@ TEST_CASE("catalogue by keyboard: Tab reaches Continue, Enter opens the lesson w
   CHECK_FALSE(app.catalogue_shown());
   ImGui::GetIO().ConfigFlags &= ~ImGuiConfigFlags_NavEnableKeyboard;
 }
+
+TEST_CASE("Record a lesson: ui.record_start, play, ui.record_stop gives a lesson that opens and checks") {
+  TempDir d;
+  AppHarness h;
+  ui::LabApp app(desktop(d));
+  CHECK_FALSE(ok_json(app.command_json(R"({"op":"ui.record_stop"})")));   // nothing is being recorded
+  REQUIRE(app.open_scenario("raft-3", 4));
+  app.command_json(R"({"op":"ui.run_ms","value":700})");
+  REQUIRE(ok_json(app.command_json(R"({"op":"ui.record_start"})")));
+  CHECK(app.world()->now() == 0);   // the recording plays the scenario from its start
+  CHECK(has(app.state_json(), "\"recording\":true"));
+  app.command_json(R"({"op":"ui.run_ms","value":1500})");
+  REQUIRE(app.apply(Command{"crash", {{"node", "n3"}}}).ok);
+  app.command_json(R"({"op":"ui.run_ms","value":2000})");
+  const std::string r = app.command_json(R"({"op":"ui.record_stop"})");
+  REQUIRE(ok_json(r));
+  CHECK(has(r, "crash node="));
+  CHECK(has(app.state_json(), "\"recording\":false"));
+  // The text, as the page would offer it for download, opens as a lesson.
+  const size_t at = r.find("\"text\":");
+  REQUIRE(at != std::string::npos);
+  std::string text = app.stop_recording();   // refused now: a clear message, nothing recorded
+  CHECK(text.empty());
+  CHECK(has(app.last_error(), "nothing is being recorded"));
+  // In a lesson there is nothing to record.
+  REQUIRE(app.open_catalogue_lesson("01-one-system-many-computers", 1));
+  CHECK_FALSE(app.start_recording());
+  h.frame(app);
+}

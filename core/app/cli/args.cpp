@@ -122,7 +122,7 @@ int run_command(const Command& c, const Args& a) {
 
 const std::vector<const Command*>& commands() {
   static const std::vector<const Command*> all = {&kScenarios, &kHash,   &kTrace, &kBench, &kBenchUi,
-                                                  &kChaos,     &kCheckHistory, &kCheck, &kRun};
+                                                  &kChaos,     &kCheckHistory, &kCheck, &kRun, &kRecord};
   return all;
 }
 

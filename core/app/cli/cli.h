@@ -50,7 +50,7 @@ extern const Command kChaos, kCheckHistory;
 // cli_lesson.cpp: lessons and runs
 int cmd_check(const Args& a);
 int cmd_run(const Args& a);
-extern const Command kCheck, kRun;
+extern const Command kCheck, kRun, kRecord;
 // cli_ui.cpp: the UI's frame cost, headless (needs the CLI linked with the UI)
 int cmd_bench_ui(const Args& a);
 extern const Command kBenchUi;

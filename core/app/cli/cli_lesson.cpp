@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "lesson/catalog.h"
 #include "lesson/reference_md.h"
+#include "lesson/recorder.h"
 #include "lesson/runner.h"
 #include "lesson/translation.h"
 #include "lesson/validator.h"
@@ -371,6 +372,68 @@ int cmd_check(const Args& a) {
   return rc;
 }
 
+/// `record`: a lesson file from a played run (a share link's command log, or a replay's log).
+int cmd_record(const Args& a) {
+  Recording r;
+  r.scenario = flag(a, "scenario");
+  if (r.scenario.empty() || !has_flag(a, "log")) {
+    std::cerr << "usage: topolab-cli record --scenario NAME [--seed N] [--set K=V]... --log FILE [--until-ms T] [--out FILE]\n"
+                 "  FILE: the command log, one `TIME_US op key=value ...` per line (a share link's log, a replay's log)\n";
+    return 2;
+  }
+  int64_t seed = 1;
+  if (!parse_int(flag(a, "seed", "1"), &seed) || seed < 0) {
+    std::cerr << "topolab-cli record: --seed must be a non-negative integer\n";
+    return 2;
+  }
+  r.seed = static_cast<uint64_t>(seed);
+  for (const auto& kv : flag_all(a, "set")) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "topolab-cli record: --set expects KEY=VALUE, got \"" << kv << "\"\n";
+      return 2;
+    }
+    r.params[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  const std::string log_file = flag(a, "log");
+  std::string text, err;
+  if (!read_file(log_file, &text)) {
+    std::cerr << log_file << ":1:1: cannot read the file\n";
+    return 2;
+  }
+  auto log = Session::parse_log(text, &err);
+  if (!log) {
+    std::cerr << log_file << ": " << err << "\n";
+    return 1;
+  }
+  r.log = std::move(*log);
+  r.end_us = r.log.empty() ? 5000000 : r.log.back().at + 5000000;
+  if (has_flag(a, "until-ms")) {
+    double ms = 0;
+    if (!parse_number(flag(a, "until-ms"), &ms) || ms < 0) {
+      std::cerr << "topolab-cli record: --until-ms takes simulated milliseconds >= 0\n";
+      return 2;
+    }
+    r.end_us = std::max<Time>(static_cast<Time>(ms * 1000), r.log.empty() ? 0 : r.log.back().at);
+  }
+  auto lesson = lesson_from_recording(r, &err);
+  if (!lesson) {
+    std::cerr << "topolab-cli record: " << err << "\n";
+    return 1;
+  }
+  if (!has_flag(a, "out")) {
+    std::cout << *lesson;
+    return 0;
+  }
+  std::ofstream out(flag(a, "out"), std::ios::binary);
+  if (!(out << *lesson)) {
+    std::cerr << "topolab-cli record: cannot write " << flag(a, "out") << "\n";
+    return 2;
+  }
+  std::cerr << "wrote " << flag(a, "out") << " (" << r.log.size() + 1 << " steps): edit its TODOs, then topolab-cli check it\n";
+  return 0;
+}
+
 int cmd_run(const Args& a) {
   if (has_flag(a, "scenario")) return run_scenario(a);
   auto files = positionals(a, {});
@@ -394,6 +457,15 @@ const Command kCheck = {"check", cmd_check, "FILE...",
      {"seeds", "A..B", "also autoplay each lesson on seeds A to B and list the seeds that fail"},
      {"quiet", nullptr, "print nothing when every file is valid"}},
     check_more_help};
+const Command kRecord = {"record", cmd_record, "",
+    "write a lesson from a played run: one step per recorded action (what the lab's Record button does)",
+    {{"scenario", "NAME", "the scenario the run was played in"},
+     {"seed", "N", "its seed (default 1)"},
+     {"set", "K=V", "a scenario parameter (repeatable)"},
+     {"log", "FILE", "the command log: one `TIME_US op key=value ...` per line"},
+     {"until-ms", "T", "when the recording stopped (default: 5 s after the last action)"},
+     {"out", "FILE", "write the lesson there (default: standard output)"}}};
+
 const Command kRun = {"run", cmd_run, "[FILE]", "play a lesson headless (FILE) or run a scenario (--scenario)",
     {{"autoplay", nullptr, "play the lesson's own solution"},
      {"text", nullptr, "print each step's text as the learner sees it when the step opens ({{...}} filled in)"},

@@ -3,6 +3,7 @@
 // the last lesson, Free play, Open lesson file, Reset progress; and the saving of progress.
 #include <filesystem>
 
+#include "lesson/recorder.h"
 #include "scenario/replay_file.h"
 #include "ui/lab_app_internal.h"
 #include "ui/palette.h"
@@ -129,6 +130,42 @@ std::string LabApp::save_replay(const std::string& path) {
   }
   log_line("saved the run as " + file + " (open it with topolab --open FILE)");
   return file;
+}
+
+bool LabApp::start_recording() {
+  if (runner_ || !session_ || twin_) {
+    error_ = tr("Record a lesson: open a scenario in free play first (Scenario menu)");
+    return false;
+  }
+  const std::string scenario = session_->scenario();
+  const Params params = session_->params();
+  if (!open_scenario(scenario, session_->seed(), params)) return false;
+  recording_ = true;
+  log_line("recording a lesson: every action from now on becomes a step (File > Stop recording)");
+  return true;
+}
+
+std::string LabApp::stop_recording() {
+  if (!recording_ || !session_) {
+    error_ = tr("Record a lesson: nothing is being recorded");
+    return "";
+  }
+  recording_ = false;
+  lesson::Recording r;
+  r.scenario = session_->scenario();
+  r.seed = session_->seed();
+  r.params = session_->params();
+  r.log = session_->world().command_log();
+  r.end_us = session_->world().now();
+  std::string err;
+  auto text = lesson::lesson_from_recording(r, &err);
+  if (!text) {
+    error_ = "Record a lesson: " + err;
+    log_line(error_);
+    return "";
+  }
+  log_line("recorded a lesson: " + std::to_string(r.log.size() + 1) + " steps");
+  return *text;
 }
 
 std::string LabApp::catalogue_json() const {

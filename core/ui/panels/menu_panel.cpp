@@ -84,6 +84,25 @@ void LabApp::draw_menu() {
   if (platform::can_quit() && ImGui::BeginMenu(tr("File"))) {
     if (ImGui::MenuItem(tr("Lessons..."))) show_catalogue(true);
     if (ImGui::MenuItem(tr("Save replay"), nullptr, false, !runner_ && session_ && !twin_)) save_replay();
+    if (!recording_) {
+      if (ImGui::MenuItem(tr("Record a lesson"), nullptr, false, !runner_ && session_ && !twin_)) start_recording();
+      if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("%s", tr("Play the scenario from its start: every action you take becomes a step of a new lesson"));
+    } else if (ImGui::MenuItem(tr("Stop recording and save the lesson"))) {
+      const std::string text = stop_recording();
+      if (!text.empty()) {
+        const std::string dir = opt_.lessons_dir.empty() ? std::string(".") : opt_.lessons_dir;
+        std::string file;
+        for (int i = 1; i < 1000; ++i) {
+          file = dir + "/recorded-" + session_->scenario() + "-" + std::to_string(i) + ".toml";
+          std::error_code ec;
+          if (!std::filesystem::exists(file, ec)) break;
+        }
+        std::string err;
+        if (lesson::ProgressStore::write_atomic(file, text, &err)) log_line("saved the recorded lesson as " + file + " (Your lessons)");
+        else error_ = err;
+      }
+    }
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
       ImGui::SetTooltip(tr("Write this free-play run (scenario, seed, your commands, this moment) as a replay file; "
                         "topolab --open FILE opens it again, exactly"));
@@ -116,6 +135,10 @@ void LabApp::draw_controls() {
                       "Nothing changes in the simulation: only how fast you see it. Key: M"),
                       clock_.min_flight_wall_s);
   ImGui::SameLine();
+  if (recording_) {   // a mark and words, never colour alone
+    ImGui::TextColored(ImVec4(0.84f, 0.37f, 0.0f, 1.0f), "%s", tr("\u25cf Recording a lesson (File > Stop recording)"));
+    ImGui::SameLine();
+  }
   if (playing_ && slowed_) {
     ImGui::TextColored(ImVec4(0.90f, 0.62f, 0.0f, 1.0f), tr("slow motion: %s"), speed_text(shown_speed_).c_str());
     ImGui::SameLine();
