@@ -122,3 +122,29 @@ test('the language picker switches the page and the lab without a reload, and is
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('Record a lesson on the page: play, stop, the lesson downloads, opens and plays to its end', { skip }, async () => {
+  const { context, page, errors } = await newPage(browser);
+  await gotoPage(page, lab.url + '?scenario=raft-3&seed=4');
+  await page.waitForFunction(() => Module.topolab.state().scenario === 'raft-3');
+  await page.click('#btn-record');
+  await page.waitForFunction(() => Module.topolab.state().recording === true);
+  assert.equal(await page.getAttribute('#btn-record', 'aria-pressed'), 'true');
+  await labCommand(page, { op: 'ui.pause' });
+  await labCommand(page, { op: 'ui.run_ms', value: 1500 });
+  assert.equal((await labCommand(page, { op: 'crash', node: 'n2' })).ok, true);
+  await labCommand(page, { op: 'ui.run_ms', value: 2000 });
+  assert.equal((await labCommand(page, { op: 'restart', node: 'n2' })).ok, true);
+  await labCommand(page, { op: 'ui.run_ms', value: 1000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-record')]);
+  assert.equal(download.suggestedFilename(), 'recorded-lesson.toml');
+  const text = await page.evaluate(() => window.topolabPage.lastRecording);
+  assert.match(text, /crash node=n2/);
+  assert.match(text, /restart node=n2/);
+  // The file opens as a lesson and plays to its end.
+  assert.equal((await labCommand(page, { op: 'ui.open_lesson_text', name: 'recorded-lesson.toml', text })).ok, true);
+  const end = await playToEnd(page);
+  assert.equal(end.complete, true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -90,7 +90,7 @@
           if (i === p.answer) tags.push('your prediction');
           if (i === p.outcome) tags.push('what happened');
           ul.append(el('li', { class: i === p.answer ? 'picked' : '' }, el('span', { html: c.html }),
-            tags.length ? el('strong', { class: 'tag', text: ` (${tags.join(', ')})` }) : null,
+            tags.length ? el('strong', { class: 'tag', text: ' (' + tags.join(', ') + ')' }) : null,
             c.explain ? el('p', { class: 'explain', html: c.explain }) : null));
         });
         sec.append(ul);
@@ -135,7 +135,7 @@
       form.append(el('h3', { id: 'lp-quiz-h', text: t('Quiz') }), fs,
         el('button', { type: 'submit', 'data-key': 'qcheck', text: q.answer < 0 ? t('Check answer') : t('Check again') }));
       const fb = q.choices[q.answer];
-      if (fb) form.append(el('p', { class: `feedback ${fb.correct ? 'right' : 'wrong'}` },
+      if (fb) form.append(el('p', { class: 'feedback ' + (fb.correct ? 'right' : 'wrong') },
         el('strong', { text: (fb.correct ? t('Right.') : t('Not quite.')) + ' ' }), el('span', { html: fb.explain || '' })));
       parts.push(form);
     }
@@ -165,7 +165,7 @@
         label, el('span', { class: 'visually-hidden', text: ' ' + n.name }));
       return el('li', { class: `node node-${n.status}` },
         el('span', { class: 'node-name', text: n.name }),
-        el('span', { class: 'node-state', text: `${role}, ${n.status === 'up' ? t('up') : t(n.status).toUpperCase()}` + (n.cpu_speed < 0.999 ? ', ' + t('slowed') : '') }),
+        el('span', { class: 'node-state', text: role + ', ' + (n.status === 'up' ? t('up') : t(n.status).toUpperCase()) + (n.cpu_speed < 0.999 ? ', ' + t('slowed') : '') }),
         el('span', { class: 'node-actions' },
           n.status === 'up' ? b(t('Crash'), { op: 'crash', node: n.name }, 'crash') : b(t('Restart'), { op: 'restart', node: n.name }, 'restart'),
           n.cpu_speed > 0.999 ? b(t('Slow down'), { op: 'slow', node: n.name, factor: 10 }, 'slow')
@@ -208,7 +208,7 @@
       // The parameter's declared unit, range and default (ui.actions), else what its type implies.
       const parts = [p.unit || (p.type === 'duration' ? 'ms' : ''), p.range || (p.type === 'prob' ? '0 to 1' : ''),
         p.default ? 'default ' + p.default : '', p.type === 'groups' ? 'e.g. n1,n2|n3,n4,n5' : ''].filter((x) => x);
-      const hint = parts.length ? ` (${parts.join(', ')})` : '';
+      const hint = parts.length ? ' (' + parts.join(', ') + ')' : '';
       return el('div', { class: 'param' }, el('label', { for: id, text: label + hint }),
         el('input', { type: 'text', id, name: p.name, autocomplete: 'off', 'aria-describedby': id + '-help' }), help);
     });

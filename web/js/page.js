@@ -87,6 +87,7 @@
   function updateTopbar() {
     const inLesson = !!(page.current && page.current.kind !== 'scenario' && page.current.kind !== 'shared');
     $('btn-reset').disabled = !inLesson;
+    $('btn-record').disabled = inLesson && !page.recording;
   }
 
   // ---- the catalogue ------------------------------------------------------------------------
@@ -390,7 +391,7 @@
     // At step 1 of an unfinished lesson there is nothing to keep (answers are saved per finished
     // step), so a fresh or reset lesson stays "not started" in the catalogue.
     if (l.step <= 1 && !l.complete && !Store.summary(l.id)) return;
-    const key = `${l.id}|${l.step}|${l.complete}|${s.progress || ''}`;
+    const key = [l.id, l.step, l.complete, s.progress || ''].join('|');
     if (key === lastSavedKey) return;
     lastSavedKey = key;
     Store.save(l.id, s.progress || '', { title: l.title, step: l.step, steps: l.steps, complete: !!l.complete, at: Date.now() });
@@ -593,6 +594,32 @@
   $('btn-lessons').addEventListener('click', showCatalogue);
   $('btn-share').addEventListener('click', share);
   $('btn-reset').addEventListener('click', resetProgress);
+  // Record a lesson by playing it: the scenario starts again; on Stop, the lesson file downloads.
+  function renderRecord() {
+    $('btn-record-text').textContent = page.recording ? t('Stop and download the lesson') : t('Record a lesson');
+    $('btn-record').setAttribute('aria-pressed', page.recording ? 'true' : 'false');
+  }
+  $('btn-record').addEventListener('click', () => {
+    if (!page.recording) {
+      const r = labCommand({ op: 'ui.record_start' });
+      if (!r.ok) { toast(r.error, 6000); return; }
+      page.recording = true;
+      toast(t('Recording: every action from now on becomes a step of the lesson.'), 5000);
+    } else {
+      const r = labCommand({ op: 'ui.record_stop' });
+      page.recording = false;
+      if (!r.ok) { toast(r.error, 6000); renderRecord(); return; }
+      page.lastRecording = r.text;
+      const a = el('a', { href: URL.createObjectURL(new Blob([r.text], { type: 'application/toml' })), download: 'recorded-lesson.toml' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      toast(t('The recorded lesson was downloaded: edit its TODOs, then open it here (Open lesson file).'), 8000);
+    }
+    renderRecord();
+  });
+  TopolabI18n.onChange(renderRecord);
+  TopolabI18n.ready.then(renderRecord);
   $('message-close').addEventListener('click', () => { hideMessage(); if (!catalogueOpen()) $('canvas').focus(); });
   $('cat-close').addEventListener('click', showLab);
   $('cat-sandbox').addEventListener('click', () => {
