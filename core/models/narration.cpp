@@ -8,6 +8,7 @@
 #include "models/services/services.h"
 #include "scenario/json.h"
 #include "util/format.h"
+#include "util/i18n.h"
 
 namespace topo {
 
@@ -16,11 +17,15 @@ namespace {
 constexpr size_t kMaxLines = 500;
 constexpr Time kWindowUs = 2'000'000;   ///< services: rates over the last 2 simulated seconds
 
-/// "n1", "n1 and n2", "n1, n2 and n3".
+using i18n::format;
+using i18n::tr;
+using i18n::trn;
+
+/// "n1", "n1 and n2", "n1, n2 and n3" (in the lab's language: "n1, n2 y n3").
 std::string join_names(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    if (i > 0) out += i + 1 == names.size() ? tr(" and ") : tr(", ");
     out += names[i];
   }
   return out;
@@ -52,9 +57,9 @@ void Narration::sample(const World& w) {
 }
 
 std::vector<std::pair<Time, std::string>> Narration::trace_lines(const World& w, uint64_t seen, Time before) {
-  const Trace& tr = w.trace();
-  const auto& evs = tr.events();
-  const uint64_t fresh = tr.count() - std::min(seen, tr.count());
+  const Trace& trace = w.trace();
+  const auto& evs = trace.events();
+  const uint64_t fresh = trace.count() - std::min(seen, trace.count());
   const size_t from = evs.size() > fresh ? evs.size() - static_cast<size_t>(fresh) : 0;
   std::vector<std::pair<Time, std::string>> out;
   auto name = [&](int32_t id) {
@@ -81,30 +86,34 @@ std::vector<std::pair<Time, std::string>> Narration::trace_lines(const World& w,
         default: break;
       }
     }
-    auto verb = [](const std::vector<std::string>& v, const char* one, const char* many) {
-      return join_names(v) + (v.size() == 1 ? one : many);
-    };
-    if (!crashed.empty()) out.push_back({t, verb(crashed, " crashed", " crashed")});
-    if (!restarting.empty()) out.push_back({t, verb(restarting, " is restarting", " are restarting")});
-    if (!back.empty()) out.push_back({t, verb(back, " is back up", " are back up")});
+    // Whole sentences in the lab's language (util/i18n.h); the CLI and the tests read English.
+    auto n = [](const std::vector<std::string>& v) { return static_cast<long>(v.size()); };
+    if (!crashed.empty()) out.push_back({t, format(trn("%s crashed", "%s crashed", n(crashed)), join_names(crashed).c_str())});
+    if (!restarting.empty())
+      out.push_back({t, format(trn("%s is restarting", "%s are restarting", n(restarting)), join_names(restarting).c_str())});
+    if (!back.empty()) out.push_back({t, format(trn("%s is back up", "%s are back up", n(back)), join_names(back).c_str())});
     if (split) {
       // Name the sides: the nodes in each partition group (as they are now).
       std::map<int, std::vector<std::string>> sides;
       const auto& groups = w.partition_groups();
       for (size_t k = 0; k < groups.size() && k < w.nodes().size(); ++k) sides[groups[k]].push_back(w.node(static_cast<NodeId>(k)).name);
-      std::string text = "the network split";
+      std::string text = tr("the network split");
       if (sides.size() > 1) {
-        text += ": ";
+        std::string list;
         bool first = true;
         for (const auto& [g, names] : sides) {
-          text += (first ? "" : " | ") + join_names(names);
+          list += (first ? "" : " | ") + join_names(names);
           first = false;
         }
+        text = format(tr("the network split: %s"), list.c_str());
       }
       out.push_back({t, text});
     }
-    if (healed) out.push_back({t, "the network healed"});
-    for (const auto& [node, term] : leaders) out.push_back({t, node + " became leader" + (term.empty() ? "" : " in " + term)});
+    if (healed) out.push_back({t, tr("the network healed")});
+    for (const auto& [node, term] : leaders)
+      out.push_back({t, term.rfind("term ", 0) == 0 ? format(tr("%s became leader in term %s"), node.c_str(), term.c_str() + 5)
+                        : term.empty() ? format(tr("%s became leader"), node.c_str())
+                                       : format(tr("%s became leader in %s"), node.c_str(), term.c_str())});
   }
   return out;
 }
@@ -144,17 +153,18 @@ void Narration::look_at_services(const World& w) {
       int band = error_band(err);
       if (band < was && err >= band_floor(was) * 0.75) band = was;
       if (band != was) {
-        if (band > was) say(t, svc + " errors rose to " + util::format_percent(err));
-        else if (band == 0) say(t, svc + " errors are back under 1%");
-        else say(t, svc + " errors fell to " + util::format_percent(err));
+        if (band > was) say(t, format(tr("%s errors rose to %s"), svc.c_str(), util::format_percent(err).c_str()));
+        else if (band == 0) say(t, format(tr("%s errors are back under 1%%"), svc.c_str()));
+        else say(t, format(tr("%s errors fell to %s"), svc.c_str(), util::format_percent(err).c_str()));
         band_[svc] = band;
       }
       // Scaling.
       auto ds = desired_.find(svc);
       if (ds == desired_.end()) desired_[svc] = d.desired;
       else if (ds->second != d.desired) {
-        say(t, svc + " scaled " + (d.desired > ds->second ? "up" : "down") + " to " + std::to_string(d.desired) +
-                   (d.desired == 1 ? " replica" : " replicas"));
+        say(t, format(d.desired > ds->second ? trn("%s scaled up to %d replica", "%s scaled up to %d replicas", d.desired)
+                                             : trn("%s scaled down to %d replica", "%s scaled down to %d replicas", d.desired),
+                      svc.c_str(), d.desired));
         ds->second = d.desired;
       }
       // Deployments: how far a new version has got, and how it ended.
@@ -168,16 +178,17 @@ void Narration::look_at_services(const World& w) {
       auto st = deploy_status_.find(svc);
       const std::string was_status = st == deploy_status_.end() ? "idle" : st->second;
       if (status == "progressing") {
-        if (was_status != "progressing") say(t, svc + " started deploying " + d.deploy.to_version);
+        if (was_status != "progressing") say(t, format(tr("%s started deploying %s"), svc.c_str(), d.deploy.to_version.c_str()));
         auto ro = rollout_.find(svc);
         if ((ro == rollout_.end() || ro->second != on_new) && on_new > 0)
-          say(t, svc + " " + d.deploy.to_version + " is now on " + std::to_string(on_new) + " of " + std::to_string(ready) +
-                     (ready == 1 ? " replica" : " replicas"));
+          say(t, format(trn("%s %s is now on %d of %d replica", "%s %s is now on %d of %d replicas", ready), svc.c_str(),
+                        d.deploy.to_version.c_str(), on_new, ready));
         rollout_[svc] = on_new;
       } else if (status != was_status) {
-        if (status == "complete") say(t, svc + " " + d.deploy.to_version + " is on every replica");
-        else if (status == "rolled_back") say(t, svc + "'s deployment of " + d.deploy.to_version + " was rolled back");
-        else if (status == "switched") say(t, svc + " switched its traffic to " + d.deploy.to_version);
+        if (status == "complete") say(t, format(tr("%s %s is on every replica"), svc.c_str(), d.deploy.to_version.c_str()));
+        else if (status == "rolled_back")
+          say(t, format(tr("%s's deployment of %s was rolled back"), svc.c_str(), d.deploy.to_version.c_str()));
+        else if (status == "switched") say(t, format(tr("%s switched its traffic to %s"), svc.c_str(), d.deploy.to_version.c_str()));
         rollout_.erase(svc);
       }
       deploy_status_[svc] = status;
@@ -190,10 +201,11 @@ void Narration::look_at_services(const World& w) {
       auto it = breaker_.find(key);
       const std::string was = it == breaker_.end() ? "closed" : it->second;
       if (state != was) {
-        const std::string edge = "from " + prefix + e.from + " to " + e.to;
-        if (state == "open") say(t, "the circuit breaker " + edge + " opened");
-        else if (state == "half_open") say(t, "the circuit breaker " + edge + " is half-open: trying " + e.to + " again");
-        else say(t, "the circuit breaker " + edge + " closed again");
+        const std::string from = prefix + e.from;
+        if (state == "open") say(t, format(tr("the circuit breaker from %s to %s opened"), from.c_str(), e.to.c_str()));
+        else if (state == "half_open")
+          say(t, format(tr("the circuit breaker from %s to %s is half-open: trying %s again"), from.c_str(), e.to.c_str(), e.to.c_str()));
+        else say(t, format(tr("the circuit breaker from %s to %s closed again"), from.c_str(), e.to.c_str()));
         breaker_[key] = state;
       }
     }
@@ -245,7 +257,10 @@ std::string describe_world(const World& w) {
           else if (k == "term") term = v;
         }
       if (role == "leader" || role == "primary") {
-        leader_text = n->name + " " + role + (term.empty() ? "" : " in term " + term);
+        leader_text = role == "leader" ? (term.empty() ? format(tr("%s leader"), n->name.c_str())
+                                                       : format(tr("%s leader in term %s"), n->name.c_str(), term.c_str()))
+                                       : (term.empty() ? format(tr("%s primary"), n->name.c_str())
+                                                       : format(tr("%s primary in term %s"), n->name.c_str(), term.c_str()));
         continue;
       }
       state = role.empty() || role == n->name ? "up" : role + (role == "follower" || role == "backup" || role == "candidate" ? "s" : "");
@@ -255,39 +270,48 @@ std::string describe_world(const World& w) {
   }
   std::string out;
   if (servers > 0) {
-    out += std::to_string(servers) + (servers == 1 ? " server: " : " servers: ");
+    out += format(trn("%zu server: ", "%zu servers: ", static_cast<long>(servers)), servers);
     std::vector<std::string> parts;
     if (!leader_text.empty()) parts.push_back(leader_text);
-    else if (w.find_model<Narration>() && servers > 1) parts.push_back("no leader");
+    else if (w.find_model<Narration>() && servers > 1) parts.push_back(tr("no leader"));
+    // The states as whole phrases ("n2 and n3 followers", "n4 crashed"), in the lab's language.
     for (const auto& st : order) {
       const auto& names = by_state[st];
-      std::string label = st;
-      if (names.size() == 1 && label.size() > 1 && label.back() == 's' && label != "crashed") label.pop_back();
-      parts.push_back(join_names(names) + " " + label);
+      const long k = static_cast<long>(names.size());
+      const std::string who = join_names(names);
+      std::string phrase;
+      if (st == "crashed") phrase = format(trn("%s crashed", "%s crashed", k), who.c_str());
+      else if (st == "restarting") phrase = format(tr("%s restarting"), who.c_str());
+      else if (st == "up") phrase = format(tr("%s up"), who.c_str());
+      else if (st == "followers") phrase = format(trn("%s follower", "%s followers", k), who.c_str());
+      else if (st == "backups") phrase = format(trn("%s backup", "%s backups", k), who.c_str());
+      else if (st == "candidates") phrase = format(trn("%s candidate", "%s candidates", k), who.c_str());
+      else phrase = who + " " + st;
+      parts.push_back(phrase);
     }
     for (size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
     out += ". ";
   }
   if (!services.empty()) {
-    out += std::to_string(services.size()) + " services: ";
+    out += format(trn("%zu service: ", "%zu services: ", static_cast<long>(services.size())), services.size());
     bool first = true;
     for (const auto& [svc, up] : services) {
-      out += (first ? "" : ", ") + svc + " " + std::to_string(up.size()) + " of " + std::to_string(services_total[svc]) + " up";
+      out += (first ? "" : ", ") + format(tr("%s %zu of %d up"), svc.c_str(), up.size(), services_total[svc]);
       first = false;
     }
     out += ". ";
   }
-  if (clients > 0) out += std::to_string(clients) + (clients == 1 ? " client. " : " clients. ");
+  if (clients > 0) out += format(trn("%zu client. ", "%zu clients. ", static_cast<long>(clients)), clients);
   bool split = false;
   for (int g : w.partition_groups()) split = split || g != 0;
-  if (split) out += "The network is split. ";
+  if (split) out += tr("The network is split. ");
   for (const auto& m : w.models()) {
     if (auto a = m->value("availability")) {
-      out += util::format_percent(*a) + " of requests answered recently. ";
+      out += format(tr("%s of requests answered recently. "), util::format_percent(*a).c_str());
       break;
     }
     if (auto sr = m->value("success_rate")) {
-      out += util::format_percent(*sr) + " of requests succeed recently. ";
+      out += format(tr("%s of requests succeed recently. "), util::format_percent(*sr).c_str());
       break;
     }
   }

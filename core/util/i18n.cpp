@@ -3,6 +3,8 @@
 #include "util/i18n.h"
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <cctype>
 #include <cstdlib>
 #include <deque>
@@ -276,6 +278,15 @@ std::string from_locale(const std::string& locale) {
   for (const auto& x : languages())
     if (x.code == two) return two;
   return "en";
+}
+
+std::string format(const char* fmt, ...) {
+  char buf[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return buf;
 }
 
 const char* tr(const char* msgid) {

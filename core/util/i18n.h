@@ -54,6 +54,9 @@ const std::string& language();
 /// The language of a locale string: "es_ES.UTF-8" -> "es", "pt-BR" -> "pt-BR" when shipped, "C" -> "en".
 std::string from_locale(const std::string& locale);
 
+/// printf into a std::string: format(tr("%s crashed"), name.c_str()).
+std::string format(const char* fmt, ...);
+
 /// The translated message (the English `msgid` when there is none). The pointer stays valid
 /// until the language changes.
 const char* tr(const char* msgid);

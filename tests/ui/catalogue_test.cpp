@@ -15,6 +15,8 @@
 #include "scenario/replay_file.h"
 #include "scenario/scenario.h"
 #include "ui/lab_app.h"
+#include "ui/languages.h"
+#include "util/i18n.h"
 #include "app_harness.h"
 
 using namespace topo;
@@ -210,4 +212,27 @@ TEST_CASE("Record a lesson: ui.record_start, play, ui.record_stop gives a lesson
   REQUIRE(app.open_catalogue_lesson("01-one-system-many-computers", 1));
   CHECK_FALSE(app.start_recording());
   h.frame(app);
+}
+
+TEST_CASE("the lab in Spanish: the narration and the description speak Spanish; English stays the default") {
+  ui::load_languages();
+  struct Restore { ~Restore() { i18n::set_language("en"); } } restore;
+  REQUIRE(i18n::set_language("es") == "es");
+  AppHarness h;
+  ui::LabApp app{ui::AppOptions{}};
+  REQUIRE(app.open_scenario("raft-5", 1));
+  app.command_json(R"({"op":"ui.run_ms","value":1000})");
+  REQUIRE(app.apply(Command{"crash", {{"node", "n2"}}}).ok);
+  app.command_json(R"({"op":"ui.run_ms","value":1000})");
+  h.frame(app);
+  const std::string s = app.state_json();
+  CHECK(has(s, "pasó a ser líder en el mandato"));
+  CHECK(has(s, "n2 se cayó"));
+  app.key_describe();
+  CHECK(has(app.state_json(), "5 servidores: "));
+  i18n::set_language("en");
+  ui::LabApp en{ui::AppOptions{}};
+  REQUIRE(en.open_scenario("raft-5", 1));
+  en.command_json(R"({"op":"ui.run_ms","value":1000})");
+  CHECK(has(en.state_json(), "became leader in term"));
 }
