@@ -247,6 +247,7 @@ bool write_screenshot(const std::string& path, int w, int h) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  topo::app::startup_mark("main_ms");
   Options opt;
   if (!parse_options(argc, argv, &opt)) return 2;
 #ifndef __EMSCRIPTEN__
@@ -298,6 +299,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   SDL_GL_MakeCurrent(window, gl);
+  topo::app::startup_mark("gl_context_ms");
   SDL_GL_SetSwapInterval(opt.frames > 0 ? 0 : 1);
 
   IMGUI_CHECKVERSION();
@@ -317,9 +319,11 @@ int main(int argc, char** argv) {
   }
   topo::ui::setup_style(dpi_scale, topo::ui::Theme::Dark);
 
+  topo::app::startup_mark("style_ms");
   topo::ui::LabApp app(opt.app);
   if (!opt.open_link.empty()) open_link(app, opt.open_link);
   if (!opt.tab.empty()) app.show_tab(opt.tab);
+  topo::app::startup_mark("app_ms");
   topo::app::set_hook_target(&app);
   int frame = 0;
   bool done = false;
@@ -343,7 +347,8 @@ int main(int argc, char** argv) {
     last = now;
     if (opt.frames > 0) dt = 1.0 / 60.0;  // fixed steps: the same frames every test run
 
-    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplOpenGL3_NewFrame();  // the first call compiles the shaders and builds the font atlas
+    if (frame == 0) topo::app::startup_mark("device_objects_ms");
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
     app.frame(dt);
@@ -371,6 +376,7 @@ int main(int argc, char** argv) {
     }
 #endif
     SDL_GL_SwapWindow(window);
+    if (frame == 1) topo::app::startup_mark("first_frame_drawn_ms");
     if (app.wants_quit()) done = true;
   }
   TOPOLAB_MAIN_LOOP_END;
