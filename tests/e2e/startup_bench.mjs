@@ -25,7 +25,7 @@ const gz = (f) => (fs.existsSync(path.join(site, f + '.gz')) ? size(f + '.gz')
 const raw = size('topolab.wasm') + size('topolab.js');
 const gzip = gz('topolab.wasm') + gz('topolab.js');
 
-const ORDER = ['loader_ms', 'catalogue_ms', 'wasm_response_ms', 'js_loaded_ms', 'wasm_downloaded_ms',
+const ORDER = ['loader_ms', 'webgl_ms', 'catalogue_ms', 'wasm_response_ms', 'js_loaded_ms', 'wasm_downloaded_ms', 'font_ms',
   'instantiated_ms', 'runtime_ms', 'ready_ms', 'main_ms', 'gl_context_ms', 'style_ms', 'app_ms',
   'device_objects_ms', 'first_frame_drawn_ms', 'first_frame_ms'];
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
