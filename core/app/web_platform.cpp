@@ -193,6 +193,9 @@ bool create_context() {
   attrs.antialias = EM_FALSE;
   attrs.majorVersion = 2;
   attrs.minorVersion = 0;
+  // imgui_impl_opengl3 uses WebGL2 itself, no extension: enabling every extension the browser
+  // offers (Emscripten's default) is one synchronous call to the GPU process each.
+  attrs.enableExtensionsByDefault = EM_FALSE;
   const EMSCRIPTEN_WEBGL_CONTEXT_HANDLE ctx = emscripten_webgl_create_context(kCanvas, &attrs);
   if (ctx <= 0) {
     std::fprintf(stderr, "topolab: cannot create a WebGL2 context (error %d)\n", static_cast<int>(ctx));
