@@ -77,13 +77,19 @@
   }
   function showCatalogue() {
     // Already open and the learner is in it (shown while the module loaded): keep their place.
-    const keepFocus = catalogueOpen() && $('catalogue').contains(document.activeElement);
+    const prev = catalogueOpen() && $('catalogue').contains(document.activeElement) ? document.activeElement : null;
+    const prevCard = prev && prev.closest('[data-lesson]');
+    const prevLesson = prevCard ? prevCard.getAttribute('data-lesson') : null;
     renderCatalogue();
     show($('cat-close'), !!page.current);
     show($('topbar'), false);
     show($('catalogue'), true);
     if (!page.timings.catalogue_ms) page.timings.catalogue_ms = performance.now();
-    if (keepFocus) return;
+    if (prev && document.contains(prev)) return;
+    // The list was drawn again: back to the same lesson's button.
+    const again = prevLesson && Array.from($('catalogue').querySelectorAll('[data-lesson] button'))
+      .find((b) => b.closest('[data-lesson]').getAttribute('data-lesson') === prevLesson);
+    if (again) { again.focus({ preventScroll: true }); return; }
     const first = !$('continue').classList.contains('hidden') ? $('continue-btn')
       : $('catalogue').querySelector('.lesson button') || $('cat-open');
     first.focus({ preventScroll: true });
@@ -96,7 +102,10 @@
   // ---- the catalogue ------------------------------------------------------------------------
   async function loadIndex() {
     try {
-      const r = await fetch('lessons/index.json', { cache: 'no-cache' });
+      // index.html asks for the list first thing (window.topolabIndexRequest), before the module.
+      const early = window.topolabIndexRequest;
+      window.topolabIndexRequest = null;
+      const r = (early && await early) || await fetch('lessons/index.json', { cache: 'no-cache' });
       if (!r.ok) throw new Error('HTTP ' + r.status);
       const data = await r.json();
       const list = Array.isArray(data) ? data : (data && Array.isArray(data.lessons) ? data.lessons : null);
