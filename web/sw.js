@@ -12,7 +12,7 @@ const CACHE = 'topolab-' + BUILD;
 const RUNTIME = 'topolab-runtime';
 // Everything the page needs to start; install fails (and the old worker stays) if one is missing.
 const SHELL = ['./', 'index.html', 'css/lab.css', 'js/store.js', 'js/links.js', 'js/page.js', 'js/lesson.js', 'js/loader.js',
-  'topolab.js', 'topolab.wasm'];
+  'topolab.js', 'topolab.wasm', 'ui-font.ttf'];
 // Nice to have offline; a missing one does not stop the install.
 const OPTIONAL = ['manifest.webmanifest', 'icon.svg', 'build.json', 'lessons/index.json'];
 

@@ -1,10 +1,16 @@
-// The Topolab app: SDL2 + OpenGL3 on the desktop, SDL2 + WebGL2 in the browser, one file for both.
-// The only platform difference, the shape of the main loop, hides in platform_loop.h.
+// The Topolab app: SDL2 + OpenGL3 on the desktop, WebGL2 and the page's events through
+// Emscripten's html5 API in the browser (app/web_platform.h: SDL2 cost the page's download about
+// 300 KB of code it did not use), one file for both. The shape of the main loop hides in
+// platform_loop.h.
 //
 // Desktop flags: kAppFlags below (`topolab --help` prints them); an unknown flag or a missing
 // value is an error, exit 2.
+#ifdef __EMSCRIPTEN__
+#include <GLES3/gl3.h>
+#else
 #include <SDL.h>
 #include <SDL_opengl.h>
+#endif
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,7 +28,11 @@
 #include "app/platform_loop.h"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
+#ifdef __EMSCRIPTEN__
+#include "app/web_platform.h"
+#else
 #include "imgui_impl_sdl2.h"
+#endif
 #include "lesson/catalog.h"
 #include "lesson/progress_store.h"
 #include "lesson/text.h"
@@ -254,6 +264,7 @@ bool write_screenshot(const std::string& path, int w, int h) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  topo::app::startup_mark("main_ms");
   Options opt;
   if (!parse_options(argc, argv, &opt)) return 2;
 #ifndef __EMSCRIPTEN__
@@ -297,21 +308,28 @@ int main(int argc, char** argv) {
     }
   }
 
+#ifdef __EMSCRIPTEN__
+  const char* glsl_version = "#version 300 es";
+  if (!topo::app::web::create_context()) return 1;
+  topo::app::startup_mark("gl_context_ms");
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  io.IniFilename = topo::ui::ini_path();
+  topo::app::web::imgui_init();
+  ImGui_ImplOpenGL3_Init(glsl_version);
+  const float dpi_scale = topo::app::web::pixel_ratio() > 1.0f ? topo::app::web::pixel_ratio() : 1.0f;
+#else
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
     std::fprintf(stderr, "topolab: SDL_Init failed: %s\n", SDL_GetError());
     return 1;
   }
-#ifdef __EMSCRIPTEN__
-  const char* glsl_version = "#version 300 es";
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-#else
+  topo::app::startup_mark("sdl_init_ms");
   const char* glsl_version = "#version 130";
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-#endif
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
   SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
   SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
@@ -323,12 +341,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "topolab: cannot open a window: %s\n", SDL_GetError());
     return 1;
   }
+  topo::app::startup_mark("window_ms");
   SDL_GLContext gl = SDL_GL_CreateContext(window);
   if (!gl) {
     std::fprintf(stderr, "topolab: cannot create an OpenGL 3 / WebGL2 context: %s\n", SDL_GetError());
     return 1;
   }
   SDL_GL_MakeCurrent(window, gl);
+  topo::app::startup_mark("gl_context_ms");
   SDL_GL_SetSwapInterval(opt.frames > 0 ? 0 : 1);
 
   IMGUI_CHECKVERSION();
@@ -346,17 +366,44 @@ int main(int argc, char** argv) {
     SDL_GetWindowSize(window, &ww, &wh);
     if (ww > 0 && dw > ww) dpi_scale = static_cast<float>(dw) / static_cast<float>(ww);
   }
+#endif
+#ifdef __EMSCRIPTEN__
+  // The page downloads the UI font next to the module and writes it here before main() runs
+  // (web/js/loader.js); without it the lab still starts, in ImGui's own font.
+  static std::vector<unsigned char> font;
+  if (std::FILE* f = std::fopen("/fonts/ui-font.ttf", "rb")) {
+    unsigned char buf[16384];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) font.insert(font.end(), buf, buf + n);
+    std::fclose(f);
+  } else {
+    std::fprintf(stderr, "topolab: /fonts/ui-font.ttf is missing: using ImGui's built-in font\n");
+  }
+  topo::ui::setup_style_with_font(dpi_scale, topo::ui::Theme::Dark, font.data(), static_cast<int>(font.size()));
+#else
   topo::ui::setup_style(dpi_scale, topo::ui::Theme::Dark);
+#endif
 
+  topo::app::startup_mark("style_ms");
   topo::ui::LabApp app(opt.app);
   if (!opt.open_link.empty()) open_link(app, opt.open_link);
   if (!opt.tab.empty()) app.show_tab(opt.tab);
+  topo::app::startup_mark("app_ms");
   topo::app::set_hook_target(&app);
   int frame = 0;
   bool done = false;
+#ifdef __EMSCRIPTEN__
+  double last = emscripten_get_now();
+#else
   Uint64 last = SDL_GetPerformanceCounter();
+#endif
 
   TOPOLAB_MAIN_LOOP_BEGIN {
+#ifdef __EMSCRIPTEN__
+    const double now = emscripten_get_now();
+    double dt = (now - last) / 1000.0;
+    last = now;
+#else
     SDL_Event event;
     while (SDL_PollEvent(&event)) {
       ImGui_ImplSDL2_ProcessEvent(&event);
@@ -373,14 +420,24 @@ int main(int argc, char** argv) {
     double dt = static_cast<double>(now - last) / static_cast<double>(SDL_GetPerformanceFrequency());
     last = now;
     if (opt.frames > 0) dt = 1.0 / 60.0;  // fixed steps: the same frames every test run
+#endif
 
-    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplOpenGL3_NewFrame();  // the first call compiles the shaders and builds the font atlas
+    if (frame == 0) topo::app::startup_mark("device_objects_ms");
+#ifdef __EMSCRIPTEN__
+    topo::app::web::imgui_new_frame();
+#else
     ImGui_ImplSDL2_NewFrame();
+#endif
     ImGui::NewFrame();
     app.frame(dt);
     ImGui::Render();
     int w = 0, h = 0;
+#ifdef __EMSCRIPTEN__
+    topo::app::web::drawable_size(&w, &h);
+#else
     SDL_GL_GetDrawableSize(window, &w, &h);
+#endif
     glViewport(0, 0, w, h);
     const auto bg = topo::ui::background_color();
     glClearColor(bg[0], bg[1], bg[2], 1.0f);
@@ -401,7 +458,10 @@ int main(int argc, char** argv) {
       done = true;
     }
 #endif
+#ifndef __EMSCRIPTEN__
     SDL_GL_SwapWindow(window);
+#endif
+    if (frame == 1) topo::app::startup_mark("first_frame_drawn_ms");
     if (app.wants_quit()) done = true;
   }
   TOPOLAB_MAIN_LOOP_END;
@@ -416,10 +476,14 @@ int main(int argc, char** argv) {
     if (f) std::fclose(f);
   }
   ImGui_ImplOpenGL3_Shutdown();
+#ifndef __EMSCRIPTEN__
   ImGui_ImplSDL2_Shutdown();
+#endif
   ImGui::DestroyContext();
+#ifndef __EMSCRIPTEN__
   SDL_GL_DeleteContext(gl);
   SDL_DestroyWindow(window);
   SDL_Quit();
+#endif
   return frame < 0 ? 1 : 0;
 }

@@ -20,6 +20,14 @@ inline void initial_window_size(int* w, int* h) {
 }
 inline std::function<void()> g_frame;
 inline void run_frame() { g_frame(); }
+/// A start-up mark for the page: topolabPage.timings[name] = milliseconds since navigation start
+/// (docs/performance.md, "First frame").
+inline void startup_mark(const char* name) {
+  EM_ASM({
+    var t = window.topolabPage && window.topolabPage.timings;
+    if (t && !t[UTF8ToString($0)]) t[UTF8ToString($0)] = performance.now();
+  }, name);
+}
 }  // namespace topo::app
 
 #define TOPOLAB_MAIN_LOOP_BEGIN topo::app::g_frame = [&]() -> void
@@ -27,9 +35,23 @@ inline void run_frame() { g_frame(); }
   ;                           \
   emscripten_set_main_loop(topo::app::run_frame, 0, 1)
 #else
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 namespace topo::app {
 /// The desktop window starts at the size given on the command line.
 inline void initial_window_size(int*, int*) {}
+/// With TOPOLAB_STARTUP_TIMES=1 in the environment, prints "topolab: startup NAME at EPOCH_MS"
+/// (wall clock, so a script that noted when it started the process can subtract; see
+/// tests/app/startup.sh).
+inline void startup_mark(const char* name) {
+  static const bool on = [] { const char* e = std::getenv("TOPOLAB_STARTUP_TIMES"); return e && *e == '1'; }();
+  if (!on) return;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  std::printf("topolab: startup %s at %.1f\n", name,
+              std::chrono::duration<double, std::milli>(now).count());
+  std::fflush(stdout);
+}
 }  // namespace topo::app
 #define TOPOLAB_MAIN_LOOP_BEGIN while (!done)
 #define TOPOLAB_MAIN_LOOP_END

@@ -5,9 +5,6 @@
 #include <filesystem>
 #include <string>
 
-extern const unsigned char topolab_font_ttf[];
-extern const unsigned int topolab_font_ttf_size;
-
 namespace topo::ui {
 
 namespace {
@@ -25,7 +22,7 @@ void apply_theme(Theme theme) {
   st.WindowBorderSize = 1.0f;
 }
 
-void setup_style(float dpi_scale, Theme theme) {
+void setup_style_with_font(float dpi_scale, Theme theme, const unsigned char* ttf, int ttf_size) {
   ImGuiIO& io = ImGui::GetIO();
   ImFontConfig cfg;
   cfg.FontDataOwnedByAtlas = false;  // the bytes are static, embedded at build time
@@ -38,8 +35,13 @@ void setup_style(float dpi_scale, Theme theme) {
       0,
   };
   io.Fonts->Clear();
-  io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(topolab_font_ttf),
-                                 static_cast<int>(topolab_font_ttf_size), 16.0f * dpi_scale, &cfg, ranges);
+  if (ttf && ttf_size > 0) {
+    io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(ttf), ttf_size, 16.0f * dpi_scale, &cfg, ranges);
+  } else {
+    ImFontConfig fallback;
+    fallback.SizePixels = 13.0f * dpi_scale;
+    io.Fonts->AddFontDefault(&fallback);
+  }
   io.FontGlobalScale = 1.0f / dpi_scale;  // drawn crisp on HiDPI, laid out in window points
   apply_theme(theme);
 }

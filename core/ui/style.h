@@ -13,8 +13,12 @@ namespace topo::ui {
 enum class Theme { Dark, Light };
 
 /// Loads the embedded font at 16 px x dpi_scale and applies a theme. Call once after
-/// ImGui::CreateContext() and before the first frame.
+/// ImGui::CreateContext() and before the first frame. (Defined in style_font.cpp, with the font.)
 void setup_style(float dpi_scale, Theme theme);
+/// The same with the font's bytes given (they must outlive the ImGui context); no bytes: ImGui's
+/// built-in font. The web page downloads the font next to the module instead of carrying it in
+/// the module (issue 21), and a program that calls only this links no embedded font.
+void setup_style_with_font(float dpi_scale, Theme theme, const unsigned char* ttf, int ttf_size);
 void apply_theme(Theme theme);
 Theme current_theme();
 /// Clear colour of the frame behind the ImGui windows (r, g, b in 0..1).

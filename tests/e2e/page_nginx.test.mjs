@@ -70,7 +70,8 @@ test('the page loads from nginx, shows the catalogue, and a deep link opens a le
   const raw = size('topolab.wasm') + size('topolab.js');
   const gz = size('topolab.wasm.gz') + size('topolab.js.gz');
   console.log(`# web bundle: topolab.wasm + topolab.js = ${raw} B (${(raw / 1048576).toFixed(2)} MiB), gzip ${gz} B (${(gz / 1024).toFixed(0)} KiB)`);
-  console.log(`# first frame ${t.first_frame_ms.toFixed(0)} ms after navigation start (module ready ${t.ready_ms.toFixed(0)} ms), nginx on localhost, headless Chromium`);
+  console.log(`# first frame ${t.first_frame_ms.toFixed(0)} ms after navigation start (module ready ${t.ready_ms.toFixed(0)} ms, catalogue usable ${(t.catalogue_ms || 0).toFixed(0)} ms), nginx on localhost, headless Chromium`);
+  console.log('# every start-up mark and three fresh loads: node tests/e2e/startup_bench.mjs (docs/performance.md)');
   await context.close();
 });
 

@@ -7,6 +7,13 @@
 'use strict';
 (function () {
   const $ = (id) => document.getElementById(id);
+  // Start-up marks, milliseconds since navigation start (topolabPage.timings; docs/performance.md
+  // "First frame"): when each step of loading the module finished.
+  const mark = (name) => {
+    const t = window.topolabPage && window.topolabPage.timings;
+    if (t && !t[name]) t[name] = performance.now();
+  };
+  mark('loader_ms');
 
   function problem(text) {
     $('loading').classList.add('hidden');
@@ -18,16 +25,28 @@
     problem(t('This browser has no WebAssembly support (or it is switched off).'));
     return;
   }
-  const probe = document.createElement('canvas');
-  if (!probe.getContext('webgl2')) {
-    problem(t('This browser cannot create a WebGL2 context (WebGL may be switched off or blocked for this graphics card).'));
-    return;
-  }
 
   // Fetched alongside the wasm; tiny, so it is normally back before the first wasm bytes.
   let buildInfo = null;
   fetch('build.json', { cache: 'no-cache' }).then((r) => (r.ok ? r.json() : null))
     .then((j) => { buildInfo = j; }, () => { buildInfo = null; });
+
+  // The UI font (about 100 KB; gzip-compressed by the server when it can) is not in the module:
+  // it downloads alongside and is written to /fonts in the module's file system before main()
+  // runs (a run dependency holds main back until then). Without it the lab starts in ImGui's
+  // own font.
+  const fontBytes = fetch('ui-font.ttf').then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error('HTTP ' + r.status))))
+    .then((b) => new Uint8Array(b), (e) => { console.warn('topolab: ui-font.ttf could not be downloaded:', e.message); return null; });
+  function installFont() {
+    Module.addRunDependency('ui-font');
+    fontBytes.then((bytes) => {
+      if (bytes) {
+        try { Module.FS.mkdir('/fonts'); } catch (e) { /* already there */ }
+        Module.FS.writeFile('/fonts/ui-font.ttf', bytes);
+      }
+      mark('font_ms');
+    }).finally(() => Module.removeRunDependency('ui-font'));
+  }
 
   function setProgress(loaded, total) {
     const pct = total ? Math.min(100, (100 * loaded) / total) : 0;
@@ -44,6 +63,7 @@
   // way for the progress bar.
   const wasmResponse = fetch('topolab.wasm').then((resp) => {
     if (!resp.ok) throw new Error(`topolab.wasm: HTTP ${resp.status}`);
+    mark('wasm_response_ms');
     let total = Number(resp.headers.get('Content-Length')) || 0;
     // A compressed transfer: Content-Length counts compressed bytes, the stream gives plain ones.
     const encoded = (resp.headers.get('Content-Encoding') || 'identity') !== 'identity';
@@ -58,6 +78,7 @@
         setProgress(loaded, total && loaded <= total ? total : 0);
         ctl.enqueue(chunk);
       },
+      flush() { mark('wasm_downloaded_ms'); },
     }));
     return new Response(counted, { headers: { 'Content-Type': 'application/wasm' } });
   });
@@ -69,6 +90,7 @@
         return WebAssembly.instantiate(await resp.arrayBuffer(), imports);
       })
       .then((r) => {
+        mark('instantiated_ms');
         $('loading-text').textContent = t('Starting…');
         receive(r.instance, r.module);
       })
@@ -76,20 +98,32 @@
     return {};   // the exports arrive later, through receive()
   }
 
+  // WebGL2, checked once the downloads are under way (the first context of a page starts the
+  // browser's GPU side, which takes a while in software rendering). The check creates the lab's
+  // own context, on its canvas, with the attributes the module asks for (core/app/web_platform.cpp):
+  // the module then gets this context back instead of creating a second one.
   const canvas = $('canvas');
+  if (!canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false })) {
+    problem(t('This browser cannot create a WebGL2 context (WebGL may be switched off or blocked for this graphics card).'));
+    return;
+  }
+  mark('webgl_ms');
   window.Module = {
     canvas,
     print: (t) => console.log(t),
     printErr: (t) => console.warn(t),
     onAbort: (what) => problem(t('The lab stopped with an error:') + ' ' + what),
+    preRun: [installFont],
     onRuntimeInitialized() {
+      mark('runtime_ms');
       Module.topolab = {
         state: () => JSON.parse(Module.ccall('topolab_state', 'string', [], [])),
         command: (cmd) => JSON.parse(Module.ccall('topolab_command', 'string', ['string'],
           [typeof cmd === 'string' ? cmd : JSON.stringify(cmd)])),
       };
       $('loading').classList.add('hidden');
-      canvas.focus();
+      // The catalogue may be open already (shown while the module loaded): leave the focus there.
+      if (!document.activeElement || document.activeElement === document.body) canvas.focus();
       window.dispatchEvent(new Event('topolab-ready'));
     },
   };
@@ -98,6 +132,7 @@
   $('loading-text').textContent = t('Downloading the lab…');
   const script = document.createElement('script');
   script.src = 'topolab.js';
+  script.onload = () => mark('js_loaded_ms');
   script.onerror = () => problem(t('Could not load topolab.js from the server.'));
   document.body.appendChild(script);
 })();

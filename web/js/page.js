@@ -76,10 +76,20 @@
     $('canvas').focus();
   }
   function showCatalogue() {
+    // Already open and the learner is in it (shown while the module loaded): keep their place.
+    const prev = catalogueOpen() && $('catalogue').contains(document.activeElement) ? document.activeElement : null;
+    const prevCard = prev && prev.closest('[data-lesson]');
+    const prevLesson = prevCard ? prevCard.getAttribute('data-lesson') : null;
     renderCatalogue();
     show($('cat-close'), !!page.current);
     show($('topbar'), false);
     show($('catalogue'), true);
+    if (!page.timings.catalogue_ms) page.timings.catalogue_ms = performance.now();
+    if (prev && document.contains(prev)) return;
+    // The list was drawn again: back to the same lesson's button.
+    const again = prevLesson && Array.from($('catalogue').querySelectorAll('[data-lesson] button'))
+      .find((b) => b.closest('[data-lesson]').getAttribute('data-lesson') === prevLesson);
+    if (again) { again.focus({ preventScroll: true }); return; }
     const first = !$('continue').classList.contains('hidden') ? $('continue-btn')
       : $('catalogue').querySelector('.lesson button') || $('cat-open');
     first.focus({ preventScroll: true });
@@ -113,7 +123,10 @@
   }
   async function loadIndex() {
     try {
-      const r = await fetch('lessons/index.json', { cache: 'no-cache' });
+      // index.html asks for the list first thing (window.topolabIndexRequest), before the module.
+      const early = window.topolabIndexRequest;
+      window.topolabIndexRequest = null;
+      const r = (early && await early) || await fetch('lessons/index.json', { cache: 'no-cache' });
       if (!r.ok) throw new Error('HTTP ' + r.status);
       const data = await r.json();
       const list = Array.isArray(data) ? data : (data && Array.isArray(data.lessons) ? data.lessons : null);
@@ -230,7 +243,7 @@
             el('span', { class: 'state ' + c.cls }, c.cls === 'done' ? '✓ ' + c.label : c.label),
             bar,
             el('button', { type: 'button', class: 'primary', 'aria-describedby': titleId,
-              onclick: () => openBundled(l.id, {}) }, action))));
+              onclick: () => whenRunning(() => openBundled(l.id, {})) }, action))));
       list.append(card);
     }
 
@@ -530,6 +543,28 @@
   Object.assign(page, { openBundled, openUrl, openText, openFile, shareLink, share, showCatalogue, showLab });
 
   // ---- start-up -----------------------------------------------------------------------------
+  // The catalogue is HTML: it is shown as soon as lessons/index.json is here, while the module
+  // still downloads and starts (a small card at the bottom shows its progress). What the learner
+  // picks meanwhile waits for the lab and then opens (whenRunning).
+  let labRunning = null;
+  const running = new Promise((resolve) => { labRunning = resolve; });
+  function whenRunning(fn) {
+    if (page.started) return fn();
+    $('cat-status').textContent = t('Starting the lab… it opens in a moment.');
+    return running.then(fn);
+  }
+  function plainStart() {
+    const link = Links.parse(location);
+    return !(link.shared || link.lesson || link.lesson_url || link.scenario);
+  }
+  if (plainStart()) {
+    indexReady.then(() => {
+      if (page.started || !$('problem').classList.contains('hidden')) return;
+      $('loading').classList.add('compact');
+      showCatalogue();
+    });
+  }
+
   async function start() {
     await installLessons();
     page.running = true;
@@ -561,11 +596,12 @@
       if (rm.addEventListener) rm.addEventListener('change', apply);
     }
     page.started = true;
+    labRunning();
     window.dispatchEvent(new Event('topolab-page-ready'));
   }
 
   /// Waits until the lab's main loop runs (the module is initialised a moment before main()).
-  function whenRunning() {
+  function whenLabDraws() {
     return new Promise((resolve) => {
       const check = () => {
         let s = null;
@@ -580,7 +616,7 @@
   window.addEventListener('topolab-ready', () => {
     page.timings.ready_ms = performance.now();
     wrapHooks();
-    whenRunning().then(() => {
+    whenLabDraws().then(() => {
       page.timings.first_frame_ms = performance.now();
       return start();
     }).catch((e) => showMessage(t('Something went wrong while starting'), String(e && e.message || e)));
@@ -588,7 +624,10 @@
 
   // ---- wiring -------------------------------------------------------------------------------
   function pickFile() { $('file-input').value = ''; $('file-input').click(); }
-  $('file-input').addEventListener('change', (e) => openFile(e.target.files && e.target.files[0]));
+  $('file-input').addEventListener('change', (e) => {
+    const f = e.target.files && e.target.files[0];
+    whenRunning(() => openFile(f));
+  });
   $('btn-open').addEventListener('click', pickFile);
   $('cat-open').addEventListener('click', pickFile);
   $('btn-lessons').addEventListener('click', showCatalogue);
@@ -622,16 +661,16 @@
   TopolabI18n.ready.then(renderRecord);
   $('message-close').addEventListener('click', () => { hideMessage(); if (!catalogueOpen()) $('canvas').focus(); });
   $('cat-close').addEventListener('click', showLab);
-  $('cat-sandbox').addEventListener('click', () => {
+  $('cat-sandbox').addEventListener('click', () => whenRunning(() => {
     if (!page.current || page.current.kind !== 'scenario') page.current = { kind: 'scenario' };
     showLab();
-  });
-  $('continue-btn').addEventListener('click', () => {
+  }));
+  $('continue-btn').addEventListener('click', () => whenRunning(() => {
     const last = Store.last();
     if (!last) return;
     if (last.kind === 'url') openUrl(last.url, {});
     else openBundled(last.id, {});
-  });
+  }));
   $('cat-reset-all').addEventListener('click', () => {
     if (!window.confirm(t('Forget your progress in every lesson?'))) return;
     Store.resetAll();
@@ -664,8 +703,9 @@
     e.preventDefault();
     dragDepth = 0;
     show($('dropzone'), false);
-    if (!page.running) { toast(t('The lab is still loading: drop the file again in a moment.')); return; }
-    openFile(e.dataTransfer.files[0]);
+    const f = e.dataTransfer.files[0];
+    if (!page.started) toast(t('The lab is still loading: the file opens in a moment.'));
+    whenRunning(() => openFile(f));
   });
 
   // Save before the tab goes away (the poll runs once a second).
