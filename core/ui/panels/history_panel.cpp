@@ -20,9 +20,12 @@ void LabApp::draw_history() {
     lin_checked_at_ = wp->now();
     lin_flagged_.clear();
     if (r.verdict == kv::Verdict::Linearizable) {
-      lin_verdict_ = "Linearizable: the " + std::to_string(r.ops_checked) + " operations fit one order that respects real time.";
+      lin_verdict_ = format_msg(trn("Linearizable: the %zu operation fits one order that respects real time.",
+                                    "Linearizable: the %zu operations fit one order that respects real time.",
+                                    static_cast<long>(r.ops_checked)),
+                                static_cast<size_t>(r.ops_checked));
     } else if (r.verdict == kv::Verdict::Inconclusive) {
-      lin_verdict_ = "Inconclusive: the search gave up (too much concurrency); nothing was proven.";
+      lin_verdict_ = tr("Inconclusive: the search gave up (too much concurrency); nothing was proven.");
     } else {
       lin_verdict_ = r.explanation;
       for (const auto& op : r.ops) lin_flagged_.push_back(op.id);
