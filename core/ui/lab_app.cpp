@@ -165,7 +165,7 @@ bool LabApp::open_scenario(const std::string& name, uint64_t seed, const Params&
   log_trace_seen_ = 0;
   log_narration_seen_ = 0;
   error_.clear();
-  log_line("opened scenario " + name + " (seed " + std::to_string(seed) + ")");
+  log_line(format_msg(tr("opened scenario %s (seed %llu)"), name.c_str(), static_cast<unsigned long long>(seed)));
   return true;
 }
 
@@ -294,7 +294,7 @@ bool LabApp::open_lesson_text(const std::string& name, const std::string& text, 
   error_.clear();
   playing_ = true;
   show_catalogue_ = false;
-  log_line("opened lesson " + runner_->lesson().title + " (" + name + ")");
+  log_line(format_msg(tr("opened lesson %s (%s)"), runner_->lesson().title.c_str(), name.c_str()));
   return true;
 }
 
@@ -349,7 +349,7 @@ CommandResult LabApp::apply(const Command& c) {
     error_.clear();
   } else {
     error_ = c.op + ": " + r.error;
-    log_line("rejected: " + c.to_text() + " (" + r.error + ")");
+    log_line(format_msg(tr("rejected: %s (%s)"), c.to_text().c_str(), r.error.c_str()));
   }
   return r;
 }
@@ -363,7 +363,7 @@ CommandResult LabApp::apply_to(const Command& c, int first) {
       error_.clear();
     } else {
       error_ = c.op + ": " + r.error;
-      log_line("rejected: " + c.to_text() + " (" + r.error + ")");
+      log_line(format_msg(tr("rejected: %s (%s)"), c.to_text().c_str(), r.error.c_str()));
     }
     return r;
   }
@@ -495,7 +495,7 @@ bool LabApp::rewind_to(Time t, std::string* error) {
       track_step();
       return false;
     }
-    log_line("rewound the lesson to " + fmt_time(t) + " (step " + std::to_string(step + 1) + ")");
+    log_line(format_msg(tr("rewound the lesson to %s (step %zu)"), fmt_time(t).c_str(), static_cast<size_t>(step + 1)));
     return true;
   }
   session_->rewind(t);
@@ -504,7 +504,7 @@ bool LabApp::rewind_to(Time t, std::string* error) {
     twin_->rewind(t);
     twin_canvas_.trace_seen = 0;
   }
-  log_line("rewound to " + fmt_time(t));
+  log_line(format_msg(tr("rewound to %s"), fmt_time(t).c_str()));
   return true;
 }
 

@@ -141,7 +141,7 @@ bool LabApp::start_recording() {
   const Params params = session_->params();
   if (!open_scenario(scenario, session_->seed(), params)) return false;
   recording_ = true;
-  log_line("recording a lesson: every action from now on becomes a step (File > Stop recording)");
+  log_line(tr("recording a lesson: every action from now on becomes a step (File > Stop recording)"));
   return true;
 }
 
@@ -164,7 +164,7 @@ std::string LabApp::stop_recording() {
     log_line(error_);
     return "";
   }
-  log_line("recorded a lesson: " + std::to_string(r.log.size() + 1) + " steps");
+  log_line(format_msg(trn("recorded a lesson: %zu step", "recorded a lesson: %zu steps", static_cast<long>(r.log.size() + 1)), r.log.size() + 1));
   return *text;
 }
 
