@@ -1,5 +1,6 @@
 // The offline service worker: once the lab was visited, the app shell, the module
-// (topolab.js/.wasm), the lesson list and every bundled lesson file come from a cache, so the lab
+// (topolab.js/.wasm), the lesson list, every bundled lesson file, the languages' catalogues and
+// translated lessons come from a cache, so the lab
 // and its lessons work with the network off. The cache is named after the build (BUILD below is
 // replaced by a hash of the site's files when the site is assembled, cmake/stamp_site.cmake), so
 // a new build changes this file, the browser installs the new worker, which fills a new cache and
@@ -11,10 +12,10 @@ const BUILD = 'dev';
 const CACHE = 'topolab-' + BUILD;
 const RUNTIME = 'topolab-runtime';
 // Everything the page needs to start; install fails (and the old worker stays) if one is missing.
-const SHELL = ['./', 'index.html', 'css/lab.css', 'js/store.js', 'js/links.js', 'js/page.js', 'js/lesson.js', 'js/loader.js',
+const SHELL = ['./', 'index.html', 'css/lab.css', 'js/i18n.js', 'js/store.js', 'js/links.js', 'js/page.js', 'js/lesson.js', 'js/loader.js',
   'topolab.js', 'topolab.wasm', 'ui-font.ttf'];
 // Nice to have offline; a missing one does not stop the install.
-const OPTIONAL = ['manifest.webmanifest', 'icon.svg', 'build.json', 'lessons/index.json'];
+const OPTIONAL = ['manifest.webmanifest', 'icon.svg', 'build.json', 'lessons/index.json', 'locale/languages.json'];
 
 async function precache() {
   const cache = await caches.open(CACHE);
@@ -28,6 +29,19 @@ async function precache() {
       for (const l of list) if (l && l.file) optional.push('lessons/' + l.file);
     }
   } catch (e) { /* no lesson list: the shell still works offline */ }
+  // Every language's catalogue (locale/LANG.mo) and translated lessons (lessons/LANG/).
+  try {
+    const r = await fetch(new Request('locale/languages.json', { cache: 'reload' }));
+    for (const l of (r.ok ? await r.json() : [])) {
+      if (!l || !l.code || l.code === 'en' || l.code === 'qps') continue;
+      optional.push('locale/' + l.code + '.mo');
+      if (!l.lessons) continue;
+      const idx = await fetch(new Request('lessons/' + l.code + '/index.json', { cache: 'reload' }));
+      if (!idx.ok) continue;
+      optional.push('lessons/' + l.code + '/index.json');
+      for (const x of await idx.json()) if (x && x.file) optional.push('lessons/' + l.code + '/' + x.file);
+    }
+  } catch (e) { /* no translations offline: English still works */ }
   await Promise.all(optional.map(async (u) => {
     try {
       const r = await fetch(new Request(u, { cache: 'reload' }));

@@ -60,6 +60,6 @@ test('the catalogue works with the keyboard; Escape returns to the lab; buttons 
   await page.keyboard.press('Escape');
   assert.ok(!(await visible(page, '#catalogue')));
   const names = await page.$$eval('#topbar button', (bs) => bs.map((b) => b.textContent.trim()));
-  assert.deepEqual(names, ['Lessons', 'Open lesson file…', 'Share this moment', 'Reset progress']);
+  assert.deepEqual(names, ['Lessons', 'Open lesson file…', 'Share this moment', 'Reset progress', 'Record a lesson']);
   await context.close();
 });
