@@ -197,4 +197,25 @@ void KvRecorder::report(std::ostream& out, const std::string& model) const {
       << ",\"violations\":" << violations().size() << ",\"p99_ok_ms\":" << json_number(latency_ok_ms(0.99)) << "}\n";
 }
 
+const std::vector<ValueDecl>& kv_client_value_decls() {
+  static const std::vector<ValueDecl> decls = {
+      {"ops", "count", "", "client operations so far"},
+      {"ops_ok", "count", "", "operations answered ok"},
+      {"ops_failed", "count", "", "operations that failed"},
+      {"ops_unknown", "count", "", "operations the client gave up on (outcome unknown)"},
+      {"reads_ok", "count", "", "reads answered ok"},
+      {"acked_writes", "count", "", "writes acknowledged to a client"},
+      {"stale_reads", "count", "", "reads that returned an older value than an acknowledged write"},
+      {"recent_stale_reads", "count", "", "stale reads in the last seconds"},
+      {"read_ms", "number", "ms", "median read latency, recent"},
+      {"write_ms", "number", "ms", "median write latency, recent"},
+      {"violations", "count", "", "safety violations the checker found"},
+      {"p50_ms", "number", "ms", "median latency of client operations, failed and given-up ones included (with the time until then)"},
+      {"p99_ms", "number", "ms", "99th percentile latency, failed and given-up operations included"},
+      {"p50_ok_ms", "number", "ms", "median latency of the successful operations only"},
+      {"p99_ok_ms", "number", "ms", "99th percentile latency of the successful operations only"},
+  };
+  return decls;
+}
+
 }  // namespace topo::replication

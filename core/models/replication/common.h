@@ -148,6 +148,10 @@ class KvRecorder {
 };
 
 /// A double for JSON: fixed 3 decimals, trimmed (util/format.h).
+/// The value keys both replicated stores answer about their clients (operations, stale reads,
+/// latencies), declared once for primary-backup and quorum.
+const std::vector<ValueDecl>& kv_client_value_decls();
+
 inline std::string json_number(double v) { return util::format_fixed_trimmed(v, 3); }
 /// A string as a JSON literal, quotes included (util/json.h).
 inline std::string json_string(std::string_view s) { return util::json_quote(s); }

@@ -484,28 +484,16 @@ std::optional<double> PbModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> PbModel::value_decls() const {
-  return {
-      {"ops", "count", "", "client operations so far"},
-      {"ops_ok", "count", "", "operations answered ok"},
-      {"ops_failed", "count", "", "operations that failed"},
-      {"ops_unknown", "count", "", "operations the client gave up on (outcome unknown)"},
-      {"reads_ok", "count", "", "reads answered ok"},
-      {"acked_writes", "count", "", "writes acknowledged to a client"},
-      {"stale_reads", "count", "", "reads that returned an older value than an acknowledged write"},
-      {"recent_stale_reads", "count", "", "stale reads in the last seconds"},
-      {"read_ms", "number", "ms", "median read latency, recent"},
-      {"write_ms", "number", "ms", "median write latency, recent"},
-      {"violations", "count", "", "safety violations the checker found"},
-      {"p50_ms", "number", "ms", "median latency of client operations, failed and given-up ones included (with the time until then)"},
-      {"p99_ms", "number", "ms", "99th percentile latency, failed and given-up operations included"},
-      {"p50_ok_ms", "number", "ms", "median latency of the successful operations only"},
-      {"p99_ok_ms", "number", "ms", "99th percentile latency of the successful operations only"},
+  std::vector<ValueDecl> out = kv_client_value_decls();
+  const std::vector<ValueDecl> own = {
       {"lost_writes", "count", "", "acknowledged writes the current primary does not have"},
       {"unreplicated", "count", "", "writes the primary has that a backup lacks"},
       {"failovers", "count", "", "times a backup took over"},
       {"primary", "number", "", "1-based number of the primary server, 0 if none (not a node number)"},
       {"view", "count", "", "the primary's view number, 0 if none"},
   };
+  out.insert(out.end(), own.begin(), own.end());
+  return out;
 }
 
 std::string PbModel::state_json() const {

@@ -377,7 +377,7 @@ std::optional<double> QuorumModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> QuorumModel::value_decls() const {
-  return {
+  std::vector<ValueDecl> out = {
       {"n", "count", "", "replicas"},
       {"r", "count", "", "replicas a read waits for"},
       {"w", "count", "", "replicas a write waits for"},
@@ -385,22 +385,10 @@ std::vector<ValueDecl> QuorumModel::value_decls() const {
       {"overlap", "bool", "", "1 when R + W > N (every read meets the latest write)"},
       {"read_repairs", "count", "", "stale replicas repaired by reads"},
       {"divergent_keys", "count", "", "keys whose up replicas disagree"},
-      {"ops", "count", "", "client operations so far"},
-      {"ops_ok", "count", "", "operations answered ok"},
-      {"ops_failed", "count", "", "operations that failed"},
-      {"ops_unknown", "count", "", "operations the client gave up on (outcome unknown)"},
-      {"reads_ok", "count", "", "reads answered ok"},
-      {"acked_writes", "count", "", "writes acknowledged to a client"},
-      {"stale_reads", "count", "", "reads that returned an older value than an acknowledged write"},
-      {"recent_stale_reads", "count", "", "stale reads in the last seconds"},
-      {"read_ms", "number", "ms", "median read latency, recent"},
-      {"write_ms", "number", "ms", "median write latency, recent"},
-      {"violations", "count", "", "safety violations the checker found"},
-      {"p50_ms", "number", "ms", "median latency of client operations, failed and given-up ones included (with the time until then)"},
-      {"p99_ms", "number", "ms", "99th percentile latency, failed and given-up operations included"},
-      {"p50_ok_ms", "number", "ms", "median latency of the successful operations only"},
-      {"p99_ok_ms", "number", "ms", "99th percentile latency of the successful operations only"},
   };
+  const auto& clients = kv_client_value_decls();
+  out.insert(out.end(), clients.begin(), clients.end());
+  return out;
 }
 
 int64_t QuorumModel::stale_keys(NodeId id) const {
