@@ -13,21 +13,6 @@ namespace topo::lesson {
 
 namespace {
 
-std::string spec_text(const CommandSpec& s) {
-  std::ostringstream o;
-  o << s.op;
-  for (const auto& p : s.params) o << " " << (p.required ? "" : "[") << p.name << "=" << p.type << (p.required ? "" : "]");
-  o << "\n    " << s.help << "\n";
-  for (const auto& p : s.params) {
-    o << "    - " << p.name << " (" << p.type << (p.required ? "" : ", optional");
-    if (!p.unit.empty()) o << ", " << p.unit;
-    if (!p.range.empty()) o << ", " << p.range;
-    if (!p.default_value.empty()) o << ", default " << p.default_value;
-    o << "): " << p.help << "\n";
-  }
-  return o.str();
-}
-
 /// Scenarios sharing one text, in catalogue order: "raft-3, raft-5" -> text.
 std::vector<std::pair<std::string, std::string>> group(const std::vector<std::pair<std::string, std::string>>& per) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -84,7 +69,7 @@ std::string reference_markdown() {
   std::map<std::string, std::string> engine_text;
   o << "\n### In every scenario (the engine)\n\n```\n";
   for (const auto& s : engine.command_specs()) {
-    engine_text[s.op] = spec_text(s);
+    engine_text[s.op] = describe_action(s);
     o << engine_text[s.op];
   }
   o << "```\n";
@@ -94,7 +79,7 @@ std::string reference_markdown() {
     if (!w) continue;
     std::string text;
     for (const auto& s : w->command_specs()) {
-      std::string t = spec_text(s);
+      std::string t = describe_action(s);
       auto it = engine_text.find(s.op);
       if (it == engine_text.end() || it->second != t) text += t;
     }

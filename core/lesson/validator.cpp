@@ -589,21 +589,25 @@ std::string render_text(std::string_view text, const World& w, Time step_started
   return out;
 }
 
-std::string describe_actions(const World& w) {
+std::string describe_action(const CommandSpec& s) {
   std::ostringstream o;
-  for (const auto& s : w.command_specs()) {
-    o << s.op;
-    for (const auto& p : s.params) o << " " << (p.required ? "" : "[") << p.name << "=" << p.type << (p.required ? "" : "]");
-    o << "\n    " << s.help << "\n";
-    for (const auto& p : s.params) {
-      o << "    - " << p.name << " (" << p.type << (p.required ? "" : ", optional");
-      if (!p.unit.empty()) o << ", " << p.unit;
-      if (!p.range.empty()) o << ", " << p.range;
-      if (!p.default_value.empty()) o << ", default " << p.default_value;
-      o << "): " << p.help << "\n";
-    }
+  o << s.op;
+  for (const auto& p : s.params) o << " " << (p.required ? "" : "[") << p.name << "=" << p.type << (p.required ? "" : "]");
+  o << "\n    " << s.help << "\n";
+  for (const auto& p : s.params) {
+    o << "    - " << p.name << " (" << p.type << (p.required ? "" : ", optional");
+    if (!p.unit.empty()) o << ", " << p.unit;
+    if (!p.range.empty()) o << ", " << p.range;
+    if (!p.default_value.empty()) o << ", default " << p.default_value;
+    o << "): " << p.help << "\n";
   }
   return o.str();
+}
+
+std::string describe_actions(const World& w) {
+  std::string out;
+  for (const auto& s : w.command_specs()) out += describe_action(s);
+  return out;
 }
 
 }  // namespace topo::lesson

@@ -50,5 +50,7 @@ std::string render_text(std::string_view text, const World& w, Time step_started
 /// Human list of the actions a world offers, with their parameters (for FORMAT.md and
 /// `topolab-cli check --list-actions SCENARIO`).
 std::string describe_actions(const World& w);
+/// One action of describe_actions(): `op name=type [opt=type]`, its help, one line per parameter.
+std::string describe_action(const CommandSpec& s);
 
 }  // namespace topo::lesson
