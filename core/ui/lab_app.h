@@ -260,6 +260,8 @@ class LabApp {
   // The catalogue and saved progress (desktop).
   std::unique_ptr<lesson::ProgressStore> store_;
   std::vector<lesson::CatalogEntry> catalogue_;
+  std::vector<std::pair<int, bool>> catalogue_progress_;   ///< per entry: saved step (1-based, 0 none), completed
+  std::optional<lesson::ProgressStore::Last> catalogue_last_;   ///< the lesson to continue
   bool show_catalogue_ = false;
   bool focus_catalogue_ = false;
   std::string saved_blob_;        ///< the blob last written for saved_id_

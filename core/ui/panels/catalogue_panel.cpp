@@ -18,13 +18,18 @@ namespace {
 
 /// A lesson's progress in words (never colour alone): "Complete", "Step 3 of 7", "Not started";
 /// in the student's language when `translate` (the state JSON keeps the English).
-std::string progress_words(const lesson::ProgressStore* store, const lesson::CatalogEntry& e, int* step, bool* done,
-                           bool translate = false) {
+/// Reads lesson `e`'s saved step (1-based, 0: none) and whether it was ever completed.
+void saved_progress(const lesson::ProgressStore* store, const lesson::CatalogEntry& e, int* step, bool* done) {
   *step = 0;
   *done = false;
-  if (!store) return "";
+  if (!store) return;
   if (auto b = store->blob(e.id)) *step = lesson::ProgressStore::blob_step(*b);
   *done = store->completed(e.id) || (*step > 0 && static_cast<size_t>(*step) > e.steps);
+}
+
+std::string progress_words(const lesson::ProgressStore* store, const lesson::CatalogEntry& e, const int* step,
+                           const bool* done, bool translate = false) {
+  if (!store) return "";
   if (*step >= 1 && static_cast<size_t>(*step) <= e.steps) {
     if (*done)
       return format_msg(translate ? tr("Step %d of %zu (completed before)") : "Step %d of %zu (completed before)", *step, e.steps);
@@ -59,6 +64,11 @@ void LabApp::refresh_catalogue() {
     auto mine = scan(opt_.lessons_dir, "yours");
     catalogue_.insert(catalogue_.end(), mine.begin(), mine.end());
   }
+  // What the start screen shows of the saved progress, read once here rather than every frame.
+  catalogue_progress_.assign(catalogue_.size(), {0, false});
+  for (size_t i = 0; i < catalogue_.size(); ++i)
+    saved_progress(store_.get(), catalogue_[i], &catalogue_progress_[i].first, &catalogue_progress_[i].second);
+  catalogue_last_ = store_ ? store_->last() : std::nullopt;
 }
 
 void LabApp::show_catalogue(bool on) {
@@ -177,6 +187,7 @@ std::string LabApp::catalogue_json() const {
     const auto& e = catalogue_[i];
     int step = 0;
     bool done = false;
+    saved_progress(store_.get(), e, &step, &done);   // state(): the store as it is now
     const std::string words = progress_words(store_.get(), e, &step, &done);
     o << (i ? "," : "") << "{\"id\":" << json_quote(e.id) << ",\"title\":" << json_quote(e.title)
       << ",\"source\":" << json_quote(e.source) << ",\"steps\":" << e.steps << ",\"progress\":" << json_quote(words)
@@ -222,7 +233,7 @@ void LabApp::draw_catalogue() {
   ImGui::Spacing();
 
   // Continue where you left off.
-  std::optional<lesson::ProgressStore::Last> last = store_ ? store_->last() : std::nullopt;
+  const std::optional<lesson::ProgressStore::Last>& last = catalogue_last_;
   if (last) {
     const lesson::CatalogEntry* e = lesson::find_lesson(catalogue_, last->id);
     if (e && static_cast<size_t>(last->step) <= e->steps) {
@@ -291,8 +302,8 @@ void LabApp::draw_catalogue() {
       else ImGui::SeparatorText(format_msg(tr("Your lessons (%s)"), opt_.lessons_dir.c_str()).c_str());
     }
     ImGui::PushID(static_cast<int>(i));
-    int step = 0;
-    bool done = false;
+    const int step = catalogue_progress_[i].first;
+    const bool done = catalogue_progress_[i].second;
     const std::string words = progress_words(store_.get(), e, &step, &done, true);
     const bool mid = step >= 1 && static_cast<size_t>(step) <= e.steps;
     const char* verb = !e.error.empty() ? tr("Cannot open") : mid ? tr("Continue") : done ? tr("Again") : tr("Start");
@@ -339,6 +350,7 @@ void LabApp::draw_catalogue() {
         saved_blob_.clear();
         saved_id_.clear();
         log_line("progress reset (" + std::to_string(n) + " file(s) removed)");
+        refresh_catalogue();
         ImGui::CloseCurrentPopup();
       }
       ImGui::SameLine();
