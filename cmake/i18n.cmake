@@ -1,7 +1,8 @@
 # The lab's translations (core/util/i18n.h): every assets/po/LANG.po is compiled with msgfmt into
 # LANG.mo, a pseudo-locale "qps" (every message wrapped and accented, for finding strings that
 # are not translatable) is generated from assets/po/topolab.pot, and all of them are embedded in
-# the app (locale_data.cpp defines topo::ui::load_languages()). The web site also gets the .mo
+# the desktop app and the tests (locale_data.cpp defines topo::ui::load_languages()); the web
+# module reads them from the page's download instead (locale_files.cpp). The web site also gets the .mo
 # files under locale/, for the page's own HTML (web/js/i18n.js reads the same catalogues).
 find_program(TOPOLAB_MSGFMT msgfmt)
 if(NOT TOPOLAB_MSGFMT)
@@ -36,3 +37,15 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/locale_data.cpp ${TOPOLAB_LOCALE_D
           -DJSON_OUTPUT=${TOPOLAB_LOCALE_DIR}/languages.json -DLESSONS_DIR=${CMAKE_SOURCE_DIR}/lessons
           -P ${CMAKE_SOURCE_DIR}/cmake/embed_locales.cmake
   DEPENDS ${TOPOLAB_MO_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_locales.cmake ${CMAKE_SOURCE_DIR}/lessons)
+# The same languages, each read from /locale/LANG.mo when chosen (the web module; see
+# embed_locales.cmake): topolab_locales embeds them (desktop, tests), topolab_locale_files not.
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/locale_files.cpp
+  COMMAND ${CMAKE_COMMAND} "-DSPECS=${TOPOLAB_MO_SPECS_ARG}" -DOUTPUT=${CMAKE_BINARY_DIR}/locale_files.cpp
+          -DFILES_DIR=/locale -P ${CMAKE_SOURCE_DIR}/cmake/embed_locales.cmake
+  DEPENDS ${TOPOLAB_MO_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_locales.cmake)
+add_library(topolab_locales STATIC ${CMAKE_BINARY_DIR}/locale_data.cpp)
+add_library(topolab_locale_files STATIC ${CMAKE_BINARY_DIR}/locale_files.cpp)
+foreach(t topolab_locales topolab_locale_files)
+  target_link_libraries(${t} PUBLIC topolab_core)
+  target_include_directories(${t} PRIVATE ${CMAKE_SOURCE_DIR}/core)
+endforeach()

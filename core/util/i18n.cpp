@@ -8,6 +8,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
+#include <iterator>
 #include <cstdint>
 #include <cstring>
 
@@ -136,6 +138,7 @@ class PluralParser {
 struct Registered {
   Language lang;
   Catalog catalog;
+  std::string path;     ///< a catalogue read when first chosen (add_language_file); "" once read
 };
 
 std::deque<Registered>& registry() {   // a deque: the current catalogue's address survives additions
@@ -247,6 +250,13 @@ void add_language(const std::string& code, const std::string& name, std::string_
   if (g_code == code) set_language(code);
 }
 
+void add_language_file(const std::string& code, const std::string& name, const std::string& path) {
+  for (const auto& e : registry())
+    if (e.lang.code == code) return;   // already there (embedded or registered before)
+  registry().push_back(Registered{{code, name}, {}, path});
+  language_list().push_back({code, name});
+}
+
 std::string set_language(const std::string& code) {
   auto pick = [](const std::string& c) -> bool {
     if (c == "en") {
@@ -256,6 +266,13 @@ std::string set_language(const std::string& code) {
     }
     for (auto& e : registry())
       if (e.lang.code == c) {
+        if (!e.path.empty()) {   // registered by file: read it now (once)
+          std::ifstream in(e.path, std::ios::binary);
+          const std::string mo((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+          if (!in.good() && !in.eof()) return false;
+          if (mo.empty() || !e.catalog.load(mo)) return false;
+          e.path.clear();
+        }
         g_code = c;
         g_catalog = &e.catalog;
         return true;

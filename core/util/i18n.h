@@ -46,6 +46,11 @@ struct Language {
 const std::vector<Language>& languages();
 /// Registers a language's .mo (the build embeds them; tests add their own).
 void add_language(const std::string& code, const std::string& name, std::string_view mo);
+/// Registers a language whose .mo is read from `path` when it is first chosen (the web build:
+/// the page has already downloaded the catalogue for its own text and writes it there, so the
+/// module does not carry every language). If the file cannot be read then, set_language falls
+/// back as for an unknown code.
+void add_language_file(const std::string& code, const std::string& name, const std::string& path);
 
 /// Switches the lab's language ("en", "es", a pseudo-locale "qps"). A code the lab does not have
 /// falls back to its first two letters, then to English. Returns the code in use.

@@ -1,4 +1,4 @@
-// The page's words in the student's language: the same gettext catalogues the lab embeds
+// The page's words in the student's language: the same gettext catalogues the lab reads
 // (assets/po/LANG.po, compiled to locale/LANG.mo next to the page), read here for the page's own
 // HTML and JavaScript. t('...') and tn(singular, plural, n) are what scripts/i18n extracts;
 // elements marked data-i18n (their text) and data-i18n-attr="title,aria-label" (those
@@ -94,6 +94,10 @@ window.TopolabI18n = (function () {
     return pick(q) || pick(stored()) || (navigator.languages || [navigator.language]).map(pick).find(Boolean) || 'en';
   }
 
+  /// The .mo files downloaded so far, by code: the lab's module reads the same bytes (page.js
+  /// writes them to /locale in its file system), so no language is downloaded twice.
+  const catalogues = new Map();
+
   /// Switches to `code`: loads its catalogue, translates the page, tells listeners (the
   /// catalogue re-renders, the lab switches too). Resolves to the code in use.
   async function set(code, { remember = true } = {}) {
@@ -105,7 +109,9 @@ window.TopolabI18n = (function () {
       try {
         const r = await fetch('locale/' + encodeURIComponent(code) + '.mo');
         if (!r.ok) throw new Error('HTTP ' + r.status);
-        const mo = parseMo(await r.arrayBuffer());
+        const buf = await r.arrayBuffer();
+        const mo = parseMo(buf);
+        catalogues.set(code, new Uint8Array(buf));
         messages = mo.messages;
         plural = pluralFrom(mo.header);
         lang = code;
@@ -131,6 +137,8 @@ window.TopolabI18n = (function () {
   return {
     t, tn, fmt, apply, set, ready, parseMo,
     language: () => lang,
+    /// The downloaded catalogue of `code` (bytes of its .mo), or undefined.
+    catalogue: (code) => catalogues.get(code),
     /// The languages the site has ({code, name}); the pseudo-locale only when it is in use.
     languages: () => languages.filter((l) => l.code !== 'qps' || lang === 'qps'),
     onChange: (f) => listeners.push(f),

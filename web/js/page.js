@@ -162,6 +162,12 @@
   async function installTranslations(lang) {
     const FS = window.Module && window.Module.FS;
     if (!FS || lang === 'en') return;
+    // The lab's own words: the catalogue this page already downloaded, where the module reads it.
+    const mo = TopolabI18n.catalogue(lang);
+    if (mo) {
+      try { FS.mkdir('/locale'); } catch (e) { /* already there */ }
+      FS.writeFile('/locale/' + lang + '.mo', mo);
+    }
     const list = [...(await loadTranslations(lang)).values()].filter((l) => typeof l.file === 'string' && /^[\w.-]+$/.test(l.file));
     try { FS.mkdir('/lessons/' + lang); } catch (e) { /* already there */ }
     await Promise.all(list.map((l) => fetch('lessons/' + lang + '/' + l.file, { cache: 'no-cache' })

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -102,4 +104,25 @@ TEST_CASE("i18n: the current language, its fallbacks and the English default") {
   CHECK(from_locale("xx_YY.UTF-8") == "xx");
   CHECK(from_locale("C") == "en");
   CHECK(from_locale("fr_FR.UTF-8") == "en");
+}
+
+TEST_CASE("i18n: a language registered by file is read when first chosen (the web module), and a missing file falls back") {
+  const std::string path = "i18n_test_yy.mo";
+  std::remove(path.c_str());
+  add_language_file("yy", "Why", path);
+  bool listed = false;
+  for (const auto& l : languages()) listed = listed || (l.code == "yy" && l.name == "Why");
+  CHECK(listed);                               // the picker lists it before its catalogue is there
+  CHECK(set_language("yy") == "en");           // not written yet: English, nothing lost
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << make_mo({{"", "Plural-Forms: nplurals=2; plural=(n != 1);\n"}, {"Next", "Nyext"}});
+  }
+  CHECK(set_language("yy") == "yy");           // the page wrote it: read now
+  CHECK(std::string(tr("Next")) == "Nyext");
+  std::remove(path.c_str());
+  CHECK(set_language("en") == "en");
+  CHECK(set_language("yy") == "yy");           // read once: the file is no longer needed
+  CHECK(std::string(tr("Next")) == "Nyext");
+  set_language("en");
 }
