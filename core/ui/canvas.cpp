@@ -82,12 +82,19 @@ float base_node_radius(const Node& n, size_t node_count, float scale) {
 }
 
 std::string message_label(const std::string& kind) {
-  if (kind == "vote") return N_("vote request");
-  if (kind == "vote_reply") return N_("vote reply");
-  if (kind == "append") return N_("append entries / heartbeat");
-  if (kind == "append_reply") return N_("append reply");
-  if (kind == "request") return N_("client request");
-  if (kind == "response") return N_("response");
+  // The models' message kinds, in words (marked for translation; the legend shows them tr()'d).
+  static const std::map<std::string, const char*> words = {
+      {"vote", N_("vote request")}, {"vote_reply", N_("vote reply")},
+      {"append", N_("append entries / heartbeat")}, {"append_reply", N_("append reply")},
+      {"append_ack", N_("append acknowledged")}, {"request", N_("client request")}, {"response", N_("response")},
+      {"read", N_("read")}, {"read_reply", N_("read reply")}, {"write", N_("write")}, {"write_ack", N_("write acknowledged")},
+      {"ack", N_("acknowledgement")}, {"reply", N_("reply")}, {"prepare", N_("prepare")}, {"commit", N_("commit")},
+      {"abort", N_("abort")}, {"snapshot", N_("snapshot")}, {"heartbeat", N_("heartbeat")}, {"ping", N_("ping")},
+      {"pong", N_("pong")}, {"gossip", N_("gossip")}, {"get", N_("get")}, {"query", N_("query")}, {"retry", N_("retry")},
+      {"repair", N_("repair")}, {"replicate", N_("replicate")}, {"transfer", N_("transfer")}, {"refund", N_("refund")},
+      {"release", N_("release")}, {"post", N_("post")}, {"timeline", N_("timeline")}, {"input", N_("input")},
+  };
+  if (auto it = words.find(kind); it != words.end()) return it->second;
   std::string s = kind;
   std::replace(s.begin(), s.end(), '_', ' ');
   return s;

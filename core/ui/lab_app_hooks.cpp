@@ -310,11 +310,11 @@ void LabApp::register_hooks() {
     for (const CommandSpec* s : form_actions(*w, {})) {
       o += first ? "{" : ",{";
       first = false;
-      o += "\"op\":" + json_quote(s->op) + ",\"help\":" + json_quote(s->help) + ",\"params\":[";
+      o += "\"op\":" + json_quote(s->op) + ",\"help\":" + json_quote(tr(s->help.c_str())) + ",\"params\":[";
       for (size_t i = 0; i < s->params.size(); ++i) {
         const CommandParam& p = s->params[i];
         o += (i ? ",{" : "{") + std::string("\"name\":") + json_quote(p.name) + ",\"type\":" + json_quote(p.type) +
-             ",\"required\":" + (p.required ? "true" : "false") + ",\"help\":" + json_quote(p.help) +
+             ",\"required\":" + (p.required ? "true" : "false") + ",\"help\":" + json_quote(tr(p.help.c_str())) +
              ",\"unit\":" + json_quote(p.unit) + ",\"range\":" + json_quote(p.range) +
              ",\"default\":" + json_quote(p.default_value) + "}";
       }

@@ -237,7 +237,7 @@ const std::string& Catalog::header(const std::string& field) const {
 const std::vector<Language>& languages() { return language_list(); }
 
 void add_language(const std::string& code, const std::string& name, std::string_view mo) {
-  Registered r{{code, name}, {}};
+  Registered r{{code, name}, {}, {}};
   if (!r.catalog.load(mo)) return;
   for (auto& e : registry())
     if (e.lang.code == code) {
@@ -307,7 +307,7 @@ std::string format(const char* fmt, ...) {
 }
 
 const char* tr(const char* msgid) {
-  if (!g_catalog) return msgid;
+  if (!g_catalog || !*msgid) return msgid;   // "" is the catalogue's header, never a message
   const std::string* s = g_catalog->find(msgid);
   return s ? s->c_str() : msgid;
 }

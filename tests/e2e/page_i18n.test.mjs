@@ -77,7 +77,7 @@ test('?lang=qps: every text the page shows is a translated message (the pseudo-l
   // Text that is data, not UI: lesson titles, summaries and topics, file names, the product name.
   const unwrapped = () => page.evaluate(() => {
     const data = (e) => e.closest('#lesson-list h2, #lesson-list .summary, #lesson-list .tags, #lp-title, #lp-step-title, '
-      + '#lp-body, .node-name, #continue-title, #cat-lang, code, #lp-action, #lp-params, #lp-action-help, #narration, #loading, #problem');
+      + '#lp-body, .node-name, #continue-title, #cat-lang, code, #lp-action, #lp-params, #loading, #problem');
     const out = [];
     const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
@@ -103,6 +103,12 @@ test('?lang=qps: every text the page shows is a translated message (the pseudo-l
   await page.waitForFunction(() => document.querySelectorAll('#lp-nodes li').length > 0);
   assert.deepEqual(await unwrapped(), [], 'the lesson panel shows only translated messages');
   assert.equal((await labState(page)).language, 'qps');
+  // The lab's own words through its hooks: every action's help and every parameter's, as the
+  // page's action form shows them, are translated messages.
+  const actions = await labCommand(page, { op: 'ui.actions' });
+  assert.ok(actions.ok && actions.actions.length > 3, 'the lesson world has actions');
+  const helps = actions.actions.flatMap((a) => [a.help, ...a.params.map((p) => p.help)]).filter(Boolean);
+  assert.deepEqual(helps.filter((h) => !/^\[.*\]$/.test(h)), [], 'ui.actions: every help text is a translated message');
   await shot(page, 'page-qps-lesson.png');
   assert.deepEqual(errors, []);
   await context.close();

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "models/raft/raft.h"
+#include "util/i18n.h"
 
 namespace topo::raft {
 
@@ -470,9 +471,9 @@ RaftCluster* build_raft_cluster(World& w, const RaftConfig& cfg) {
 
   w.register_command(CommandSpec{
       "raft.rule",
-      "Switch a Raft protocol rule on or off (off only to see what the rule protects against)",
-      {{"name", "string", true, "check_log_up_to_date, commit_only_current_term or persist_vote"},
-       {"on", "bool", true, "true to follow the rule (the default), false to skip it"}},
+      N_("Switch a Raft protocol rule on or off (off only to see what the rule protects against)"),
+      {{"name", "string", true, N_("check_log_up_to_date, commit_only_current_term or persist_vote")},
+       {"on", "bool", true, N_("true to follow the rule (the default), false to skip it")}},
       [cluster](World&, const Command& c) -> CommandResult {
         bool on = true;
         bool* rule = rule_ref(cluster->rules(), c.arg("name"));
@@ -486,12 +487,12 @@ RaftCluster* build_raft_cluster(World& w, const RaftConfig& cfg) {
 
   w.register_command(CommandSpec{
       "upgrade",
-      "Rolling upgrade of the Raft nodes: restart `batch` nodes at a time into `version`, waiting for "
-      "each batch to rejoin and catch up before the next",
-      {{"version", "string", true, "the new version, e.g. v2"},
-       {"batch", "int", true, "nodes restarted at once (1 keeps a majority up in a 3- or 5-node cluster)"},
-       {"pause_ms", "duration", false, "wait after a batch has caught up before the next", "ms", ">= 0", "0"},
-       {"restart_ms", "duration", false, "how long a node is down while it restarts (default from the scenario)", "ms", "", ""}},
+      N_("Rolling upgrade of the Raft nodes: restart `batch` nodes at a time into `version`, waiting for "
+      "each batch to rejoin and catch up before the next"),
+      {{"version", "string", true, N_("the new version, e.g. v2")},
+       {"batch", "int", true, N_("nodes restarted at once (1 keeps a majority up in a 3- or 5-node cluster)")},
+       {"pause_ms", "duration", false, N_("wait after a batch has caught up before the next"), "ms", ">= 0", "0"},
+       {"restart_ms", "duration", false, N_("how long a node is down while it restarts (default from the scenario)"), "ms", "", ""}},
       [cluster](World& world, const Command& c) -> CommandResult {
         const std::string version = c.arg("version");
         int64_t batch = 0, pause = 0, restart = cluster->config().restart_delay_us / kMs;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include "util/i18n.h"
 
 namespace topo::replication {
 
@@ -556,9 +557,9 @@ std::string build_primary_backup(World& w, const PbConfig& cfg) {
   }
   w.register_command(
       {"pb.failover",
-       "Promote a backup to primary now, in a new view (default: the primary's successor). The old "
-       "primary steps down when it hears of the new view; writes it had not shipped are lost.",
-       {{"node", "node", false, "the backup to promote"}},
+       N_("Promote a backup to primary now, in a new view (default: the primary's successor). The old "
+       "primary steps down when it hears of the new view; writes it had not shipped are lost."),
+       {{"node", "node", false, N_("the backup to promote")}},
        [model](World& world, const Command& c) {
          NodeId target = kNoNode;
          const auto& servers = model->servers();
@@ -589,9 +590,9 @@ std::string build_primary_backup(World& w, const PbConfig& cfg) {
          return CommandResult::success();
        }});
   w.register_command(
-      {"pb.set", "Change primary-backup timing live.",
-       {{"replication_ms", "duration", false, "how often the primary ships its log to the backups (ms, > 0)", "ms", "> 0"},
-        {"failover_ms", "duration", false, "how long backups wait without the primary before promoting (ms, > 0)", "ms", "> 0"}},
+      {"pb.set", N_("Change primary-backup timing live."),
+       {{"replication_ms", "duration", false, N_("how often the primary ships its log to the backups (ms, > 0)"), "ms", "> 0"},
+        {"failover_ms", "duration", false, N_("how long backups wait without the primary before promoting (ms, > 0)"), "ms", "> 0"}},
        [model](World&, const Command& c) {
          double rep = 0, fo = 0;
          const bool has_rep = c.args.count("replication_ms") > 0, has_fo = c.args.count("failover_ms") > 0;

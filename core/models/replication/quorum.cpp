@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include "util/i18n.h"
 
 namespace topo::replication {
 
@@ -471,11 +472,11 @@ std::string build_quorum(World& w, const QuorumConfig& cfg) {
       return std::make_unique<QuorumClient>(i, model);
     }));
   w.register_command(
-      {"quorum.set", "Change the read and write quorum sizes or read repair (applies to operations issued from now on).",
-       {{"r", "int", false, "read quorum, 1..n"},
-        {"w", "int", false, "write quorum, 1..n"},
-        {"read_repair", "string", false, "off, async or sync"},
-        {"mode", "string", false, "leaderless (clients coordinate) or leader (every operation goes through r1)"}},
+      {"quorum.set", N_("Change the read and write quorum sizes or read repair (applies to operations issued from now on)."),
+       {{"r", "int", false, N_("read quorum, 1..n")},
+        {"w", "int", false, N_("write quorum, 1..n")},
+        {"read_repair", "string", false, N_("off, async or sync")},
+        {"mode", "string", false, N_("leaderless (clients coordinate) or leader (every operation goes through r1)")}},
        [model](World&, const Command& c) {
          QuorumConfig next = model->config();
          const int n = next.n;

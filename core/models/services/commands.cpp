@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "models/services/internal.h"
+#include "util/i18n.h"
 
 namespace topo::svc::detail {
 
@@ -103,7 +104,7 @@ CommandResult result(const std::string& op, const std::string& err) {
   return CommandResult::fail(op + ": " + err);
 }
 
-const CommandParam kSystem{"system", "string", false, "micro or mono, in a world with both (default: both)"};
+const CommandParam kSystem{"system", "string", false, N_("micro or mono, in a world with both (default: both)")};
 
 }  // namespace
 
@@ -112,14 +113,14 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
 
   // ---- set_load ----
   w.register_command({"set_load",
-                      "Change the open-loop Poisson load of a request type: rate, ramp, spike, diurnal curve.",
-                      {{"type", "string", true, "request type, or all"},
-                       {"rps", "number", false, "arrival rate (requests/s); with ramp_s the rate at the end of the ramp", "1/s", "", ""},
-                       {"ramp_s", "number", false, "reach rps linearly over this many seconds", "s", "", ""},
-                       {"spike_factor", "number", false, "multiply the rate by this for spike_s seconds"},
-                       {"spike_s", "number", false, "spike duration (s)", "s", "", ""},
-                       {"diurnal_amplitude", "number", false, "0..1: rate x (1 + a sin(2 pi t / period))", "", "0..1", ""},
-                       {"diurnal_period_s", "number", false, "period of the diurnal curve (s), default 600", "s", "", "600"},
+                      N_("Change the open-loop Poisson load of a request type: rate, ramp, spike, diurnal curve."),
+                      {{"type", "string", true, N_("request type, or all")},
+                       {"rps", "number", false, N_("arrival rate (requests/s); with ramp_s the rate at the end of the ramp"), "1/s", "", ""},
+                       {"ramp_s", "number", false, N_("reach rps linearly over this many seconds"), "s", "", ""},
+                       {"spike_factor", "number", false, N_("multiply the rate by this for spike_s seconds")},
+                       {"spike_s", "number", false, N_("spike duration (s)"), "s", "", ""},
+                       {"diurnal_amplitude", "number", false, N_("0..1: rate x (1 + a sin(2 pi t / period))"), "", "0..1", ""},
+                       {"diurnal_period_s", "number", false, N_("period of the diurnal curve (s), default 600"), "s", "", "600"},
                        kSystem},
                       [g](World& world, const Command& c) {
                         std::string err;
@@ -176,8 +177,8 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
 
   // ---- slow (extends the engine's `slow node=`) ----
   std::function<CommandResult(World&, const Command&)> engine_slow;
-  std::vector<CommandParam> slow_params = {{"service", "string", false, "service (module) to slow: every call's CPU work x factor"},
-                                           {"factor", "number", true, "slow-down factor (1 = normal)"},
+  std::vector<CommandParam> slow_params = {{"service", "string", false, N_("service (module) to slow: every call's CPU work x factor")},
+                                           {"factor", "number", true, N_("slow-down factor (1 = normal)")},
                                            kSystem};
   if (const CommandSpec* prev = w.find_command("slow")) {
     engine_slow = prev->apply;
@@ -189,7 +190,7 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
     }
   }
   w.register_command({"slow",
-                      "Slow a service (service=S: every call of it costs factor x more CPU, all replicas, new ones too) or a node (node=N).",
+                      N_("Slow a service (service=S: every call of it costs factor x more CPU, all replicas, new ones too) or a node (node=N)."),
                       slow_params,
                       [g, engine_slow](World& world, const Command& c) {
                         const bool has_service = c.args.count("service") > 0, has_node = c.args.count("node") > 0;
@@ -210,12 +211,12 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
 
   // ---- fault ----
   w.register_command({"fault",
-                      "Inject a fault into a service (module): errors, crash_loop, leak, or none to clear.",
-                      {{"service", "string", true, "the service (module)"},
-                       {"kind", "string", true, "none | errors | crash_loop | leak"},
-                       {"rate", "prob", false, "errors: probability of a 500 per call (default 0.3)", "", "0..1", "0.3"},
-                       {"leak_mb", "number", false, "leak: MB kept per call (default 2)", "MB", "", "2"},
-                       {"uptime_ms", "number", false, "crash_loop: mean uptime before each crash (default 3000)", "ms", "", "3000"},
+                      N_("Inject a fault into a service (module): errors, crash_loop, leak, or none to clear."),
+                      {{"service", "string", true, N_("the service (module)")},
+                       {"kind", "string", true, N_("none | errors | crash_loop | leak")},
+                       {"rate", "prob", false, N_("errors: probability of a 500 per call (default 0.3)"), "", "0..1", "0.3"},
+                       {"leak_mb", "number", false, N_("leak: MB kept per call (default 2)"), "MB", "", "2"},
+                       {"uptime_ms", "number", false, N_("crash_loop: mean uptime before each crash (default 3000)"), "ms", "", "3000"},
                        kSystem},
                       [g](World& world, const Command& c) {
                         std::string err;
@@ -239,9 +240,9 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
                       }});
 
   // ---- scale ----
-  w.register_command({"scale", "Set the number of replicas of a service (the monolith scales everything).",
-                      {{"service", "string", true, "the service"},
-                       {"replicas", "int", true, "replicas, 1..64", "", "1..64", ""},
+  w.register_command({"scale", N_("Set the number of replicas of a service (the monolith scales everything)."),
+                      {{"service", "string", true, N_("the service")},
+                       {"replicas", "int", true, N_("replicas, 1..64"), "", "1..64", ""},
                        kSystem},
                       [g](World& world, const Command& c) {
                         std::string err;
@@ -258,14 +259,14 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
                       }});
 
   // ---- autoscale ----
-  w.register_command({"autoscale", "Switch the HPA autoscaler of a service on or off and set its targets.",
-                      {{"service", "string", true, "the service"},
-                       {"on", "string", false, "on | off (default on)", "", "", "on"},
-                       {"min", "int", false, "minimum replicas"},
-                       {"max", "int", false, "maximum replicas"},
-                       {"target_cpu", "number", false, "target average CPU utilization, 0..1", "", "0..1", ""},
-                       {"window_s", "number", false, "scale-down stabilization window (s), default 300", "s", "", "300"},
-                       {"sync_s", "number", false, "controller period (s), default 15", "s", "", "15"},
+  w.register_command({"autoscale", N_("Switch the HPA autoscaler of a service on or off and set its targets."),
+                      {{"service", "string", true, N_("the service")},
+                       {"on", "string", false, N_("on | off (default on)"), "", "", "on"},
+                       {"min", "int", false, N_("minimum replicas")},
+                       {"max", "int", false, N_("maximum replicas")},
+                       {"target_cpu", "number", false, N_("target average CPU utilization, 0..1"), "", "0..1", ""},
+                       {"window_s", "number", false, N_("scale-down stabilization window (s), default 300"), "s", "", "300"},
+                       {"sync_s", "number", false, N_("controller period (s), default 15"), "s", "", "15"},
                        kSystem},
                       [g](World& world, const Command& c) {
                         std::string err;
@@ -303,18 +304,18 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
 
   // ---- deploy ----
   w.register_command({"deploy",
-                      "Deploy a version of a service: rolling, canary (automatic rollback) or bluegreen.",
-                      {{"service", "string", true, "the service (in the monolith: the whole monolith restarts)"},
-                       {"version", "string", true, "the version to deploy"},
-                       {"strategy", "string", false, "rolling | canary | bluegreen (default rolling)", "", "", "rolling"},
-                       {"error_rate", "prob", false, "this version answers 500 with this probability", "", "0..1", ""},
-                       {"latency_factor", "number", false, "this version's service times x factor"},
-                       {"weight", "prob", false, "canary traffic share (default 0.1)", "", "0..1", "0.1"},
-                       {"max_surge", "int", false, "rolling: extra replicas allowed (default 1)", "", "", "1"},
-                       {"max_unavailable", "int", false, "rolling: replicas that may be unavailable (default 0)", "", "", "0"},
-                       {"rollback_error_rate", "prob", false, "canary: roll back at this error rate (default 0.05)", "", "0..1", "0.05"},
-                       {"min_calls", "int", false, "canary: calls before judging (default 20)", "", "", "20"},
-                       {"promote_after_s", "number", false, "canary: promote after this long healthy (default 60)", "s", "", "60"},
+                      N_("Deploy a version of a service: rolling, canary (automatic rollback) or bluegreen."),
+                      {{"service", "string", true, N_("the service (in the monolith: the whole monolith restarts)")},
+                       {"version", "string", true, N_("the version to deploy")},
+                       {"strategy", "string", false, N_("rolling | canary | bluegreen (default rolling)"), "", "", "rolling"},
+                       {"error_rate", "prob", false, N_("this version answers 500 with this probability"), "", "0..1", ""},
+                       {"latency_factor", "number", false, N_("this version's service times x factor")},
+                       {"weight", "prob", false, N_("canary traffic share (default 0.1)"), "", "0..1", "0.1"},
+                       {"max_surge", "int", false, N_("rolling: extra replicas allowed (default 1)"), "", "", "1"},
+                       {"max_unavailable", "int", false, N_("rolling: replicas that may be unavailable (default 0)"), "", "", "0"},
+                       {"rollback_error_rate", "prob", false, N_("canary: roll back at this error rate (default 0.05)"), "", "0..1", "0.05"},
+                       {"min_calls", "int", false, N_("canary: calls before judging (default 20)"), "", "", "20"},
+                       {"promote_after_s", "number", false, N_("canary: promote after this long healthy (default 60)"), "s", "", "60"},
                        kSystem},
                       [g](World&, const Command& c) {
                         std::string err;
@@ -364,8 +365,8 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
 
   // ---- rollback ----
   w.register_command({"rollback",
-                      "Roll a service back: abort a canary, switch blue-green back, or roll out the previous version.",
-                      {{"service", "string", true, "the service"}, kSystem},
+                      N_("Roll a service back: abort a canary, switch blue-green back, or roll out the previous version."),
+                      {{"service", "string", true, N_("the service")}, kSystem},
                       [g](World& world, const Command& c) {
                         std::string err;
                         Targets t = deps_of(*g, c, &err);
@@ -408,8 +409,8 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
                       }});
 
   // ---- switch ----
-  w.register_command({"switch", "Blue-green: send the traffic to the other colour (if it has ready replicas).",
-                      {{"service", "string", true, "the service"}, kSystem},
+  w.register_command({"switch", N_("Blue-green: send the traffic to the other colour (if it has ready replicas)."),
+                      {{"service", "string", true, N_("the service")}, kSystem},
                       [g](World&, const Command& c) {
                         std::string err;
                         Targets t = deps_of(*g, c, &err);
@@ -431,22 +432,22 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
 
   // ---- resilience ----
   w.register_command({"resilience",
-                      "Set or switch the resilience policies of caller -> callee edges (from/to may be *).",
-                      {{"from", "string", true, "calling service, or *"},
-                       {"to", "string", true, "called service, or *"},
-                       {"enabled", "string", false, "on | off: every policy of the edge"},
-                       {"timeout_ms", "number", false, "per-attempt timeout (0 = none)", "ms", "", ""},
-                       {"retries", "int", false, "retries after a failure (0..10)", "", "0..10", ""},
-                       {"backoff_ms", "number", false, "base of exponential backoff with full jitter", "ms", "", ""},
-                       {"retry_budget", "number", false, "retries <= budget x calls (0 = unlimited)"},
-                       {"breaker", "string", false, "on | off"},
-                       {"breaker_threshold", "prob", false, "failure rate that opens it (default 0.5)", "", "0..1", "0.5"},
-                       {"breaker_window", "int", false, "sliding window size in calls (default 100)", "", "", "100"},
-                       {"breaker_min_calls", "int", false, "minimum calls before judging (default 100)", "", "", "100"},
-                       {"breaker_wait_s", "number", false, "wait in open state (s, default 60)", "s", "", "60"},
-                       {"breaker_half_open", "int", false, "permitted calls in half-open (default 10)", "", "", "10"},
-                       {"bulkhead", "int", false, "max concurrent calls per caller replica (0 = off)"},
-                       {"fallback", "string", false, "on | off: answer a failed call with a degraded default"},
+                      N_("Set or switch the resilience policies of caller -> callee edges (from/to may be *)."),
+                      {{"from", "string", true, N_("calling service, or *")},
+                       {"to", "string", true, N_("called service, or *")},
+                       {"enabled", "string", false, N_("on | off: every policy of the edge")},
+                       {"timeout_ms", "number", false, N_("per-attempt timeout (0 = none)"), "ms", "", ""},
+                       {"retries", "int", false, N_("retries after a failure (0..10)"), "", "0..10", ""},
+                       {"backoff_ms", "number", false, N_("base of exponential backoff with full jitter"), "ms", "", ""},
+                       {"retry_budget", "number", false, N_("retries <= budget x calls (0 = unlimited)")},
+                       {"breaker", "string", false, N_("on | off")},
+                       {"breaker_threshold", "prob", false, N_("failure rate that opens it (default 0.5)"), "", "0..1", "0.5"},
+                       {"breaker_window", "int", false, N_("sliding window size in calls (default 100)"), "", "", "100"},
+                       {"breaker_min_calls", "int", false, N_("minimum calls before judging (default 100)"), "", "", "100"},
+                       {"breaker_wait_s", "number", false, N_("wait in open state (s, default 60)"), "s", "", "60"},
+                       {"breaker_half_open", "int", false, N_("permitted calls in half-open (default 10)"), "", "", "10"},
+                       {"bulkhead", "int", false, N_("max concurrent calls per caller replica (0 = off)")},
+                       {"fallback", "string", false, N_("on | off: answer a failed call with a degraded default")},
                        kSystem},
                       [g](World&, const Command& c) {
                         std::string err;
@@ -510,10 +511,10 @@ void register_commands(World& w, const std::shared_ptr<Graph>& gp) {
                       }});
 
   // ---- lb ----
-  w.register_command({"lb", "Set a service's load-balancing policy and health checks.",
-                      {{"service", "string", true, "the service"},
-                       {"policy", "string", false, "round_robin | least_outstanding | p2c"},
-                       {"health_checks", "string", false, "on | off"},
+  w.register_command({"lb", N_("Set a service's load-balancing policy and health checks."),
+                      {{"service", "string", true, N_("the service")},
+                       {"policy", "string", false, N_("round_robin | least_outstanding | p2c")},
+                       {"health_checks", "string", false, N_("on | off")},
                        kSystem},
                       [g](World&, const Command& c) {
                         std::string err;

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "util/format.h"
+#include "util/i18n.h"
 
 namespace topo::sharding {
 
@@ -258,16 +259,16 @@ std::string build_sharding(World& w, const ShardConfig& cfg) {
   // Initial placement is not a move.
   for (int i = 0; i < cfg.keys; ++i) model->owner_[static_cast<size_t>(i)] = *w.find_node(model->ring_.owner(ShardModel::key_name(i)));
   model->client_ = w.add_node("client", "client", [model](NodeId, Persistent*) { return std::make_unique<ShardClient>(model); });
-  w.register_command({"shard.add_node", "Start a shard node and add it to the hash ring; keys whose owner changes move to it.",
-                      {{"name", "string", true, "the new node's name (or a removed member's, to bring it back)"}},
+  w.register_command({"shard.add_node", N_("Start a shard node and add it to the hash ring; keys whose owner changes move to it."),
+                      {{"name", "string", true, N_("the new node's name (or a removed member's, to bring it back)")}},
                       [model](World& world, const Command& c) { return model->add_node(world, c.arg("name")); }});
-  w.register_command({"shard.remove_node", "Take a node off the hash ring and stop it; its keys move to the next members.",
-                      {{"name", "node", true, "a ring member"}},
+  w.register_command({"shard.remove_node", N_("Take a node off the hash ring and stop it; its keys move to the next members."),
+                      {{"name", "node", true, N_("a ring member")}},
                       [model](World& world, const Command& c) { return model->remove_node(world, c.arg("name")); }});
   w.register_command(
-      {"shard.load", "Change the client load live: the hot key's share of requests and the request rate.",
-       {{"hot_key", "prob", false, "share of requests for key0, 0..1 (0 = uniform)", "", "0..1", ""},
-        {"rate", "number", false, "client requests per second, > 0"}},
+      {"shard.load", N_("Change the client load live: the hot key's share of requests and the request rate."),
+       {{"hot_key", "prob", false, N_("share of requests for key0, 0..1 (0 = uniform)"), "", "0..1", ""},
+        {"rate", "number", false, N_("client requests per second, > 0")}},
        [model](World&, const Command& c) {
          double hot = model->config().hot_key, rate = model->config().rate_per_sec;
          if (!c.args.count("hot_key") && !c.args.count("rate")) return CommandResult::fail("give hot_key= or rate=");

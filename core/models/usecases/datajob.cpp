@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "models/basic/basic.h"
+#include "util/i18n.h"
 
 namespace topo::usecases {
 
@@ -466,9 +467,9 @@ std::string build_datajob(World& w, const JobConfig& cfg) {
     model->workers_.push_back(w.add_node("w" + std::to_string(i + 1), "worker",
                                          [model](NodeId, Persistent*) { return std::make_unique<Worker>(model); }));
   w.register_command(
-      {"job.run", "Start a new job now (the previous one must have finished).",
-       {{"maps", "int", false, "map tasks (default from the scenario), 1..500", "", "1..500", ""},
-        {"reduces", "int", false, "reduce tasks (default from the scenario), 0..100", "", "0..100", ""}},
+      {"job.run", N_("Start a new job now (the previous one must have finished)."),
+       {{"maps", "int", false, N_("map tasks (default from the scenario), 1..500"), "", "1..500", ""},
+        {"reduces", "int", false, N_("reduce tasks (default from the scenario), 0..100"), "", "0..100", ""}},
        [model](World& world, const Command& c) {
          int64_t maps = model->config().maps, reduces = model->config().reduces;
          if (c.args.count("maps") && (!parse_int(c.arg("maps"), &maps) || maps < 1 || maps > 500))
@@ -486,8 +487,8 @@ std::string build_datajob(World& w, const JobConfig& cfg) {
          coord->start_job(ctx, maps, reduces);
          return CommandResult::success();
        }});
-  w.register_command({"job.speculation", "Switch speculative backup tasks on or off.",
-                      {{"on", "bool", true, "true: launch backup copies of slow tasks"}},
+  w.register_command({"job.speculation", N_("Switch speculative backup tasks on or off."),
+                      {{"on", "bool", true, N_("true: launch backup copies of slow tasks")}},
                       [model](World&, const Command& c) {
                         const std::string v = c.arg("on");
                         model->config().speculation = v == "true" || v == "1" || v == "yes";

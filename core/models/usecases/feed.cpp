@@ -13,6 +13,7 @@
 
 #include "models/basic/basic.h"
 #include "scenario/scenario.h"
+#include "util/i18n.h"
 
 namespace topo::usecases {
 
@@ -423,10 +424,10 @@ class NotifierProc final : public Process {
 
 void register_feed_commands(World& w, FeedModel* m) {
   w.register_command({"feed.mode",
-                      "Choose how timelines are built: write (push each post into every follower's timeline), "
+                      N_("Choose how timelines are built: write (push each post into every follower's timeline), "
                       "read (pull the followed accounts' posts when a timeline is read) or hybrid (push, but pull "
-                      "celebrities).",
-                      {{"mode", "string", true, "write, read or hybrid"}},
+                      "celebrities)."),
+                      {{"mode", "string", true, N_("write, read or hybrid")}},
                       [m](World&, const Command& c) {
                         FanoutMode mode;
                         if (!parse_fanout_mode(c.arg("mode"), &mode))
@@ -435,8 +436,8 @@ void register_feed_commands(World& w, FeedModel* m) {
                         return CommandResult::success();
                       }});
   w.register_command({"feed.celebrity_post",
-                      "The celebrity posts: with fan-out on write that is one timeline write per follower.",
-                      {{"followers", "int", false, "the celebrity's followers (1..1000000; default from the scenario)", "", "1..1000000", ""}},
+                      N_("The celebrity posts: with fan-out on write that is one timeline write per follower."),
+                      {{"followers", "int", false, N_("the celebrity's followers (1..1000000; default from the scenario)"), "", "1..1000000", ""}},
                       [m](World& world, const Command& c) {
                         int64_t f = m->config().celebrity_followers;
                         if (c.args.count("followers") && (!parse_int(c.arg("followers"), &f) || f < 1 || f > 1000000))
@@ -454,9 +455,9 @@ void register_feed_commands(World& w, FeedModel* m) {
                         return CommandResult::success();
                       }});
   w.register_command(
-      {"feed.set_load", "Change the users' load: posts and timeline reads per second.",
-       {{"posts_per_s", "number", false, "posts per second (0..2000)", "1/s", "0..2000", ""},
-        {"reads_per_s", "number", false, "timeline reads per second (0..5000)", "1/s", "0..5000", ""}},
+      {"feed.set_load", N_("Change the users' load: posts and timeline reads per second."),
+       {{"posts_per_s", "number", false, N_("posts per second (0..2000)"), "1/s", "0..2000", ""},
+        {"reads_per_s", "number", false, N_("timeline reads per second (0..5000)"), "1/s", "0..5000", ""}},
        [m](World&, const Command& c) {
          double posts = 0, reads = 0;
          const bool hp = c.args.count("posts_per_s") > 0, hr = c.args.count("reads_per_s") > 0;
@@ -469,8 +470,8 @@ void register_feed_commands(World& w, FeedModel* m) {
          if (hr) m->config().reads_per_s = reads;
          return CommandResult::success();
        }});
-  w.register_command({"feed.set", "Change how many accounts each user follows (and a normal author's followers).",
-                      {{"follows", "int", true, "accounts followed per user (1..5000)", "", "1..5000", ""}},
+  w.register_command({"feed.set", N_("Change how many accounts each user follows (and a normal author's followers)."),
+                      {{"follows", "int", true, N_("accounts followed per user (1..5000)"), "", "1..5000", ""}},
                       [m](World&, const Command& c) {
                         int64_t f = 0;
                         if (!parse_int(c.arg("follows"), &f) || f < 1 || f > 5000)

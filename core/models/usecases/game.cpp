@@ -12,6 +12,7 @@
 
 #include "models/basic/basic.h"
 #include "scenario/scenario.h"
+#include "util/i18n.h"
 
 namespace topo::usecases {
 
@@ -331,26 +332,26 @@ void schedule_sampler(World& w, GameModel* m, Time at) {
 
 void register_game_commands(World& w, GameModel* m) {
   w.register_command({"game.prediction",
-                      "Client-side prediction on every player: show the other avatars moved on by their last "
-                      "known velocity (and your own at once) instead of where the last snapshot put them.",
-                      {{"on", "bool", true, "true to predict, false to show snapshots as they are"}},
+                      N_("Client-side prediction on every player: show the other avatars moved on by their last "
+                      "known velocity (and your own at once) instead of where the last snapshot put them."),
+                      {{"on", "bool", true, N_("true to predict, false to show snapshots as they are")}},
                       [m](World&, const Command& c) {
                         m->config().prediction = c.arg("on") == "true" || c.arg("on") == "1" || c.arg("on") == "yes";
                         return CommandResult::success();
                       }});
   w.register_command({"game.standby",
-                      "Switch the standby game server on (it gets a snapshot every few ticks and takes over when "
-                      "they stop) or off (nobody can take over a crashed server).",
-                      {{"on", "bool", true, "true for a standby that can take over"}},
+                      N_("Switch the standby game server on (it gets a snapshot every few ticks and takes over when "
+                      "they stop) or off (nobody can take over a crashed server)."),
+                      {{"on", "bool", true, N_("true for a standby that can take over")}},
                       [m](World&, const Command& c) {
                         m->config().standby = c.arg("on") == "true" || c.arg("on") == "1" || c.arg("on") == "yes";
                         return CommandResult::success();
                       }});
   w.register_command(
-      {"game.set", "Change the game's timing live.",
-       {{"tick_ms", "duration", false, "server step and input period (ms, 10..1000)", "ms", "10..1000"},
-        {"replicate_every", "int", false, "ticks between snapshots shipped to the standby (1..100)", "", "1..100", ""},
-        {"failover_ms", "duration", false, "silence after which the standby takes over (ms, 10..60000)", "ms", "10..60000"}},
+      {"game.set", N_("Change the game's timing live."),
+       {{"tick_ms", "duration", false, N_("server step and input period (ms, 10..1000)"), "ms", "10..1000"},
+        {"replicate_every", "int", false, N_("ticks between snapshots shipped to the standby (1..100)"), "", "1..100", ""},
+        {"failover_ms", "duration", false, N_("silence after which the standby takes over (ms, 10..60000)"), "ms", "10..60000"}},
        [m](World&, const Command& c) {
          double tick = 0, fo = 0;
          int64_t every = 0;

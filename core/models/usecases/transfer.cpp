@@ -10,6 +10,7 @@
 #include <set>
 
 #include "models/basic/basic.h"
+#include "util/i18n.h"
 
 namespace topo::usecases {
 
@@ -901,8 +902,8 @@ std::string build_transfer(World& w, const TransferConfig& cfg) {
   model->auditor_ =
       w.add_node("auditor", "client:auditor", [model](NodeId, Persistent*) { return std::make_unique<Auditor>(model); });
 
-  w.register_command({"transfer.mode", "Run new transfers with two-phase commit (2pc) or as a saga (saga).",
-                      {{"mode", "string", true, "2pc or saga"}},
+  w.register_command({"transfer.mode", N_("Run new transfers with two-phase commit (2pc) or as a saga (saga)."),
+                      {{"mode", "string", true, N_("2pc or saga")}},
                       [model](World&, const Command& c) {
                         const std::string m = c.arg("mode");
                         if (m != "2pc" && m != "saga")
@@ -910,9 +911,9 @@ std::string build_transfer(World& w, const TransferConfig& cfg) {
                         model->config().saga = m == "saga";
                         return CommandResult::success();
                       }});
-  w.register_command({"transfer.fail", "Make a bank refuse the next credits (money arriving): 2PC votes no, a saga compensates.",
-                      {{"bank", "node", true, "the bank (bank-a or bank-b)"},
-                       {"count", "int", false, "how many credits to refuse (default 1; 0 clears)", "", "", "1"}},
+  w.register_command({"transfer.fail", N_("Make a bank refuse the next credits (money arriving): 2PC votes no, a saga compensates."),
+                      {{"bank", "node", true, N_("the bank (bank-a or bank-b)")},
+                       {"count", "int", false, N_("how many credits to refuse (default 1; 0 clears)"), "", "", "1"}},
                       [model](World& world, const Command& c) {
                         const int b = model->bank_index(*world.find_node(c.arg("bank")));
                         if (b < 0) return CommandResult::fail("bank= must be bank-a or bank-b (got \"" + c.arg("bank") + "\")");
@@ -923,16 +924,16 @@ std::string build_transfer(World& w, const TransferConfig& cfg) {
                         return CommandResult::success();
                       }});
   w.register_command({"transfer.crash_coordinator",
-                      "Crash the coordinator in the middle of the next transfer: in 2PC after every bank voted yes "
-                      "(before it sends the decision), in a saga after the debit (before the credit).",
-                      {{"on", "bool", false, "true to arm (default), false to disarm"}},
+                      N_("Crash the coordinator in the middle of the next transfer: in 2PC after every bank voted yes "
+                      "(before it sends the decision), in a saga after the debit (before the credit)."),
+                      {{"on", "bool", false, N_("true to arm (default), false to disarm")}},
                       [model](World&, const Command& c) {
                         const std::string v = c.arg("on", "true");
                         model->arm_crash(v == "true" || v == "1" || v == "yes");
                         return CommandResult::success();
                       }});
-  w.register_command({"transfer.set", "Change the client's transfer rate.",
-                      {{"rate", "number", true, "transfers per second (0 stops the client)"}},
+  w.register_command({"transfer.set", N_("Change the client's transfer rate."),
+                      {{"rate", "number", true, N_("transfers per second (0 stops the client)")}},
                       [model](World&, const Command& c) {
                         double r = 0;
                         if (!parse_number(c.arg("rate"), &r) || r < 0 || r > 1000)

@@ -69,7 +69,8 @@ RaftInspect raft_inspect(const World& w, NodeId id) {
   v.log = &disk->log;
   if (const raft::RaftNode* rn = cl->server(id)) {
     v.up = true;
-    v.role = rn->role() == raft::Role::Leader ? "leader" : rn->role() == raft::Role::Candidate ? "candidate" : "follower";
+    // The role's English name (the state hook's value); shown translated (tr) in the Inspector.
+    v.role = rn->role() == raft::Role::Leader ? N_("leader") : rn->role() == raft::Role::Candidate ? N_("candidate") : N_("follower");
     v.commit_index = rn->commit_index();
     v.last_applied = rn->last_applied();
     if (rn->known_leader() >= 0 && static_cast<size_t>(rn->known_leader()) < w.nodes().size())
@@ -83,7 +84,7 @@ void draw_raft_inspector(const World& w, NodeId id) {
   if (!v.present) return;
   ImGui::SeparatorText(tr("Raft"));
   if (v.up) {
-    ImGui::Text(tr("role: %s   term: %lld"), v.role.c_str(), static_cast<long long>(v.term));
+    ImGui::Text(tr("role: %s   term: %lld"), tr(v.role.c_str()), static_cast<long long>(v.term));
     ImGui::Text(tr("voted for: %s"), v.voted_for.empty() ? tr("nobody (this term)") : v.voted_for.c_str());
     ImGui::Text(tr("commit index: %lld   applied: %lld"), static_cast<long long>(v.commit_index),
                 static_cast<long long>(v.last_applied));
@@ -99,10 +100,11 @@ void draw_raft_inspector(const World& w, NodeId id) {
   const float h = ImGui::GetTextLineHeightWithSpacing() * 12.0f;
   if (ImGui::BeginTable("raft_log", 4, tf, ImVec2(0, h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("index");
-    ImGui::TableSetupColumn("term");
-    ImGui::TableSetupColumn("command", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("committed");
+    // TRANSLATORS: the Raft log table's columns (an entry's index, its term, its command, committed?).
+    ImGui::TableSetupColumn(tr("index"));
+    ImGui::TableSetupColumn(tr("term"));
+    ImGui::TableSetupColumn(tr("command"), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(tr("committed"));
     ImGui::TableHeadersRow();
     // Newest first: the tail of the log is where replication happens.
     const int count = static_cast<int>(v.log->size());
@@ -272,12 +274,14 @@ class RaftPainter : public WorldPainter {
     const raft::RaftNode* s = c_->server(id);
     if (!s) return {};
     TooltipLines t;
-    t.push_back(std::string("role ") + raft::to_string(s->role()) + ", term " + std::to_string(s->term()));
-    t.push_back("log " + std::to_string(s->disk().last_index()) + " entries, committed " + std::to_string(s->commit_index()));
+    const char* role = s->role() == raft::Role::Leader ? N_("leader") : s->role() == raft::Role::Candidate ? N_("candidate") : N_("follower");
+    t.push_back(format_msg(tr("%s, term %lld"), tr(role), static_cast<long long>(s->term())));
+    t.push_back(format_msg(trn("log: %lld entry, %lld committed", "log: %lld entries, %lld committed", static_cast<long>(s->disk().last_index())),
+                           static_cast<long long>(s->disk().last_index()), static_cast<long long>(s->commit_index())));
     const double left = raft_timer_remaining(*s, pc.now);
     if (left >= 0.0) {
       char buf[80];
-      std::snprintf(buf, sizeof buf, "election timer: %.0f ms left", static_cast<double>(s->election_deadline() - pc.now) / 1000.0);
+      std::snprintf(buf, sizeof buf, tr("election timer: %.0f ms left"), static_cast<double>(s->election_deadline() - pc.now) / 1000.0);
       t.push_back(buf);
     }
     return t;

@@ -1,5 +1,6 @@
 // Painters of primary-backup, quorum and sharding worlds: see replication_painters.h.
 #include "ui/painters/replication_painters.h"
+#include "ui/tr.h"
 #include "util/i18n.h"
 
 #include <algorithm>
@@ -80,18 +81,21 @@ class PbPainter : public WorldPainter {
   void over_nodes(const PaintContext& pc) override {
     for (const auto& [id, lag] : pb_backup_lag(*m_))
       badge(pc, beside(pc, id, 0.0f), lag > 0 ? palette::orange : palette::green,
-            lag > 0 ? "lag " + std::to_string(lag) + (lag == 1 ? " write" : " writes") : "in sync");
+            lag > 0 ? format_msg(trn("lag %lld write", "lag %lld writes", static_cast<long>(lag)), static_cast<long long>(lag))
+                    : std::string(tr("in sync")));
     if (auto p = m_->primary()) {
       const int64_t u = m_->unreplicated();
-      if (u > 0) badge(pc, beside(pc, *p, 0.0f), palette::vermillion, std::to_string(u) + (u == 1 ? " write only here" : " writes only here"));
+      if (u > 0)
+        badge(pc, beside(pc, *p, 0.0f), palette::vermillion,
+              format_msg(trn("%lld write only here", "%lld writes only here", static_cast<long>(u)), static_cast<long long>(u)));
     }
   }
   TooltipLines node_tooltip(const PaintContext& pc, NodeId id) const override {
     (void)pc;
     for (const auto& v : m_->server_views())
       if (v.id == id && v.up)
-        return {std::string(v.primary ? "primary" : "backup") + ", view " + std::to_string(v.view) + ", applied up to " +
-                std::to_string(v.seq)};
+        return {format_msg(v.primary ? tr("primary, view %lld, applied up to %lld") : tr("backup, view %lld, applied up to %lld"),
+                           static_cast<long long>(v.view), static_cast<long long>(v.seq))};
     return {};
   }
 
@@ -105,7 +109,8 @@ class QuorumPainter : public WorldPainter {
   void legend(std::vector<LegendItem>& out) const override {
     const auto& c = m_->config();
     char buf[96];
-    std::snprintf(buf, sizeof buf, "N=%d R=%d W=%d (%s)", c.n, c.r, c.w, c.r + c.w > c.n ? "R+W>N: reads meet the latest write" : "R+W<=N: reads may miss it");
+    std::snprintf(buf, sizeof buf, "N=%d R=%d W=%d (%s)", c.n, c.r, c.w,
+                  c.r + c.w > c.n ? tr("R+W>N: reads meet the latest write") : tr("R+W<=N: reads may miss it"));
     out.push_back({N_("Quorum"), LegendGlyph::Ring, palette::sky_blue, buf});
     out.push_back({N_("Quorum"), LegendGlyph::Box, palette::sky_blue, N_("R / W: answered the latest read / write")});
     out.push_back({N_("Quorum"), LegendGlyph::Box, palette::orange, N_("stale: holds an older version")});

@@ -17,10 +17,10 @@ namespace topo::ui {
 
 const char* to_string(Health h) {
   switch (h) {
-    case Health::Idle: return "idle";
-    case Health::Healthy: return "healthy";
-    case Health::Degraded: return "degraded";
-    case Health::Failing: return "failing";
+    case Health::Idle: return N_("idle");
+    case Health::Healthy: return N_("healthy");
+    case Health::Degraded: return N_("degraded");
+    case Health::Failing: return N_("failing");
   }
   return "?";
 }
@@ -261,12 +261,6 @@ float dist_to_polyline(ImVec2 p, const std::vector<ImVec2>& pts) {
   return best;
 }
 
-std::string fmt(const char* f, double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, x);
-  return buf;
-}
-
 class ServicesPainter : public WorldPainter {
  public:
   explicit ServicesPainter(const svc::ServicesModel* m) : m_(m) {}
@@ -485,8 +479,9 @@ class ServicesPainter : public WorldPainter {
       pc.dl->AddRectFilled(ba, bb, (pc.text & 0x00FFFFFF) | 0x18000000, 3.0f);
       pc.dl->AddRectFilled(ba, ImVec2(ba.x + (bb.x - ba.x) * std::clamp(busy, 0.0f, 1.0f), bb.y),
                            busy >= 0.9f ? ((palette::vermillion & 0x00FFFFFF) | 0x90000000) : ((palette::sky_blue & 0x00FFFFFF) | 0x90000000), 3.0f);
-      std::string bar = "cpu " + std::to_string(static_cast<int>(std::lround(busy * 100))) + "%";
-      if (queued > 0) bar += " q " + std::to_string(queued);
+      const int pct = static_cast<int>(std::lround(busy * 100));
+      // TRANSLATORS: a service card's bar: its replicas' CPU use, and requests queued ("q").
+      std::string bar = queued > 0 ? format_msg(tr("cpu %d%% q %d"), pct, queued) : format_msg(tr("cpu %d%%"), pct);
       if (d.deploy.status == "progressing") bar = d.deploy.to_version + " " + std::to_string(new_version) + "/" + std::to_string(ready);
       if (text_size(px, bar).x > bb.x - ba.x - 4.0f && queued > 0)   // a narrow card: the short form
         bar = std::to_string(static_cast<int>(std::lround(busy * 100))) + "% q" + std::to_string(queued);
@@ -533,14 +528,15 @@ class ServicesPainter : public WorldPainter {
           const ImVec2 a(c.x - rad * 1.3f - 2, c.y - rad * 0.8f - 2), b(c.x + rad * 1.3f + 2, c.y + rad * 0.8f + 2);
           std::string tag;
           ImU32 col = pc.text;
-          if (r.state == svc::RState::Starting) { tag = "start"; col = palette::sky_blue; }
-          else if (r.state == svc::RState::Draining) { tag = "drain"; col = palette::grey; }
+          // TRANSLATORS: short tags under a service replica: starting up, draining its requests, taken out.
+          if (r.state == svc::RState::Starting) { tag = tr("start"); col = palette::sky_blue; }
+          else if (r.state == svc::RState::Draining) { tag = tr("drain"); col = palette::grey; }
           if (r.canary || (d.deploy.status == "progressing" && r.version == d.deploy.to_version) ||
               (d.deploy.status != "idle" && r.version != "v1" && r.version == d.version)) {
             if (tag.empty()) tag = r.version;
             col = palette::yellow;
           }
-          if (r.ejected) { tag = "ejected"; col = palette::vermillion; }
+          if (r.ejected) { tag = tr("ejected"); col = palette::vermillion; }
           if (tag.empty()) continue;
           for (int k = 0; k < 4; ++k) {   // a dashed frame around the pill
             const float t0 = static_cast<float>(k) / 4.0f, t1 = t0 + 0.14f;
@@ -559,8 +555,8 @@ class ServicesPainter : public WorldPainter {
         for (const auto& r : d.replicas)
           if (r.node == id) {
             TooltipLines t = service_lines(d, pc.now);
-            t.insert(t.begin(), "replica of " + d.spec.name + " (" + r.version + ", " + svc::to_string(r.state) + "): " +
-                                    std::to_string(r.running) + " busy, " + std::to_string(r.queued) + " queued");
+            t.insert(t.begin(), format_msg(tr("replica of %s (%s, %s): %d busy, %d queued"), d.spec.name.c_str(), r.version.c_str(),
+                                           svc::to_string(r.state), static_cast<int>(r.running), static_cast<int>(r.queued)));
             return t;
           }
     return {};
@@ -575,7 +571,7 @@ class ServicesPainter : public WorldPainter {
       if (mouse.x >= a.x && mouse.x <= b.x && mouse.y >= a.y && mouse.y <= b.y) {
         const auto& d = m_->graph().systems[static_cast<size_t>(gr.system)].deps[static_cast<size_t>(gr.deployable)];
         TooltipLines t = service_lines(d, pc.now);
-        t.insert(t.begin(), "service " + gr.label);
+        t.insert(t.begin(), format_msg(tr("service %s"), gr.label.c_str()));
         return t;
       }
     }
@@ -628,8 +624,8 @@ class ServicesPainter : public WorldPainter {
   TooltipLines service_lines(const svc::DeployableRt& d, Time now) const {
     const auto sum = d.window.summary(now, kCanvasWindowUs);
     TooltipLines t;
-    t.push_back(fmt("%.1f requests/s", sum.rate_per_s) + fmt(", errors %.1f%%", 100.0 * (1.0 - sum.success_rate)));
-    t.push_back(fmt("p50 %.1f ms", sum.p50_ms) + fmt(", p99 %.1f ms", sum.p99_ms));
+    t.push_back(format_msg(tr("%.1f requests/s, errors %.1f%%"), sum.rate_per_s, 100.0 * (1.0 - sum.success_rate)));
+    t.push_back(format_msg(tr("p50 %.1f ms, p99 %.1f ms"), sum.p50_ms, sum.p99_ms));
     return t;
   }
 
@@ -689,28 +685,32 @@ class ServicesPainter : public WorldPainter {
     // Marks on the edge: the breaker, retries and timeouts, a canary's traffic share.
     const ImVec2 mid = along(pts, cum, 0.5f);
     std::vector<std::pair<std::string, ImU32>> marks;
-    if (br == "open") marks.push_back({"breaker OPEN", palette::vermillion});
-    else if (br == "half_open") marks.push_back({"breaker half-open", palette::orange});
-    else if (br == "closed") marks.push_back({"breaker closed", (pc.text & 0x00FFFFFF) | 0xB0000000});
+    // The breaker's mark is framed (the first mark when there is one).
+    const bool framed_first = br == "open" || br == "half_open" || br == "closed";
+    if (br == "open") marks.push_back({tr("breaker OPEN"), palette::vermillion});
+    else if (br == "half_open") marks.push_back({tr("breaker half-open"), palette::orange});
+    else if (br == "closed") marks.push_back({tr("breaker closed"), (pc.text & 0x00FFFFFF) | 0xB0000000});
     const Counts& c = counts_[{si, ei}];
-    if (c.retry_rate > 0.05) marks.push_back({fmt("retries %.0f/s", c.retry_rate), palette::purple});
-    if (c.timeout_rate > 0.05) marks.push_back({fmt("timeouts %.0f/s", c.timeout_rate), palette::purple});
-    if (h == Health::Failing || h == Health::Degraded) marks.push_back({fmt("%.0f%% errors", 100.0 * err), col});
+    if (c.retry_rate > 0.05) marks.push_back({format_msg(tr("retries %.0f/s"), c.retry_rate), palette::purple});
+    if (c.timeout_rate > 0.05) marks.push_back({format_msg(tr("timeouts %.0f/s"), c.timeout_rate), palette::purple});
+    if (h == Health::Failing || h == Health::Degraded) marks.push_back({format_msg(tr("%.0f%% errors"), 100.0 * err), col});
     const auto& dep = m_->graph().systems[static_cast<size_t>(si)].deps[static_cast<size_t>(e.to_dep)];
     if (dep.deploy.status == "progressing" && dep.deploy.kind == svc::Deployment::Kind::Canary)
-      marks.push_back({fmt("canary %.0f%%", 100.0 * dep.deploy.weight), palette::yellow});
+      marks.push_back({format_msg(tr("canary %.0f%%"), 100.0 * dep.deploy.weight), palette::yellow});
     float y = mid.y - (static_cast<float>(marks.size()) - 1.0f) * (px + 4.0f) * 0.5f;
-    for (const auto& [text, mc] : marks) {
-      const bool framed = text.rfind("breaker", 0) == 0;
+    for (size_t mi = 0; mi < marks.size(); ++mi) {
+      const auto& [text, mc] = marks[mi];
+      const bool framed = framed_first && mi == 0;
       backed_text(pc.dl, px, ImVec2(mid.x, y), mc, pc.backing, text, framed ? mc : 0);
       y += px + 4.0f;
     }
     paths_[{si, ei}] = pts;
     DrawnEdge de{pts, {}};
-    de.lines.push_back("call " + e.from + " -> " + e.to + " (" + to_string(h) + ")");
-    de.lines.push_back(fmt("%.1f calls/s", sum.rate_per_s) + fmt(", errors %.1f%%", 100.0 * err));
-    de.lines.push_back(fmt("p50 %.1f ms", sum.p50_ms) + fmt(", p99 %.1f ms", sum.p99_ms));
-    de.lines.push_back("breaker " + br + fmt(", retries %.1f/s", c.retry_rate) + fmt(", timeouts %.1f/s", c.timeout_rate));
+    de.lines.push_back(format_msg(tr("call %s -> %s (%s)"), e.from.c_str(), e.to.c_str(), tr(to_string(h))));
+    de.lines.push_back(format_msg(tr("%.1f calls/s, errors %.1f%%"), sum.rate_per_s, 100.0 * err));
+    de.lines.push_back(format_msg(tr("p50 %.1f ms, p99 %.1f ms"), sum.p50_ms, sum.p99_ms));
+    // TRANSLATORS: the breaker's state (off, closed, open, half_open), then rates per second.
+    de.lines.push_back(format_msg(tr("breaker %s, retries %.1f/s, timeouts %.1f/s"), br.c_str(), c.retry_rate, c.timeout_rate));
     edges_.push_back(std::move(de));
   }
 

@@ -22,6 +22,73 @@ MarkerKind marker_kind_for_event(const std::string& kind) {
   return MarkerKind::Note;   // "leader", ...
 }
 
+namespace {
+
+/// A chart's title in words, for its series kind (the part of a series name after its subject:
+/// `raft.availability` -> "availability"). The kind itself is what lessons name; it stays in the
+/// title's tooltip.
+const char* chart_title(const std::string& kind) {
+  static const std::map<std::string, const char*> titles = {
+      {"availability", N_("availability (share of requests answered)")},
+      {"commits_per_s", N_("entries committed per second")},
+      {"term", N_("term")},
+      {"leader_count", N_("leaders")},
+      {"nodes_up", N_("machines up")},
+      {"messages_per_s", N_("messages delivered per second")},
+      {"ops_per_s", N_("operations per second")},
+      {"p99_ms", N_("p99 latency (ms)")},
+      {"p50_ms", N_("median latency (ms)")},
+      {"lost_writes", N_("acknowledged writes lost")},
+      {"recent_stale_reads", N_("stale reads (last seconds)")},
+      {"requests_per_s", N_("requests per second")},
+      {"queue_max", N_("longest queue")},
+      {"informed_fraction", N_("share of nodes informed")},
+      {"committed_per_s", N_("transfers committed per second")},
+      {"aborted_per_s", N_("transfers aborted per second")},
+      {"in_doubt", N_("transfers in doubt")},
+      {"tasks_done", N_("tasks done")},
+      {"workers_alive", N_("workers alive")},
+      {"divergence", N_("divergence from the server")},
+      {"snapshot_age_ms", N_("snapshot age (ms)")},
+      {"posts_per_s", N_("posts per second")},
+      {"queue_depth", N_("queue depth")},
+      {"read_latency_ms_p95", N_("p95 read latency (ms)")},
+      {"replicas", N_("replicas")},
+      {"queue", N_("requests queued")},
+      {"error_rate", N_("error rate")},
+      {"success_rate", N_("success rate")},
+      {"rps", N_("requests per second")},
+      {"in_system", N_("customers in the system")},
+      {"served_per_s", N_("customers served per second")},
+      {"mean_time_in_system_ms", N_("mean time in the system (ms)")},
+  };
+  auto it = titles.find(kind);
+  return it == titles.end() ? kind.c_str() : tr(it->second);
+}
+
+/// A series' subject as the chart's legend shows it: the engine's and the clients' own words
+/// translated, a model's, a service's or a node's name as it is.
+std::string subject_label(const std::string& subject) {
+  if (subject == "world") return tr("world");
+  if (subject == "clients") return tr("clients");
+  if (subject == "client") return tr("client");
+  return subject;
+}
+
+/// A model event's marker label, translated: the labels install_default_series() and the
+/// services' controller write ("leader n2", "no leader", "failover", "breaker A->B").
+std::string event_label(const std::string& kind, const std::string& label) {
+  if (kind == "leader") {
+    if (label.rfind("leader ", 0) == 0) return format_msg(tr("leader %s"), label.substr(7).c_str());
+    return tr("no leader");
+  }
+  if (kind == "failover") return tr("failover");
+  if (kind == "breaker_open" && label.rfind("breaker ", 0) == 0) return format_msg(tr("breaker open: %s"), label.substr(8).c_str());
+  return label;
+}
+
+}  // namespace
+
 void draw_charts_panel(const World& w, ChartsPanelState& st, MarkerKindFor kind_for_op) {
   st.drawn.clear();
   st.open.clear();
@@ -53,7 +120,7 @@ void draw_charts_panel(const World& w, ChartsPanelState& st, MarkerKindFor kind_
     markers.push_back({lc.at, kind_for_op ? kind_for_op(lc.cmd.op) : MarkerKind::Note, labels.back().c_str()});
   }
   for (const auto& e : events) {
-    labels.push_back(e.label);
+    labels.push_back(event_label(e.kind, e.label));
     markers.push_back({e.t, marker_kind_for_event(e.kind), labels.back().c_str()});
   }
   std::stable_sort(markers.begin(), markers.end(),
@@ -69,12 +136,17 @@ void draw_charts_panel(const World& w, ChartsPanelState& st, MarkerKindFor kind_
       const bool picked = std::find(st.pick.begin(), st.pick.end(), kind) != st.pick.end();
       ImGui::SetNextItemOpen(picked, ImGuiCond_Always);
     }
-    if (!ImGui::CollapsingHeader(kind.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) continue;
+    // The title in words; the series kind (what a lesson's `chart` names) is its id and tooltip.
+    const bool open = ImGui::CollapsingHeader((std::string(chart_title(kind)) + "###" + kind).c_str(), ImGuiTreeNodeFlags_DefaultOpen);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kind.c_str());
+    if (!open) continue;
     st.open.push_back(kind);
     const auto& list = kinds[kind];
     std::vector<ChartSeries> series(list.size());
+    std::vector<std::string> subjects(list.size());   // no reallocation: series point into it
     for (size_t i = 0; i < list.size(); ++i) {
-      series[i].label = list[i].first.c_str();
+      subjects[i] = subject_label(list[i].first);
+      series[i].label = subjects[i].c_str();
       series[i].points = list[i].second->data();
       series[i].count = static_cast<int>(list[i].second->size());
     }

@@ -55,6 +55,7 @@ void LabApp::draw_history() {
     ops.push_back(std::move(v));
   }
   HistoryViewOptions ho;
+  ho.client_label = tr("client %d");
   ho.x_min_us = lo;
   ho.x_max_us = std::max<Time>(wp->now(), lo + 1);
   history_view("##history", ImVec2(-1, 0), ops.data(), static_cast<int>(ops.size()), ho);

@@ -2,9 +2,43 @@
 #include "ui/lab_app_internal.h"
 #include "ui/tr.h"
 
+#include <map>
+#include <string>
+
 namespace topo::ui {
 
 using namespace detail;
+
+namespace {
+
+/// A process's state variable in words (Process::inspect()'s keys are the model's own names,
+/// which lesson conditions use: the name stays in the row's tooltip).
+const char* field_words(const std::string& key) {
+  static const std::map<std::string, const char*> words = {
+      {"account", N_("account")}, {"active", N_("active")}, {"arrivals", N_("arrivals")}, {"backup", N_("backup")},
+      {"balance", N_("balance")}, {"boots", N_("boots")}, {"busy", N_("busy")}, {"canary", N_("canary")},
+      {"commit_index", N_("commit index")}, {"depth", N_("depth")}, {"epoch", N_("epoch")}, {"in_doubt", N_("in doubt")},
+      {"in_progress", N_("in progress")}, {"input_delay_ms", N_("input delay (ms)")}, {"job", N_("job")}, {"jobs", N_("jobs")},
+      {"keys", N_("keys")}, {"keys_received", N_("keys received")}, {"last_applied", N_("last applied")},
+      {"last_total", N_("last total")}, {"leader", N_("leader")}, {"leader_guess", N_("leader (as it believes)")},
+      {"lock", N_("lock")}, {"log", N_("log")}, {"log_length", N_("log length")}, {"memory_mb", N_("memory (MB)")},
+      {"outstanding", N_("outstanding")}, {"pending", N_("pending")}, {"phase", N_("phase")}, {"pings_sent", N_("pings sent")},
+      {"primary", N_("primary")}, {"primary_guess", N_("primary (as it believes)")}, {"progress", N_("progress")},
+      {"protocol", N_("protocol")}, {"queued", N_("queued")}, {"reading", N_("reading")}, {"replica_tick", N_("replica tick")},
+      {"role", N_("role")}, {"running", N_("running")}, {"sent", N_("sent")}, {"seq", N_("sequence number")},
+      {"served", N_("served")}, {"speculation", N_("speculation")}, {"state", N_("state")}, {"steps", N_("steps")},
+      {"suspects", N_("suspects")}, {"task", N_("task")}, {"tasks", N_("tasks")}, {"tasks_done", N_("tasks done")},
+      {"term", N_("term")}, {"tick", N_("tick")}, {"tick_seen", N_("tick seen")}, {"version", N_("version")},
+      {"view", N_("view")}, {"voted_for", N_("voted for")}, {"waiting", N_("waiting")}, {"waiting_for", N_("waiting for")},
+  };
+  auto it = words.find(key);
+  return it == words.end() ? key.c_str() : tr(it->second);
+}
+
+// A node's status (to_string(NodeStatus)), shown translated.
+[[maybe_unused]] const char* const kStatuses[] = {N_("up"), N_("crashed"), N_("restarting")};
+
+}  // namespace
 
 void LabApp::draw_inspector() {
   if (!world()) return;
@@ -19,9 +53,9 @@ void LabApp::draw_inspector() {
   }
   const Node& n = w.node(canvas_.selected);
   ImGui::Text("%s", n.name.c_str());
-  ImGui::TextDisabled("%s", n.role.c_str());
+  ImGui::TextDisabled("%s", tr(n.role.c_str()));
   ImGui::Separator();
-  ImGui::Text(tr("status: %s"), to_string(n.status));
+  ImGui::Text(tr("status: %s"), tr(to_string(n.status)));
   ImGui::Text(tr("cpu speed: %.2fx"), n.cpu_speed);
   ImGui::Text(tr("version: %s"), n.version.c_str());
   ImGui::Text(tr("incarnation: %u"), n.incarnation);
@@ -30,9 +64,10 @@ void LabApp::draw_inspector() {
       for (auto& [k, v] : n.process->inspect()) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(k.c_str());
+        ImGui::TextUnformatted(field_words(k));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", k.c_str());   // the name conditions use
         ImGui::TableSetColumnIndex(1);
-        ImGui::TextWrapped("%s", v.c_str());
+        ImGui::TextWrapped("%s", tr(v.c_str()));   // a word the lab knows (a role, a state) in the language
       }
       ImGui::EndTable();
     }

@@ -39,9 +39,9 @@ void LabApp::draw_tools() {
   ImGui::SameLine();
   if (ImGui::Button(tr("Heal"))) issue({"heal", {}});
   ImGui::SetNextItemWidth(140);
-  ImGui::SliderFloat("latency ms", &tool_link_latency_ms_, 0.0f, 200.0f, "%.0f");
+  ImGui::SliderFloat(tr("latency ms"), &tool_link_latency_ms_, 0.0f, 200.0f, "%.0f");
   ImGui::SetNextItemWidth(140);
-  ImGui::SliderFloat("loss", &tool_link_loss_, 0.0f, 0.5f, "%.2f");
+  ImGui::SliderFloat(tr("loss"), &tool_link_loss_, 0.0f, 0.5f, "%.2f");
   if (ImGui::Button(tr("Apply to every link"))) {
     char lat[32], loss[32];
     std::snprintf(lat, sizeof lat, "%g", static_cast<double>(tool_link_latency_ms_));

@@ -1,6 +1,7 @@
 // Time-series chart widget over ImDrawList (see chart.h): y range, layout, mapping and
 // decimation as pure functions, then the drawing.
 #include "ui/widgets/chart.h"
+#include "ui/tr.h"
 
 #include <algorithm>
 #include <cmath>
@@ -450,9 +451,9 @@ bool chart(const char* id, ImVec2 size, const ChartSeries* series, int n,
   if (h.marker >= 0) {
     char tb[48];
     format_value(tb, sizeof tb, static_cast<double>(markers[h.marker].t_us) / 1e6, 3, "s");
-    ImGui::SetTooltip("%s at %s%s%s", marker_kind_name(markers[h.marker].kind), tb,
-                      markers[h.marker].label ? ": " : "",
-                      markers[h.marker].label ? markers[h.marker].label : "");
+    ImGui::SetTooltip("%s", format_msg(tr("%s at %s"), marker_kind_name(markers[h.marker].kind), tb)
+                               .append(markers[h.marker].label ? std::string(": ") + markers[h.marker].label : std::string())
+                               .c_str());
   }
   dl->PopClipRect();
   return h.hovered;

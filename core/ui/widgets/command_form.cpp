@@ -53,7 +53,7 @@ void param_input(const World& w, const CommandParam& p, std::string& value, floa
   const std::string id = "##" + p.name;
   ImGui::SetNextItemWidth(width);
   if (p.type == "node") {
-    const char* preview = value.empty() ? (p.required ? "(choose a node)" : "(none)") : value.c_str();
+    const char* preview = value.empty() ? (p.required ? tr("(choose a node)") : tr("(none)")) : value.c_str();
     if (ImGui::BeginCombo(id.c_str(), preview)) {
       if (!p.required && ImGui::Selectable(tr("(none)"), value.empty())) value.clear();
       for (const auto& n : w.nodes())
@@ -98,18 +98,18 @@ void param_input(const World& w, const CommandParam& p, std::string& value, floa
     if (!set) ImGui::EndDisabled();
     if (p.required && value.empty()) value = "0";
   } else if (p.type == "int") {
-    text_field(id.c_str(), p.required ? "integer" : "integer (optional)", value, ImGuiInputTextFlags_CharsDecimal);
+    text_field(id.c_str(), p.required ? tr("integer") : tr("integer (optional)"), value, ImGuiInputTextFlags_CharsDecimal);
   } else if (p.type == "number") {
-    text_field(id.c_str(), p.required ? "number" : "number (optional)", value, ImGuiInputTextFlags_CharsScientific);
+    text_field(id.c_str(), p.required ? tr("number") : tr("number (optional)"), value, ImGuiInputTextFlags_CharsScientific);
   } else if (p.type == "duration") {
     ImGui::SetNextItemWidth(std::max(60.0f, width - ImGui::CalcTextSize(" ms").x - ImGui::GetStyle().ItemSpacing.x));
-    text_field(id.c_str(), p.required ? "" : "(optional)", value, ImGuiInputTextFlags_CharsScientific);
+    text_field(id.c_str(), p.required ? "" : tr("(optional)"), value, ImGuiInputTextFlags_CharsScientific);
     ImGui::SameLine();
     ImGui::TextUnformatted(tr("ms"));
   } else if (p.type == "groups") {
     text_field(id.c_str(), "n1,n2|n3", value, 0);
   } else {
-    text_field(id.c_str(), p.required ? "" : "(optional)", value, 0);
+    text_field(id.c_str(), p.required ? "" : tr("(optional)"), value, 0);
   }
 }
 
@@ -178,7 +178,7 @@ bool command_form(const char* id, const World& w, CommandFormState& st,
         st.op = a->op;
         st.message.clear();
       }
-      if (ImGui::IsItemHovered() && !a->help.empty()) ImGui::SetTooltip("%s", a->help.c_str());
+      if (ImGui::IsItemHovered() && !a->help.empty()) ImGui::SetTooltip("%s", tr(a->help.c_str()));
     }
     ImGui::EndCombo();
   }
@@ -186,7 +186,7 @@ bool command_form(const char* id, const World& w, CommandFormState& st,
   for (const auto* a : actions)
     if (a->op == st.op) spec = a;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("%s", spec->help.c_str());
+  ImGui::TextWrapped("%s", tr(spec->help.c_str()));   // the models mark their help N_()
   ImGui::PopStyleColor();
 
   // One row per parameter: its name in a label column, then the input; its help below.
@@ -198,7 +198,7 @@ bool command_form(const char* id, const World& w, CommandFormState& st,
     ImGui::PushID(p.name.c_str());
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(p.name.c_str());
-    if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());
+    if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", tr(p.help.c_str()));
     ImGui::SameLine(x0 + label_w);
     const float width = std::max(80.0f, ImGui::GetContentRegionAvail().x);
     param_input(w, p, st.values[key_of(spec->op, p.name)], width);
@@ -206,7 +206,7 @@ bool command_form(const char* id, const World& w, CommandFormState& st,
       ImGui::SetCursorPosX(x0 + label_w);
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
       ImGui::PushTextWrapPos(0.0f);
-      ImGui::Text("%s%s", p.required ? "" : "optional: ", p.help.c_str());
+      ImGui::TextWrapped("%s", p.required ? tr(p.help.c_str()) : format_msg(tr("optional: %s"), tr(p.help.c_str())).c_str());
       ImGui::PopTextWrapPos();
       ImGui::PopStyleColor();
     }

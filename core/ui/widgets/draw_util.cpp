@@ -1,6 +1,7 @@
 // Shared widget pieces: palette, ticks, the time axis, event markers and ImDrawList helpers
 // (see draw_util.h).
 #include "ui/widgets/draw_util.h"
+#include "ui/tr.h"
 
 #include <algorithm>
 #include <cmath>
@@ -49,16 +50,16 @@ ImU32 with_alpha(ImU32 c, float alpha) {
 
 const char* marker_kind_name(MarkerKind k) {
   switch (k) {
-    case MarkerKind::Crash: return "crash";
-    case MarkerKind::Restart: return "restart";
-    case MarkerKind::Deploy: return "deploy";
-    case MarkerKind::Rollback: return "rollback";
-    case MarkerKind::Partition: return "partition";
-    case MarkerKind::Heal: return "heal";
-    case MarkerKind::Fault: return "fault";
-    case MarkerKind::Note: return "note";
+    case MarkerKind::Crash: return tr("crash");
+    case MarkerKind::Restart: return tr("restart");
+    case MarkerKind::Deploy: return tr("deploy");
+    case MarkerKind::Rollback: return tr("rollback");
+    case MarkerKind::Partition: return tr("partition");
+    case MarkerKind::Heal: return tr("heal");
+    case MarkerKind::Fault: return tr("fault");
+    case MarkerKind::Note: return tr("note");
   }
-  return "note";
+  return tr("note");
 }
 
 ImU32 marker_color(MarkerKind k) {

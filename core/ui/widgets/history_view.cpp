@@ -42,8 +42,8 @@ ImU32 kind_color(HistOpKind k) {
 
 const char* kind_name(HistOpKind k) {
   switch (k) {
-    case HistOpKind::Read: return "read";
-    case HistOpKind::Write: return "write";
+    case HistOpKind::Read: return tr("read");
+    case HistOpKind::Write: return tr("write");
     case HistOpKind::Cas: return "cas";
     case HistOpKind::Other: return "op";
   }
@@ -206,7 +206,7 @@ bool history_view(const char* id, ImVec2 size, const HistoryOp* ops, int n,
     const HistoryLane& lane = L.lanes[i];
     if (i % 2 == 0) dl->AddRectFilled(ImVec2(L.plot_min.x, lane.y0), ImVec2(L.plot_max.x, lane.y1), stripe);
     char name[64];
-    std::snprintf(name, sizeof name, "%s%d", opts.client_prefix ? opts.client_prefix : "", lane.client);
+    std::snprintf(name, sizeof name, opts.client_label ? opts.client_label : "%d", lane.client);
     const float tw = ImGui::CalcTextSize(name).x;
     const float ty = (lane.y0 + lane.y1 - fs) * 0.5f;
     add_text_clipped(dl, ImVec2(std::max(pos.x + 2.0f, L.plot_min.x - 6.0f - tw), ty), text_col, name, nullptr,
@@ -295,8 +295,9 @@ bool history_view(const char* id, ImVec2 size, const HistoryOp* ops, int n,
     char a[48], b[48], d[48];
     format_value(a, sizeof a, static_cast<double>(op.invoke_us) / 1e6, 3, "s");
     ImGui::BeginTooltip();
-    ImGui::Text("%s%d: %s  (%s)", opts.client_prefix ? opts.client_prefix : "", op.client,
-                history_op_label(op, arrow).c_str(), kind_name(op.kind));
+    char who[64];
+    std::snprintf(who, sizeof who, opts.client_label ? opts.client_label : "%d", op.client);
+    ImGui::Text("%s: %s  (%s)", who, history_op_label(op, arrow).c_str(), kind_name(op.kind));
     if (op.complete_us >= 0) {
       format_value(b, sizeof b, static_cast<double>(op.complete_us) / 1e6, 3, "s");
       format_value(d, sizeof d, static_cast<double>(op.complete_us - op.invoke_us) / 1e3, 1, "ms");

@@ -59,7 +59,7 @@ struct HistoryViewOptions {
   float row_height = -1.0f;       ///< height of one bar row; < 0 = font size + 8
   int max_subrows = 4;            ///< rows per lane for overlapping ops (then they share a row)
   bool show_axis = true;          ///< draw the time axis below the lanes
-  const char* client_prefix = "client ";  ///< lane label = prefix + client id
+  const char* client_label = "client %d";  ///< a lane's label: a printf format of the client id (translated by the caller)
   const ChartMarker* markers = nullptr;   ///< event markers (drawn as on the chart)
   int n_markers = 0;
   int64_t cursor_time_us = -1;    ///< linked cursor line (e.g. ChartHover::time_us); < 0 = none

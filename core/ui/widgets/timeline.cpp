@@ -1,5 +1,6 @@
 // Timeline scrubber and time controls (see timeline.h).
 #include "ui/widgets/timeline.h"
+#include "ui/tr.h"
 
 #include <algorithm>
 #include <cmath>
@@ -145,7 +146,7 @@ bool timeline(const char* id, int64_t now_us, const TimelineOptions& opts, int64
     const ChartMarker& m = opts.markers[st.hovered_marker];
     char buf[48];
     format_value(buf, sizeof buf, static_cast<double>(m.t_us) / 1e6, 3, "s");
-    ImGui::SetTooltip("%s at %s%s%s", marker_kind_name(m.kind), buf, m.label ? ": " : "", m.label ? m.label : "");
+    ImGui::SetTooltip("%s", format_msg(tr("%s at %s"), marker_kind_name(m.kind), buf).append(m.label ? std::string(": ") + m.label : std::string()).c_str());
   }
   return result;
 }
@@ -264,7 +265,7 @@ unsigned time_controls(const char* id, bool* playing, double* speed, int64_t now
   ImGui::SameLine();
   char buf[48];
   format_value(buf, sizeof buf, static_cast<double>(now_us) / 1e6, 3, "s");
-  ImGui::Text("t = %s", buf);
+  ImGui::Text(tr("t = %s"), buf);
   ImGui::PopID();
   return ev;
 }
