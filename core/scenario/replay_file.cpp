@@ -19,8 +19,7 @@ std::string replay_text(const ReplayFile& r, const std::string& comment) {
   out += "scenario " + r.scenario + "\nseed " + std::to_string(r.seed) + "\n";
   for (const auto& [k, v] : r.params) out += "set " + k + "=" + v + "\n";
   out += "at " + std::to_string(r.at_us) + "\nlog\n";
-  for (const auto& lc : r.log) out += std::to_string(lc.at) + " " + lc.cmd.to_text() + "\n";
-  return out;
+  return out + Session::log_text(r.log);
 }
 
 std::optional<ReplayFile> parse_replay(const std::string& text, const std::string& name, std::string* error) {

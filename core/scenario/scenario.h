@@ -67,6 +67,8 @@ class Session {
   /// The command log as share links and replay files carry it: one `TIME_US op key=value ...`
   /// per line.
   static std::string log_text(const World& w);
+  /// The same text for any log (a replay file's, a share link's).
+  static std::string log_text(const std::vector<LoggedCommand>& log);
   /// Parses log_text()'s format (blank lines skipped); on a bad line returns nullopt and sets
   /// `error` to "line N: what is wrong".
   static std::optional<std::vector<LoggedCommand>> parse_log(const std::string& text, std::string* error);

@@ -2,6 +2,7 @@
 // command log); rewind(t) rebuilds the world and replays the commands logged at or before t at
 // their simulated times, which reproduces the earlier state exactly because commands are applied
 // only between run_until calls.
+#include <limits>
 #include <stdexcept>
 
 #include "scenario/scenario.h"
@@ -41,6 +42,33 @@ std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, c
   return build_world(scenario, seed, params, error, nullptr);
 }
 
+namespace {
+
+/// The one replay-a-log loop: from `log[first]` on, while a command's time is <= `stop`, runs `w`
+/// to that time and applies the command there. Returns the index of the first command not
+/// applied; when that command was due (at <= stop) but refused, or is before the world's time,
+/// sets `*why` to the reason (else leaves it empty).
+size_t apply_log(World& w, const std::vector<LoggedCommand>& log, size_t first, Time stop, std::string* why) {
+  why->clear();
+  size_t i = first;
+  for (; i < log.size() && log[i].at <= stop; ++i) {
+    const LoggedCommand& lc = log[i];
+    if (lc.at < w.now()) {
+      *why = "it is before the world's time";
+      break;
+    }
+    w.run_until(lc.at);
+    CommandResult r = w.apply(lc.cmd);
+    if (!r.ok) {
+      *why = r.error;
+      break;
+    }
+  }
+  return i;
+}
+
+}  // namespace
+
 std::unique_ptr<Session> Session::create(const std::string& scenario, uint64_t seed,
                                          const Params& params, std::string* error) {
   auto w = build_world(scenario, seed, params, error);
@@ -60,12 +88,9 @@ CommandResult Session::apply(const Command& c) {
 }
 
 void Session::run_until(Time t) {
-  size_t done = 0;
-  for (; done < future_.size() && future_[done].at <= t; ++done) {
-    world_->run_until(future_[done].at);
-    CommandResult r = world_->apply(future_[done].cmd);
-    if (!r.ok) throw std::runtime_error("replaying \"" + future_[done].cmd.to_text() + "\" failed: " + r.error);
-  }
+  std::string why;
+  const size_t done = apply_log(*world_, future_, 0, t, &why);
+  if (!why.empty()) throw std::runtime_error("replaying \"" + future_[done].cmd.to_text() + "\" failed: " + why);
   future_.erase(future_.begin(), future_.begin() + static_cast<long>(done));
   world_->run_until(t);
 }
@@ -79,9 +104,11 @@ bool Session::step() {
   return world_->step();
 }
 
-std::string Session::log_text(const World& w) {
+std::string Session::log_text(const World& w) { return log_text(w.command_log()); }
+
+std::string Session::log_text(const std::vector<LoggedCommand>& log) {
   std::string out;
-  for (const auto& lc : w.command_log()) out += std::to_string(lc.at) + " " + lc.cmd.to_text() + "\n";
+  for (const auto& lc : log) out += std::to_string(lc.at) + " " + lc.cmd.to_text() + "\n";
   return out;
 }
 
@@ -124,17 +151,17 @@ std::optional<std::vector<LoggedCommand>> Session::parse_log(const std::string& 
 }
 
 bool Session::replay(const std::vector<LoggedCommand>& log, Time until, std::string* error) {
-  for (const auto& lc : log) {
-    if (lc.at < world_->now()) {
-      if (error) *error = "\"" + lc.cmd.to_text() + "\" at " + std::to_string(lc.at) + " us is before the world's time";
-      return false;
-    }
-    run_until(lc.at);
-    CommandResult r = apply(lc.cmd);
-    if (!r.ok) {
-      if (error) *error = "\"" + lc.cmd.to_text() + "\" at " + std::to_string(lc.at) + " us: " + r.error;
-      return false;
-    }
+  // A recorded future (after a rewind) plays up to the first new command, which then branches
+  // off it (as apply() does).
+  if (!log.empty() && log.front().at >= world_->now()) run_until(log.front().at);
+  std::string why;
+  const size_t done = apply_log(*world_, log, 0, std::numeric_limits<Time>::max(), &why);
+  if (done > 0) future_.clear();
+  if (!why.empty()) {
+    const LoggedCommand& lc = log[done];
+    if (error) *error = "\"" + lc.cmd.to_text() + "\" at " + std::to_string(lc.at) + " us" +
+                        (lc.at < world_->now() ? " is before the world's time" : ": " + why);
+    return false;
   }
   if (until > world_->now()) run_until(until);
   return true;
@@ -161,13 +188,9 @@ void Session::rewind(Time t) {
                        [capacity](World& fresh) { fresh.trace().set_capacity(capacity); });
   if (!w) throw std::runtime_error("rewind: cannot rebuild " + scenario_ + ": " + err);
   // Commands the scenario itself applied while building are already in the fresh world's log.
-  for (size_t i = w->command_log().size(); i < log.size(); ++i) {
-    const LoggedCommand& lc = log[i];
-    if (lc.at > t) break;
-    w->run_until(lc.at);
-    CommandResult r = w->apply(lc.cmd);
-    if (!r.ok) throw std::runtime_error("rewind: replaying \"" + lc.cmd.to_text() + "\" failed: " + r.error);
-  }
+  std::string why;
+  const size_t stopped = apply_log(*w, log, w->command_log().size(), t, &why);
+  if (!why.empty()) throw std::runtime_error("rewind: replaying \"" + log[stopped].cmd.to_text() + "\" failed: " + why);
   w->run_until(t);
   world_ = std::move(w);
   future_ = std::move(future);

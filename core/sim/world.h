@@ -335,7 +335,9 @@ class World {
   Rng& rng() { return rng_; }
   uint64_t events_processed() const { return events_processed_; }
 
-  // ---- direct mutators used by command handlers (and nothing else) ----
+  // ---- mutators for command handlers and models' own controllers ----
+  // The way to change a world from outside is a Command (World::apply, or Session::apply for a
+  // recorded run); these are what command handlers and model processes call to do the change.
   void crash(NodeId id);
   void restart(NodeId id, Time delay);   ///< Restarting for `delay`, then Up with a new process
   void set_cpu_speed(NodeId id, double speed);
@@ -347,10 +349,7 @@ class World {
 
  private:
   friend class Ctx;
- public:
-  struct Impl;  ///< engine internals (world.cpp)
-
- private:
+  struct Impl;  ///< engine internals (sim/world_internal.h)
   void register_builtins();
   bool dispatch(const void* ev);
   void run_events_through(Time t);

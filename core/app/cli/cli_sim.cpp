@@ -15,6 +15,7 @@
 #include "lesson/reference_md.h"
 #include "scenario/replay_file.h"
 #include "scenario/scenario.h"
+#include "util/format.h"
 #include "util/text.h"
 
 namespace topo::cli {
@@ -59,17 +60,9 @@ std::optional<RunSpec> parse_run(const Args& a, const char* cmd) {
   return r;
 }
 
-std::string hex16(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-std::string num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
+using util::format_hex16;
+/// bench's numbers: six significant digits ("%.6g"), as its --json output always wrote them.
+std::string num(double v) { return util::format_significant(v, 6); }
 
 // Erlang C mean time in system for M/M/c (for comparison in the bench output only).
 double mmc_theory_s(double lambda, double mu, int c) {
@@ -127,7 +120,7 @@ int cmd_hash(const Args& a) {
     const World& w = s->world();
     std::cout << "scenario=" << r->scenario << " seed=" << r->seed << " at_us=" << w.now()
               << " events=" << w.events_processed() << " commands=" << r->log.size() << "\n";
-    std::cout << hex16(w.trace().hash()) << "\n";
+    std::cout << format_hex16(w.trace().hash()) << "\n";
     return 0;
   }
   auto spec = parse_run(a, "hash");
@@ -142,7 +135,7 @@ int cmd_hash(const Args& a) {
   w->run_until(spec->until);
   std::cout << "scenario=" << spec->scenario << " seed=" << spec->seed << " until_ms=" << spec->until / 1000
             << " events=" << w->events_processed() << " trace_events=" << w->trace().count() << "\n";
-  std::cout << hex16(w->trace().hash()) << "\n";
+  std::cout << format_hex16(w->trace().hash()) << "\n";
   return 0;
 }
 
@@ -174,7 +167,7 @@ int cmd_trace(const Args& a) {
   out->flush();
   if (!out_path.empty())
     std::cerr << "wrote " << w->trace().count() << " events to " << out_path << " (hash "
-              << hex16(w->trace().hash()) << ")\n";
+              << format_hex16(w->trace().hash()) << ")\n";
   return 0;
 }
 
