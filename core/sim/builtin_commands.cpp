@@ -3,6 +3,7 @@
 #include "sim/world_internal.h"
 
 #include "util/text.h"
+#include "util/i18n.h"
 
 namespace topo {
 
@@ -26,8 +27,8 @@ double num_arg(const Command& c, const std::string& key, double fallback) {
 
 void World::register_builtins() {
   World& w = *this;
-  w.register_command({"crash", "Crash a node: its process and volatile state are lost, its disk is kept.",
-                      {{"node", "node", true, "the node to crash"}},
+  w.register_command({"crash", N_("Crash a node: its process and volatile state are lost, its disk is kept."),
+                      {{"node", "node", true, N_("the node to crash")}},
                       [](World& world, const Command& c) {
                         const NodeId id = node_arg(world, c, "node");
                         if (world.node(id).status == NodeStatus::Crashed)
@@ -35,9 +36,9 @@ void World::register_builtins() {
                         world.crash(id);
                         return CommandResult::success();
                       }});
-  w.register_command({"restart", "Restart a node (an up node reboots): after delay_ms it is up with a new process.",
-                      {{"node", "node", true, "the node to restart"},
-                       {"delay_ms", "duration", false, "time spent restarting", "ms", ">= 0", "0"}},
+  w.register_command({"restart", N_("Restart a node (an up node reboots): after delay_ms it is up with a new process."),
+                      {{"node", "node", true, N_("the node to restart")},
+                       {"delay_ms", "duration", false, N_("time spent restarting"), "ms", ">= 0", "0"}},
                       [](World& world, const Command& c) {
                         const NodeId id = node_arg(world, c, "node");
                         if (world.node(id).status == NodeStatus::Restarting)
@@ -45,9 +46,9 @@ void World::register_builtins() {
                         world.restart(id, ms_to_us(num_arg(c, "delay_ms", 0)));
                         return CommandResult::success();
                       }});
-  w.register_command({"slow", "Slow a node's CPU: factor F makes work take F times longer (1 restores).",
-                      {{"node", "node", true, "the node to slow"},
-                       {"factor", "number", true, "slow-down factor, > 0 (1 = normal speed)", "x", "> 0, at most 1000000"}},
+  w.register_command({"slow", N_("Slow a node's CPU: factor F makes work take F times longer (1 restores)."),
+                      {{"node", "node", true, N_("the node to slow")},
+                       {"factor", "number", true, N_("slow-down factor, > 0 (1 = normal speed)"), "x", "> 0, at most 1000000"}},
                       [](World& world, const Command& c) {
                         const double f = num_arg(c, "factor", 1);
                         if (!(f > 0) || f > 1e6)
@@ -55,8 +56,8 @@ void World::register_builtins() {
                         world.set_cpu_speed(node_arg(world, c, "node"), 1.0 / f);
                         return CommandResult::success();
                       }});
-  w.register_command({"partition", "Split the network into groups: messages between groups are dropped.",
-                      {{"groups", "groups", true, "groups of nodes, e.g. \"n1,n2|n3,n4\"; unlisted nodes form one more group"}},
+  w.register_command({"partition", N_("Split the network into groups: messages between groups are dropped."),
+                      {{"groups", "groups", true, N_("groups of nodes, e.g. \"n1,n2|n3,n4\"; unlisted nodes form one more group")}},
                       [](World& world, const Command& c) {
                         std::vector<int> g(world.nodes().size(), -1);
                         int gid = 0;
@@ -75,23 +76,23 @@ void World::register_builtins() {
                         world.set_partition(std::move(g));
                         return CommandResult::success();
                       }});
-  w.register_command({"heal", "Heal every partition.", {},
+  w.register_command({"heal", N_("Heal every partition."), {},
                       [](World& world, const Command&) {
                         world.heal();
                         return CommandResult::success();
                       }});
   w.register_command(
       {"set_link",
-       "Change network links: the default (no from/to/node), both directions between from and to, or every link of node.",
-       {{"from", "node", false, "one end of a pair (needs to=)"},
-        {"to", "node", false, "the other end of the pair"},
-        {"node", "node", false, "every link to and from this node"},
-        {"latency_ms", "duration", false, "one-way base latency", "ms", ">= 0"},
-        {"jitter_ms", "duration", false, "extra delay, uniform in [0, jitter_ms]", "ms", ">= 0"},
-        {"loss", "prob", false, "probability a message is lost", "", "0..1"},
-        {"duplicate", "prob", false, "probability a message is delivered twice", "", "0..1"},
-        {"reorder", "prob", false, "probability a message is delayed by up to 5 x latency", "", "0..1"},
-        {"bandwidth_kbps", "number", false, "link bandwidth (0 = unlimited)", "kbit/s", ">= 0"}},
+       N_("Change network links: the default (no from/to/node), both directions between from and to, or every link of node."),
+       {{"from", "node", false, N_("one end of a pair (needs to=)")},
+        {"to", "node", false, N_("the other end of the pair")},
+        {"node", "node", false, N_("every link to and from this node")},
+        {"latency_ms", "duration", false, N_("one-way base latency"), "ms", ">= 0"},
+        {"jitter_ms", "duration", false, N_("extra delay, uniform in [0, jitter_ms]"), "ms", ">= 0"},
+        {"loss", "prob", false, N_("probability a message is lost"), "", "0..1"},
+        {"duplicate", "prob", false, N_("probability a message is delivered twice"), "", "0..1"},
+        {"reorder", "prob", false, N_("probability a message is delayed by up to 5 x latency"), "", "0..1"},
+        {"bandwidth_kbps", "number", false, N_("link bandwidth (0 = unlimited)"), "kbit/s", ">= 0"}},
        [](World& world, const Command& c) {
          const bool has_from = c.args.count("from") > 0, has_to = c.args.count("to") > 0,
                     has_node = c.args.count("node") > 0;
