@@ -15,6 +15,10 @@
 // then calls the children of the call tree one after the other (in-process when the child module
 // lives in the same deployable, as in the monolith; over the network otherwise), then answers.
 // A module of a queue deployable acknowledges at once and delivers its children asynchronously.
+// A child written `origin?0.1` is called with probability 0.1 per request (an edge cache's
+// misses); `cache|origin` calls origin when the network call to cache fails (after its retries,
+// breaker and bulkhead; an edge with `fallback` on answers the failure itself first), so a
+// fallback target takes the load of a failed callee.
 // Nothing is scripted: a slow dependency holds its callers' workers, their queues fill, and the
 // failure climbs up the tree unless an edge policy stops it.
 //
