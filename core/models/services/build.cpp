@@ -70,11 +70,20 @@ std::string build_services_world(World& w, std::vector<SystemSpec> specs) {
           } else if (s->modules[static_cast<size_t>(parent_module)].dep != cr.dep) {
             cr.edge = s->find_edge(s->modules[static_cast<size_t>(parent_module)].spec.name, c.module);
           }
+          cr.probability = c.probability;
           const int idx = static_cast<int>(t->calls.size());
           t->calls.push_back(cr);
           for (const auto& ch : c.children) {
             const int ci = go(ch, cr.module);
             t->calls[static_cast<size_t>(idx)].children.push_back(ci);
+            // Alternatives (`a|b`): called by the same parent, linked, not children.
+            int prev = ci;
+            for (const CallSpec* alt = ch.otherwise.empty() ? nullptr : &ch.otherwise.front(); alt;
+                 alt = alt->otherwise.empty() ? nullptr : &alt->otherwise.front()) {
+              const int ai = go(*alt, cr.module);
+              t->calls[static_cast<size_t>(prev)].otherwise = ai;
+              prev = ai;
+            }
           }
           return idx;
         }

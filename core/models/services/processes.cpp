@@ -372,6 +372,15 @@ class ReplicaProc final : public CallerProc {
     if (owner == 0) return;
     if (jobs_.find(owner) == jobs_.end()) return;
     if (!ok) {
+      // An alternative (`a|b`): call b instead of failing.
+      Job& j = jobs_.at(owner);
+      const TypeRt& tr = sysrt().types[static_cast<size_t>(j.type)];
+      const int alt = j.pending >= 0 ? tr.calls[static_cast<size_t>(j.pending)].otherwise : -1;
+      if (alt >= 0 && tr.calls[static_cast<size_t>(alt)].edge >= 0) {
+        j.pending = alt;
+        start_call(ctx, owner, j.type, alt);
+        return;
+      }
       complete(ctx, owner, 502);
       return;
     }
@@ -392,6 +401,7 @@ class ReplicaProc final : public CallerProc {
     Time arrived = 0, work_start = 0, work_cpu_us = 0;
     bool detached = false;        ///< nobody waits for the answer
     bool detached_child = false;  ///< an in-process async delivery (no version error on it)
+    int pending = -1;             ///< the network call it waits for (its alternative on failure)
   };
 
   ReplicaRt& rep() {
@@ -491,6 +501,8 @@ class ReplicaProc final : public CallerProc {
       if (f.next < cr.children.size()) {
         const int ch = cr.children[f.next++];
         const CallRt& cc = tr.calls[static_cast<size_t>(ch)];
+        // A call made with a probability (`origin?0.05`); no random draw for the others.
+        if (cc.probability < 1.0 && !ctx.rng().bernoulli(cc.probability)) continue;
         const bool async = s.modules[static_cast<size_t>(cr.module)].is_queue;
         if (cc.dep == dep_) {   // in-process call (the monolith)
           if (async) {
@@ -511,6 +523,7 @@ class ReplicaProc final : public CallerProc {
           start_call(ctx, 0, j.type, ch);
           continue;
         }
+        j.pending = ch;
         start_call(ctx, id, j.type, ch);
         return;
       }

@@ -1,6 +1,7 @@
 // The service scenarios: `shop` (microservices), `shop-monolith` (the same modules as one
-// deployable), `shop-vs-monolith` (both side by side in one world, same load, same faults) and
-// `mmc-service` (one service with exponential service times: an M/M/c queue).
+// deployable), `shop-vs-monolith` (both side by side in one world, same load, same faults),
+// `streaming` (a video service: lessons/scenarios/streaming.toml) and `mmc-service` (one service
+// with exponential service times: an M/M/c queue).
 //
 // Parameters (`--set KEY=VALUE`, also the lesson's scenario params):
 //   file=PATH                  a scenario file instead of the built-in shop (TOML, see
@@ -37,8 +38,9 @@ using svc::SystemSpec;
 
 /// Loads the shop (built-in or file=...) and checks every param is understood by at least one
 /// of the systems it is applied to.
-std::string load_shop(const Params& params, ShopSpec* out) {
-  std::string text = svc::default_shop_toml(), file = "shop.toml";
+std::string load_shop(const Params& params, ShopSpec* out, const std::string& builtin = svc::default_shop_toml(),
+                      const std::string& builtin_name = "shop.toml") {
+  std::string text = builtin, file = builtin_name;
   auto it = params.find("file");
   if (it != params.end()) {
     std::ifstream in(it->second, std::ios::binary);
@@ -119,6 +121,17 @@ std::string build_shop(World& w, const Params& p, bool micro, bool mono) {
   std::vector<SystemSpec> systems;
   if (micro) systems.push_back(shop.micro);
   if (mono) systems.push_back(svc::make_monolith(shop));
+  err = apply_all(systems, p, {});
+  if (!err.empty()) return err;
+  return svc::build_services_world(w, std::move(systems));
+}
+
+/// The media-streaming service (lessons/scenarios/streaming.toml), microservices only.
+std::string build_streaming(World& w, const Params& p) {
+  ShopSpec spec;
+  std::string err = load_shop(p, &spec, svc::default_streaming_toml(), "streaming.toml");
+  if (!err.empty()) return err;
+  std::vector<SystemSpec> systems = {spec.micro};
   err = apply_all(systems, p, {});
   if (!err.empty()) return err;
   return svc::build_services_world(w, std::move(systems));
@@ -253,6 +266,10 @@ void add_services_scenarios(std::vector<ScenarioInfo>& v) {
                "Microservice shop and monolith side by side under the same load and the same faults (values: micro/..., mono/...)",
                [](World& w, const Params& p) { return build_shop(w, p, true, true); }});
   // Edge policies apply to the microservices only (apply_all leaves them out of the monolith).
+  v.back().params = service_params(true);
+  v.push_back({"streaming",
+               "Video streaming: catalog + recommend (home page), playback -> edge cache -> origin (watch), upload -> encode queue -> autoscaled encoders",
+               [](World& w, const Params& p) { return build_streaming(w, p); }});
   v.back().params = service_params(true);
   v.push_back({"mmc-service", "One service with c workers and exponential service times: an M/M/c queue (servers, service_ms, rho)",
                [](World& w, const Params& p) { return build_mmc(w, p); }});

@@ -15,6 +15,10 @@
 // then calls the children of the call tree one after the other (in-process when the child module
 // lives in the same deployable, as in the monolith; over the network otherwise), then answers.
 // A module of a queue deployable acknowledges at once and delivers its children asynchronously.
+// A child written `origin?0.1` is called with probability 0.1 per request (an edge cache's
+// misses); `cache|origin` calls origin when the network call to cache fails (after its retries,
+// breaker and bulkhead; an edge with `fallback` on answers the failure itself first), so a
+// fallback target takes the load of a failed callee.
 // Nothing is scripted: a slow dependency holds its callers' workers, their queues fill, and the
 // failure climbs up the tree unless an edge policy stops it.
 //
@@ -60,7 +64,8 @@
 // For lessons that compare the two architectures:
 //   success_pct, success_pct.T   success rate in percent rounded to 0.1 (window), for text
 //   network_calls.T              calls of one request of type T that cross the network
-//                                (client -> entry included; in-process calls are not)
+//                                (client -> entry included; in-process calls are not; calls
+//                                made with a probability and alternatives `a|b` count once each)
 //   deployables                  separately deployed programs (9 in the shop, 1 as a monolith)
 //   replicas_total               ready replicas of every deployable
 //   cores.S                      CPU cores of S's ready replicas (replicas x cores per replica)
@@ -181,6 +186,8 @@ struct CallRt {
   int dep = 0;
   std::vector<int> children;
   int edge = -1;   ///< edge from the parent's module (or the client); -1 = in-process
+  double probability = 1.0;   ///< the parent makes this call with this probability
+  int otherwise = -1;         ///< call made instead when this one fails (`a|b`); -1 = none
 };
 
 struct TypeRt {

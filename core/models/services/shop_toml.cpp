@@ -19,7 +19,8 @@ const std::string& default_shop_toml() {
 #   acknowledges at once and delivers its calls asynchronously), versions = [{name, latency_factor,
 #   error_rate}].
 # [[request]]: name, rps (Poisson), calls (the call tree: a service, then in brackets the services
-#   it calls one after the other), slo (target success ratio), slo_latency_ms.
+#   it calls one after the other; `origin?0.1` = called with probability 0.1, `cache|origin` =
+#   origin is called when the call to cache fails), slo (target success ratio), slo_latency_ms.
 # [[edge]]: resilience of caller -> callee (from/to may be "*"): timeout_ms, retries, backoff_ms,
 #   retry_budget, breaker (+ breaker_threshold, breaker_window, breaker_min_calls,
 #   breaker_wait_s, breaker_half_open; defaults are resilience4j's: 0.5, 100, 100, 60, 10),

@@ -141,10 +141,13 @@ std::vector<std::pair<std::string, std::string>> SystemSpec::call_edges() const 
     decltype(add)* addp;
     void go(const CallSpec& c) {
       const ModuleSpec* pm = s->module(c.module);
-      for (const auto& ch : c.children) {
-        const ModuleSpec* cm = s->module(ch.module);
-        if (pm && cm && pm->deployable != cm->deployable) (*addp)(c.module, ch.module);
-        go(ch);
+      for (const auto& first : c.children) {
+        // The child, then its alternatives (`a|b`): all called by c's module.
+        for (const CallSpec* ch = &first; ch; ch = ch->otherwise.empty() ? nullptr : &ch->otherwise.front()) {
+          const ModuleSpec* cm = s->module(ch->module);
+          if (pm && cm && pm->deployable != cm->deployable) (*addp)(c.module, ch->module);
+          go(*ch);
+        }
       }
     }
   } walk{this, &add};
@@ -175,17 +178,49 @@ struct TreeParser {
     if (i == start) return fail("expected a service name");
     out.module = s.substr(start, i - start);
     ws();
+    if (i < s.size() && s[i] == '?') {   // a call made with this probability
+      i++;
+      ws();
+      const char* begin = s.c_str() + i;
+      char* end = nullptr;
+      const double p = std::strtod(begin, &end);
+      if (end == begin || !(p >= 0 && p <= 1)) return fail("expected a probability between 0 and 1 after '?'");
+      i += static_cast<size_t>(end - begin);
+      out.probability = p;
+      ws();
+    }
     if (i < s.size() && s[i] == '(') {
       i++;
       for (;;) {
         CallSpec child;
-        if (!node(child, depth + 1)) return false;
+        if (!chain(child, depth + 1)) return false;
         out.children.push_back(std::move(child));
         ws();
         if (i < s.size() && s[i] == ',') { i++; continue; }
         if (i < s.size() && s[i] == ')') { i++; break; }
         return fail("expected ',' or ')'");
       }
+    }
+    return true;
+  }
+  /// A child and its alternatives: `a|b|c` calls b when a fails, c when b fails.
+  bool chain(CallSpec& out, int depth) {
+    if (!node(out, depth)) return false;
+    ws();
+    CallSpec* last = &out;
+    while (i < s.size() && s[i] == '|') {
+      i++;
+      ws();
+      const size_t at = i;
+      CallSpec alt;
+      if (!node(alt, depth)) return false;
+      if (alt.probability != 1.0) {
+        i = at;
+        return fail("a probability goes on the first service of a|b, not on the alternative");
+      }
+      last->otherwise.push_back(std::move(alt));
+      last = &last->otherwise.back();
+      ws();
     }
     return true;
   }
@@ -198,7 +233,12 @@ std::optional<CallSpec> parse_call_tree(const std::string& text, std::string* er
   CallSpec root;
   if (p.node(root, 0)) {
     p.ws();
-    if (p.i == text.size()) return root;
+    if (root.probability != 1.0) {
+      p.i = 0;
+      p.fail("the first call of a request cannot have a probability");
+    } else if (p.i == text.size()) {
+      return root;
+    }
     p.fail("unexpected text after the call tree");
   }
   if (error) *error = p.err;
@@ -487,6 +527,7 @@ std::optional<ShopSpec> parse_shop_toml(const std::string& text, const std::stri
       void go(const CallSpec& c) {
         if (!s->module(c.module) && bad->empty()) *bad = c.module;
         for (const auto& ch : c.children) go(ch);
+        for (const auto& alt : c.otherwise) go(alt);
       }
     } check{&s, &bad};
     check.go(*tree);

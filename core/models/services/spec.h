@@ -68,6 +68,12 @@ struct DeployableSpec {
 struct CallSpec {
   std::string module;
   std::vector<CallSpec> children;
+  /// The parent makes this call only with this probability, drawn per request (`origin?0.05`:
+  /// an edge cache that misses 5% of the time). 1 = always (and no random draw).
+  double probability = 1.0;
+  /// At most one: the call made instead when this network call fails (`cache|origin`: a
+  /// player that falls back to the origin when the edge cache is down); it may have its own.
+  std::vector<CallSpec> otherwise;
 };
 
 struct RequestTypeSpec {
@@ -139,11 +145,15 @@ std::optional<ShopSpec> parse_shop_toml(const std::string& text, const std::stri
                                         std::string* error);
 /// The built-in default shop (the same text as lessons/scenarios/shop.toml).
 const std::string& default_shop_toml();
+/// The built-in media-streaming service (the same text as lessons/scenarios/streaming.toml).
+const std::string& default_streaming_toml();
 
 /// The same modules and request types packed as one deployable (the monolith baseline).
 SystemSpec make_monolith(const ShopSpec& s);
 
-/// Parses a call tree in the compact form `gateway(auth, checkout(payment, queue(notify)))`.
+/// Parses a call tree in the compact form `gateway(auth, checkout(payment, queue(notify)))`;
+/// a child may carry a probability (`cache(origin?0.05)`) and alternatives tried in order when
+/// the call before fails (`playback(cache|origin)`).
 /// On error returns nullopt, sets `error`, and `error_offset` to the character offset.
 std::optional<CallSpec> parse_call_tree(const std::string& text, std::string* error,
                                         size_t* error_offset);
