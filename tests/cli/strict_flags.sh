@@ -68,6 +68,11 @@ expect 0 "usage: topolab-cli chaos" chaos --seeds 100000 --out "$tmp/chaos-out" 
 expect 2 "topolab-cli hash: unknown flag --sed (did you mean --seed?)" hash --scenario raft-5 --sed 3 --until-ms 1000
 expect 2 "missing value for --until-ms" hash --scenario raft-5 --until-ms
 expect 2 "missing value for --seed" run --scenario raft-5 --seed --until-ms 10
+# A number flag takes a whole number, not a prefix of one (std::stoll read "0x10" as 0).
+expect 2 "--seed must be" check --list-actions raft-5 --seed 0x10
+expect 2 "--seed must be" check --list-values raft-5 --seed abc
+expect 2 "--seed must be" hash --scenario raft-5 --seed 1e3 --until-ms 10
+expect 2 "--seed must be" run --scenario raft-5 --seed 7x --until-ms 10
 if [ "$fails" -ne 0 ]; then
   printf 'strict_flags: %d failure(s)\n' "$fails" >&2
   exit 1

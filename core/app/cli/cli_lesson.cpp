@@ -63,8 +63,13 @@ std::vector<std::string> positionals(const Args& a, std::initializer_list<const 
 std::unique_ptr<World> build_for_listing(const Args& a, const std::string& scenario) {
   Params p;
   if (!parse_sets(a, &p)) return nullptr;
+  int64_t seed = 1;
+  if (!parse_int(flag(a, "seed", "1"), &seed) || seed < 0) {
+    std::cerr << "check: --seed must be a whole number >= 0, not \"" << flag(a, "seed") << "\"\n";
+    return nullptr;
+  }
   std::string err;
-  auto w = build_world(scenario, static_cast<uint64_t>(std::stoll(flag(a, "seed", "1"))), p, &err);
+  auto w = build_world(scenario, static_cast<uint64_t>(seed), p, &err);
   if (!w) {
     std::vector<std::string> names;
     for (const auto& s : scenarios()) names.push_back(s.name);
