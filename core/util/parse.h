@@ -7,7 +7,9 @@
 //   number    plain decimal syntax: "0.25", "-3", "1e3", ".5"; not "0x10", "inf", "nan", " 1",
 //             "", or anything that overflows
 //   bool      true/false, yes/no, on/off, 1/0 (exactly, lower case)
-//   duration  a non-negative number with a unit: "250us", "500ms", "1.5s", "2m", "1h"
+//   duration  a non-negative number with a unit: "250us", "500ms", "1.5s", "2m", "1h" (also
+//             "sec", "min"; spaces around the number and before the unit are allowed: "5 ms";
+//             no sign, exponent or hex: "-5ms", "1e3ms", "0x10ms" are not durations)
 #pragma once
 
 #include <cstdint>

@@ -33,6 +33,7 @@ subs=$(run_cli --help | sed -nE 's/^  ([a-z][a-z-]+)   .*/\1/p')
 n=0
 nv=0
 ns=0
+nset=0
 for s in $subs; do
   expect 0 "usage: topolab-cli $s" "$s" --help
   expect 0 "usage: topolab-cli $s" "$s" -h
@@ -46,6 +47,19 @@ for s in $subs; do
     expect 2 "missing value for --$f" "$s" --"$f" --help-me
     nv=$((nv + 1))
   done
+  # --set, wherever it is taken, wants KEY=VALUE (one parser for every subcommand).
+  # (With the subcommand's other required flags, so that --set is what is wrong.)
+  fl=" $(echo $vflags) "
+  case "$fl" in *" set "*)
+    nset=$((nset + 1))
+    req=()
+    case "$fl" in *" scenario "*) req+=(--scenario raft-5) ;; esac
+    case "$fl" in *" until-ms "*) req+=(--until-ms 1) ;; esac
+    case "$fl" in *" log "*) req+=(--log /dev/null) ;; esac
+    case "$fl" in *" list-actions "*) req+=(--list-actions raft-5) ;; esac
+    expect 2 "topolab-cli $s: --set expects KEY=VALUE, got \"novalue\"" "$s" "${req[@]}" --set novalue
+    expect 2 "topolab-cli $s: --set expects KEY=VALUE, got \"=1\"" "$s" "${req[@]}" --set =1 ;;
+  esac
   # Every switch: a value given to it is an error naming it.
   sflags=$(run_cli "$s" --help | sed -nE 's/^  --([a-z][a-z-]*)   .*/\1/p')
   for f in $sflags; do
@@ -56,6 +70,7 @@ for s in $subs; do
 done
 [ "$nv" -gt 10 ] || bad "only $nv flags with a value found in the subcommands' usage"
 [ "$ns" -gt 3 ] || bad "only $ns switches found in the subcommands' usage"
+[ "$nset" -ge 6 ] || bad "only $nset subcommands with --set found in the subcommands' usage"
 # --help prints the usage and runs nothing, whatever else the command line says.
 expect 0 "usage: topolab-cli hash" hash --scenario raft-5 --until-ms 100000000000 --help
 expect 0 "usage: topolab-cli run" run --scenario raft-5 --until-ms 100000000000 --help
@@ -68,6 +83,11 @@ expect 0 "usage: topolab-cli chaos" chaos --seeds 100000 --out "$tmp/chaos-out" 
 expect 2 "topolab-cli hash: unknown flag --sed (did you mean --seed?)" hash --scenario raft-5 --sed 3 --until-ms 1000
 expect 2 "missing value for --until-ms" hash --scenario raft-5 --until-ms
 expect 2 "missing value for --seed" run --scenario raft-5 --seed --until-ms 10
+# A number flag takes a whole number, not a prefix of one (std::stoll read "0x10" as 0).
+expect 2 "--seed must be" check --list-actions raft-5 --seed 0x10
+expect 2 "--seed must be" check --list-values raft-5 --seed abc
+expect 2 "--seed must be" hash --scenario raft-5 --seed 1e3 --until-ms 10
+expect 2 "--seed must be" run --scenario raft-5 --seed 7x --until-ms 10
 if [ "$fails" -ne 0 ]; then
   printf 'strict_flags: %d failure(s)\n' "$fails" >&2
   exit 1

@@ -187,6 +187,18 @@ std::vector<std::string> flag_all(const Args& a, const std::string& name) {
   return out;
 }
 
+bool set_flags(const Args& a, const char* cmd, std::map<std::string, std::string>* out) {
+  for (const auto& kv : flag_all(a, "set")) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "topolab-cli " << cmd << ": --set expects KEY=VALUE, got \"" << kv << "\"\n";
+      return false;
+    }
+    (*out)[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return true;
+}
+
 bool read_file(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;

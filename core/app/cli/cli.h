@@ -8,6 +8,7 @@
 // in the subcommand with `flag`/`has_flag`/`flag_all`.
 #pragma once
 
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -78,6 +79,9 @@ std::string flag(const Args& a, const std::string& name, const std::string& fall
 bool has_flag(const Args& a, const std::string& name);
 /// All values of a repeated flag (`--set K=V --set K2=V2`).
 std::vector<std::string> flag_all(const Args& a, const std::string& name);
+/// Every `--set KEY=VALUE` into `*out` (a later one wins). A value without "=" or with an empty
+/// KEY: prints `topolab-cli CMD: --set expects KEY=VALUE, got "..."` and returns false (exit 2).
+bool set_flags(const Args& a, const char* cmd, std::map<std::string, std::string>* out);
 /// The whole file at `path` into `*out`; false if it cannot be opened.
 bool read_file(const std::string& path, std::string* out);
 

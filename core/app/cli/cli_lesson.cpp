@@ -33,18 +33,6 @@ namespace {
 
 using namespace topo::lesson;
 
-bool parse_sets(const Args& a, Params* p) {
-  for (const auto& kv : flag_all(a, "set")) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::cerr << "--set needs KEY=VALUE, got \"" << kv << "\"\n";
-      return false;
-    }
-    (*p)[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  return true;
-}
-
 /// Positional arguments (not flags, not values of flags that take one).
 std::vector<std::string> positionals(const Args& a, std::initializer_list<const char*> with_value) {
   std::vector<std::string> out;
@@ -62,9 +50,14 @@ std::vector<std::string> positionals(const Args& a, std::initializer_list<const 
 
 std::unique_ptr<World> build_for_listing(const Args& a, const std::string& scenario) {
   Params p;
-  if (!parse_sets(a, &p)) return nullptr;
+  if (!set_flags(a, "check", &p)) return nullptr;
+  int64_t seed = 1;
+  if (!parse_int(flag(a, "seed", "1"), &seed) || seed < 0) {
+    std::cerr << "check: --seed must be a whole number >= 0, not \"" << flag(a, "seed") << "\"\n";
+    return nullptr;
+  }
   std::string err;
-  auto w = build_world(scenario, static_cast<uint64_t>(std::stoll(flag(a, "seed", "1"))), p, &err);
+  auto w = build_world(scenario, static_cast<uint64_t>(seed), p, &err);
   if (!w) {
     std::vector<std::string> names;
     for (const auto& s : scenarios()) names.push_back(s.name);
@@ -124,7 +117,7 @@ void print_narration(const World& w, std::ostream& out) {
 int run_scenario(const Args& a) {
   const std::string name = flag(a, "scenario");
   Params params;
-  if (!parse_sets(a, &params)) return 2;
+  if (!set_flags(a, "run", &params)) return 2;
   int64_t seed = 0, until_ms = 0;
   if (!parse_int(flag(a, "seed", "1"), &seed) || seed < 0) { std::cerr << "run: --seed must be a whole number >= 0\n"; return 2; }
   if (!parse_int(flag(a, "until-ms", ""), &until_ms) || until_ms < 0) {
@@ -387,14 +380,7 @@ int cmd_record(const Args& a) {
     return 2;
   }
   r.seed = static_cast<uint64_t>(seed);
-  for (const auto& kv : flag_all(a, "set")) {
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::cerr << "topolab-cli record: --set expects KEY=VALUE, got \"" << kv << "\"\n";
-      return 2;
-    }
-    r.params[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  if (!set_flags(a, "record", &r.params)) return 2;
   const std::string log_file = flag(a, "log");
   std::string text, err;
   if (!read_file(log_file, &text)) {

@@ -90,13 +90,9 @@ int cmd_chaos(const Args& a) {
     c.shard_index = static_cast<uint64_t>(i - 1);
     c.shard_count = static_cast<uint64_t>(n);
   }
-  for (const auto& kv_text : flag_all(a, "set")) {
-    const size_t eq = kv_text.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::cerr << "chaos: --set wants KEY=VALUE, got " << kv_text << "\n";
-      return 2;
-    }
-    const std::string key = kv_text.substr(0, eq), value = kv_text.substr(eq + 1);
+  Params set_values;
+  if (!set_flags(a, "chaos", &set_values)) return 2;
+  for (const auto& [key, value] : set_values) {
     if (key.rfind("chaos.", 0) == 0) {
       const std::string err = opt.set(key.substr(6), value);
       if (!err.empty()) {

@@ -49,14 +49,7 @@ std::optional<RunSpec> parse_run(const Args& a, const char* cmd) {
     return std::nullopt;
   }
   r.until = static_cast<Time>(until_ms * 1000.0 + 0.5);
-  for (const auto& kv : flag_all(a, "set")) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::cerr << "topolab-cli " << cmd << ": --set expects KEY=VALUE, got \"" << kv << "\"\n";
-      return std::nullopt;
-    }
-    r.params[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  if (!set_flags(a, cmd, &r.params)) return std::nullopt;
   return r;
 }
 
@@ -227,14 +220,7 @@ int cmd_bench(const Args& a) {
   const bool json = has_flag(a, "json");
   const std::string only = flag(a, "only");
   Params extra;
-  for (const auto& kv : flag_all(a, "set")) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos) {
-      std::cerr << "topolab-cli bench: --set expects KEY=VALUE\n";
-      return 2;
-    }
-    extra[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  if (!set_flags(a, "bench", &extra)) return 2;
   // (a) M/M/8 at rho 0.9 for 10^6 customers; (b) 1,000 nodes gossiping, 10^7 events.
   const std::vector<std::pair<std::string, Params>> workloads = {
       {"mmc", {{"c", "8"}, {"rho", "0.9"}, {"customers", "1000000"}}},

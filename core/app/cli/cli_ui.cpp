@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "util/parse.h"
 
 #ifdef TOPOLAB_CLI_UI
 #include <time.h>
@@ -75,17 +76,16 @@ int cmd_bench_ui(const Args& a) {
 #else
   const bool json = has_flag(a, "json");
   const std::string only = flag(a, "only");
-  int frames = 60;
-  try {
-    frames = std::stoi(flag(a, "frames", "60"));
-  } catch (...) {
+  int64_t frames_flag = 60;
+  if (!util::parse_int(flag(a, "frames", "60"), &frames_flag)) {
     std::cerr << "bench-ui: --frames needs a number\n";
     return 2;
   }
-  if (frames < 1 || frames > 100000) {
+  if (frames_flag < 1 || frames_flag > 100000) {
     std::cerr << "bench-ui: --frames must be between 1 and 100000\n";
     return 2;
   }
+  const int frames = static_cast<int>(frames_flag);
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(1280, 800);

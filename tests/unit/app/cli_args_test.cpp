@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "../../../core/app/cli/cli.h"
@@ -104,4 +105,18 @@ TEST_CASE("cli_main: the issue's example, a missing value, unknown commands, the
   CHECK(err.find("unknown command \"hsh\" (did you mean hash?)") != std::string::npos);
   CHECK(captured([] { return topo::cli::cli_main({"--help"}); }, &out, &err) == 0);
   for (const Command* c : topo::cli::commands()) CHECK(out.find(std::string("  ") + c->name + " ") != std::string::npos);
+}
+
+TEST_CASE("set_flags: one --set parser; a later value wins; no '=' or an empty key is an error naming it") {
+  std::map<std::string, std::string> p;
+  std::string out, err;
+  CHECK(captured([&] { return topo::cli::set_flags({"--set", "a=1", "--set=b=x=y", "--set", "a=2", "--set", "c="}, "fake", &p) ? 0 : 2; },
+                 &out, &err) == 0);
+  CHECK(p == std::map<std::string, std::string>{{"a", "2"}, {"b", "x=y"}, {"c", ""}});
+  CHECK(err.empty());
+  for (const char* bad : {"novalue", "=1"}) {
+    std::map<std::string, std::string> q;
+    CHECK(captured([&] { return topo::cli::set_flags({"--seed", "1", "--set", bad}, "fake", &q) ? 0 : 2; }, &out, &err) == 2);
+    CHECK(err == std::string("topolab-cli fake: --set expects KEY=VALUE, got \"") + bad + "\"\n");
+  }
 }

@@ -47,6 +47,63 @@ TEST_CASE("after a rewind, stepping event by event replays a recorded command at
   CHECK(steps > 10);
 }
 
+TEST_CASE("stepping after a rewind applies every recorded command at its own time, between events") {
+  // Commands at times no event falls on (odd microseconds): a step must stop there, apply the
+  // command, and only then run the next event; the log's times and the trace are the straight run's.
+  auto s = make("raft-5", 11);
+  const std::vector<std::pair<Time, Command>> plan = {
+      {123457, {"crash", {{"node", "n1"}}}},
+      {250001, {"partition", {{"groups", "n2,n3|n4,n5"}}}},
+      {400003, {"restart", {{"node", "n1"}, {"delay_ms", "7"}}}},
+      {555555, {"heal", {}}},
+  };
+  for (const auto& [at, c] : plan) {
+    s->run_until(at);
+    REQUIRE(s->apply(c).ok);
+  }
+  s->run_until(800 * kMs);
+  const uint64_t straight = s->world().trace().hash();
+  const std::vector<LoggedCommand> recorded = s->world().command_log();
+
+  s->rewind(100 * kMs);
+  REQUIRE(s->next_replay_at() == 123457);
+  size_t applied = 0;
+  int steps = 0;
+  while (steps < 200000) {
+    const auto next = s->world().next_event_time();
+    if ((!next || *next > 800 * kMs) && !s->next_replay_at()) break;
+    const size_t before = s->world().command_log().size();
+    REQUIRE(s->step());
+    ++steps;
+    if (s->world().command_log().size() > before) {
+      // A step that applies a recorded command does only that, at exactly its recorded time.
+      REQUIRE(applied < plan.size());
+      CHECK(s->world().now() == plan[applied].first);
+      CHECK(s->world().command_log().back().cmd.to_text() == plan[applied].second.to_text());
+      ++applied;
+    }
+    // Never past a recorded command that is still to come.
+    if (const auto due = s->next_replay_at()) CHECK(s->world().now() <= *due);
+  }
+  CHECK(applied == plan.size());
+  s->run_until(800 * kMs);
+  REQUIRE(s->world().command_log().size() == recorded.size());
+  for (size_t i = 0; i < recorded.size(); ++i) {
+    CHECK(s->world().command_log()[i].at == recorded[i].at);
+    CHECK(s->world().command_log()[i].cmd.to_text() == recorded[i].cmd.to_text());
+  }
+  CHECK(s->world().trace().hash() == straight);
+}
+
+TEST_CASE("a replay refuses a command before the world's time, naming it") {
+  auto s = make("raft-5", 3);
+  s->run_until(500 * kMs);
+  std::string err;
+  CHECK_FALSE(s->replay({{100 * kMs, {"heal", {}}}}, 600 * kMs, &err));
+  CHECK(err == "\"heal\" at 100000 us is before the world's time");
+  CHECK(s->world().now() == 500 * kMs);
+}
+
 TEST_CASE("the share log's text parses back and replays to the same run; bad lines name their line") {
   auto s = make("raft-5", 3);
   s->run_until(250 * kMs);

@@ -65,7 +65,7 @@ const std::vector<std::string> kTricky = {
     "", "0", "1", "-1", "+1", "42", "0.5", ".5", "5.", "1e3", "1E-2", "-0", "0x10", "0X1p3", "inf", "-inf",
     "nan", " 1", "1 ", "\t1", "1,5", "1e999", "99999999999999999999", "9223372036854775807", "2", "1.5",
     "true", "false", "yes", "no", "on", "off", "True", "YES", "y", "250us", "500ms", "1.5s", "2m", "1h",
-    "-1s", "2 s", "10S", "n1", "n9", "N1", "n1,n2", "n1, n2", "n1,,n2", "n1|n2", "n1,n2|n3", "n1|", "|n1",
+    "-1s", "2 s", "10S", "5ms", "0.5ms", "5 ms", "1e3ms", "0x10ms", "-5ms", "5MS", "ms", "5ms5", "n1", "n9", "N1", "n1,n2", "n1, n2", "n1,,n2", "n1|n2", "n1,n2|n3", "n1|", "|n1",
     "n1,n2|n3,n9", "{leader}", "any text"};
 
 }  // namespace
@@ -109,10 +109,23 @@ TEST_CASE("the values the validator and the engine used to disagree on") {
       {"d", "-1", false},
       {"i", "1e3", false},
       {"x", "1e3", true},
+      {"b", "true", true},
+      {"b", "false", true},
+      {"b", "0", true},
+      {"b", "", false},
+      {"i", "-1", true},
+      {"i", "0x10", false},
+      {"i", "", false},
+      {"x", "", false},
+      {"d", "5ms", true},      // 5 ms: the Command carries delay 5
+      {"d", "-5ms", false},
+      {"d", "5 ms", true},     // the duration grammar allows a space before the unit
+      {"d", "0x10ms", false},
+      {"d", "", false},
   };
   for (const auto& c : cases) {
     const Verdicts v = judge(*w, c.key, c.value);
-    INFO("probe " << c.key << "=\"" << c.value << "\": " << v.why);
+    INFO("probe " << std::string(c.key) << "=\"" << std::string(c.value) << "\": " << v.why);
     CHECK(v.lesson == c.accepted);
     CHECK(v.live == c.accepted);
   }
@@ -134,4 +147,20 @@ TEST_CASE("a rejected value keeps the lesson's wording and position") {
   CHECK(d[1].message.rfind("unknown node \"n9\"", 0) == 0);
   CHECK(d[1].pos.col == 20);
   CHECK(d[2].message == "\"g\" of \"probe\" must be groups like n1,n2|n3,n4,n5, not \"n1|n2|\"");
+}
+
+TEST_CASE("a lesson duration with a unit reaches the Command as the engine's milliseconds") {
+  auto w = test::make_world("raft-3", 1);
+  add_probe(*w);
+  for (const auto& [lesson, engine] : std::vector<std::pair<std::string, std::string>>{
+           {"5ms", "5"}, {"1.5s", "1500"}, {"250us", "0.25"}, {"2m", "120000"}, {"500", "500"}}) {
+    Action a;
+    a.op = "probe";
+    a.args.push_back({"d", lesson, {1, 1}, {1, 5}});
+    std::string err;
+    const auto c = resolve_action(a, *w, 0, &err);
+    REQUIRE_MESSAGE(c, err);
+    CHECK(c->arg("d") == engine);
+    CHECK(w->check_arg("probe", w->find_command("probe")->params[4], engine).empty());
+  }
 }
