@@ -44,8 +44,9 @@ enum class Kind : uint8_t {
   CrashLeader,     ///< crash the leader
   LinkFaults,      ///< loss / duplication / reordering on a link, a node or everywhere
   Slow,            ///< a gray failure: one server's CPU 5-50x slower
+  Bridge,          ///< Jepsen's bridge: two sides that cannot talk, one server in the middle sees both
 };
-constexpr int kKinds = 7;
+constexpr int kKinds = 8;
 const char* kind_name(Kind k);
 
 struct Options {

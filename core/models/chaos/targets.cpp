@@ -78,34 +78,39 @@ class RaftTarget : public Target {
     }
     return best;
   }
+  /// Hot moments: for a reboot, a voter whose vote matters (aim); for isolating the leader, the
+  /// moment of the Raft paper's Figure 8: an entry of an earlier term has reached a majority
+  /// (the leader counts its match indexes) while no entry of the leader's own term has; for
+  /// crashing the leader, any moment it holds entries it has not committed.
   bool hot(Kind k) const override {
     if (k == Kind::Reboot) return aim(k).has_value();
     const auto l = leader();
     if (!l) return false;
     const raft::RaftNode* s = c_.server(*l);
-    return s->disk().last_index() > s->commit_index();
+    if (k != Kind::IsolateLeader) return s->disk().last_index() > s->commit_index();
+    std::vector<int64_t> matches{s->disk().last_index()};
+    for (const auto& [peer, m] : s->match_index()) matches.push_back(m);
+    const size_t majority = c_.servers().size() / 2 + 1;
+    if (matches.size() < majority) return false;
+    std::sort(matches.begin(), matches.end(), std::greater<int64_t>());
+    const int64_t n = matches[majority - 1];
+    return s->disk().term_at(n) < s->term();
   }
-  /// A reboot hits a server that granted its vote to one of two candidates campaigning in the
-  /// same term: forgetting that vote (raft.persist_vote) lets the other win the same term.
+  /// A reboot hits a voter at the moment its vote matters: it has granted its vote in its
+  /// current term T to another server, and some other up server is still in an earlier term (it
+  /// has not heard of this election, and may yet start one of its own for term T). A server
+  /// that forgot its vote across the reboot (raft.persist_vote) could grant term T twice.
   std::optional<NodeId> aim(Kind k) const override {
     if (k != Kind::Reboot) return std::nullopt;
-    std::vector<const raft::RaftNode*> cands;
-    std::vector<NodeId> cand_ids;
-    for (NodeId id : c_.servers()) {
-      const raft::RaftNode* c = c_.server(id);
-      if (c && w_.node(id).status == NodeStatus::Up && c->role() == raft::Role::Candidate) {
-        cands.push_back(c);
-        cand_ids.push_back(id);
-      }
-    }
-    for (size_t a = 0; a < cands.size(); ++a) {
-      bool rival = false;
-      for (size_t b = 0; b < cands.size(); ++b) rival = rival || (a != b && cands[b]->term() == cands[a]->term());
-      if (!rival) continue;
-      for (NodeId id : c_.servers()) {
-        const raft::RaftNode* s = c_.server(id);
-        if (id == cand_ids[a] || !s || w_.node(id).status != NodeStatus::Up) continue;
-        if (s->term() == cands[a]->term() && s->disk().voted_for == cand_ids[a]) return id;
+    for (NodeId v : c_.servers()) {
+      const raft::RaftNode* s = c_.server(v);
+      if (!s || w_.node(v).status != NodeStatus::Up) continue;
+      const NodeId voted = s->disk().voted_for;
+      if (voted == kNoNode || voted == v) continue;
+      for (NodeId b : c_.servers()) {
+        const raft::RaftNode* o = c_.server(b);
+        if (b == v || b == voted || !o || w_.node(b).status != NodeStatus::Up) continue;
+        if (o->term() < s->term()) return v;
       }
     }
     return std::nullopt;
@@ -262,7 +267,8 @@ std::vector<Knob> knobs_of(const std::string& scenario) {
             {"busy", {{"rate", "40"}}},
             {"small batches", {{"max_append_entries", "1"}, {"rate", "5"}}},
             {"busy, batches of 4", {{"max_append_entries", "4"}, {"rate", "20"}}},
-            {"slow network", {{"latency_ms", "10"}, {"jitter_ms", "10"}}}};
+            {"slow network", {{"latency_ms", "10"}, {"jitter_ms", "10"}}},
+            {"small batches, slow network", {{"max_append_entries", "1"}, {"rate", "5"}, {"latency_ms", "10"}, {"jitter_ms", "5"}}}};
   if (scenario == "primary-backup" || scenario == "quorum")
     return {{"default", {}}, {"busy", {{"rate", "40"}}}, {"slow network", {{"latency_ms", "10"}, {"jitter_ms", "10"}}}};
   return {};
