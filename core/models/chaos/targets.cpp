@@ -8,6 +8,7 @@
 #include "models/raft/raft.h"
 #include "models/replication/primary_backup.h"
 #include "models/replication/quorum.h"
+#include "models/services/services.h"
 #include "models/usecases/transfer.h"
 
 namespace topo::chaos {
@@ -235,6 +236,78 @@ class TransferTarget : public Target {
   double done_at_heal_ = 0;
 };
 
+
+/// The shop (core/models/services): the replicas of its first system are the servers; the
+/// model's audit (svc::Audit) records each client request's outcomes and which remote calls of
+/// its tree a replica answered.
+class ShopTarget : public Target {
+ public:
+  explicit ShopTarget(const svc::ServicesModel& m) : m_(m) {
+    const svc::SystemRt& s = m.graph().systems.front();
+    for (const auto& d : s.deps)
+      for (const auto& r : d.replicas) servers_.push_back(r.node);
+    everyone_ = servers_;
+    everyone_.push_back(s.client);
+  }
+  std::vector<NodeId> servers() const override { return servers_; }
+  std::vector<NodeId> everyone() const override { return everyone_; }
+  /// No leader; and processes are lost by reboots only: a replica left crashed is restarted by
+  /// the model's kubelet after CrashLoopBackOff (10 s and more), longer than a campaign.
+  bool supports(Kind k) const override { return k != Kind::IsolateLeader && k != Kind::CrashLeader && k != Kind::Crash; }
+  bool violated_now() const override { return !m_.graph().audit.problems.empty() || negative_now(); }
+  /// A request in flight when everything heals gets its outcome within the client's timeout.
+  Time min_quiet_us() const override { return timeout() + 2 * kSec; }
+  void on_healed() override { ok_at_heal_ = ok_total(); }
+  void verdict(const Options& opt, Time healed_at, Result* r) const override {
+    const svc::Audit& a = m_.graph().audit;
+    r->ops = static_cast<uint64_t>(a.outcomes);
+    add_violations(a.problems, r);
+    if (negative_now() && a.negative == 0) {
+      r->violation = true;
+      if (r->property.empty()) r->property = "In-flight Counts";
+      r->problems.push_back("In-flight Counts: a retries-in-flight gauge is negative at the end");
+    }
+    // At least once: every request issued a timeout (and a second) before the end has an outcome.
+    const Time end = m_.graph().world->now();
+    for (const auto& [id, at] : a.pending) {
+      if (at + timeout() + kSec > end) continue;
+      r->violation = true;
+      if (r->property.empty()) r->property = "Exactly Once";
+      r->problems.push_back("Exactly Once: request #" + std::to_string(id) + " issued at " + ms_text(at) +
+                            " ms has no outcome at " + ms_text(end) + " ms");
+      break;
+    }
+    if (ok_total() <= ok_at_heal_) {
+      r->stalled = true;
+      if (r->property.empty()) r->property = "progress";
+      r->problems.push_back("stalled: no request succeeded in the quiet period after the heal at " + ms_text(healed_at) +
+                            " ms");
+    }
+    (void)opt;
+  }
+  std::string checks(const Options&) const override {
+    return "Exactly Once (every client request gets one outcome, never two), No Lost Order (no request answered ok "
+           "unless a replica answered every synchronous call of its tree, or a fallback stood in), In-flight Counts "
+           "(the retries-in-flight gauges never go negative), progress after the heal";
+  }
+
+ private:
+  Time timeout() const { return m_.graph().systems.front().spec.client_timeout_us; }
+  int64_t ok_total() const {
+    int64_t n = 0;
+    for (const auto& t : m_.graph().systems.front().types) n += t.ok;
+    return n;
+  }
+  bool negative_now() const {
+    for (const auto& e : m_.graph().systems.front().edges)
+      if (e.retries_in_flight < 0) return true;
+    return false;
+  }
+  const svc::ServicesModel& m_;
+  std::vector<NodeId> servers_, everyone_;
+  int64_t ok_at_heal_ = 0;
+};
+
 }  // namespace
 
 std::unique_ptr<Target> make_target(World& w, std::string* error) {
@@ -257,7 +330,9 @@ std::unique_ptr<Target> make_target(World& w, std::string* error) {
                                       q->config().leader_mode);
   }
   if (auto* t = w.find_model<usecases::TransferModel>()) return std::make_unique<TransferTarget>(w, *t);
-  if (error) *error = "this scenario has no model with a checker (chaos runs raft-*, primary-backup, quorum, transfer-*)";
+  if (auto* m = w.find_model<svc::ServicesModel>())
+    if (!m->graph().systems.empty()) return std::make_unique<ShopTarget>(*m);
+  if (error) *error = "this scenario has no model with a checker (chaos runs raft-*, primary-backup, quorum, transfer-*, shop)";
   return nullptr;
 }
 
@@ -283,6 +358,17 @@ std::vector<Rule> rules_of(const std::string& scenario) {
   if (scenario == "transfer-2pc")
     return {{"transfer.log_decision", "0",
              "the coordinator logs its commit decision before telling a bank (Atomicity after a coordinator crash)"}};
+  if (scenario == "transfer-saga")
+    return {{"transfer.idempotent_steps", "0",
+             "a bank runs each saga step once and answers a retried one from its log (Atomicity when a step is resent "
+             "or duplicated)"}};
+  if (scenario == "shop")
+    return {{"shop.discard_late_responses", "false",
+             "a caller drops the answer to an attempt it has given up on (Exactly Once: no request answered twice)"},
+            {"shop.check_status", "false",
+             "a caller treats a non-200 answer as a failure (No Lost Order: no checkout confirmed whose payment failed)"},
+            {"shop.count_retries_once", "false",
+             "a failed retry leaves the retries-in-flight gauge once (In-flight Counts: never negative)"}};
   if (scenario == "quorum")
     return {{"r", "1", "R + W > N: every read quorum meets every write quorum (with w=2, n=3: r=1 reads stale)"}};
   if (scenario == "primary-backup")

@@ -124,7 +124,7 @@ TEST_CASE("chaos: --jobs and --shard give the serial campaign's results") {
 }
 
 TEST_CASE("chaos: every model with a checker has a target; a world without one is refused clearly") {
-  for (const char* sc : {"raft-5", "primary-backup", "quorum", "transfer-2pc", "transfer-saga"}) {
+  for (const char* sc : {"raft-5", "primary-backup", "quorum", "transfer-2pc", "transfer-saga", "shop"}) {
     std::string err;
     const chaos::Result r = chaos::run(1, options(sc), &err);
     CHECK_MESSAGE(err.empty(), sc << ": " << err);
@@ -284,4 +284,23 @@ TEST_CASE("chaos: the aimed nemesis's shrunk counterexamples replay to the seede
                         "2526657 crash node=n3\n"
                         "2526657 restart node=n1\n"
                         "3122119 restart delay_ms=0 node=n1\n"});
+}
+
+TEST_CASE("chaos: the shop's and the saga's seeded bugs: shrunk counterexamples replay, and pass with the rule on") {
+  // A caller that takes the late answer of an attempt it has given up on finishes one call twice.
+  check_counterexample({"shop", 2, {{"shop.discard_late_responses", "false"}}, {}, "Exactly Once",
+                        "1853286 partition groups=\"gateway-1,auth-1,catalog-3,cart-2,payment-2,inventory-1,queue-1,"
+                        "notifications-1,clients|gateway-2,auth-2,catalog-1,catalog-2,cart-1,checkout-1,checkout-2,"
+                        "payment-1,inventory-2\"\n"});
+  // A caller that does not check the status code confirms requests whose calls failed.
+  check_counterexample({"shop", 1, {{"shop.check_status", "false"}}, {}, "No Lost Order",
+                        "483735 restart delay_ms=26 node=catalog-2\n"});
+  // A failed retry that leaves the retries-in-flight gauge twice drives it below zero.
+  check_counterexample({"shop", 3, {{"shop.count_retries_once", "false"}}, {}, "In-flight Counts",
+                        "1953620 partition groups=\"gateway-1,auth-1,catalog-1,catalog-3,cart-1,cart-2,checkout-1,"
+                        "inventory-1,notifications-1,clients|gateway-2,auth-2,catalog-2,checkout-2,payment-1,payment-2,"
+                        "inventory-2,queue-1\"\n"});
+  // A bank that runs a resent saga step again debits the payer twice.
+  check_counterexample({"transfer-saga", 2, {{"transfer.idempotent_steps", "0"}}, {}, "Atomicity",
+                        "873561 partition groups=\"coordinator,bank-a|bank-b,client,auditor\"\n"});
 }
