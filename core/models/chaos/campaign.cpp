@@ -258,9 +258,10 @@ std::string classic_fault(Runner& run, Rng& rng, const Options& opt) {
 }
 
 /// "partition groups=..." with the leader and fewer than half of the other servers on one side
-/// (the others can elect anew), clients on either side; "heal" with no leader, "" when no side
-/// is left for the others.
-std::string isolate_leader(Runner& run, Rng& rng) {
+/// (the others can elect anew), or the leader alone (`alone`: the watch cuts it off entirely, so
+/// that all the others can elect), clients on either side; "heal" with no leader, "" when no
+/// side is left for the others.
+std::string isolate_leader(Runner& run, Rng& rng, bool alone = false) {
   Target& t = run.target();
   const auto servers = t.servers();
   const auto everyone = t.everyone();
@@ -270,7 +271,7 @@ std::string isolate_leader(Runner& run, Rng& rng) {
   for (NodeId id : servers)
     if (id != *leader) others.push_back(id);
   const int64_t minority = static_cast<int64_t>(servers.size() - 1) / 2;
-  const int64_t with = minority > 0 ? rng.uniform_int(0, minority) : 0;
+  const int64_t with = minority > 0 && !alone ? rng.uniform_int(0, minority) : 0;
   std::string a = run.name(*leader), b;
   for (int64_t i = 0; i < with && !others.empty(); ++i) {
     const size_t at = static_cast<size_t>(rng.uniform_int(0, static_cast<int64_t>(others.size()) - 1));
@@ -489,7 +490,7 @@ Result run(uint64_t seed, const Options& opt, std::string* error) {
   // Watchpoints (VOPR-style): a seed that aims its reboots or leader isolations also watches
   // every millisecond for the moment they matter (Target::hot) and strikes then: a reboot hits
   // the voter aim() names (each node at most every 100 ms), an isolation cuts the leader off
-  // (at most every 100 ms).
+  // alone (at most every 100 ms).
   auto has = [&](Kind k) { return std::find(d.kinds.begin(), d.kinds.end(), k) != d.kinds.end(); };
   const bool watch_reboot = opt.swarm && d.aim > 0 && has(Kind::Reboot);
   const bool watch_isolate = opt.swarm && d.aim > 0 && has(Kind::IsolateLeader);
@@ -505,7 +506,7 @@ Result run(uint64_t seed, const Options& opt, std::string* error) {
       w.run_until(w.now() + kMs);
       if (watch_isolate && w.now() - last_isolate >= 100 * kMs && r.target().hot(Kind::IsolateLeader) &&
           watch_rng.bernoulli(d.aim)) {
-        const std::string text = isolate_leader(r, watch_rng);
+        const std::string text = isolate_leader(r, watch_rng, true);
         last_isolate = w.now();
         if (!text.empty() && !r.apply(text, false, true)) return r.res;
         continue;
