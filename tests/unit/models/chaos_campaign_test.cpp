@@ -258,6 +258,20 @@ TEST_CASE("chaos: the aimed nemesis's shrunk counterexamples replay to the seede
                         "884224 partition groups=\"n2,c1|n1,n3|c2\"\n"
                         "1321310 partition groups=\"n3,c1,c2|n1,n2\"\n"
                         "1322310 restart node=n1\n"});
+  // A bridge (n3 and n2 cannot talk, n1 reaches both), and n1 rebooted after its vote while
+  // the other side was still in the earlier term: n1 votes twice in term 5.
+  check_counterexample({"raft-3", 28, {{"raft.persist_vote", "false"}}, {}, "Election Safety",
+                        "128726 set_link from=n3 loss=1 to=n2\n"
+                        "224677 crash node=n1\n"
+                        "1034240 restart delay_ms=23 node=n1\n"
+                        "1196240 restart node=n1\n"});
+  // Figure 8 with the no-op, four faults: the leader isolated alone (the watch), one-entry
+  // AppendEntries on a slow network (the seed's knobs).
+  check_counterexample({"raft-5", 13, {{"raft.commit_only_current_term", "false"}}, {}, "Leader Completeness",
+                        "392000 restart node=n2\n"
+                        "694695 restart delay_ms=28 node=n1\n"
+                        "863695 partition groups=\"n4,c1|n1,n2,n3,n5,c2\"\n"
+                        "963695 partition groups=\"n1|n2,n3,n4,n5,c1,c2\"\n"});
   // Figure 8 of the Raft paper with the leader's no-op: leaders isolated before an entry of
   // their own term reaches a majority, and small AppendEntries batches (the seed's knobs).
   check_counterexample({"raft-5", 397, {{"raft.commit_only_current_term", "false"}}, {}, "Leader Completeness",
