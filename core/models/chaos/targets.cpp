@@ -330,8 +330,12 @@ std::unique_ptr<Target> make_target(World& w, std::string* error) {
                                       q->config().leader_mode);
   }
   if (auto* t = w.find_model<usecases::TransferModel>()) return std::make_unique<TransferTarget>(w, *t);
-  if (auto* m = w.find_model<svc::ServicesModel>())
-    if (!m->graph().systems.empty()) return std::make_unique<ShopTarget>(*m);
+  if (auto* m = w.find_model<svc::ServicesModel>()) {
+    if (!m->graph().systems.empty()) {
+      m->graph().audit.on = true;  // before the first request: the campaign's checks need it
+      return std::make_unique<ShopTarget>(*m);
+    }
+  }
   if (error) *error = "this scenario has no model with a checker (chaos runs raft-*, primary-backup, quorum, transfer-*, shop)";
   return nullptr;
 }

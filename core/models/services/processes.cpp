@@ -81,7 +81,7 @@ class CallerProc : public Process {
 
   SystemRt& sysrt() { return g_->systems[static_cast<size_t>(sys_)]; }
   /// The audit of the first system (null for the others).
-  Audit* audit() { return sys_ == 0 ? &g_->audit : nullptr; }
+  Audit* audit() { return sys_ == 0 && g_->audit.on ? &g_->audit : nullptr; }
   const SystemSpec::Rules& rules() { return sysrt().spec.rules; }
 
   /// A retry on `edge` is no longer in flight: the gauge goes down (and must not go below 0).
@@ -298,7 +298,7 @@ class CallerProc : public Process {
       e.failed++;
     }
     e.window.record(ctx.now(), ok, lat);
-    if (c.serial && !audit()->finished.insert(c.serial).second) {
+    if (c.serial && audit() && !audit()->finished.insert(c.serial).second) {
       audit()->answered_twice++;
       audit()->problem("Exactly Once: a call " + e.from + "->" + e.to + " got a second answer (" + (ok ? "ok" : "failed") +
                        ") at " + std::to_string(ctx.now() / 1000) + " ms");

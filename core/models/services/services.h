@@ -221,8 +221,10 @@ struct SystemRt {
 
 /// What a fault campaign checks of the first system (chaos::make_target), kept by the processes
 /// without changing what they do: each client request's outcomes, and which remote calls of its
-/// tree a replica answered 200.
+/// tree a replica answered 200. Off unless a campaign switches it on (it remembers every call,
+/// too much for hours in the lab).
 struct Audit {
+  bool on = false;
   std::map<uint64_t, Time> pending;              ///< client requests without an outcome -> issued at
   std::map<uint64_t, std::set<int>> done;        ///< pending request -> calls a replica answered 200
   std::set<uint64_t> fell_back;                  ///< pending requests where a fallback replaced a failure
