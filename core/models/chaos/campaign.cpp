@@ -132,6 +132,7 @@ class Runner {
   }
 
   Result res;
+  std::vector<std::pair<NodeId, NodeId>> bridge_cut;  ///< the links a bridge fault has cut
   const std::map<std::string, std::string>& knobs() const { return knobs_; }
 
  private:
@@ -157,7 +158,7 @@ SwarmDraw draw_swarm(uint64_t seed, const Options& opt, const Target& t) {
   for (int k = 0; k < kKinds; ++k) {
     const Kind kind = static_cast<Kind>(k);
     const bool on = (kind == Kind::Crash || kind == Kind::Reboot || kind == Kind::CrashLeader) ? opt.crashes
-                    : (kind == Kind::Partition || kind == Kind::IsolateLeader)                 ? opt.partitions
+                    : (kind == Kind::Partition || kind == Kind::IsolateLeader || kind == Kind::Bridge) ? opt.partitions
                     : kind == Kind::LinkFaults                                                  ? opt.link_faults
                                                                                                 : opt.slow;
     if (on && t.supports(kind)) allowed.push_back(kind);
@@ -256,6 +257,37 @@ std::string classic_fault(Runner& run, Rng& rng, const Options& opt) {
   return link_fault(scope, rng, opt);
 }
 
+/// "partition groups=..." with the leader and fewer than half of the other servers on one side
+/// (the others can elect anew), or the leader alone (`alone`: the watch cuts it off entirely, so
+/// that all the others can elect), clients on either side; "heal" with no leader, "" when no
+/// side is left for the others.
+std::string isolate_leader(Runner& run, Rng& rng, bool alone = false) {
+  Target& t = run.target();
+  const auto servers = t.servers();
+  const auto everyone = t.everyone();
+  const auto leader = t.leader();
+  if (!leader) return "heal";
+  std::vector<NodeId> others;
+  for (NodeId id : servers)
+    if (id != *leader) others.push_back(id);
+  const int64_t minority = static_cast<int64_t>(servers.size() - 1) / 2;
+  const int64_t with = minority > 0 && !alone ? rng.uniform_int(0, minority) : 0;
+  std::string a = run.name(*leader), b;
+  for (int64_t i = 0; i < with && !others.empty(); ++i) {
+    const size_t at = static_cast<size_t>(rng.uniform_int(0, static_cast<int64_t>(others.size()) - 1));
+    a += "," + run.name(others[at]);
+    others.erase(others.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  for (NodeId id : others) b += (b.empty() ? "" : ",") + run.name(id);
+  for (NodeId id : everyone) {  // clients land on either side
+    if (std::find(servers.begin(), servers.end(), id) != servers.end()) continue;
+    if (rng.bernoulli(0.5)) a += "," + run.name(id);
+    else b += (b.empty() ? "" : ",") + run.name(id);
+  }
+  if (b.empty()) return "";
+  return "partition groups=\"" + a + "|" + b + "\"";
+}
+
 /// The swarm nemesis: one fault of the seed's kinds. Leader faults may first wait (up to 300 ms
 /// of simulated time) for a hot moment: the leader holding entries it has not committed.
 std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDraw& d) {
@@ -275,7 +307,8 @@ std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDr
     const Time until = std::min(w.now() + 300 * kMs, opt.faulty_us - 1);
     while (w.now() < until && !t.hot(kind)) w.run_until(std::min(until, w.now() + 1 * kMs));
     // A leader fault lands a little after the moment: long enough for an acknowledgement or two.
-    if (kind != Kind::Reboot) w.run_until(std::min(opt.faulty_us - 1, w.now() + rng.uniform_int(0, 40 * kMs)));
+    // (Isolating the leader strikes at once: a partition also stops the messages on their way.)
+    if (kind == Kind::CrashLeader) w.run_until(std::min(opt.faulty_us - 1, w.now() + rng.uniform_int(0, 40 * kMs)));
     if (kind == Kind::Reboot)
       if (auto who = t.aim(kind); who && w.node(*who).status == NodeStatus::Up)
         return "restart node=" + run.name(*who);
@@ -308,30 +341,7 @@ std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDr
       if (down.empty()) return "";
       return restart_one(run, rng, down, opt.restart_delay_max_us);
     }
-    case Kind::IsolateLeader: {
-      const auto leader = t.leader();
-      if (!leader) return "heal";
-      // The leader and fewer than half of the others on one side: the others can elect anew.
-      std::vector<NodeId> others;
-      for (NodeId id : servers)
-        if (id != *leader) others.push_back(id);
-      const int64_t minority = static_cast<int64_t>(servers.size() - 1) / 2;
-      const int64_t with = minority > 0 ? rng.uniform_int(0, minority) : 0;
-      std::string a = run.name(*leader), b;
-      for (int64_t i = 0; i < with && !others.empty(); ++i) {
-        const size_t at = static_cast<size_t>(rng.uniform_int(0, static_cast<int64_t>(others.size()) - 1));
-        a += "," + run.name(others[at]);
-        others.erase(others.begin() + static_cast<std::ptrdiff_t>(at));
-      }
-      for (NodeId id : others) b += (b.empty() ? "" : ",") + run.name(id);
-      for (NodeId id : everyone) {  // clients land on either side
-        if (std::find(servers.begin(), servers.end(), id) != servers.end()) continue;
-        if (rng.bernoulli(0.5)) a += "," + run.name(id);
-        else b += (b.empty() ? "" : ",") + run.name(id);
-      }
-      if (b.empty()) return "";
-      return "partition groups=\"" + a + "|" + b + "\"";
-    }
+    case Kind::IsolateLeader: return isolate_leader(run, rng);
     case Kind::Partition: {
       const std::string text = random_partition(run, rng, everyone);
       return text.empty() ? "heal" : text;
@@ -348,6 +358,31 @@ std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDr
         scope = "node=" + run.name(pick(rng, servers));
       }
       return link_fault(scope, rng, opt);
+    }
+    case Kind::Bridge: {
+      // Lift the bridge in place (half the time), or put up a new one: the servers but one split
+      // into two sides whose links are cut both ways; the one in the middle reaches both sides
+      // (clients reach everyone). A non-transitive partition, as Jepsen's bridge nemesis.
+      auto& cut = run.bridge_cut;
+      const bool lift = !cut.empty() && rng.bernoulli(0.5);
+      for (const auto& [a, b] : cut)
+        if (!run.apply("set_link from=" + run.name(a) + " to=" + run.name(b) + " loss=0", false, true)) return "";
+      cut.clear();
+      if (lift || servers.size() < 3) return "";
+      const NodeId middle = pick(rng, servers);
+      std::vector<NodeId> side[2];
+      for (NodeId id : servers) {
+        if (id == middle) continue;
+        const int64_t s = rng.uniform_int(0, 1);
+        side[s].push_back(id);
+      }
+      if (side[0].empty() || side[1].empty()) return "";
+      for (NodeId a : side[0])
+        for (NodeId b : side[1]) cut.emplace_back(a, b);
+      for (size_t i = 0; i + 1 < cut.size(); ++i)
+        if (!run.apply("set_link from=" + run.name(cut[i].first) + " to=" + run.name(cut[i].second) + " loss=1", false, true))
+          return "";
+      return "set_link from=" + run.name(cut.back().first) + " to=" + run.name(cut.back().second) + " loss=1";
     }
     case Kind::Slow: {
       static const int kFactors[] = {5, 10, 20, 50};
@@ -371,6 +406,7 @@ const char* kind_name(Kind k) {
     case Kind::CrashLeader: return "crash-leader";
     case Kind::LinkFaults: return "link-faults";
     case Kind::Slow: return "slow";
+    case Kind::Bridge: return "bridge";
   }
   return "?";
 }
@@ -432,7 +468,7 @@ std::string Options::describe() const {
              : "a fault every ~" + ms_text(fault_every_us) + " ms:";
   if (crashes) s += " crash/restart/reboot (down up to " + ms_text(restart_delay_max_us) + " ms)";
   if (crashes && swarm) s += " crash-leader";
-  if (partitions) s += swarm ? " partition/heal isolate-leader" : " partition/heal";
+  if (partitions) s += swarm ? " partition/heal isolate-leader bridge" : " partition/heal";
   if (link_faults)
     s += " set_link loss<=" + prob_text(loss_max) + " duplicate<=" + prob_text(duplicate_max) +
          " reorder<=" + prob_text(reorder_max);
@@ -451,19 +487,31 @@ Result run(uint64_t seed, const Options& opt, std::string* error) {
   r.res.draw.knobs = r.knobs();
   const SwarmDraw& d = r.res.draw;
   Rng rng = Rng(seed).derive(0xC4A05);
-  // Watchpoints: a seed that reboots with aim also watches every millisecond for the moment a
-  // reboot matters (Target::hot) and strikes then, at most every 100 ms.
-  const bool watch = opt.swarm && d.aim > 0 && std::find(d.kinds.begin(), d.kinds.end(), Kind::Reboot) != d.kinds.end();
+  // Watchpoints (VOPR-style): a seed that aims its reboots or leader isolations also watches
+  // every millisecond for the moment they matter (Target::hot) and strikes then: a reboot hits
+  // the voter aim() names (each node at most every 100 ms), an isolation cuts the leader off
+  // alone (at most every 100 ms).
+  auto has = [&](Kind k) { return std::find(d.kinds.begin(), d.kinds.end(), k) != d.kinds.end(); };
+  const bool watch_reboot = opt.swarm && d.aim > 0 && has(Kind::Reboot);
+  const bool watch_isolate = opt.swarm && d.aim > 0 && has(Kind::IsolateLeader);
   Rng watch_rng = Rng(seed).derive(0x3A7C4);
   std::map<NodeId, Time> last_watch;  // a node is rebooted by the watch at most every 100 ms
+  Time last_isolate = -kSec;
   Time t = 0;
   while (!d.kinds.empty()) {
     t = std::max(t, w.now()) +
         std::max<Time>(1, static_cast<Time>(rng.exponential(static_cast<double>(d.fault_every_us))));
     if (t >= opt.faulty_us) break;
-    while (watch && w.now() + kMs < t) {
+    while ((watch_reboot || watch_isolate) && w.now() + kMs < t) {
       w.run_until(w.now() + kMs);
-      if (!r.target().hot(Kind::Reboot) || !watch_rng.bernoulli(d.aim)) continue;
+      if (watch_isolate && w.now() - last_isolate >= 100 * kMs && r.target().hot(Kind::IsolateLeader) &&
+          watch_rng.bernoulli(d.aim)) {
+        const std::string text = isolate_leader(r, watch_rng, true);
+        last_isolate = w.now();
+        if (!text.empty() && !r.apply(text, false, true)) return r.res;
+        continue;
+      }
+      if (!watch_reboot || !r.target().hot(Kind::Reboot) || !watch_rng.bernoulli(d.aim)) continue;
       const auto who = r.target().aim(Kind::Reboot);
       if (!who || w.node(*who).status != NodeStatus::Up) continue;
       auto seen = last_watch.find(*who);

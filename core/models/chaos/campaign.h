@@ -44,8 +44,9 @@ enum class Kind : uint8_t {
   CrashLeader,     ///< crash the leader
   LinkFaults,      ///< loss / duplication / reordering on a link, a node or everywhere
   Slow,            ///< a gray failure: one server's CPU 5-50x slower
+  Bridge,          ///< Jepsen's bridge: two sides that cannot talk, one server in the middle sees both
 };
-constexpr int kKinds = 7;
+constexpr int kKinds = 8;
 const char* kind_name(Kind k);
 
 struct Options {
@@ -106,12 +107,13 @@ class Target {
   virtual std::vector<NodeId> everyone() const = 0;
   /// The current leader / primary / coordinator, if the model has one.
   virtual std::optional<NodeId> leader() const { return std::nullopt; }
-  /// True at a moment worth hitting with a fault of kind `k`: for leader faults, the leader
-  /// holds entries not yet committed (a new leader's first entry, a write not yet replicated);
-  /// for reboots, an election is under way and some server has already voted in it.
+  /// True at a moment worth hitting with a fault of kind `k`, read from the model's state (never
+  /// from its rule parameters): e.g. for Raft, crash-leader when the leader holds entries not yet
+  /// committed, isolate-leader while no entry of the leader's own term is on a majority (Figure
+  /// 8), a reboot when aim() names a voter whose vote matters.
   virtual bool hot(Kind k) const { (void)k; return false; }
-  /// The node a fault of kind `k` should hit now, if the model has a preference (a reboot: a
-  /// server that voted in the current election).
+  /// The node a fault of kind `k` should hit now, if the model has a preference (a Raft reboot: a
+  /// server that voted in its term while another up server is still in an earlier term).
   virtual std::optional<NodeId> aim(Kind k) const { (void)k; return std::nullopt; }
   /// Commands the campaign may use beyond the engine's (e.g. "slow" for services).
   virtual bool supports(Kind k) const { (void)k; return true; }

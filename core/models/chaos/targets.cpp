@@ -8,6 +8,7 @@
 #include "models/raft/raft.h"
 #include "models/replication/primary_backup.h"
 #include "models/replication/quorum.h"
+#include "models/services/services.h"
 #include "models/usecases/transfer.h"
 
 namespace topo::chaos {
@@ -78,34 +79,39 @@ class RaftTarget : public Target {
     }
     return best;
   }
+  /// Hot moments: for a reboot, a voter whose vote matters (aim); for isolating the leader, the
+  /// moment of the Raft paper's Figure 8: an entry of an earlier term has reached a majority
+  /// (the leader counts its match indexes) while no entry of the leader's own term has; for
+  /// crashing the leader, any moment it holds entries it has not committed.
   bool hot(Kind k) const override {
     if (k == Kind::Reboot) return aim(k).has_value();
     const auto l = leader();
     if (!l) return false;
     const raft::RaftNode* s = c_.server(*l);
-    return s->disk().last_index() > s->commit_index();
+    if (k != Kind::IsolateLeader) return s->disk().last_index() > s->commit_index();
+    std::vector<int64_t> matches{s->disk().last_index()};
+    for (const auto& [peer, m] : s->match_index()) matches.push_back(m);
+    const size_t majority = c_.servers().size() / 2 + 1;
+    if (matches.size() < majority) return false;
+    std::sort(matches.begin(), matches.end(), std::greater<int64_t>());
+    const int64_t n = matches[majority - 1];
+    return s->disk().term_at(n) < s->term();
   }
-  /// A reboot hits a server that granted its vote to one of two candidates campaigning in the
-  /// same term: forgetting that vote (raft.persist_vote) lets the other win the same term.
+  /// A reboot hits a voter at the moment its vote matters: it has granted its vote in its
+  /// current term T to another server, and some other up server is still in an earlier term (it
+  /// has not heard of this election, and may yet start one of its own for term T). A server
+  /// that forgot its vote across the reboot (raft.persist_vote) could grant term T twice.
   std::optional<NodeId> aim(Kind k) const override {
     if (k != Kind::Reboot) return std::nullopt;
-    std::vector<const raft::RaftNode*> cands;
-    std::vector<NodeId> cand_ids;
-    for (NodeId id : c_.servers()) {
-      const raft::RaftNode* c = c_.server(id);
-      if (c && w_.node(id).status == NodeStatus::Up && c->role() == raft::Role::Candidate) {
-        cands.push_back(c);
-        cand_ids.push_back(id);
-      }
-    }
-    for (size_t a = 0; a < cands.size(); ++a) {
-      bool rival = false;
-      for (size_t b = 0; b < cands.size(); ++b) rival = rival || (a != b && cands[b]->term() == cands[a]->term());
-      if (!rival) continue;
-      for (NodeId id : c_.servers()) {
-        const raft::RaftNode* s = c_.server(id);
-        if (id == cand_ids[a] || !s || w_.node(id).status != NodeStatus::Up) continue;
-        if (s->term() == cands[a]->term() && s->disk().voted_for == cand_ids[a]) return id;
+    for (NodeId v : c_.servers()) {
+      const raft::RaftNode* s = c_.server(v);
+      if (!s || w_.node(v).status != NodeStatus::Up) continue;
+      const NodeId voted = s->disk().voted_for;
+      if (voted == kNoNode || voted == v) continue;
+      for (NodeId b : c_.servers()) {
+        const raft::RaftNode* o = c_.server(b);
+        if (b == v || b == voted || !o || w_.node(b).status != NodeStatus::Up) continue;
+        if (o->term() < s->term()) return v;
       }
     }
     return std::nullopt;
@@ -230,6 +236,78 @@ class TransferTarget : public Target {
   double done_at_heal_ = 0;
 };
 
+
+/// The shop (core/models/services): the replicas of its first system are the servers; the
+/// model's audit (svc::Audit) records each client request's outcomes and which remote calls of
+/// its tree a replica answered.
+class ShopTarget : public Target {
+ public:
+  explicit ShopTarget(const svc::ServicesModel& m) : m_(m) {
+    const svc::SystemRt& s = m.graph().systems.front();
+    for (const auto& d : s.deps)
+      for (const auto& r : d.replicas) servers_.push_back(r.node);
+    everyone_ = servers_;
+    everyone_.push_back(s.client);
+  }
+  std::vector<NodeId> servers() const override { return servers_; }
+  std::vector<NodeId> everyone() const override { return everyone_; }
+  /// No leader; and processes are lost by reboots only: a replica left crashed is restarted by
+  /// the model's kubelet after CrashLoopBackOff (10 s and more), longer than a campaign.
+  bool supports(Kind k) const override { return k != Kind::IsolateLeader && k != Kind::CrashLeader && k != Kind::Crash; }
+  bool violated_now() const override { return !m_.graph().audit.problems.empty() || negative_now(); }
+  /// A request in flight when everything heals gets its outcome within the client's timeout.
+  Time min_quiet_us() const override { return timeout() + 2 * kSec; }
+  void on_healed() override { ok_at_heal_ = ok_total(); }
+  void verdict(const Options& opt, Time healed_at, Result* r) const override {
+    const svc::Audit& a = m_.graph().audit;
+    r->ops = static_cast<uint64_t>(a.outcomes);
+    add_violations(a.problems, r);
+    if (negative_now() && a.negative == 0) {
+      r->violation = true;
+      if (r->property.empty()) r->property = "In-flight Counts";
+      r->problems.push_back("In-flight Counts: a retries-in-flight gauge is negative at the end");
+    }
+    // At least once: every request issued a timeout (and a second) before the end has an outcome.
+    const Time end = m_.graph().world->now();
+    for (const auto& [id, at] : a.pending) {
+      if (at + timeout() + kSec > end) continue;
+      r->violation = true;
+      if (r->property.empty()) r->property = "Exactly Once";
+      r->problems.push_back("Exactly Once: request #" + std::to_string(id) + " issued at " + ms_text(at) +
+                            " ms has no outcome at " + ms_text(end) + " ms");
+      break;
+    }
+    if (ok_total() <= ok_at_heal_) {
+      r->stalled = true;
+      if (r->property.empty()) r->property = "progress";
+      r->problems.push_back("stalled: no request succeeded in the quiet period after the heal at " + ms_text(healed_at) +
+                            " ms");
+    }
+    (void)opt;
+  }
+  std::string checks(const Options&) const override {
+    return "Exactly Once (every client request gets one outcome, never two), No Lost Order (no request answered ok "
+           "unless a replica answered every synchronous call of its tree, or a fallback stood in), In-flight Counts "
+           "(the retries-in-flight gauges never go negative), progress after the heal";
+  }
+
+ private:
+  Time timeout() const { return m_.graph().systems.front().spec.client_timeout_us; }
+  int64_t ok_total() const {
+    int64_t n = 0;
+    for (const auto& t : m_.graph().systems.front().types) n += t.ok;
+    return n;
+  }
+  bool negative_now() const {
+    for (const auto& e : m_.graph().systems.front().edges)
+      if (e.retries_in_flight < 0) return true;
+    return false;
+  }
+  const svc::ServicesModel& m_;
+  std::vector<NodeId> servers_, everyone_;
+  int64_t ok_at_heal_ = 0;
+};
+
 }  // namespace
 
 std::unique_ptr<Target> make_target(World& w, std::string* error) {
@@ -252,7 +330,13 @@ std::unique_ptr<Target> make_target(World& w, std::string* error) {
                                       q->config().leader_mode);
   }
   if (auto* t = w.find_model<usecases::TransferModel>()) return std::make_unique<TransferTarget>(w, *t);
-  if (error) *error = "this scenario has no model with a checker (chaos runs raft-*, primary-backup, quorum, transfer-*)";
+  if (auto* m = w.find_model<svc::ServicesModel>()) {
+    if (!m->graph().systems.empty()) {
+      m->graph().audit.on = true;  // before the first request: the campaign's checks need it
+      return std::make_unique<ShopTarget>(*m);
+    }
+  }
+  if (error) *error = "this scenario has no model with a checker (chaos runs raft-*, primary-backup, quorum, transfer-*, shop)";
   return nullptr;
 }
 
@@ -262,7 +346,8 @@ std::vector<Knob> knobs_of(const std::string& scenario) {
             {"busy", {{"rate", "40"}}},
             {"small batches", {{"max_append_entries", "1"}, {"rate", "5"}}},
             {"busy, batches of 4", {{"max_append_entries", "4"}, {"rate", "20"}}},
-            {"slow network", {{"latency_ms", "10"}, {"jitter_ms", "10"}}}};
+            {"slow network", {{"latency_ms", "10"}, {"jitter_ms", "10"}}},
+            {"small batches, slow network", {{"max_append_entries", "1"}, {"rate", "5"}, {"latency_ms", "10"}, {"jitter_ms", "5"}}}};
   if (scenario == "primary-backup" || scenario == "quorum")
     return {{"default", {}}, {"busy", {{"rate", "40"}}}, {"slow network", {{"latency_ms", "10"}, {"jitter_ms", "10"}}}};
   return {};
@@ -277,6 +362,17 @@ std::vector<Rule> rules_of(const std::string& scenario) {
   if (scenario == "transfer-2pc")
     return {{"transfer.log_decision", "0",
              "the coordinator logs its commit decision before telling a bank (Atomicity after a coordinator crash)"}};
+  if (scenario == "transfer-saga")
+    return {{"transfer.idempotent_steps", "0",
+             "a bank runs each saga step once and answers a retried one from its log (Atomicity when a step is resent "
+             "or duplicated)"}};
+  if (scenario == "shop")
+    return {{"shop.discard_late_responses", "false",
+             "a caller drops the answer to an attempt it has given up on (Exactly Once: no request answered twice)"},
+            {"shop.check_status", "false",
+             "a caller treats a non-200 answer as a failure (No Lost Order: no checkout confirmed whose payment failed)"},
+            {"shop.count_retries_once", "false",
+             "a failed retry leaves the retries-in-flight gauge once (In-flight Counts: never negative)"}};
   if (scenario == "quorum")
     return {{"r", "1", "R + W > N: every read quorum meets every write quorum (with w=2, n=3: r=1 reads stale)"}};
   if (scenario == "primary-backup")

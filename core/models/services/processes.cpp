@@ -24,6 +24,7 @@ namespace {
 struct RpcBody final : Payload {
   uint64_t call_id = 0;
   int32_t type = 0, call = 0, attempt = 0, code = 0;   ///< code 0 = request, else HTTP-like status
+  uint64_t root = 0;   ///< the client request it serves (0: none or asynchronous), for the audit only (not hashed)
   std::string label;   ///< "browse:catalog" for the inspector
   void hash_into(Hasher& h) const override {
     h.u64(call_id);
@@ -58,17 +59,19 @@ class CallerProc : public Process {
         ReplicaRt& r = s.deps[static_cast<size_t>(c.target_dep)].replicas[static_cast<size_t>(c.target_rep)];
         r.outstanding = std::max(0, r.outstanding - 1);
       }
-      if (c.retrying) s.edges[static_cast<size_t>(c.edge)].retries_in_flight--;
+      if (c.retrying) retry_left(c.edge);
     }
     for (auto& [id, c] : backoff_) {
       (void)id;
-      if (c.retrying) s.edges[static_cast<size_t>(c.edge)].retries_in_flight--;
+      if (c.retrying) retry_left(c.edge);
     }
   }
 
  protected:
   struct Call {
     uint64_t owner = 0;
+    uint64_t root = 0;   ///< the client request (audit only)
+    uint64_t serial = 0; ///< the logical call's number in the audit (0: not audited)
     int type = 0, call = 0, edge = 0, attempt = 0;
     Time t0 = 0;
     bool permitted = false, retrying = false, bulk = false;
@@ -77,6 +80,20 @@ class CallerProc : public Process {
   };
 
   SystemRt& sysrt() { return g_->systems[static_cast<size_t>(sys_)]; }
+  /// The audit of the first system (null for the others).
+  Audit* audit() { return sys_ == 0 && g_->audit.on ? &g_->audit : nullptr; }
+  const SystemSpec::Rules& rules() { return sysrt().spec.rules; }
+
+  /// A retry on `edge` is no longer in flight: the gauge goes down (and must not go below 0).
+  void retry_left(int edge) {
+    EdgeRt& e = sysrt().edges[static_cast<size_t>(edge)];
+    e.retries_in_flight--;
+    if (e.retries_in_flight < 0 && audit()) {
+      audit()->negative++;
+      audit()->problem("In-flight Counts: retries in flight on " + e.from + "->" + e.to + " fell to " +
+                       std::to_string(e.retries_in_flight) + " at " + std::to_string(g_->world->now() / 1000) + " ms");
+    }
+  }
 
   EdgePolicy policy(const EdgeRt& e) const {
     EdgePolicy p = e.effective();
@@ -89,7 +106,7 @@ class CallerProc : public Process {
 
   /// Starts a logical call of `call` (of request type `type`) on behalf of `owner` (0 = nobody
   /// waits); call_done(owner, ok) reports the final outcome.
-  void start_call(Ctx& ctx, uint64_t owner, int type, int call) {
+  void start_call(Ctx& ctx, uint64_t owner, int type, int call, uint64_t root) {
     SystemRt& s = sysrt();
     const CallRt& cr = s.types[static_cast<size_t>(type)].calls[static_cast<size_t>(call)];
     EdgeRt& e = s.edges[static_cast<size_t>(cr.edge)];
@@ -98,6 +115,8 @@ class CallerProc : public Process {
     e.budget.on_call();
     Call c;
     c.owner = owner;
+    c.root = root;
+    if (audit()) c.serial = ++audit()->calls;
     c.type = type;
     c.call = call;
     c.edge = cr.edge;
@@ -121,14 +140,24 @@ class CallerProc : public Process {
     const auto* b = dynamic_cast<const RpcBody*>(m.body.get());
     if (!b) return false;
     auto it = inflight_.find(b->call_id);
-    if (it == inflight_.end()) return true;   // late: the call timed out already
+    if (it == inflight_.end()) {   // late: the call timed out already
+      if (rules().discard_late_responses) return true;
+      // Seeded bug (shop.discard_late_responses=false): the late answer still counts.
+      auto late = retired_.find(b->call_id);
+      if (late == retired_.end()) return true;
+      Call c = late->second;
+      retired_.erase(late);
+      finish(ctx, c, b->code == 200);
+      return true;
+    }
     Call c = it->second;
     inflight_.erase(it);
     ctx.cancel_timer(c.timer);
     release_target(c);
     SystemRt& s = sysrt();
     EdgeRt& e = s.edges[static_cast<size_t>(c.edge)];
-    if (b->code == 200) {
+    // (Seeded bug shop.check_status=false: any answer counts as a success.)
+    if (b->code == 200 || !rules().check_status) {
       if (c.permitted) e.breaker.on_result(true, ctx.now());
       finish(ctx, c, true);
     } else {
@@ -145,6 +174,12 @@ class CallerProc : public Process {
       Call c = it->second;
       inflight_.erase(it);
       release_target(c);
+      if (!rules().discard_late_responses) {   // the seeded bug keeps it, to take a late answer
+        Call r = c;
+        r.bulk = r.retrying = r.permitted = false;
+        r.target_rep = -1;
+        retired_[id] = r;
+      }
       sysrt().edges[static_cast<size_t>(c.edge)].timeouts++;
       attempt_failed(ctx, c);
       return true;
@@ -201,6 +236,7 @@ class CallerProc : public Process {
     body->type = c.type;
     body->call = c.call;
     body->attempt = c.attempt;
+    body->root = c.root;
     body->label = s.types[static_cast<size_t>(c.type)].spec.name + ":" + e.to;
     ctx.send(r.node, c.attempt ? "retry" : "request", std::move(body), 400);
     r.outstanding++;
@@ -219,8 +255,8 @@ class CallerProc : public Process {
     c.permitted = false;
     c.target_rep = -1;
     if (c.retrying) {
-      e.retries_in_flight--;
-      c.retrying = false;
+      retry_left(c.edge);
+      if (rules().count_retries_once) c.retrying = false;   // off: a seeded bug
     }
     if (c.attempt < p.retries && e.budget.try_retry()) {
       c.attempt++;
@@ -241,7 +277,7 @@ class CallerProc : public Process {
     EdgeRt& e = s.edges[static_cast<size_t>(c.edge)];
     const EdgePolicy p = policy(e);
     if (c.retrying) {
-      e.retries_in_flight--;
+      retry_left(c.edge);
       c.retrying = false;
     }
     if (c.bulk) {
@@ -251,6 +287,7 @@ class CallerProc : public Process {
     if (!ok && p.fallback) {
       ok = true;
       e.fallbacks++;
+      if (audit() && c.root && audit()->pending.count(c.root)) audit()->fell_back.insert(c.root);
     }
     const Time lat = ctx.now() - c.t0;
     e.latency.record(lat);
@@ -261,11 +298,17 @@ class CallerProc : public Process {
       e.failed++;
     }
     e.window.record(ctx.now(), ok, lat);
+    if (c.serial && audit() && !audit()->finished.insert(c.serial).second) {
+      audit()->answered_twice++;
+      audit()->problem("Exactly Once: a call " + e.from + "->" + e.to + " got a second answer (" + (ok ? "ok" : "failed") +
+                       ") at " + std::to_string(ctx.now() / 1000) + " ms");
+    }
     call_done(ctx, c.owner, ok);
   }
 
   std::map<uint64_t, Call> inflight_;   ///< attempt id -> call
   std::map<uint64_t, Call> backoff_;    ///< retry wait id -> call
+  std::map<uint64_t, Call> retired_;    ///< timed-out attempts (only with shop.discard_late_responses=false)
   std::map<int, int> bulk_;             ///< edge -> concurrent calls from this node
 };
 
@@ -310,6 +353,8 @@ class ReplicaProc final : public CallerProc {
     j.id = g_->next_id++;
     j.caller = m.from;
     j.caller_call = b->call_id;
+    j.root = b->root;
+    j.entry_call = b->call;
     j.type = b->type;
     j.stack.push_back(Frame{b->call, 0});
     j.arrived = ctx.now();
@@ -378,7 +423,7 @@ class ReplicaProc final : public CallerProc {
       const int alt = j.pending >= 0 ? tr.calls[static_cast<size_t>(j.pending)].otherwise : -1;
       if (alt >= 0 && tr.calls[static_cast<size_t>(alt)].edge >= 0) {
         j.pending = alt;
-        start_call(ctx, owner, j.type, alt);
+        start_call(ctx, owner, j.type, alt, j.root);
         return;
       }
       complete(ctx, owner, 502);
@@ -396,6 +441,8 @@ class ReplicaProc final : public CallerProc {
     uint64_t id = 0;
     NodeId caller = kNoNode;
     uint64_t caller_call = 0;
+    uint64_t root = 0;     ///< the client request (audit only)
+    int entry_call = 0;    ///< the call of the tree the caller asked for
     int type = 0;
     std::vector<Frame> stack;
     Time arrived = 0, work_start = 0, work_cpu_us = 0;
@@ -520,11 +567,11 @@ class ReplicaProc final : public CallerProc {
           return;
         }
         if (async) {
-          start_call(ctx, 0, j.type, ch);
+          start_call(ctx, 0, j.type, ch, 0);
           continue;
         }
         j.pending = ch;
-        start_call(ctx, id, j.type, ch);
+        start_call(ctx, id, j.type, ch, j.root);
         return;
       }
       j.stack.pop_back();
@@ -560,6 +607,7 @@ class ReplicaProc final : public CallerProc {
     if (!j.detached) {
       j.stack.clear();
       send_response(ctx, j, code);
+      if (ok && j.root && audit() && audit()->pending.count(j.root)) audit()->done[j.root].insert(j.entry_call);
     }
     while (running_ < d.spec.workers && !waiting_.empty()) {
       const uint64_t next = waiting_.front();
@@ -621,6 +669,7 @@ class ClientProc final : public CallerProc {
 
  protected:
   void call_done(Ctx& ctx, uint64_t owner, bool ok) override {
+    check(ctx, owner, ok);
     auto it = reqs_.find(owner);
     if (it == reqs_.end()) return;
     const int type = it->second.first;
@@ -654,7 +703,47 @@ class ClientProc final : public CallerProc {
     s.types[static_cast<size_t>(type)].requests++;
     const uint64_t owner = g_->next_id++;
     reqs_[owner] = {type, ctx.now()};
-    start_call(ctx, owner, type, 0);
+    if (audit()) audit()->pending[owner] = ctx.now();
+    start_call(ctx, owner, type, 0, owner);
+  }
+
+  /// The audit of one outcome of client request `owner`: the first one only, and a success only
+  /// when a replica answered 200 to every synchronous remote call of its tree (or a fallback
+  /// stood in for one).
+  void check(Ctx& ctx, uint64_t owner, bool ok) {
+    Audit* a = audit();
+    if (!a) return;
+    const SystemRt& s = sysrt();
+    auto p = a->pending.find(owner);
+    if (p == a->pending.end()) {
+      a->answered_twice++;
+      a->problem("Exactly Once: request #" + std::to_string(owner) + " got a second outcome (" +
+                 (ok ? "ok" : "failed") + ") at " + std::to_string(ctx.now() / 1000) + " ms");
+      return;
+    }
+    a->pending.erase(p);
+    a->outcomes++;
+    auto req = reqs_.find(owner);
+    if (ok && req != reqs_.end() && !a->fell_back.count(owner)) {
+      const TypeRt& t = s.types[static_cast<size_t>(req->second.first)];
+      const std::set<int>& done = a->done[owner];
+      std::vector<std::pair<int, bool>> todo{{0, false}};   // (call, asynchronous)
+      while (!todo.empty()) {
+        const auto [ci, async] = todo.back();
+        todo.pop_back();
+        const CallRt& c = t.calls[static_cast<size_t>(ci)];
+        if (!async && c.edge >= 0 && !done.count(ci)) {
+          a->lost++;
+          a->problem("No Lost Order: " + t.spec.name + " #" + std::to_string(owner) + " was answered ok at " +
+                     std::to_string(ctx.now() / 1000) + " ms, but no " + s.modules[static_cast<size_t>(c.module)].spec.name +
+                     " replica answered its call (and no fallback stood in)");
+          break;
+        }
+        for (int ch : c.children) todo.push_back({ch, async || s.modules[static_cast<size_t>(c.module)].is_queue});
+      }
+    }
+    a->done.erase(owner);
+    a->fell_back.erase(owner);
   }
 
   std::vector<TimerId> timers_;

@@ -82,7 +82,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <optional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -224,11 +226,30 @@ struct SystemRt {
   int find_edge(std::string_view from, std::string_view to) const;
 };
 
+/// What a fault campaign checks of the first system (chaos::make_target), kept by the processes
+/// without changing what they do: each client request's outcomes, and which remote calls of its
+/// tree a replica answered 200. Off unless a campaign switches it on (it remembers every call,
+/// too much for hours in the lab).
+struct Audit {
+  bool on = false;
+  std::map<uint64_t, Time> pending;              ///< client requests without an outcome -> issued at
+  std::map<uint64_t, std::set<int>> done;        ///< pending request -> calls a replica answered 200
+  std::set<uint64_t> fell_back;                  ///< pending requests where a fallback replaced a failure
+  uint64_t calls = 0;                            ///< logical calls started (numbers them)
+  std::set<uint64_t> finished;                   ///< logical calls that have their final outcome
+  int64_t outcomes = 0, answered_twice = 0, lost = 0, negative = 0;
+  std::vector<std::string> problems;             ///< the first few, as sentences
+  void problem(std::string s) {
+    if (problems.size() < 5) problems.push_back(std::move(s));
+  }
+};
+
 /// The state shared by the model and every process of its world.
 struct Graph {
   World* world = nullptr;
   std::vector<SystemRt> systems;
   uint64_t next_id = 1;
+  Audit audit;
   bool multi() const { return systems.size() > 1; }
 };
 

@@ -619,6 +619,13 @@ std::string apply_params(SystemSpec& s, const std::map<std::string, std::string>
       if (!parse_bool(val, &b)) return bad(key, val, "expected on/off");
       s.resilience = b; mark(); continue;
     }
+    if (key == "shop.discard_late_responses" || key == "shop.check_status" || key == "shop.count_retries_once") {
+      if (!parse_bool(val, &b)) return bad(key, val, "expected true/false");
+      (key == "shop.discard_late_responses" ? s.rules.discard_late_responses
+       : key == "shop.check_status"         ? s.rules.check_status
+                                            : s.rules.count_retries_once) = b;
+      mark(); continue;
+    }
     if (key == "load") {
       if (!parse_double(val, &d) || d < 0 || d > 100) return bad(key, val, "expected a load multiplier in [0, 100]");
       for (auto& t : s.types) t.rps *= d;

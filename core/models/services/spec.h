@@ -123,6 +123,13 @@ struct SystemSpec {
   std::map<std::string, double> slow;       ///< module -> latency factor
   std::map<std::string, FaultSpec> faults;  ///< module -> fault
   Time faults_at_us = 0;                    ///< when `slow` and `faults` start
+  /// Switchable rules (seeded bugs for fault campaigns, `--set shop.RULE=false`); all on by
+  /// default, and on they change nothing.
+  struct Rules {
+    bool discard_late_responses = true;  ///< a caller drops the answer to an attempt it gave up on
+    bool check_status = true;            ///< a caller treats a non-200 answer as a failure
+    bool count_retries_once = true;      ///< a failed retry leaves the retries-in-flight gauge once
+  } rules;
 
   const ModuleSpec* module(const std::string& n) const;
   const DeployableSpec* deployable(const std::string& n) const;

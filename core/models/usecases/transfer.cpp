@@ -511,7 +511,9 @@ class Bank : public Process {
     if (m.kind == "debit" || m.kind == "credit" || m.kind == "refund") {
       const int step = m.kind == "debit" ? kStepDebit : m.kind == "credit" ? kStepCredit : kStepRefund;
       auto done = disk_->steps.find({b.txn, step});
-      if (done != disk_->steps.end()) {  // a retry of a step already run: same answer
+      // A retry of a step already run: the same answer (transfer.idempotent_steps=0, a seeded
+      // bug, runs it again).
+      if (done != disk_->steps.end() && model_->config().idempotent_steps) {
         ctx.send(m.from, done->second ? "step_ok" : "step_fail", tx(b.txn, b.amount, done->second));
         return true;
       }
@@ -948,7 +950,8 @@ namespace {
 
 std::string build_transfer_scenario(World& w, const Params& p, bool saga) {
   basic::ParamReader r(p, {"rate", "balance", "max_amount", "db_ms", "latency_ms", "jitter_ms", "vote_timeout_ms",
-                           "retry_ms", "audit_gap_ms", "transfer.log_decision"});
+                           "retry_ms", "audit_gap_ms", "transfer.log_decision",
+                           "transfer.idempotent_steps"});
   TransferConfig cfg;
   cfg.saga = saga;
   cfg.rate_per_sec = r.number("rate", 4, 0, 1000);
@@ -959,6 +962,7 @@ std::string build_transfer_scenario(World& w, const Params& p, bool saga) {
   cfg.retry_us = static_cast<Time>(r.number("retry_ms", 300, 3, 600000) * 1000);
   cfg.audit_gap_us = static_cast<Time>(r.number("audit_gap_ms", 20, 1, 600000) * 1000);
   cfg.log_decision = r.integer("transfer.log_decision", 1, 0, 1) == 1;
+  cfg.idempotent_steps = r.integer("transfer.idempotent_steps", 1, 0, 1) == 1;
   LinkParams link;
   link.latency_us = static_cast<Time>(r.number("latency_ms", 5, 0, 60000) * 1000);
   link.jitter_us = static_cast<Time>(r.number("jitter_ms", 2, 0, 60000) * 1000);
@@ -975,7 +979,8 @@ namespace topo {
 
 void add_transfer_scenarios(std::vector<ScenarioInfo>& v) {
   const char* params = "params: rate, balance, max_amount, db_ms, latency_ms, jitter_ms, vote_timeout_ms, retry_ms, audit_gap_ms, "
-                       "transfer.log_decision=0 (a seeded bug: the commit decision is not logged)";
+                       "transfer.log_decision=0 (a seeded bug: the commit decision is not logged), "
+                       "transfer.idempotent_steps=0 (a seeded bug: a retried saga step runs again)";
   v.push_back({"transfer-2pc",
                std::string("Money transfer between two banks with two-phase commit; an auditor checks the total (") +
                    params + ")",

@@ -77,6 +77,11 @@ struct TransferConfig {
   /// after telling one bank forgets the decision and aborts on restart (presumed abort), while
   /// that bank has committed: the transfer is no longer all-or-nothing.
   bool log_decision = true;
+  /// Saga: a bank remembers the saga steps it ran and answers a retried step (the coordinator
+  /// resends one it got no answer to, the network may duplicate one) without running it again.
+  /// Off (`transfer.idempotent_steps=0`, a seeded bug for fault campaigns), a retried debit,
+  /// credit or refund moves the money again: the transfer is no longer all-or-nothing.
+  bool idempotent_steps = true;
 };
 
 class TransferModel : public Model {
