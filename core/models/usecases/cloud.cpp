@@ -48,15 +48,21 @@ class Scheduler : public Process {
   void on_timer(Ctx& ctx, TimerId, uint64_t tag) override {
     if (tag != kTagTick) return;
     const CloudConfig& cfg = model_->config();
+    bool back = false;
     for (size_t s = 0; s < alive_.size(); ++s) {
       const bool a = ctx.now() - last_heard_[s] <= cfg.dead_after_us;
       if (a != alive_[s])
         ctx.note(a ? "server back" : "server presumed dead", ctx.world().node(model_->servers()[s]).name);
+      back |= a && !alive_[s];
       alive_[s] = a;
     }
     const int lost = model_->evict_lost(alive_, inc_, ctx.now());
     if (lost > 0) ctx.note("replicas lost", std::to_string(lost) + " to place again");
     send_starts(ctx, model_->place_unplaced(alive_, inc_, ctx.now()));
+    model_->observe(ctx.now());
+    // A server came back: room the policy may want (spread: a zone again), so place everything
+    // by the policy again, make-before-break.
+    if (back) rebalance(ctx);
     ctx.set_timer(kTick, kTagTick);
   }
 
@@ -255,6 +261,22 @@ int CloudModel::evict_lost(const std::vector<bool>& alive, const std::vector<int
   return lost;
 }
 
+void CloudModel::observe(Time now) {
+  const size_t n = cfg_.workloads.size();
+  down_since_.resize(n + 1, -1);
+  last_outage_.resize(n + 1, 0);
+  for (size_t i = 0; i <= n; ++i) {
+    const bool ok = i < n ? running_count(static_cast<int>(i)) > 0 : value("storage_available").value_or(0) > 0;
+    if (!ok && down_since_[i] < 0) {
+      down_since_[i] = now;
+      ++(i < n ? service_outages_ : storage_outages_);
+    } else if (ok && down_since_[i] >= 0) {
+      last_outage_[i] = now - down_since_[i];
+      down_since_[i] = -1;
+    }
+  }
+}
+
 std::vector<int> CloudModel::rebalance(const std::vector<bool>& alive, const std::vector<int64_t>& inc, Time now) {
   const size_t n = servers_.size();
   std::vector<int> cpu(n, 0), mem(n, 0);
@@ -358,6 +380,14 @@ std::optional<double> CloudModel::value(std::string_view key) const {
     for (const auto& c : old_copies_) old += up(c.server) ? 1 : 0;
     return d(key == "storage_copies_up" ? n : (n + old > 0 ? 1 : 0));
   }
+  if (key == "service_outages") return d(service_outages_);
+  if (key == "storage_outages") return d(storage_outages_);
+  auto outage = [&](size_t i) -> std::optional<double> {
+    if (i >= down_since_.size()) return 0.0;
+    const Time t = down_since_[i] >= 0 ? world_->now() - down_since_[i] : last_outage_[i];
+    return static_cast<double>(t) / 1e6;
+  };
+  if (key == "storage_outage_s") return outage(static_cast<size_t>(nw));
   if (key == "storage_zones") {
     std::set<int> z;
     for (const auto& c : copies_) z.insert(zone_of(c.server));
@@ -372,6 +402,7 @@ std::optional<double> CloudModel::value(std::string_view key) const {
     if (what == "replicas_running") return d(running_count(i));
     if (what == "replicas_wanted") return d(cfg_.workloads[static_cast<size_t>(i)].replicas);
     if (what == "service_up") return d(running_count(i) > 0 ? 1 : 0);
+    if (what == "outage_s") return outage(static_cast<size_t>(i));
     if (what == "zones") {
       std::set<int> z;
       for (const auto& r : replicas_) {
@@ -408,7 +439,11 @@ std::vector<ValueDecl> CloudModel::value_decls() const {
       {"storage_copies_up", "count", "", "written copies on servers that are up"},
       {"storage_available", "bool", "", "1 when at least one copy of the storage volume is on a server that is up"},
       {"storage_zones", "count", "", "zones holding a copy of the storage volume"},
+      {"service_outages", "count", "", "times a service lost its last running replica (seen by the scheduler's 100 ms checks)"},
+      {"storage_outages", "count", "", "times the storage became unavailable (seen by the scheduler's 100 ms checks)"},
+      {"storage_outage_s", "number", "s", "the storage's current outage so far, else its last one's length (0: none)"},
       {"replicas_running.<workload>", "count", "", "a workload's replicas running"},
+      {"outage_s.<workload>", "number", "s", "the workload's current outage so far, else its last one's length (0: none; 100 ms checks)"},
       {"replicas_wanted.<workload>", "count", "", "a workload's replicas asked for"},
       {"service_up.<workload>", "bool", "", "1 when the workload has a replica running"},
       {"zones.<workload>", "count", "", "zones where the workload has a replica running"},

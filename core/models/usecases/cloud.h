@@ -16,7 +16,8 @@
 // server silent for `dead_after` is presumed dead and its replicas are placed elsewhere (capacity
 // permitting; a replica that fits nowhere waits, counted in `unplaced`). A restarted server has
 // lost its replicas (volatile) but keeps its storage copies (its disk). A new replica runs after
-// `start`. `cloud.policy` changes the policy and re-places everything by it, make-before-break:
+// `start`. When a server presumed dead is heard again, and when `cloud.policy` changes the
+// policy, the scheduler re-places everything by the policy, make-before-break:
 // a moving replica keeps running where it was until its new copy has started, a moving storage
 // copy stays until its new copy has been written (`copy`).
 //
@@ -107,6 +108,10 @@ class CloudModel : public Model {
   /// Takes replicas off servers the scheduler believes dead or restarted; returns how many.
   int evict_lost(const std::vector<bool>& alive, const std::vector<int64_t>& inc, Time now);
 
+  /// The scheduler's periodic look (every 100 ms while it is up): records when each service
+  /// and the storage stop and start being available (outage_s.*, service_outages, ...).
+  void observe(Time now);
+
   int64_t rescheduled = 0;  ///< replicas placed again after their server failed
 
  private:
@@ -125,6 +130,10 @@ class CloudModel : public Model {
   std::vector<CloudReplica> replicas_;
   std::vector<CloudCopy> copies_;
   std::vector<CloudCopy> old_copies_;  ///< copies being replaced by a rebalance
+  // Outages as observe() saw them: per workload, then the storage as the last entry.
+  std::vector<Time> down_since_;   ///< -1 while available
+  std::vector<Time> last_outage_;  ///< length of the last finished outage (0 = none)
+  int64_t service_outages_ = 0, storage_outages_ = 0;
 };
 
 /// Builds the cloud world into `w` (not started): nodes, the model, the initial placement and

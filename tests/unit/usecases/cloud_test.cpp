@@ -209,3 +209,30 @@ TEST_CASE("cloud: the same seed gives the same trace") {
   other->run_until(10 * kSec);
   CHECK(other->trace().hash() != h[0]);
 }
+
+TEST_CASE("cloud: outages are measured; a zone back under spread gets its replicas again") {
+  auto w = make(6, {{"policy", "pack"}});
+  w->run_until(500 * kMs);
+  REQUIRE(apply(*w, "crash node=z1-1").ok);   // every web replica was there
+  w->run_until(6 * kSec);
+  CHECK(val(*w, "service_outages") == 1);
+  CHECK(val(*w, "outage_s.web") >= 2.9);   // 1 s to notice, 2 s to start
+  CHECK(val(*w, "outage_s.web") <= 3.5);
+  CHECK(val(*w, "outage_s.db") == 0);
+  REQUIRE(apply(*w, "cloud.fail_zone zone=z1").ok);
+  w->run_until(8 * kSec);
+  CHECK(val(*w, "storage_outages") == 1);
+  CHECK(val(*w, "storage_outage_s") >= 1.8);
+  // The zone comes back and at the same moment the policy becomes spread: the scheduler does
+  // not know z1 is back yet, and re-places again when it hears from z1's servers.
+  REQUIRE(apply(*w, "cloud.restore_zone zone=z1").ok);
+  REQUIRE(apply(*w, "cloud.policy policy=spread").ok);
+  const double outages = val(*w, "service_outages");
+  w->run_until(12 * kSec);
+  CHECK(val(*w, "zones.web") == 3);
+  CHECK(val(*w, "storage_zones") == 3);
+  CHECK(val(*w, "servers_used") == 8);
+  CHECK(val(*w, "service_outages") == outages);
+  CHECK(val(*w, "storage_outages") == 1);
+  CHECK(val(*w, "storage_outage_s") < 8.5);
+}
