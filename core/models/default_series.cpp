@@ -76,6 +76,9 @@ std::vector<Spec> specs_for(const Model& m) {
             key(n + ".in_doubt", "in_doubt"), key(n + ".p99_ms", "p99_ms")};
   if (n == "datajob") return {key(n + ".tasks_done", "tasks_done"), key(n + ".workers_alive", "workers_alive")};
   if (n == "game") return {key(n + ".divergence", "divergence"), key(n + ".snapshot_age_ms", "snapshot_age_ms")};
+  if (n == "cloud")
+    return {key(n + ".services_up", "services_up"), key(n + ".replicas_running", "replicas_running"),
+            key(n + ".servers_used", "servers_used")};
   if (n == "feed")
     return {key(n + ".posts_per_s", "posts_ok", How::Rate), key(n + ".queue_depth", "queue_depth"),
             key(n + ".read_latency_ms_p95", "read_latency_ms_p95")};

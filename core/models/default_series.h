@@ -19,6 +19,7 @@
 //   datajob       datajob.tasks_done, datajob.workers_alive
 //   game          game.divergence, game.snapshot_age_ms
 //   feed          feed.posts_per_s, feed.queue_depth, feed.read_latency_ms_p95
+//   cloud         cloud.services_up, cloud.replicas_running, cloud.servers_used
 // The service worlds sample their own per-service and per-request-type series (services/controller.cpp).
 #pragma once
 

@@ -14,6 +14,7 @@ void add_transfer_scenarios(std::vector<ScenarioInfo>& v);  // money transfer: 2
 void add_game_scenarios(std::vector<ScenarioInfo>& v);      // multiplayer game state sync
 void add_datajob_scenarios(std::vector<ScenarioInfo>& v);   // data-processing job
 void add_feed_scenarios(std::vector<ScenarioInfo>& v);      // social feed fan-out
+void add_cloud_scenarios(std::vector<ScenarioInfo>& v);     // cloud platform: placement over zones
 
 const std::vector<ScenarioInfo>& scenarios() {
   static const std::vector<ScenarioInfo> all = [] {
@@ -26,6 +27,7 @@ const std::vector<ScenarioInfo>& scenarios() {
     add_game_scenarios(v);
     add_datajob_scenarios(v);
     add_feed_scenarios(v);
+    add_cloud_scenarios(v);
     return v;
   }();
   return all;

@@ -115,6 +115,7 @@ TEST_CASE("default series: every other world has points with plausible values af
       {"datajob", {"datajob.tasks_done", "datajob.workers_alive"}},
       {"game", {"game.divergence", "game.snapshot_age_ms"}},
       {"feed", {"feed.posts_per_s", "feed.queue_depth", "feed.read_latency_ms_p95"}},
+      {"cloud", {"cloud.services_up", "cloud.replicas_running", "cloud.servers_used"}},
   };
   for (const auto& c : cases) {
     const std::string scenario = c.scenario;
