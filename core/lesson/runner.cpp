@@ -98,6 +98,10 @@ std::string Runner::text() const {
   return step().live_text ? render_text(step().text, world(), state_.started_us, &state_.baseline) : state_.start_text;
 }
 
+std::string Runner::fill(const std::string& text) const {
+  return text.find("{{") == std::string::npos ? text : render_text(text, world(), state_.started_us, &state_.baseline);
+}
+
 void Runner::enter_step(size_t i) {
   index_ = i;
   state_ = StepState{};

@@ -90,6 +90,9 @@ class Runner {
   /// The step's text with {{key}} placeholders filled in from the world: as the step opened,
   /// before its `do` (the default, `text_at = "start"`), or now (`text_at = "live"`).
   std::string text() const;
+  /// Any text of the step (a choice's explanation, a hint) with its {{key}} placeholders filled
+  /// in from the world now.
+  std::string fill(const std::string& text) const;
 
   /// True while a predict waits for the learner's answer (the world does not run meanwhile).
   bool awaiting_predict() const;

@@ -82,7 +82,7 @@ void LabApp::draw_lesson() {
       } else {
         bool happened = ss.predict_outcome == static_cast<int>(i);
         ImGui::TextWrapped("%s %s%s", picked ? tr("(you)") : "     ", c.text.c_str(), happened ? tr("   <- what happened") : "");
-        if ((picked || happened) && ss.predict_outcome >= 0 && !c.explain.empty()) ImGui::TextDisabled("%s", c.explain.c_str());
+        if ((picked || happened) && ss.predict_outcome >= 0 && !c.explain.empty()) ImGui::TextDisabled("%s", r.fill(c.explain).c_str());
       }
     }
     if (ss.predict_answer >= 0 && ss.predict_outcome < 0) ImGui::TextDisabled(tr("Watching what the simulation does..."));
@@ -113,7 +113,7 @@ void LabApp::draw_lesson() {
       if (ImGui::RadioButton((c.text + "##q" + std::to_string(i)).c_str(), picked)) r.answer_quiz(static_cast<int>(i));
       if (picked) {
         ImGui::PushStyleColor(ImGuiCol_Text, c.correct ? palette::green : palette::orange);
-        ImGui::TextWrapped("%s %s", c.correct ? tr("Right.") : tr("Not quite."), c.explain.c_str());
+        ImGui::TextWrapped("%s %s", c.correct ? tr("Right.") : tr("Not quite."), r.fill(c.explain).c_str());
         ImGui::PopStyleColor();
       }
     }
@@ -207,7 +207,7 @@ std::string LabApp::lesson_json() const {
       const auto& c = st.predict->choices[i];
       const bool show = resolved && (ss.predict_answer == static_cast<int>(i) || ss.predict_outcome == static_cast<int>(i));
       o << (i ? "," : "") << "{\"html\":" << json_quote(html_inline(c.text))
-        << ",\"explain\":" << json_quote(show ? html_inline(c.explain) : std::string()) << "}";
+        << ",\"explain\":" << json_quote(show ? html_inline(r.fill(c.explain)) : std::string()) << "}";
     }
     o << "],\"hints\":" << hints_json(r, lesson::Phase::Predict) << "}";
   } else {
@@ -238,7 +238,7 @@ std::string LabApp::lesson_json() const {
       const auto& c = st.quiz->choices[i];
       const bool picked = ss.quiz_answer == static_cast<int>(i);
       o << (i ? "," : "") << "{\"html\":" << json_quote(html_inline(c.text));
-      if (picked) o << ",\"correct\":" << (c.correct ? "true" : "false") << ",\"explain\":" << json_quote(html_inline(c.explain));
+      if (picked) o << ",\"correct\":" << (c.correct ? "true" : "false") << ",\"explain\":" << json_quote(html_inline(r.fill(c.explain)));
       o << "}";
     }
     o << "]}";

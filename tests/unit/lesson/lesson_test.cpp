@@ -311,6 +311,10 @@ TEST_CASE("runner: interactive learner, predict pause, hints, progress") {
   CHECK(r->state().predict_outcome == 0);
   CHECK(r->next());
   CHECK(r->text() == "All 3 up.");
+  // Any text of a step (a choice's explanation) fills its placeholders from the world too: the
+  // players show explanations through fill(), not as written.
+  CHECK(r->fill("The answer is {{answer}}.") == "The answer is 42.");
+  CHECK(r->fill("no placeholder") == "no placeholder");
 
   // Restore the saved progress: back at step 2, the quiz answer of step 1 kept.
   std::string err;
