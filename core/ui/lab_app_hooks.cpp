@@ -54,6 +54,7 @@ std::string LabApp::state_json() const {
         << ",\"y\":" << canvas_.menu_items[i].second.y << "}";
     o << "],\"share\":{\"scenario\":" << json_quote(runner_ ? runner_->lesson().scenario.name : session_->scenario())
       << ",\"seed\":" << w.seed() << ",\"lesson\":" << (runner_ ? json_quote(lesson_name_) : std::string("null"))
+      << ",\"params\":" << json_quote(params_text(runner_ ? Params{} : session_->params()))
       << ",\"time_us\":" << w.now() << ",\"log\":";
     o << json_quote(Session::log_text(w)) << "}";
     o << ",\"models\":[";
@@ -372,20 +373,29 @@ void LabApp::register_hooks() {
       log_line("replayed a shared moment of lesson " + runner_->lesson().id + " at step " + std::to_string(step + 1));
       return kOk;
     }
-    auto s = Session::create(h.str("scenario"), static_cast<uint64_t>(h.num("seed", 1)), {}, &err);
-    if (!s) return fail("ui.replay: " + err);
+    // A scenario's moment: the same as a replay file (scenario, parameters, seed, log, moment),
+    // opened at the moment with the commands after it kept as the recorded future.
+    ReplayFile r;
+    r.scenario = h.str("scenario");
+    r.seed = static_cast<uint64_t>(h.num("seed", 1));
+    r.params = parse_params_text(h.str("params"), &err);
+    if (!err.empty()) return fail("ui.replay: " + err);
     const auto log = Session::parse_log(h.str("log"), &err);
     if (!log) return fail("ui.replay: log " + err);
-    const Time until = static_cast<Time>(h.num("time_us", log->empty() ? 0.0 : static_cast<double>(log->back().at)));
-    if (!s->replay(*log, std::max(until, log->empty() ? Time{0} : log->back().at), &err)) return fail("ui.replay: " + err);
-    close_lesson();
-    close_compare();
-    session_ = std::move(s);
-    canvas_ = CanvasView{};
-    auto_layout(session_->world(), canvas_, true);
-    playing_ = false;
-    horizon_us_ = 0;
-    log_line("replayed a shared moment of " + session_->scenario());
+    r.log = *log;
+    r.at_us = static_cast<Time>(h.num("time_us", log->empty() ? 0.0 : static_cast<double>(log->back().at)));
+    const std::string label = "a shared moment of " + r.scenario;
+    if (!open_replay(r, label)) return fail("ui.replay: " + error_);
+    return kOk;
+  };
+  hooks_["ui.open_replay_text"] = [this](const HookArgs& h) -> std::string {
+    // A replay file's text (the page's file picker or a dropped file): opened at its moment,
+    // paused, with the History tab in front, as `topolab --open FILE` does.
+    std::string err;
+    const std::string name = h.str("name").empty() ? "replay" : h.str("name");
+    const auto r = parse_replay(h.str("text"), name, &err);
+    if (!r) return fail(err);
+    if (!open_replay(*r, name)) return fail(error_);
     return kOk;
   };
   hooks_["ui.step"] = [this](const HookArgs& h) -> std::string {

@@ -1,7 +1,8 @@
 // "Share this moment": the link built from state().share (scenario or lesson, seed, and the command
 // log in the fragment) opened in a fresh browser context rebuilds the same world: the same trace
 // hash, simulated time and nodes; so does the desktop lab (`topolab --open LINK`, when built). Also:
-// a damaged link says so instead of breaking the page.
+// a damaged link says so instead of breaking the page; a replay file (a chaos counterexample) opens
+// at its moment with its scenario parameters, as the CLI and the desktop lab open it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -116,5 +117,49 @@ test('a damaged shared link shows a message and the catalogue', { skip }, async 
   assert.ok(await visible(page, '#message'));
   assert.match(await page.textContent('#message-title'), /damaged/);
   assert.ok(await visible(page, '#catalogue'));
+  await context.close();
+});
+
+test('a replay file (a chaos counterexample) opens at its moment with its parameters; its link and the CLI agree', { skip }, async () => {
+  const text = ['# Topolab replay', 'scenario raft-3', 'seed 7', 'set raft.persist_vote=false', 'at 1500000', 'log',
+    '400000 crash node=n1', '900000 restart node=n1', '2000000 crash node=n2', ''].join('\n');
+  const { context, page, errors } = await newPage(browser);
+  await gotoPage(page, lab.url);
+  await page.setInputFiles('#file-input', { name: 'raft-3-seed7.replay', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await page.waitForFunction(() => { const s = Module.topolab.state(); return s.scenario === 'raft-3' && s.time_us === 1500000; });
+  const s = await labState(page);
+  assert.equal(s.share.params, 'raft.persist_vote=false', 'the scenario parameters are the file\'s');
+  assert.equal(s.commands, 2, 'paused at its moment: the command after it is still to come');
+  assert.ok(!(await visible(page, '#message')), 'no error');
+  // The CLI reads the same file to the same trace hash.
+  const cli = path.join(root, 'build', 'release', 'topolab-cli');
+  if (fs.existsSync(cli)) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topolab-replay-'));
+    const file = path.join(dir, 'raft-3-seed7.replay');
+    fs.writeFileSync(file, text);
+    const r = spawnSync(cli, ['hash', '--replay', file], { encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').pop(), s.trace_hash, 'topolab-cli hash --replay gives the browser\'s trace hash');
+  }
+  // Playing on replays what followed: n2 crashes at 2 s.
+  await labCommand(page, { op: 'ui.run_ms', value: 600 });
+  assert.equal((await labState(page)).nodes.find((n) => n.name === 'n2').status, 'crashed');
+  // Its link carries the parameters (set=KEY=VALUE, as the desktop's links do) and rebuilds it.
+  await labCommand(page, { op: 'ui.pause' });
+  const now = await labState(page);
+  const link = await clickShare(page);
+  assert.match(link, /[?&]set=raft\.persist_vote%3Dfalse/);
+  const other = await newPage(browser);
+  await gotoPage(other.page, link);
+  await other.page.waitForFunction(() => Module.topolab.state().scenario === 'raft-3');
+  assert.deepEqual(world(await labState(other.page)), world(now));
+  await other.context.close();
+  // A broken replay file: a message naming the file and line; the world shown stays.
+  await page.setInputFiles('#file-input', { name: 'broken.replay', mimeType: 'text/plain', buffer: Buffer.from('scenario raft-3\nseed x\n') });
+  await page.waitForFunction(() => !document.getElementById('message').classList.contains('hidden'));
+  assert.match(await page.textContent('#message'), /broken\.replay:2: seed wants a whole number/);
+  assert.equal((await labState(page)).trace_hash, now.trace_hash);
+  assert.deepEqual(errors, []);
   await context.close();
 });

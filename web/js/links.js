@@ -71,6 +71,8 @@ window.TopolabLinks = (function () {
       seed: intParam(p, 'seed'),
       at: intParam(frag, 'at'),
       log_encoded: frag.get('log') || null,
+      // Scenario parameters, as the desktop's links carry them: set=KEY=VALUE (repeatable).
+      params: p.getAll('set').filter((kv) => /^[^=\s]+=\S*$/.test(kv)).join(' '),
     };
     out.any = !!(out.lesson || out.lesson_url || out.scenario || out.log_encoded);
     out.shared = out.log_encoded !== null;
@@ -78,7 +80,8 @@ window.TopolabLinks = (function () {
   }
 
   /// Builds a link on `base` (the page's URL without query) from
-  /// {lesson, lesson_url, scenario, step, seed, at, log}; `log` is plain text and gets encoded.
+  /// {lesson, lesson_url, scenario, step, seed, params ("k=v k2=v2"), at, log}; `log` is plain
+  /// text and gets encoded.
   /// A shared moment names its scenario even for a lesson (the replay rebuilds that world).
   async function build(base, what) {
     const u = new URL(base);
@@ -89,6 +92,7 @@ window.TopolabLinks = (function () {
     if (what.scenario) u.searchParams.set('scenario', what.scenario);
     if (what.step != null) u.searchParams.set('step', String(what.step));
     if (what.seed != null) u.searchParams.set('seed', String(what.seed));
+    for (const kv of (what.params || '').split(/\s+/).filter(Boolean)) u.searchParams.append('set', kv);
     const frag = [];
     if (what.at != null) frag.push('at=' + what.at);
     if (what.log != null) frag.push('log=' + (await encodeLog(what.log)));

@@ -366,8 +366,26 @@
       showMessage(t('This file is too big to be a lesson'), TopolabI18n.fmt(t('%s is %s MB; lesson files are small .toml text files.'), file.name, (file.size / 1048576).toFixed(1)));
       return;
     }
-    file.text().then((text) => openText(file.name, text, { kind: 'file' }, {}),
+    file.text().then((text) => (isReplay(file.name, text) ? openReplay(file.name, text) : openText(file.name, text, { kind: 'file' }, {})),
       (e) => showMessage(t('Could not read the file'), `${file.name}: ${e.message}`));
+  }
+
+  /// A replay file (what `topolab-cli chaos` writes for a counterexample, or File > Save replay):
+  /// scenario, parameters, seed, command log and the moment to show.
+  const isReplay = (name, text) => /\.replay$/i.test(name) || /^(\s*#[^\n]*\n)*\s*scenario\s/.test(text);
+  function openReplay(name, text) {
+    const r = labCommand({ op: 'ui.open_replay_text', name, text });
+    if (!r.ok) {
+      const still = page.current ? ' ' + t('The lab keeps running what it showed before.') : '';
+      showMessage(t('This replay file has a problem'), t('Fix it and open it again.') + still, r.error);
+      if (!page.current) showCatalogue();
+      return false;
+    }
+    page.current = { kind: 'shared', id: null, title: null };
+    hideMessage();
+    showLab();
+    toast(t('A recorded run, paused at its moment: play on to see what followed, or step back with ←.'), 6000);
+    return true;
   }
 
   /// A shared moment: rebuild the world from scenario (or lesson), seed and command log.
@@ -386,6 +404,7 @@
     }
     const cmd = { op: 'ui.replay', seed: link.seed == null ? 1 : link.seed, log };
     if (link.scenario) cmd.scenario = link.scenario;
+    if (link.params) cmd.params = link.params;
     if (link.lesson) cmd.lesson = lessonPath(link.lesson);
     if (link.at != null) cmd.time_us = link.at;
     const r = labCommand(cmd);
@@ -510,7 +529,7 @@
     const s = labState();
     const sh = s.share || {};
     const c = page.current || {};
-    const what = { scenario: sh.scenario || s.scenario, seed: sh.seed != null ? sh.seed : s.seed, log: sh.log || '' };
+    const what = { scenario: sh.scenario || s.scenario, seed: sh.seed != null ? sh.seed : s.seed, log: sh.log || '', params: sh.params || '' };
     if (c.kind === 'bundled' || (c.kind === 'shared' && c.id && findLesson(c.id))) what.lesson = c.id;
     else if (c.kind === 'url') what.lesson_url = c.url;
     if (s.lesson && (what.lesson || what.lesson_url)) what.step = s.lesson.step;

@@ -259,6 +259,13 @@ void add_services_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"shop", "Microservice shop: gateway, auth, catalog, cart, checkout, payment, inventory, queue -> notifications",
                [](World& w, const Params& p) { return build_shop(w, p, true, false); }});
   v.back().params = service_params(true);
+  // The shop's switchable rules: each protects a check of its fault campaign (`chaos`).
+  v.back().params.push_back({"shop.discard_late_responses", "bool", "", "true/false", "true",
+                             "false: a seeded bug, the late answer of a timed-out call still counts (a request answered twice)"});
+  v.back().params.push_back({"shop.check_status", "bool", "", "true/false", "true",
+                             "false: a seeded bug, any answer counts as a success (an order lost)"});
+  v.back().params.push_back({"shop.count_retries_once", "bool", "", "true/false", "true",
+                             "false: a seeded bug, a retry is counted out twice (the in-flight gauge goes negative)"});
   v.push_back({"shop-monolith", "The same shop as one monolith: one deployable with every module inside",
                [](World& w, const Params& p) { return build_shop(w, p, false, true); }});
   v.back().params = service_params(false);

@@ -1000,6 +1000,7 @@ void add_transfer_scenarios(std::vector<ScenarioInfo>& v) {
       {"retry_ms", "number", "ms", "3..600000", "300", "a step with no answer is retried after this"},
       {"audit_gap_ms", "number", "ms", "1..600000", "20", "the auditor's pause between reading the two banks"},
       {"transfer.log_decision", "int", "", "0..1", "1", "0: a seeded bug, the commit decision is not logged"},
+      {"transfer.idempotent_steps", "int", "", "0..1", "1", "0: a seeded bug, a retried saga step runs again"},
   };
   v[v.size() - 2].params = decls;
   v.back().params = decls;
