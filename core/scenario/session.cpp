@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "scenario/scenario.h"
+#include "scenario/reference.h"
 
 #include "models/default_series.h"
 #include "models/narration.h"
@@ -23,6 +24,14 @@ std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, c
       *error = "unknown scenario \"" + scenario + "\" (scenarios: " + names + ")";
     }
     return nullptr;
+  }
+  // The value grammar first, the same for every model (util/parse.h, as Commands use it).
+  for (const auto& [k, v] : params) {
+    const std::string bad = check_param_value(info->params, k, v);
+    if (!bad.empty()) {
+      if (error) *error = scenario + ": " + bad;
+      return nullptr;
+    }
   }
   auto w = std::make_unique<World>(seed);
   std::string err = info->build(*w, params);

@@ -13,6 +13,7 @@
 #include "models/basic/basic.h"
 #include "scenario/scenario.h"
 #include "util/i18n.h"
+#include "util/parse.h"
 
 namespace topo::usecases {
 
@@ -317,11 +318,7 @@ const PlayerProc* player_proc(const World& w, NodeId id) {
   return dynamic_cast<const PlayerProc*>(n.process.get());
 }
 
-bool parse_bool_text(const std::string& s, bool* out) {
-  if (s == "true" || s == "1" || s == "yes" || s == "on") { *out = true; return true; }
-  if (s == "false" || s == "0" || s == "no" || s == "off") { *out = false; return true; }
-  return false;
-}
+bool parse_bool_text(const std::string& s, bool* out) { return util::parse_bool(s, out); }
 
 void schedule_sampler(World& w, GameModel* m, Time at) {
   w.schedule(at, [m](World& world) {
