@@ -1,6 +1,7 @@
 // The built-in Raft scenarios, `raft-3` and `raft-5`: a Raft-replicated key-value store with
 // open-loop clients, on a network with a little jitter so messages sometimes overtake each other.
 #include "models/raft/raft.h"
+#include "models/builtin_scenarios.h"
 #include "scenario/scenario.h"
 #include "util/parse.h"
 

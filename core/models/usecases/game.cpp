@@ -3,7 +3,7 @@
 // then broadcasts a snapshot; players show the others where the last snapshot put them (with
 // prediction: extrapolated by their velocity). A standby server ("standby"), when switched on,
 // gets a snapshot every few ticks and takes over when they stop. See game.h for the value keys.
-// Added to the built-in list through add_game_scenarios(), called from core/scenario/registry.cpp.
+// Added to the built-in list through add_game_scenarios(), called from core/catalog/catalog.cpp.
 #include "models/usecases/game.h"
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include <ostream>
 
 #include "models/basic/basic.h"
+#include "models/builtin_scenarios.h"
 #include "scenario/scenario.h"
 #include "util/i18n.h"
 #include "util/parse.h"

@@ -15,6 +15,7 @@
 
 #include "models/raft/raft.h"
 #include "scenario/reference.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "../world_util.h"
 
