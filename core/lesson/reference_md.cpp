@@ -7,6 +7,7 @@
 #include "lesson/validator.h"
 #include "lesson/world_facts.h"
 #include "scenario/reference.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 namespace topo::lesson {

@@ -2,6 +2,7 @@
 #include "lesson/replay.h"
 
 #include "lesson/world_facts.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 namespace topo::lesson {

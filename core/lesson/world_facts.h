@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lesson/condition.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "sim/world.h"
 

@@ -1,6 +1,8 @@
 // Pattern matching and descriptions for the scenario declarations (scenario/reference.h).
 #include "scenario/reference.h"
 
+#include "util/parse.h"
+
 namespace topo {
 
 namespace {
@@ -40,6 +42,25 @@ std::vector<std::string> placeholders(std::string_view pattern) {
     i = close + 1;
   }
   return out;
+}
+
+std::string check_param_value(const std::vector<ParamDecl>& decls, std::string_view key,
+                              std::string_view value) {
+  const ParamDecl* d = find_param_decl(decls, key);
+  if (!d) return "";
+  int64_t i = 0;
+  double x = 0;
+  bool b = false;
+  const char* want = nullptr;
+  if (d->type == "int") {
+    if (!util::parse_int(value, &i)) want = "an integer";
+  } else if (d->type == "number" || d->type == "prob") {
+    if (!util::parse_number(value, &x)) want = "a number";
+  } else if (d->type == "bool") {
+    if (!util::parse_bool(value, &b)) want = "true or false";
+  }
+  if (!want) return "";
+  return std::string(key) + "=" + std::string(value) + " is not " + want;
 }
 
 const ValueDecl* find_value_decl(const std::vector<ValueDecl>& decls, std::string_view key) {

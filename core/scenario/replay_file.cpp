@@ -79,8 +79,8 @@ std::optional<ReplayFile> parse_replay(const std::string& text, const std::strin
   return r;
 }
 
-std::unique_ptr<Session> open_replay(const ReplayFile& r, std::string* error) {
-  auto s = Session::create(r.scenario, r.seed, r.params, error);
+std::unique_ptr<Session> open_replay(const ReplayFile& r, std::string* error, WorldFactory factory) {
+  auto s = Session::create(r.scenario, r.seed, r.params, std::move(factory), error);
   if (!s) return nullptr;
   const Time last = r.log.empty() ? Time{0} : r.log.back().at;
   if (!s->replay(r.log, std::max(r.at_us, last), error)) return nullptr;

@@ -36,7 +36,8 @@ std::string replay_text(const ReplayFile& r, const std::string& comment = "");
 std::optional<ReplayFile> parse_replay(const std::string& text, const std::string& name, std::string* error);
 /// Builds the scenario and replays the log, then stands at `at_us`: the commands recorded after
 /// it stay the session's recorded future (playing on replays them). Null and `error` when the
-/// scenario cannot be built or a command is refused.
-std::unique_ptr<Session> open_replay(const ReplayFile& r, std::string* error);
+/// scenario cannot be built or a command is refused. `factory` builds the worlds (the built-in
+/// scenarios: catalog/catalog.h's open_replay(r, error)).
+std::unique_ptr<Session> open_replay(const ReplayFile& r, std::string* error, WorldFactory factory);
 
 }  // namespace topo

@@ -1,6 +1,8 @@
 // Scenarios: named recipes that build a World (topology, load, parameters) from a seed and a
-// set of `key=value` parameters. The built-in list is explicit (no static registration, which a
-// static library would drop); each model adds its scenarios in register_builtin_scenarios().
+// set of `key=value` parameters (ScenarioInfo, which the models fill in), and the Session that
+// replays a run. This layer depends on core/sim only: the list of built-in scenarios, which knows
+// every model, is core/catalog (catalog/catalog.h), a layer above core/models; a Session gets its
+// worlds from a WorldFactory (catalog's build_world for the built-in list).
 #pragma once
 
 #include <functional>
@@ -26,25 +28,24 @@ struct ScenarioInfo {
   std::vector<ParamDecl> params = {};
 };
 
-/// All built-in scenarios, in a stable order.
-const std::vector<ScenarioInfo>& scenarios();
-const ScenarioInfo* find_scenario(const std::string& name);
-
-/// Builds and starts a world; on failure returns null and sets `error`.
-std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, const Params& params,
-                                   std::string* error);
-
-/// Same, calling `before_start(world)` after the scenario built it and before start() (the CLI
-/// uses it to attach a trace sink so the events of start() are streamed too).
-std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, const Params& params,
-                                   std::string* error,
-                                   const std::function<void(World&)>& before_start);
+/// Builds and starts the world of (scenario, seed, params), calling `before_start(world)` (if
+/// any) before start(); on failure returns null and sets `error`. The built-in one is
+/// catalog/catalog.h's build_world.
+using WorldFactory = std::function<std::unique_ptr<World>(
+    const std::string& scenario, uint64_t seed, const Params& params, std::string* error,
+    const std::function<void(World&)>& before_start)>;
 
 /// A replayable run: (scenario, params, seed, command log) -> world. Every change goes through
 /// apply(), which records it; rewind(t) rebuilds the world and replays the log up to t.
 class Session {
  public:
-  /// Returns null and sets `error` if the scenario cannot be built.
+  /// Returns null and sets `error` if the scenario cannot be built. `factory` builds the world
+  /// now and again on every rewind.
+  static std::unique_ptr<Session> create(const std::string& scenario, uint64_t seed,
+                                         const Params& params, WorldFactory factory,
+                                         std::string* error);
+  /// The same for a built-in scenario (factory: the catalog's build_world). Defined in
+  /// core/catalog/catalog.cpp, the layer that knows the built-in list.
   static std::unique_ptr<Session> create(const std::string& scenario, uint64_t seed,
                                          const Params& params, std::string* error);
   World& world() { return *world_; }
@@ -81,6 +82,7 @@ class Session {
   void rewind(Time t);
 
  private:
+  WorldFactory factory_;
   std::vector<LoggedCommand> future_;   ///< recorded commands after the rewound time, in order
   std::string scenario_;
   Params params_;

@@ -7,40 +7,7 @@
 
 #include "scenario/scenario.h"
 
-#include "models/default_series.h"
-#include "models/narration.h"
-
 namespace topo {
-
-std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, const Params& params,
-                                   std::string* error,
-                                   const std::function<void(World&)>& before_start) {
-  const ScenarioInfo* info = find_scenario(scenario);
-  if (!info) {
-    if (error) {
-      std::string names;
-      for (const auto& s : scenarios()) names += (names.empty() ? "" : ", ") + s.name;
-      *error = "unknown scenario \"" + scenario + "\" (scenarios: " + names + ")";
-    }
-    return nullptr;
-  }
-  auto w = std::make_unique<World>(seed);
-  std::string err = info->build(*w, params);
-  if (!err.empty()) {
-    if (error) *error = scenario + ": " + err;
-    return nullptr;
-  }
-  install_default_series(*w);   // charts from t = 0; samplers are not events (same traces)
-  install_narration(*w);        // what happens, in words (a sampler too: same traces)
-  if (before_start) before_start(*w);
-  w->start();
-  return w;
-}
-
-std::unique_ptr<World> build_world(const std::string& scenario, uint64_t seed, const Params& params,
-                                   std::string* error) {
-  return build_world(scenario, seed, params, error, nullptr);
-}
 
 namespace {
 
@@ -70,10 +37,16 @@ size_t apply_log(World& w, const std::vector<LoggedCommand>& log, size_t first, 
 }  // namespace
 
 std::unique_ptr<Session> Session::create(const std::string& scenario, uint64_t seed,
-                                         const Params& params, std::string* error) {
-  auto w = build_world(scenario, seed, params, error);
+                                         const Params& params, WorldFactory factory,
+                                         std::string* error) {
+  if (!factory) {
+    if (error) *error = "no world factory for \"" + scenario + "\"";
+    return nullptr;
+  }
+  auto w = factory(scenario, seed, params, error, nullptr);
   if (!w) return nullptr;
   auto s = std::unique_ptr<Session>(new Session());
+  s->factory_ = std::move(factory);
   s->scenario_ = scenario;
   s->params_ = params;
   s->seed_ = seed;
@@ -184,8 +157,8 @@ void Session::rewind(Time t) {
   future.insert(future.end(), future_.begin(), future_.end());
   const size_t capacity = world_->trace().capacity();
   std::string err;
-  auto w = build_world(scenario_, seed_, params_, &err,
-                       [capacity](World& fresh) { fresh.trace().set_capacity(capacity); });
+  auto w = factory_(scenario_, seed_, params_, &err,
+                    [capacity](World& fresh) { fresh.trace().set_capacity(capacity); });
   if (!w) throw std::runtime_error("rewind: cannot rebuild " + scenario_ + ": " + err);
   // Commands the scenario itself applied while building are already in the fresh world's log.
   std::string why;

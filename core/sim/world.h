@@ -338,6 +338,13 @@ class World {
   // ---- mutators for command handlers and models' own controllers ----
   // The way to change a world from outside is a Command (World::apply, or Session::apply for a
   // recorded run); these are what command handlers and model processes call to do the change.
+  // Who may call them, exactly: core/sim (the built-in commands' handlers) and core/models (the
+  // handlers of the Commands a model registers, its scenario's build function before start(),
+  // and code that runs inside the world as an event or a process: a controller, an autoscaler).
+  // Never core/scenario, core/catalog, core/lesson, core/ui or core/app: those change a world
+  // only through a Command and advance it only through a Session (a lesson through its runner),
+  // which is what keeps a run replayable from (scenario, params, seed, command log).
+  // tests/unit/sim/world_mutators_layer_test.cpp checks those folders never call them.
   void crash(NodeId id);
   void restart(NodeId id, Time delay);   ///< Restarting for `delay`, then Up with a new process
   void set_cpu_speed(NodeId id, double speed);

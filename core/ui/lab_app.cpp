@@ -541,10 +541,10 @@ void LabApp::key_right() {
     run_twin_to(t);
     return;
   }
-  // Through the Session: a recorded future command (after a rewind) is applied at its own time.
+  // Through the Session (the only way the UI advances a world): a recorded future command
+  // (after a rewind) is applied at its own time. Every lesson host has one.
   Session* s = runner_ ? runner_->host().session() : session_.get();
   if (s) s->step();
-  else world()->step();
 }
 
 void LabApp::key_left() {
@@ -648,16 +648,18 @@ void LabApp::advance(double wall_dt) {
     run_twin_to(w.now());
     return;
   }
+  // No recorded command before the target: event by event within the frame's budget, still
+  // through the Session, so it stays the one way the UI advances a world.
   const Time target = w.now() + step;
   uint64_t ran = 0;
   while (ran < kEventBudgetPerFrame) {
     auto next = w.next_event_time();
     if (!next || *next > target) break;
-    w.step();
+    session_->step();
     ++ran;
   }
   lagging_ = ran >= kEventBudgetPerFrame;
-  if (!lagging_) w.run_until(target);
+  if (!lagging_) session_->run_until(target);
   run_twin_to(w.now());
 }
 

@@ -18,6 +18,7 @@
 #include "lesson/progress_store.h"
 #include "lesson/runner.h"
 #include "scenario/replay_file.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "ui/canvas.h"
 #include "ui/visual_clock.h"

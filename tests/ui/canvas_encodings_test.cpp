@@ -12,6 +12,7 @@
 
 #include "imgui.h"
 #include "models/raft/raft.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "ui/canvas.h"
 #include "ui/lab_app.h"

@@ -13,6 +13,7 @@
 
 #include "imgui.h"
 #include "scenario/replay_file.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "ui/lab_app.h"
 #include "ui/languages.h"

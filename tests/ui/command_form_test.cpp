@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "ui/widgets/command_form.h"
 #include "widget_fixture.h"

@@ -15,6 +15,7 @@
 
 #include "imgui.h"
 #include "models/services/services.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "ui/canvas.h"
 #include "ui/lab_app.h"

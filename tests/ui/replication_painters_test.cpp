@@ -11,6 +11,7 @@
 #include "models/replication/primary_backup.h"
 #include "models/replication/quorum.h"
 #include "models/sharding/sharding.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "ui/lab_app.h"
 #include "ui/painters/replication_painters.h"

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "sim/world.h"
 

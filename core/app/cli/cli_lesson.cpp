@@ -24,6 +24,7 @@
 #include "lesson/validator.h"
 #include "models/narration.h"
 #include "scenario/reference.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "util/format.h"
 

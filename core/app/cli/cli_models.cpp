@@ -12,6 +12,7 @@
 #include "models/kv/history.h"
 #include "models/kv/linearizability.h"
 #include "models/chaos/campaign.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 namespace topo::cli {

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "lesson/reference_md.h"
 #include "scenario/replay_file.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "util/format.h"
 #include "util/text.h"

@@ -1,5 +1,6 @@
 // Registration of the engine's basic scenarios and the parameter reader they share.
 #include "models/basic/basic.h"
+#include "models/builtin_scenarios.h"
 
 namespace topo::basic {
 

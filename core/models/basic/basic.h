@@ -33,6 +33,6 @@ void add_gossip(std::vector<ScenarioInfo>& v);
 }  // namespace topo::basic
 
 namespace topo {
-/// Adds ping, mm1, mmc and gossip to the catalogue (called from scenario/registry.cpp).
+/// Adds ping, mm1, mmc and gossip to the catalogue (called from catalog/catalog.cpp).
 void add_basic_scenarios(std::vector<ScenarioInfo>& v);
 }  // namespace topo

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "scenario/scenario.h"
+#include "catalog/catalog.h"
 #include "util/format.h"
 #include "util/parse.h"
 

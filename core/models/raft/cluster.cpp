@@ -7,6 +7,7 @@
 
 #include "models/raft/raft.h"
 #include "util/i18n.h"
+#include "util/parse.h"
 
 namespace topo::raft {
 
@@ -31,29 +32,9 @@ std::string num(double v) {
   return (scaled < 0 ? "-" : "") + s.substr(0, s.size() - 4) + "." + s.substr(s.size() - 4);
 }
 
-bool parse_bool(const std::string& s, bool* out) {
-  if (s == "true" || s == "1" || s == "on" || s == "yes") { *out = true; return true; }
-  if (s == "false" || s == "0" || s == "off" || s == "no") { *out = false; return true; }
-  return false;
-}
-
-bool parse_int(const std::string& s, int64_t* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (*end != '\0') return false;
-  *out = v;
-  return true;
-}
-
-bool parse_num(const std::string& s, double* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (*end != '\0') return false;
-  *out = v;
-  return true;
-}
+using util::parse_bool;
+using util::parse_int;
+bool parse_num(const std::string& s, double* out) { return util::parse_number(s, out); }
 
 const char* const kRuleNames[] = {"raft.check_log_up_to_date", "raft.commit_only_current_term", "raft.persist_vote"};
 

@@ -1,7 +1,9 @@
 // The built-in Raft scenarios, `raft-3` and `raft-5`: a Raft-replicated key-value store with
 // open-loop clients, on a network with a little jitter so messages sometimes overtake each other.
 #include "models/raft/raft.h"
+#include "models/builtin_scenarios.h"
 #include "scenario/scenario.h"
+#include "util/parse.h"
 
 namespace topo {
 
@@ -22,9 +24,8 @@ ScenarioInfo raft_scenario(const std::string& name, int nodes) {
     link.jitter_us = 1 * kMs;
     for (const auto& [k, v] : params) {
       if (k == "latency_ms" || k == "jitter_ms") {
-        char* end = nullptr;
-        const long long ms = std::strtoll(v.c_str(), &end, 10);
-        if (v.empty() || *end != '\0' || ms < 0 || ms > 10000)
+        int64_t ms = 0;
+        if (!util::parse_int(v, &ms) || ms < 0 || ms > 10000)
           return "parameter " + k + "=" + v + ": expected milliseconds from 0 to 10000";
         (k == "latency_ms" ? link.latency_us : link.jitter_us) = ms * kMs;
       } else {

@@ -1,6 +1,7 @@
 // The replication and sharding scenarios: `primary-backup`, `quorum` and `sharding`, with their
 // parameters (see each model's header for what they build and measure).
 #include "models/basic/basic.h"
+#include "models/builtin_scenarios.h"
 #include "models/replication/primary_backup.h"
 #include "models/replication/quorum.h"
 #include "models/sharding/sharding.h"
@@ -92,7 +93,7 @@ std::string build_shard(World& w, const Params& p) {
 
 }  // namespace
 
-/// Adds primary-backup, quorum and sharding to the catalogue (called from scenario/registry.cpp).
+/// Adds primary-backup, quorum and sharding to the catalogue (called from catalog/catalog.cpp).
 void add_replication_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"primary-backup",
                "primary-backup store with asynchronous replication: failover loses acknowledged writes (params: "

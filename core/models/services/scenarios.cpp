@@ -27,6 +27,7 @@
 #include <sstream>
 
 #include "models/services/services.h"
+#include "models/builtin_scenarios.h"
 #include "scenario/scenario.h"
 
 namespace topo {

@@ -73,23 +73,9 @@ std::optional<FaultSpec::Kind> parse_fault(const std::string& s) {
   return std::nullopt;
 }
 
-bool parse_double(const std::string& s, double* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || v != v) return false;
-  *out = v;
-  return true;
-}
+bool parse_double(const std::string& s, double* out) { return util::parse_number(s, out); }
 
-bool parse_int(const std::string& s, int64_t* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (end != s.c_str() + s.size()) return false;
-  *out = v;
-  return true;
-}
+bool parse_int(const std::string& s, int64_t* out) { return util::parse_int(s, out); }
 
 bool parse_bool(const std::string& s, bool* out) { return util::parse_bool(s, out); }
 

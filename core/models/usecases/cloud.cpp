@@ -1,7 +1,7 @@
 // Use-case model for lesson 15 (cloud platform): a scheduler placing workload replicas on servers
 // in zones by a spread or pack policy, re-placing them when a server or a zone fails, and copies
 // of a storage volume on the servers' disks (see cloud.h). Adds the scenario `cloud` through
-// add_cloud_scenarios(), called from core/scenario/registry.cpp.
+// add_cloud_scenarios(), called from core/catalog/catalog.cpp.
 #include "models/usecases/cloud.h"
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "models/basic/basic.h"
+#include "models/builtin_scenarios.h"
 #include "util/i18n.h"
 
 namespace topo::usecases {

@@ -1,7 +1,7 @@
 // Use-case model for lesson 13 (data-processing-job): a MapReduce-style coordinator and workers
 // with heartbeats, re-assignment of a dead worker's task and speculative backup tasks (see
 // datajob.h). Adds the scenario `datajob` through add_datajob_scenarios(), called from
-// core/scenario/registry.cpp.
+// core/catalog/catalog.cpp.
 #include "models/usecases/datajob.h"
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "models/basic/basic.h"
+#include "models/builtin_scenarios.h"
 #include "util/i18n.h"
 
 namespace topo::usecases {

@@ -4,7 +4,7 @@
 // account); post service -> notification queue -> notifier (asynchronous, acknowledged, redelivered
 // after a notifier crash). Every hop is an engine message and every cost is CPU work on the node,
 // so slowing or crashing a node (engine commands) shows where the work is. See feed.h for keys.
-// Added to the built-in list through add_feed_scenarios(), called from core/scenario/registry.cpp.
+// Added to the built-in list through add_feed_scenarios(), called from core/catalog/catalog.cpp.
 #include "models/usecases/feed.h"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <ostream>
 
 #include "models/basic/basic.h"
+#include "models/builtin_scenarios.h"
 #include "scenario/scenario.h"
 #include "util/i18n.h"
 

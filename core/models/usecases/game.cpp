@@ -3,7 +3,7 @@
 // then broadcasts a snapshot; players show the others where the last snapshot put them (with
 // prediction: extrapolated by their velocity). A standby server ("standby"), when switched on,
 // gets a snapshot every few ticks and takes over when they stop. See game.h for the value keys.
-// Added to the built-in list through add_game_scenarios(), called from core/scenario/registry.cpp.
+// Added to the built-in list through add_game_scenarios(), called from core/catalog/catalog.cpp.
 #include "models/usecases/game.h"
 
 #include <algorithm>
@@ -11,8 +11,10 @@
 #include <ostream>
 
 #include "models/basic/basic.h"
+#include "models/builtin_scenarios.h"
 #include "scenario/scenario.h"
 #include "util/i18n.h"
+#include "util/parse.h"
 
 namespace topo::usecases {
 
@@ -317,11 +319,7 @@ const PlayerProc* player_proc(const World& w, NodeId id) {
   return dynamic_cast<const PlayerProc*>(n.process.get());
 }
 
-bool parse_bool_text(const std::string& s, bool* out) {
-  if (s == "true" || s == "1" || s == "yes" || s == "on") { *out = true; return true; }
-  if (s == "false" || s == "0" || s == "no" || s == "off") { *out = false; return true; }
-  return false;
-}
+bool parse_bool_text(const std::string& s, bool* out) { return util::parse_bool(s, out); }
 
 void schedule_sampler(World& w, GameModel* m, Time at) {
   w.schedule(at, [m](World& world) {

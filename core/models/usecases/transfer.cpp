@@ -1,7 +1,7 @@
 // Use-case model for lesson 13 (money-transfer): two-phase commit against a saga with
 // compensation (see transfer.h). The processes (client, coordinator, bank, auditor), the model's
 // values, the transfer.* Commands and the scenarios `transfer-2pc` and `transfer-saga`, added
-// through add_transfer_scenarios(), called from core/scenario/registry.cpp.
+// through add_transfer_scenarios(), called from core/catalog/catalog.cpp.
 #include "models/usecases/transfer.h"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include <set>
 
 #include "models/basic/basic.h"
+#include "models/builtin_scenarios.h"
 #include "util/i18n.h"
 
 namespace topo::usecases {

@@ -3,6 +3,7 @@
 // malformed files are refused with FILE:LINE and what is wrong.
 #include <doctest/doctest.h>
 
+#include "catalog/catalog.h"
 #include "scenario/replay_file.h"
 
 using namespace topo;

@@ -3,6 +3,7 @@
 // and drops that future.
 #include <doctest/doctest.h>
 
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

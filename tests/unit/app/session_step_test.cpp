@@ -5,6 +5,7 @@
 // same run.
 #include <doctest/doctest.h>
 
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

@@ -1,6 +1,7 @@
 // Share links read outside the browser (scenario/share_link.h): the page's link format, decoded.
 #include <doctest/doctest.h>
 
+#include "catalog/catalog.h"
 #include "scenario/share_link.h"
 
 using namespace topo;

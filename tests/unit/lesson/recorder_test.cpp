@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "catalog/catalog.h"
 #include "lesson/recorder.h"
 #include "lesson/runner.h"
 #include "lesson/validator.h"

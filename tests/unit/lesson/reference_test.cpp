@@ -10,6 +10,7 @@
 #include "lesson/validator.h"
 #include "lesson/world_facts.h"
 #include "scenario/reference.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

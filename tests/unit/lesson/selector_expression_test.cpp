@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "catalog/catalog.h"
 #include "lesson/runner.h"
 #include "lesson/selector.h"
 #include "lesson/validator.h"

@@ -10,6 +10,7 @@
 #include "models/narration.h"
 #include "models/raft/raft.h"
 #include "models/services/services.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "models/raft/raft.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

@@ -11,6 +11,7 @@
 #include "models/kv/linearizability.h"
 #include "models/chaos/campaign.h"
 #include "models/raft/raft.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

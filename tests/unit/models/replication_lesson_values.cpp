@@ -8,6 +8,7 @@
 #include "models/kv/linearizability.h"
 #include "models/replication/primary_backup.h"
 #include "models/replication/quorum.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

@@ -9,6 +9,7 @@
 #include "models/kv/history.h"
 #include "models/kv/linearizability.h"
 #include "models/replication/primary_backup.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

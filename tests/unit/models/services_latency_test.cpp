@@ -7,6 +7,7 @@
 #include "models/replication/common.h"
 #include "models/services/policies.h"
 #include "models/services/services.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

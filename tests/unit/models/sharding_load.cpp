@@ -6,6 +6,7 @@
 
 #include "../world_util.h"
 #include "models/sharding/sharding.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

@@ -5,6 +5,7 @@
 
 #include "lesson/condition.h"
 #include "models/services/services.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

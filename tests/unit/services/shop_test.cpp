@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "models/services/services.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

@@ -8,6 +8,7 @@
 
 #include "models/services/services.h"
 #include "models/services/spec.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

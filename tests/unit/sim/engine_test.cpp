@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "sim/world.h"
 

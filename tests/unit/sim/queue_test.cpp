@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

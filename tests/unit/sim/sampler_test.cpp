@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/default_series.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 #include "sim/world.h"
 

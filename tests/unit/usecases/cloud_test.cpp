@@ -10,6 +10,7 @@
 
 #include "../world_util.h"
 #include "models/usecases/cloud.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

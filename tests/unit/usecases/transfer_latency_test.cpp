@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "models/usecases/transfer.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;

@@ -7,6 +7,7 @@
 
 #include "../world_util.h"
 #include "models/usecases/transfer.h"
+#include "catalog/catalog.h"
 #include "scenario/scenario.h"
 
 using namespace topo;
