@@ -152,6 +152,11 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
     for (const auto& d : s->deps) n += view(d).ready;
     return static_cast<double>(n);
   }
+  if (key == "cores_total") {
+    double n = 0;
+    for (const auto& d : s->deps) n += view(d).ready * (d.spec.cores > 0 ? d.spec.cores : d.spec.workers);
+    return n;
+  }
   if (key == "success_pct") {
     auto v = value(slash == std::string::npos ? "success_rate" : s->name + "/success_rate");
     return v ? pct(*v) : v;
@@ -259,6 +264,7 @@ std::vector<ValueDecl> ServicesModel::value_decls() const {
       {"success_pct", "number", "%", "success_rate in percent, rounded for text"},
       {"deployables", "count", "", "deployable units (services, or 1 for the monolith)"},
       {"replicas_total", "count", "", "ready replicas of every deployable"},
+      {"cores_total", "count", "", "CPU cores of every ready replica of every deployable (what the shop costs to run)"},
       {"success_rate.<type>", "fraction", "", "share of a request type's requests that succeeded, last window"},
       {"success_pct.<type>", "number", "%", "the same in percent"},
       {"p50_ms.<type>", "number", "ms", "median latency of a request type, failed and timed-out requests included"},
