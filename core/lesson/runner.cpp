@@ -117,6 +117,14 @@ void Runner::enter_step(size_t i) {
     if (s.wait) collect_baseline_keys(s.wait->until.root, keys);
     if (s.goal) collect_baseline_keys(s.goal->check.root, keys);
     collect_baseline_keys(s.text, keys);
+    // {{start.KEY}} in the texts fill() renders later (prompt, hints, goal and wait captions,
+    // explanations).
+    auto from_hints = [&](const std::vector<Hint>& hs) { for (const auto& h : hs) collect_baseline_keys(h.text, keys); };
+    if (s.task) { collect_baseline_keys(s.task->prompt, keys); from_hints(s.task->hints); }
+    if (s.goal) { collect_baseline_keys(s.goal->text, keys); from_hints(s.goal->hints); }
+    if (s.wait) collect_baseline_keys(s.wait->text, keys);
+    if (s.predict) { from_hints(s.predict->hints); for (const auto& ch : s.predict->choices) collect_baseline_keys(ch.explain, keys); }
+    if (s.quiz) for (const auto& ch : s.quiz->choices) collect_baseline_keys(ch.explain, keys);
     // {start.KEY} in an action: a solution may run long after the step opened.
     auto from_actions = [&](const std::vector<Action>& as) {
       for (const auto& a : as)

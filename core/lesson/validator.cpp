@@ -425,6 +425,20 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
   };
   for (const auto& st : l.steps) {
     check_text_placeholders(st.text, st.text_pos, w, s.name, d);
+    // The step's other texts are filled in too when shown (Runner::fill); each is checked from
+    // the position of the element that holds it.
+    auto check_hints = [&](const std::vector<Hint>& hints) {
+      for (const auto& h : hints) check_text_placeholders(h.text, h.pos, w, s.name, d);
+    };
+    if (st.task) { check_text_placeholders(st.task->prompt, st.task->pos, w, s.name, d); check_hints(st.task->hints); }
+    if (st.goal) { check_text_placeholders(st.goal->text, st.goal->pos, w, s.name, d); check_hints(st.goal->hints); }
+    if (st.wait) check_text_placeholders(st.wait->text, st.wait->pos, w, s.name, d);
+    if (st.predict) {
+      check_hints(st.predict->hints);
+      for (const auto& c : st.predict->choices) check_text_placeholders(c.explain, c.pos, w, s.name, d);
+    }
+    if (st.quiz)
+      for (const auto& c : st.quiz->choices) check_text_placeholders(c.explain, c.pos, w, s.name, d);
     for (const auto& a : st.actions) dry_run(a);
     if (st.wait) check_condition(st.wait->until, w, s.name, d);
     if (st.goal) check_condition(st.goal->check, w, s.name, d);

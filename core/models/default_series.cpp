@@ -41,10 +41,15 @@ Spec key(std::string series, const char* value_key, How how = How::Level) {
 }
 
 // A marker when a model value changes between samples (e.g. the Raft leader).
+/// A marker on the charts: its English label and its subject (the UI words kind + subject).
+struct Mark {
+  std::string label, subject;
+};
+
 struct Watch {
   std::string kind;
   const char* value_key;
-  std::function<std::string(const World&, double)> label;  ///< "" = no marker for this value
+  std::function<Mark(const World&, double)> mark;  ///< label "" = no marker for this value
 };
 
 std::vector<Spec> specs_for(const Model& m) {
@@ -96,10 +101,10 @@ std::vector<Watch> watches_for(const Model& m) {
   if (n == "raft")
     return {{"leader", "leader", [](const World& w, double v) {
                const std::string who = node_label(w, v);
-               return who.empty() ? std::string("no leader") : "leader " + who;
+               return who.empty() ? Mark{"no leader", ""} : Mark{"leader " + who, who};
              }}};
   if (n == "primary-backup")
-    return {{"failover", "failovers", [](const World&, double) { return std::string("failover"); }}};
+    return {{"failover", "failovers", [](const World&, double) { return Mark{"failover", ""}; }}};
   return {};
 }
 
@@ -141,8 +146,8 @@ void install_default_series(World& w) {
         if (!v) continue;
         // The first boundary only sets the baseline: a value at t = 0 is no change.
         if ((*last)[i] && *(*last)[i] != *v) {
-          std::string label = wa.label(world, *v);
-          if (!label.empty()) world.metrics().mark(t, wa.kind, std::move(label));
+          Mark mk = wa.mark(world, *v);
+          if (!mk.label.empty()) world.metrics().mark(t, wa.kind, std::move(mk.label), std::move(mk.subject));
         }
         (*last)[i] = v;
       }

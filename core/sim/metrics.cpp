@@ -88,8 +88,8 @@ void Metrics::sample(const std::string& series, int64_t t, double v) {
   }
 }
 
-void Metrics::mark(int64_t t, std::string kind, std::string label) {
-  events_.push_back({t, std::move(kind), std::move(label)});
+void Metrics::mark(int64_t t, std::string kind, std::string label, std::string subject) {
+  events_.push_back({t, std::move(kind), std::move(label), std::move(subject)});
   if (max_points > 0 && events_.size() > max_points) events_.erase(events_.begin());
 }
 

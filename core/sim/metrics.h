@@ -37,11 +37,15 @@ struct SeriesPoint {
 };
 
 /// A model event worth a flag on the charts' time axis ("leader" n3, "breaker_open" a->b),
-/// found by a sampler (World::add_sampler) at the sample boundary after it happened.
+/// found by a sampler (World::add_sampler) at the sample boundary after it happened. The kind and
+/// the subject are data (the UI words them in the learner's language: kind "leader" with subject
+/// "n3" reads "leader n3", with no subject "no leader"); the label is the same in English, for the
+/// CLI and logs.
 struct MetricEvent {
-  int64_t t = 0;       ///< simulated time (us) of the boundary that saw it
-  std::string kind;    ///< "leader", "breaker_open", "failover", ...
-  std::string label;   ///< short text beside the flag
+  int64_t t = 0;         ///< simulated time (us) of the boundary that saw it
+  std::string kind;      ///< "leader", "breaker_open", "failover", ...
+  std::string label;     ///< short English text ("leader n3")
+  std::string subject;   ///< what the event is about ("n3", "shop/cart->payment"), "" = none
 };
 
 class Metrics {
@@ -59,7 +63,7 @@ class Metrics {
   /// lesson validator checks `chart = "..."` names against all_series() of a fresh world.
   void declare_series(const std::string& name) { series_[name]; }
   /// Records a model event for the charts (bounded like a series: the newest max_points).
-  void mark(int64_t t, std::string kind, std::string label);
+  void mark(int64_t t, std::string kind, std::string label, std::string subject = {});
   const std::vector<MetricEvent>& events() const { return events_; }
   const std::map<std::string, int64_t>& counters() const { return counters_; }
   const std::map<std::string, double>& gauges() const { return gauges_; }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "imgui.h"
+#include "catalog/catalog.h"
 #include "ui/lab_app.h"
 #include "ui/languages.h"
 #include "util/i18n.h"
@@ -156,5 +157,14 @@ TEST_CASE("pseudo-locale: the shop with a service selected, and the replicated s
       app.command_json(std::string(R"({"op":"ui.tab","name":")") + tab + "\"}");
       expect_all_wrapped(h, app, std::string(scenario) + ", tab " + tab);
     }
+  }
+}
+
+TEST_CASE("pseudo-locale: every scenario's summary (the Scenario menu's and Free play's tooltips) is a message") {
+  Qps qps;
+  for (const ScenarioInfo& s : scenarios()) {
+    CHECK_MESSAGE(!s.summary.empty(), s.name << " has no summary");
+    const std::string shown = tr(s.summary.c_str());
+    CHECK_MESSAGE(shown.rfind("[", 0) == 0, s.name << "'s summary is not marked for translation: " << s.summary);
   }
 }

@@ -88,7 +88,12 @@ int cmd_scenarios(const Args& a) {
     std::cout << (text.empty() ? "(no parameters)\n" : text);
     return 0;
   }
-  for (const auto& s : scenarios()) std::cout << s.name << "  " << s.summary << "\n";
+  // One line each: the summary, then the parameters it declares (details: --params NAME).
+  for (const auto& s : scenarios()) {
+    std::cout << s.name << "  " << s.summary;
+    for (size_t i = 0; i < s.params.size(); ++i) std::cout << (i ? ", " : " (params: ") << s.params[i].name;
+    std::cout << (s.params.empty() ? "" : ")") << "\n";
+  }
   return 0;
 }
 

@@ -4,6 +4,7 @@
 // events, so the benchmark's 10^7-event run drains by itself. Messages carry the version inline
 // (Message::value), so the hot path allocates nothing.
 #include "models/basic/basic.h"
+#include "util/i18n.h"
 
 namespace topo::basic {
 
@@ -110,7 +111,7 @@ std::string build_gossip(World& w, const Params& params) {
 }  // namespace
 
 void add_gossip(std::vector<ScenarioInfo>& v) {
-  v.push_back({"gossip", "1000 nodes push-gossiping a version over a lossy network (params: nodes, loss, fanout, events)",
+  v.push_back({"gossip", N_("1000 nodes spreading a new version by gossip over a network that loses messages"),
                build_gossip});
   v.back().params = {
       {"nodes", "int", "", "2..100000", "1000", "number of nodes"},

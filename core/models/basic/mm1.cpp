@@ -3,11 +3,12 @@
 // system with 1/(mu - lambda).
 #include "models/basic/basic.h"
 #include "models/basic/queue.h"
+#include "util/i18n.h"
 
 namespace topo::basic {
 
 void add_mm1(std::vector<ScenarioInfo>& v) {
-  v.push_back({"mm1", "M/M/1 queue on one node's CPU (params: lambda, mu per second, customers)",
+  v.push_back({"mm1", N_("An M/M/1 queue on one node's CPU"),
                [](World& w, const Params& params) -> std::string {
                  ParamReader r(params, {"lambda", "mu", "customers"});
                  QueueConfig cfg;

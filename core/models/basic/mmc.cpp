@@ -2,11 +2,12 @@
 // customers): lambda = rho * c * mu. Params c, rho, mu (per second), customers.
 #include "models/basic/basic.h"
 #include "models/basic/queue.h"
+#include "util/i18n.h"
 
 namespace topo::basic {
 
 void add_mmc(std::vector<ScenarioInfo>& v) {
-  v.push_back({"mmc", "M/M/c queue, c=8 cores at rho=0.9 (params: c, rho, mu per second, customers)",
+  v.push_back({"mmc", N_("An M/M/c queue: 8 cores, 90% busy"),
                [](World& w, const Params& params) -> std::string {
                  ParamReader r(params, {"c", "rho", "mu", "customers"});
                  QueueConfig cfg;

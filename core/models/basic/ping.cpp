@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "models/basic/basic.h"
+#include "util/i18n.h"
 
 namespace topo::basic {
 
@@ -91,7 +92,7 @@ std::string build_ping(World& w, const Params& params) {
 }  // namespace
 
 void add_ping(std::vector<ScenarioInfo>& v) {
-  v.push_back({"ping", "4 nodes heartbeating each other with a failure detector (params: nodes, latency_ms, jitter_ms)",
+  v.push_back({"ping", N_("4 nodes sending each other heartbeats, with a failure detector"),
                build_ping});
   v.back().params = {
       {"nodes", "int", "", "2..64", "4", "number of nodes"},

@@ -4,6 +4,7 @@
 #include "models/builtin_scenarios.h"
 #include "scenario/scenario.h"
 #include "util/parse.h"
+#include "util/i18n.h"
 
 namespace topo {
 
@@ -12,9 +13,8 @@ namespace {
 ScenarioInfo raft_scenario(const std::string& name, int nodes) {
   ScenarioInfo s;
   s.name = name;
-  s.summary = "Raft key-value store: " + std::to_string(nodes) +
-              " servers (n1..), 2 clients (c1, c2); params nodes, clients, rate, keys, read_fraction, "
-              "election_min_ms, election_max_ms, heartbeat_ms, raft.<rule>=false";
+  s.summary = nodes == 3 ? N_("A key-value store replicated by Raft on 3 servers (n1-n3), used by 2 clients (c1, c2)")
+                         : N_("A key-value store replicated by Raft on 5 servers (n1-n5), used by 2 clients (c1, c2)");
   s.build = [nodes](World& w, const Params& params) -> std::string {
     raft::RaftConfig cfg;
     cfg.nodes = nodes;

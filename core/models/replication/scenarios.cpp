@@ -5,6 +5,7 @@
 #include "models/replication/primary_backup.h"
 #include "models/replication/quorum.h"
 #include "models/sharding/sharding.h"
+#include "util/i18n.h"
 
 namespace topo {
 
@@ -96,10 +97,7 @@ std::string build_shard(World& w, const Params& p) {
 /// Adds primary-backup, quorum and sharding to the catalogue (called from catalog/catalog.cpp).
 void add_replication_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"primary-backup",
-               "primary-backup store with asynchronous replication: failover loses acknowledged writes (params: "
-               "servers, clients, rate, keys, read_fraction, timeout_ms, latency_ms, jitter_ms, replication_ms, "
-               "failover_ms, crash_primary_ms: crash the primary at that time, sync=1: acknowledge a write only once every "
-               "backup has it)",
+               N_("A primary copies writes to its backups a little later: a failover loses writes the clients were told were saved"),
                build_pb});
   v.back().params = {
       {"servers", "int", "", "2..9", "3", "servers s1.. (one primary, the others backups)"},
@@ -116,8 +114,7 @@ void add_replication_scenarios(std::vector<ScenarioInfo>& v) {
       {"sync", "int", "", "0..1", "0", "1: acknowledge a write only once every backup has it"},
   };
   v.push_back({"quorum",
-               "leaderless quorum store, N/R/W: stale reads when R + W <= N (params: n, r, w, read_repair, mode, clients, "
-               "rate, keys, read_fraction, timeout_ms, latency_ms, jitter_ms)",
+               N_("A store with no leader: write to W copies, read from R of N; old data when R + W <= N"),
                build_q});
   v.back().params = {
       {"n", "int", "", "1..15", "3", "replicas"},
@@ -134,8 +131,7 @@ void add_replication_scenarios(std::vector<ScenarioInfo>& v) {
       {"jitter_ms", "number", "ms", "0..60000", "3", "extra random delay"},
   };
   v.push_back({"sharding",
-               "consistent-hash ring with virtual nodes: adding a node moves about K/(N+1) keys (params: nodes, "
-               "keys, vnodes, hot_key, rate, latency_ms, service_ms: CPU per request, so a hot node can overload)",
+               N_("Keys spread over machines by a consistent-hash ring: adding a machine moves only about K/(N+1) keys"),
                build_shard});
   v.back().params = {
       {"nodes", "int", "", "1..64", "4", "ring members at the start"},

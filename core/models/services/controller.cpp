@@ -313,8 +313,10 @@ void sample_series(const Graph& g, World& w, std::vector<std::vector<uint8_t>>* 
     for (size_t e = 0; e < s.edges.size(); e++) {
       const EdgeRt& ed = s.edges[e];
       const auto st = static_cast<uint8_t>(ed.effective().breaker ? ed.breaker.state_at(now) : BreakerState::Closed);
-      if (st == static_cast<uint8_t>(BreakerState::Open) && seen[e] != st)
-        w.metrics().mark(now, "breaker_open", "breaker " + qualified(g, sys, ed.from) + "->" + ed.to);
+      if (st == static_cast<uint8_t>(BreakerState::Open) && seen[e] != st) {
+        std::string edge = qualified(g, sys, ed.from) + "->" + ed.to;
+        w.metrics().mark(now, "breaker_open", "breaker " + edge, edge);
+      }
       seen[e] = st;
     }
   }

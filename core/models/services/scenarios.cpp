@@ -29,6 +29,7 @@
 #include "models/services/services.h"
 #include "models/builtin_scenarios.h"
 #include "scenario/scenario.h"
+#include "util/i18n.h"
 
 namespace topo {
 
@@ -257,7 +258,7 @@ std::vector<ParamDecl> service_params(bool edges) {
 }  // namespace
 
 void add_services_scenarios(std::vector<ScenarioInfo>& v) {
-  v.push_back({"shop", "Microservice shop: gateway, auth, catalog, cart, checkout, payment, inventory, queue -> notifications",
+  v.push_back({"shop", N_("A web shop as microservices: gateway, auth, catalog, cart, checkout, payment, inventory, a queue to notifications"),
                [](World& w, const Params& p) { return build_shop(w, p, true, false); }});
   v.back().params = service_params(true);
   // The shop's switchable rules: each protects a check of its fault campaign (`chaos`).
@@ -267,19 +268,19 @@ void add_services_scenarios(std::vector<ScenarioInfo>& v) {
                              "false: a seeded bug, any answer counts as a success (an order lost)"});
   v.back().params.push_back({"shop.count_retries_once", "bool", "", "true/false", "true",
                              "false: a seeded bug, a retry is counted out twice (the in-flight gauge goes negative)"});
-  v.push_back({"shop-monolith", "The same shop as one monolith: one deployable with every module inside",
+  v.push_back({"shop-monolith", N_("The same shop as one monolith: one program with every module inside"),
                [](World& w, const Params& p) { return build_shop(w, p, false, true); }});
   v.back().params = service_params(false);
   v.push_back({"shop-vs-monolith",
-               "Microservice shop and monolith side by side under the same load and the same faults (values: micro/..., mono/...)",
+               N_("The microservice shop and the monolith side by side, under the same load and the same faults"),
                [](World& w, const Params& p) { return build_shop(w, p, true, true); }});
   // Edge policies apply to the microservices only (apply_all leaves them out of the monolith).
   v.back().params = service_params(true);
   v.push_back({"streaming",
-               "Video streaming: catalog + recommend (home page), playback -> edge cache -> origin (watch), upload -> encode queue -> autoscaled encoders",
+               N_("A video service: catalogue and recommendations (home page), playback through edge caches to the origin, uploads queued for autoscaled encoders"),
                [](World& w, const Params& p) { return build_streaming(w, p); }});
   v.back().params = service_params(true);
-  v.push_back({"mmc-service", "One service with c workers and exponential service times: an M/M/c queue (servers, service_ms, rho)",
+  v.push_back({"mmc-service", N_("One service with c workers and random service times: an M/M/c queue"),
                [](World& w, const Params& p) { return build_mmc(w, p); }});
   v.back().params = {
       {"servers", "number", "", "1..1024", "2", "workers of the one replica (c)"},

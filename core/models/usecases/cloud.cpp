@@ -641,9 +641,8 @@ namespace topo {
 
 void add_cloud_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"cloud",
-               "A cloud platform: a scheduler places workload replicas on servers in zones (spread or pack) and keeps "
-               "storage copies; fail a server or a whole zone (params: policy, zones, servers_per_zone, server_cpu, "
-               "server_mem_gb, workloads, storage_copies, heartbeat_ms, dead_after_ms, start_ms, copy_ms, latency_ms)",
+               N_("A cloud platform: a scheduler places copies of services on servers in zones (spread or pack) "
+                  "and keeps copies of the stored files; fail a server or a whole zone"),
                usecases::build_cloud_scenario});
   v.back().params = {
       {"policy", "enum", "", "", "spread", "placement: spread (over zones) or pack (fill servers first)", {"spread", "pack"}},

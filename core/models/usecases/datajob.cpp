@@ -539,9 +539,8 @@ namespace topo {
 
 void add_datajob_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"datajob",
-               "A data-processing job: a coordinator hands map and reduce tasks to workers; stragglers, dead workers, "
-               "speculative backup tasks (params: workers, maps, reduces, map_ms, reduce_ms, heartbeat_ms, "
-               "dead_after_ms, speculation, spec_factor, start_ms, latency_ms, jitter_ms)",
+               N_("A data-processing job: a coordinator hands map and reduce tasks to workers; slow and dead "
+                  "workers, backup copies of slow tasks"),
                usecases::build_datajob_scenario});
   v.back().params = {
       {"workers", "int", "", "1..64", "4", "worker nodes w1.."},

@@ -653,9 +653,8 @@ namespace topo {
 
 void add_feed_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"feed",
-               "social feed: fan-out on write (push each post into every follower's timeline) vs on read (pull at "
-               "read time), a celebrity post, and a notification queue with a notifier that can fail (params: mode, "
-               "posts_per_s, reads_per_s, follows, celebrity_followers, celebrity_threshold, notify_ms, latency_ms)",
+               N_("A social feed: push each post into every follower's timeline, or pull posts when a timeline is "
+                  "read; a celebrity's post; a notification queue whose sender can fail"),
                usecases::build_feed});
   v.back().params = {
       {"mode", "enum", "", "", "write", "fan-out on write, on read, or hybrid (celebrities on read)", {"write", "read", "hybrid"}},

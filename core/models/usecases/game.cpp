@@ -601,10 +601,8 @@ namespace topo {
 
 void add_game_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"game",
-               "multiplayer game: players send inputs to one authoritative server that broadcasts snapshots; "
-               "what players see lags the truth; a server crash freezes the match unless a standby takes over "
-               "(params: players, tick_ms, latency_ms, jitter_ms, loss, prediction, standby, replicate_every, "
-               "failover_ms)",
+               N_("A multiplayer game: players send their moves to one server that sends everyone the game's "
+                  "state; what players see lags behind; a server crash freezes the match unless a standby takes over"),
                usecases::build_game});
   v.back().params = {
       {"players", "int", "", "2..8", "4", "players p1.."},

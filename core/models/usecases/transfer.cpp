@@ -979,16 +979,10 @@ std::string build_transfer_scenario(World& w, const Params& p, bool saga) {
 namespace topo {
 
 void add_transfer_scenarios(std::vector<ScenarioInfo>& v) {
-  const char* params = "params: rate, balance, max_amount, db_ms, latency_ms, jitter_ms, vote_timeout_ms, retry_ms, audit_gap_ms, "
-                       "transfer.log_decision=0 (a seeded bug: the commit decision is not logged), "
-                       "transfer.idempotent_steps=0 (a seeded bug: a retried saga step runs again)";
-  v.push_back({"transfer-2pc",
-               std::string("Money transfer between two banks with two-phase commit; an auditor checks the total (") +
-                   params + ")",
+  v.push_back({"transfer-2pc", N_("Money transfer between two banks with two-phase commit; an auditor checks the total"),
                [](World& w, const Params& p) { return usecases::build_transfer_scenario(w, p, false); }});
   v.push_back({"transfer-saga",
-               std::string("Money transfer between two banks as a saga with compensation; an auditor checks the total (") +
-                   params + ")",
+               N_("Money transfer between two banks as a saga that undoes its steps; an auditor checks the total"),
                [](World& w, const Params& p) { return usecases::build_transfer_scenario(w, p, true); }});
   const std::vector<ParamDecl> decls = {
       {"rate", "number", "1/s", "0..1000", "4", "transfers per second"},

@@ -260,7 +260,7 @@ void LabApp::draw_catalogue() {
       if (ImGui::BeginCombo("##freeplay", all[free_play_pick_].name.c_str())) {
         for (int i = 0; i < static_cast<int>(all.size()); ++i) {
           if (ImGui::Selectable(all[i].name.c_str(), i == free_play_pick_)) free_play_pick_ = i;
-          if (ImGui::IsItemHovered() && !all[i].summary.empty()) ImGui::SetTooltip("%s", all[i].summary.c_str());
+          if (ImGui::IsItemHovered() && !all[i].summary.empty()) ImGui::SetTooltip("%s", tr(all[i].summary.c_str()));
         }
         ImGui::EndCombo();
       }

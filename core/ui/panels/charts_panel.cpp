@@ -77,14 +77,13 @@ std::string subject_label(const std::string& subject) {
 
 /// A model event's marker label, translated: the labels install_default_series() and the
 /// services' controller write ("leader n2", "no leader", "failover", "breaker A->B").
-std::string event_label(const std::string& kind, const std::string& label) {
-  if (kind == "leader") {
-    if (label.rfind("leader ", 0) == 0) return format_msg(tr("leader %s"), label.substr(7).c_str());
-    return tr("no leader");
-  }
-  if (kind == "failover") return tr("failover");
-  if (kind == "breaker_open" && label.rfind("breaker ", 0) == 0) return format_msg(tr("breaker open: %s"), label.substr(8).c_str());
-  return label;
+/// A model event's flag in the learner's language, from its kind and subject (never from the
+/// core's English label, except for a kind this table does not know yet).
+std::string event_label(const MetricEvent& e) {
+  if (e.kind == "leader") return e.subject.empty() ? tr("no leader") : format_msg(tr("leader %s"), e.subject.c_str());
+  if (e.kind == "failover") return tr("failover");
+  if (e.kind == "breaker_open") return format_msg(tr("breaker open: %s"), e.subject.c_str());
+  return e.label;
 }
 
 }  // namespace
@@ -120,7 +119,7 @@ void draw_charts_panel(const World& w, ChartsPanelState& st, MarkerKindFor kind_
     markers.push_back({lc.at, kind_for_op ? kind_for_op(lc.cmd.op) : MarkerKind::Note, labels.back().c_str()});
   }
   for (const auto& e : events) {
-    labels.push_back(event_label(e.kind, e.label));
+    labels.push_back(event_label(e));
     markers.push_back({e.t, marker_kind_for_event(e.kind), labels.back().c_str()});
   }
   std::stable_sort(markers.begin(), markers.end(),

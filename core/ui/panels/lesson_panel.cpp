@@ -87,21 +87,21 @@ void LabApp::draw_lesson() {
     }
     if (ss.predict_answer >= 0 && ss.predict_outcome < 0) ImGui::TextDisabled(tr("Watching what the simulation does..."));
     if (ss.phase == lesson::Phase::Predict)
-      for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped(tr("Hint: %s"), h->text.c_str());
+      for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped(tr("Hint: %s"), r.fill(h->text).c_str());
   }
   if (st.task) {
     ImGui::Spacing();
     ImGui::SeparatorText(tr("Your turn"));
-    gate_line(tr("task"), ss.task, st.task->prompt);
-    for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped(tr("Hint: %s"), h->text.c_str());
+    gate_line(tr("task"), ss.task, r.fill(st.task->prompt));
+    for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped(tr("Hint: %s"), r.fill(h->text).c_str());
     if (ss.task != lesson::Gate::Done && !st.task->solution.empty() && ImGui::SmallButton(tr("Show me"))) r.apply_solution();
   }
-  if (st.wait) gate_line(tr("waiting"), ss.wait, st.wait->text.empty() ? st.wait->until.text : st.wait->text);
+  if (st.wait) gate_line(tr("waiting"), ss.wait, st.wait->text.empty() ? st.wait->until.text : r.fill(st.wait->text));
   if (st.goal) {
-    gate_line(tr("goal"), ss.goal, st.goal->text.empty() ? st.goal->check.text : st.goal->text);
+    gate_line(tr("goal"), ss.goal, st.goal->text.empty() ? st.goal->check.text : r.fill(st.goal->text));
     ImGui::ProgressBar(static_cast<float>(ss.goal_progress), ImVec2(-1, 0));
     if (ss.phase == lesson::Phase::Goal)
-      for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped(tr("Hint: %s"), h->text.c_str());
+      for (const lesson::Hint* h : r.hints_due()) ImGui::TextWrapped(tr("Hint: %s"), r.fill(h->text).c_str());
   }
   if (st.quiz) {
     ImGui::Spacing();
@@ -161,7 +161,7 @@ std::string html_inline(const std::string& text) {
 std::string hints_json(const lesson::Runner& r, lesson::Phase phase) {
   std::string out = "[";
   if (r.state().phase == phase)
-    for (const lesson::Hint* h : r.hints_due()) out += (out.size() > 1 ? "," : "") + util::json_quote(html_inline(h->text));
+    for (const lesson::Hint* h : r.hints_due()) out += (out.size() > 1 ? "," : "") + util::json_quote(html_inline(r.fill(h->text)));
   return out + "]";
 }
 const char* gate_name(lesson::Gate g) {
@@ -214,19 +214,19 @@ std::string LabApp::lesson_json() const {
     o << ",\"predict\":null";
   }
   if (st.task) {
-    o << ",\"task\":{\"prompt\":" << json_quote(html_inline(st.task->prompt)) << ",\"status\":\"" << gate_name(ss.task)
+    o << ",\"task\":{\"prompt\":" << json_quote(html_inline(r.fill(st.task->prompt))) << ",\"status\":\"" << gate_name(ss.task)
       << "\",\"show_me\":" << (ss.task != lesson::Gate::Done && !st.task->solution.empty() ? "true" : "false")
       << ",\"hints\":" << hints_json(r, lesson::Phase::Task) << "}";
   } else {
     o << ",\"task\":null";
   }
   if (st.wait)
-    o << ",\"wait\":{\"text\":" << json_quote(html_inline(st.wait->text.empty() ? st.wait->until.text : st.wait->text))
+    o << ",\"wait\":{\"text\":" << json_quote(html_inline(st.wait->text.empty() ? st.wait->until.text : r.fill(st.wait->text)))
       << ",\"status\":\"" << gate_name(ss.wait) << "\"}";
   else
     o << ",\"wait\":null";
   if (st.goal)
-    o << ",\"goal\":{\"text\":" << json_quote(html_inline(st.goal->text.empty() ? st.goal->check.text : st.goal->text))
+    o << ",\"goal\":{\"text\":" << json_quote(html_inline(st.goal->text.empty() ? st.goal->check.text : r.fill(st.goal->text)))
       << ",\"status\":\"" << gate_name(ss.goal) << "\",\"progress\":" << lesson::format_number(ss.goal_progress)
       << ",\"hints\":" << hints_json(r, lesson::Phase::Goal) << "}";
   else

@@ -22,7 +22,7 @@ void LabApp::draw_menu() {
         close_compare();
         open_scenario(s.name, opt_.seed);
       }
-      if (ImGui::IsItemHovered() && !s.summary.empty()) ImGui::SetTooltip("%s", s.summary.c_str());
+      if (ImGui::IsItemHovered() && !s.summary.empty()) ImGui::SetTooltip("%s", tr(s.summary.c_str()));
     }
     ImGui::EndMenu();
   }

@@ -240,6 +240,16 @@ TEST_CASE("validator: world references") {
   e = errors("\n[[step]]\ntitle = \"x\"\ntext = \"y\"\nwait = \"answr == 42\"\n");
   REQUIRE(e.size() == 1);
   CHECK(e[0] == "15:9: unknown value \"answr\": no model in scenario \"tiny\" provides it \xE2\x80\x94 did you mean \"answer\"?");
+  // The other texts a player fills in (a task's prompt and hints, a goal's caption, an
+  // explanation) are checked like the step's text, from the element that holds them.
+  e = errors("\n[[step]]\ntitle = \"x\"\ntext = \"y\"\n[step.task]\nprompt = \"Now {{answer}}.\"\ncheck = \"answer == 42\"\nsolution = [\"crash node=a\"]\n"
+             "hints = [{ after = \"1s\", text = \"It is {{answr}}.\" }]\n");
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].rfind("19:", 0) == 0);
+  CHECK(e[0].find("unknown value \"answr\"") != std::string::npos);
+  e = errors("\n[[step]]\ntitle = \"x\"\ntext = \"y\"\ngoal = { text = \"{{nodes.upp}} up\", check = \"answer == 42\" }\n");
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].find("unknown value \"nodes.upp\"") != std::string::npos);
   e = errors("\n[[step]]\ntitle = \"x\"\ntext = \"y\"\ngoal = { check = \"success_rate >= 1.5\" }\n");
   REQUIRE(e.size() == 1);
   CHECK(e[0].find("impossible condition") != std::string::npos);
