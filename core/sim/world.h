@@ -115,6 +115,12 @@ class Model {
   /// The names that fill `<placeholder>` in this model's patterns ("edge" -> "gateway->auth", ...);
   /// empty = the reference's defaults (every node name for node and player).
   virtual std::vector<std::string> value_names(std::string_view placeholder) const { (void)placeholder; return {}; }
+  /// An identifier of this model that the lab shows, and its words: a message kind ("fanout" ->
+  /// "fan-out to timelines"), a node role, an Inspector field's name or value ("pack").
+  using Word = std::pair<const char*, const char*>;
+  /// This model's words, each marked N_() so the UI can show it translated (tr()). An identifier
+  /// with no words is shown as it is, which the UI's pseudo-locale test reports.
+  virtual std::vector<Word> words() const { return {}; }
 };
 
 /// Makes the process for a node at start and at every restart.

@@ -81,7 +81,15 @@ float base_node_radius(const Node& n, size_t node_count, float scale) {
   return r;
 }
 
-std::string message_label(const std::string& kind) {
+const char* model_words(const World& w, const std::string& id) {
+  for (const auto& m : w.models())
+    for (const auto& [key, words] : m->words())
+      if (id == key) return words;
+  return nullptr;
+}
+
+std::string message_label(const World& w, const std::string& kind) {
+  if (const char* words = model_words(w, kind)) return words;
   // The models' message kinds, in words (marked for translation; the legend shows them tr()'d).
   static const std::map<std::string, const char*> words = {
       {"vote", N_("vote request")}, {"vote_reply", N_("vote reply")},
@@ -122,7 +130,7 @@ std::vector<LegendItem> legend_items(const World& w, const CanvasView& v) {
     // One row per kind of message this world has sent (colour and words).
     std::set<std::string> shown;
     for (const std::string& k : v.kinds_seen) {
-      std::string label = message_label(k);
+      std::string label = message_label(w, k);
       if (!shown.insert(label).second) continue;
       out.push_back({N_("Messages"), LegendGlyph::Dot, message_color(k), label});
     }
@@ -629,7 +637,10 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     // In the student's language: the states, and the roles the models report (leader, follower...).
     if (n.status == NodeStatus::Crashed) state = i18n::tr("crashed");
     else if (n.status == NodeStatus::Restarting) state = i18n::tr("restarting");
-    else if (!role.empty() && role != n.name) state = i18n::tr(role.c_str());   // a role that only repeats the name says nothing
+    else if (!role.empty() && role != n.name) {
+      const char* words = model_words(w, role);
+      state = i18n::tr(words ? words : role.c_str());
+    }   // a role that only repeats the name says nothing
     if (!term.empty() && !crashed) state += " t" + term;
     if (n.cpu_speed < 0.999) {
       char buf[32];

@@ -78,8 +78,13 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
 /// its model painters add. Never rows for things the world does not have.
 std::vector<LegendItem> legend_items(const World& w, const CanvasView& v);
 
-/// Readable name of a message kind for the legend ("append_reply" -> "append reply").
-std::string message_label(const std::string& kind);
+/// Readable name of a message kind for the legend ("append_reply" -> "append reply"): the words
+/// a model of `w` gives it, else the lab's own, else the kind with spaces. Untranslated: tr() it.
+std::string message_label(const World& w, const std::string& kind);
+
+/// The words a model of `w` gives identifier `id` (a message kind, a role, an Inspector field or
+/// value; Model::words), untranslated (tr() them), or null when no model has words for it.
+const char* model_words(const World& w, const std::string& id);
 
 /// Makes sure v.painters match the world's models (after a rewind or a new world).
 void refresh_painters(const World& w, CanvasView& v);

@@ -218,8 +218,26 @@
   $('cat-lang').addEventListener('change', (e) => TopolabI18n.set(e.target.value));
   TopolabI18n.ready.then(renderLanguages);
 
+  // ---- topics: the lessons' tags, translated; picking one filters the list (?topic=TAG links) --
+  page.topic = new URL(location.href).searchParams.get('topic') || '';
+  $('cat-topic').addEventListener('change', (e) => { page.topic = e.target.value; renderCatalogue(); });
+
+  function renderTopics() {
+    const sel = $('cat-topic');
+    const all = new Set();
+    for (const l of page.lessons || []) for (const tag of l.tags || []) all.add(tag);
+    const topics = [...all].sort((a, b) => t(a).localeCompare(t(b)));
+    if (page.topic && !all.has(page.topic) && page.lessons) page.topic = '';   // an unknown ?topic= shows everything
+    sel.textContent = '';
+    sel.append(el('option', { value: '' }, t('All topics')));
+    for (const tag of topics) sel.append(el('option', { value: tag }, t(tag)));
+    sel.value = page.topic;
+    sel.closest('div').classList.toggle('hidden', topics.length < 2);
+  }
+
   function renderCatalogue() {
     renderLanguages();
+    renderTopics();
     const list = $('lesson-list');
     list.textContent = '';
     const status = $('cat-status');
@@ -228,11 +246,14 @@
     else if (!page.lessons.length) status.textContent = t('No lessons are bundled with this build.');
     else status.textContent = '';
 
-    for (const l of (page.lessons || []).map(localized)) {
+    const shown = (page.lessons || []).filter((l) => !page.topic || (l.tags || []).includes(page.topic));
+    if (page.topic && page.lessons && !page.indexError)
+      status.textContent = TopolabI18n.fmt(tn('%d lesson about “%s”', '%d lessons about “%s”', shown.length), shown.length, t(page.topic));
+    for (const l of shown.map(localized)) {
       const c = completion(l.id);
       const titleId = 'lesson-title-' + l.id;
       const action = c.cls === 'new' ? t('Start') : c.cls === 'done' ? t('Review') : t('Continue');
-      const tags = el('ul', { class: 'tags', 'aria-label': t('Topics') }, ...(l.tags || []).map((tag) => el('li', {}, tag)));
+      const tags = el('ul', { class: 'tags', 'aria-label': t('Topics') }, ...(l.tags || []).map((tag) => el('li', {}, t(tag))));
       const meta = el('p', { class: 'meta' },
         el('span', { class: 'level level-' + String(l.level || '').toLowerCase() }, l.level ? t(l.level) : ''),
         l.minutes ? el('span', {}, TopolabI18n.fmt(t('%d min'), l.minutes)) : null,

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "util/format.h"
+#include "util/i18n.h"
 
 namespace topo::basic {
 
@@ -117,6 +118,16 @@ QueueModel* build_queue(World& w, const std::string& name, const QueueConfig& cf
   });
   w.mutable_node(id).cores = cfg.servers;
   return model;
+}
+
+}  // namespace topo::basic
+
+namespace topo::basic {
+
+std::vector<Model::Word> QueueModel::words() const {
+  return {
+      {"queue", N_("queue")},
+  };
 }
 
 }  // namespace topo::basic

@@ -5,6 +5,7 @@
 #include "models/services/services.h"
 
 #include "models/services/internal.h"
+#include "util/i18n.h"
 
 namespace topo::svc {
 
@@ -62,6 +63,18 @@ int SystemRt::find_edge(std::string_view from, std::string_view to) const {
   for (size_t i = 0; i < edges.size(); i++)
     if (edges[i].from == from && edges[i].to == to) return static_cast<int>(i);
   return -1;
+}
+
+}  // namespace topo::svc
+
+namespace topo::svc {
+
+std::vector<Model::Word> ServicesModel::words() const {
+  return {
+      // A replica's state and canary flag in the Inspector.
+      {"starting", N_("starting")}, {"ready", N_("ready")}, {"draining", N_("draining")}, {"stopped", N_("stopped")},
+      {"yes", N_("yes")}, {"no", N_("no")},
+  };
 }
 
 }  // namespace topo::svc

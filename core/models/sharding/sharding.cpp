@@ -286,3 +286,13 @@ std::string build_sharding(World& w, const ShardConfig& cfg) {
 }
 
 }  // namespace topo::sharding
+
+namespace topo::sharding {
+
+std::vector<Model::Word> ShardModel::words() const {
+  return {
+      {"shard", N_("shard")},
+  };
+}
+
+}  // namespace topo::sharding

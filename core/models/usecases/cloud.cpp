@@ -662,3 +662,19 @@ void add_cloud_scenarios(std::vector<ScenarioInfo>& v) {
 }
 
 }  // namespace topo
+
+namespace topo::usecases {
+
+std::vector<Model::Word> CloudModel::words() const {
+  return {
+      // Messages.
+      {"start", N_("start a replica")},
+      // Roles, fields and values in the Inspector.
+      {"scheduler", N_("scheduler")}, {"server", N_("server")}, {"policy", N_("placement policy")}, {"pack", N_("pack")},
+      {"spread", N_("spread")}, {"servers_presumed_dead", N_("servers presumed dead")}, {"unplaced", N_("replicas not placed")},
+      {"zone", N_("zone")}, {"replicas", N_("replicas")}, {"cpu_used", N_("CPU used")}, {"storage_copy", N_("copy of the files")},
+      {"yes", N_("yes")}, {"no", N_("no")},
+  };
+}
+
+}  // namespace topo::usecases

@@ -669,3 +669,20 @@ void add_feed_scenarios(std::vector<ScenarioInfo>& v) {
 }
 
 }  // namespace topo
+
+namespace topo::usecases {
+
+std::vector<Model::Word> FeedModel::words() const {
+  return {
+      // Messages.
+      {"enqueue", N_("queue a notification")}, {"fanout", N_("fan-out to timelines")}, {"fanout_ok", N_("fan-out done")},
+      {"store", N_("store a post")}, {"stored", N_("post stored")}, {"posted", N_("post published")},
+      {"fetch", N_("fetch posts")}, {"posts", N_("posts")}, {"deliver", N_("deliver a notification")}, {"ready", N_("ready")},
+      // Roles in the Inspector.
+      {"users", N_("users")}, {"fan-out on write", N_("fan-out on write")}, {"fan-out on read", N_("fan-out on read")},
+      {"fan-out on hybrid", N_("fan-out on write, except celebrities")}, {"timeline cache", N_("timeline cache")},
+      {"post store", N_("post store")}, {"queue", N_("queue")}, {"notifier", N_("notifier")},
+  };
+}
+
+}  // namespace topo::usecases

@@ -1002,3 +1002,18 @@ void add_transfer_scenarios(std::vector<ScenarioInfo>& v) {
 }
 
 }  // namespace topo
+
+namespace topo::usecases {
+
+std::vector<Model::Word> TransferModel::words() const {
+  return {
+      // Messages.
+      {"credit", N_("credit")}, {"debit", N_("debit")}, {"balance", N_("balance")}, {"step_ok", N_("step done")},
+      {"step_fail", N_("step failed")}, {"vote", N_("vote (yes or no)")},
+      // Roles and values in the Inspector.
+      {"coordinator", N_("coordinator")}, {"bank", N_("bank")}, {"auditor", N_("auditor")}, {"saga", N_("saga")},
+      {"2pc", N_("two-phase commit")},
+  };
+}
+
+}  // namespace topo::usecases

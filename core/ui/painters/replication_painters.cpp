@@ -162,8 +162,9 @@ class ShardPainter : public WorldPainter {
         pc.dl->PathArcTo(c, rr, a0, a0 + static_cast<float>(share) * 2.0f * 3.14159265f, 40);
         pc.dl->PathStroke(palette::green, 0, 5.0f);
       }
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.0f%% keys, %.0f/s", 100.0 * share, rate_[id]);
+      char buf[96];
+      // TRANSLATORS: a shard's badge: its share of the keys and the requests it serves per second.
+      std::snprintf(buf, sizeof buf, i18n::tr("%.0f%% keys, %.0f/s"), 100.0 * share, rate_[id]);
       badge(pc, beside(pc, id, 0.0f), palette::green, buf);
     }
   }

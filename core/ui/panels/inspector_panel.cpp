@@ -13,7 +13,8 @@ namespace {
 
 /// A process's state variable in words (Process::inspect()'s keys are the model's own names,
 /// which lesson conditions use: the name stays in the row's tooltip).
-const char* field_words(const std::string& key) {
+const char* field_words(const World& w, const std::string& key) {
+  if (const char* words = model_words(w, key)) return tr(words);   // the model's own words first
   static const std::map<std::string, const char*> words = {
       {"account", N_("account")}, {"active", N_("active")}, {"arrivals", N_("arrivals")}, {"backup", N_("backup")},
       {"balance", N_("balance")}, {"boots", N_("boots")}, {"busy", N_("busy")}, {"canary", N_("canary")},
@@ -53,7 +54,8 @@ void LabApp::draw_inspector() {
   }
   const Node& n = w.node(canvas_.selected);
   ImGui::Text("%s", n.name.c_str());
-  ImGui::TextDisabled("%s", tr(n.role.c_str()));
+  const char* role_words = model_words(w, n.role);
+  ImGui::TextDisabled("%s", tr(role_words ? role_words : n.role.c_str()));
   ImGui::Separator();
   ImGui::Text(tr("status: %s"), tr(to_string(n.status)));
   ImGui::Text(tr("cpu speed: %.2fx"), n.cpu_speed);
@@ -64,10 +66,11 @@ void LabApp::draw_inspector() {
       for (auto& [k, v] : n.process->inspect()) {
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(field_words(k));
+        ImGui::TextUnformatted(field_words(w, k));
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", k.c_str());   // the name conditions use
         ImGui::TableSetColumnIndex(1);
-        ImGui::TextWrapped("%s", tr(v.c_str()));   // a word the lab knows (a role, a state) in the language
+        const char* value_words = model_words(w, v);   // a word the model or the lab knows, in the language
+        ImGui::TextWrapped("%s", tr(value_words ? value_words : v.c_str()));
       }
       ImGui::EndTable();
     }
