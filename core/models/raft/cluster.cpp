@@ -104,13 +104,14 @@ std::optional<double> RaftCluster::value(std::string_view key) const {
   if (key == "members") return static_cast<double>(members().size());
   if (key == "majority") return static_cast<double>(members().size() / 2 + 1);
   if (key == "learners") return static_cast<double>(learners_.size());
-  if (key == "latency_p50_ms" || key == "latency_p99_ms") {
+  if (key == "latency_p50_ms" || key == "latency_p99_ms" || key == "commit_p50_ms" || key == "commit_p99_ms") {
+    const bool commit = key == "commit_p50_ms" || key == "commit_p99_ms";
     std::vector<Time> l;
-    for (const auto& [t, lat] : recent_latency_)
-      if (t > world_->now() - 2 * kSec) l.push_back(lat);
+    for (const auto& [t, lat] : commit ? recent_commit_ : recent_latency_)
+      if (t > world_->now() - (commit ? 5 : 2) * kSec) l.push_back(lat);
     if (l.empty()) return 0.0;
     std::sort(l.begin(), l.end());
-    const double q = key == "latency_p50_ms" ? 0.5 : 0.99;
+    const double q = (key == "latency_p50_ms" || key == "commit_p50_ms") ? 0.5 : 0.99;
     const size_t i = std::min(l.size() - 1, static_cast<size_t>(q * static_cast<double>(l.size())));
     return static_cast<double>(l[i] / 100) / 10.0;  // ms with one decimal
   }
@@ -201,6 +202,8 @@ std::vector<ValueDecl> RaftCluster::value_decls() const {
       {"learners", "count", "", "added servers still catching up before they can vote"},
       {"latency_p50_ms", "number", "ms", "median latency of the client operations answered ok in the last 2 s"},
       {"latency_p99_ms", "number", "ms", "99th-percentile latency of the client operations answered ok in the last 2 s"},
+      {"commit_p50_ms", "number", "ms", "median time from the leader appending a client's entry to a majority storing it (entries committed in the last 2 s)"},
+      {"commit_p99_ms", "number", "ms", "99th percentile of that time (entries committed in the last 2 s)"},
       {"member.<node>", "bool", "", "1 if the server is in the configuration in use"},
       {"term.<node>", "count", "", "a server's current term"},
       {"commit.<node>", "count", "", "a server's commit index"},
@@ -370,6 +373,11 @@ int64_t RaftCluster::writes_ok_since(Time t) const {
 // ---------------------------------------------------------------------------------------------
 // Membership changes
 // ---------------------------------------------------------------------------------------------
+
+void RaftCluster::entry_committed(Time at, Time latency) {
+  recent_commit_.emplace_back(at, latency);
+  while (!recent_commit_.empty() && recent_commit_.front().first <= at - 5 * kSec) recent_commit_.pop_front();
+}
 
 void RaftCluster::change_appended(Ctx& ctx, const LogEntry* e) {
   if (pending_.empty()) return;

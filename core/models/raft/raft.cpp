@@ -214,9 +214,23 @@ bool RaftNode::maybe_change_config(Ctx& ctx) {
   std::vector<NodeId> next = members_;
   if (ch->add) {
     if (!in_config(ch->node)) {
-      // The new server first catches up as a non-voting learner (§4.2.1).
+      // The new server first catches up as a non-voting learner (§4.2.1), in rounds: each round
+      // replicates up to the leader's log end when it began; once a round takes less than an
+      // election timeout, the server is close enough to join without stalling commits.
       auto m = match_.find(ch->node);
-      if (m == match_.end() || m->second < commit_index_) return false;
+      if (m == match_.end()) return false;
+      if (catchup_node_ != ch->node) {
+        catchup_node_ = ch->node;
+        round_target_ = disk_->last_index();
+        round_start_ = ctx.now();
+        return false;
+      }
+      if (m->second < round_target_) return false;
+      if (ctx.now() - round_start_ > cluster_->config().election_min_us) {
+        round_target_ = disk_->last_index();
+        round_start_ = ctx.now();
+        return false;
+      }
       next.push_back(ch->node);
     }
   } else {
@@ -258,6 +272,7 @@ void RaftNode::become_follower(Ctx& ctx, int64_t term) {
   const Role before = role_;
   set_term(term);
   if (before == Role::Leader) waiting_.clear();
+  appended_at_.clear();
   role_ = Role::Follower;
   if (before != Role::Follower) {
     leader_ = kNoNode;
@@ -304,6 +319,8 @@ void RaftNode::become_leader(Ctx& ctx) {
   match_.clear();
   in_flight_.clear();
   waiting_.clear();
+  appended_at_.clear();
+  catchup_node_ = kNoNode;
   peers();  // nextIndex = last log index + 1, matchIndex = 0 for every peer
   ctx.metrics().add("raft.leaders_elected");
   ctx.note("became leader", "term " + std::to_string(disk_->current_term));
@@ -508,6 +525,7 @@ void RaftNode::handle_client(Ctx& ctx, const Message& m, const ClientRequest& r)
   e.cmd = r.cmd;
   append_local(ctx, std::move(e));
   waiting_[disk_->last_index()] = {r.cmd.client, r.cmd.op_id};
+  appended_at_[disk_->last_index()] = ctx.now();
   broadcast_append(ctx, true);
   advance_commit(ctx);  // a one-node cluster commits at once
 }
@@ -561,6 +579,10 @@ void RaftNode::advance_commit(Ctx& ctx) {
   // earlier entries are then committed indirectly by the Log Matching property.
   if (cluster_->rules().commit_only_current_term && disk_->term_at(n) != disk_->current_term) return;
   commit_index_ = n;
+  while (!appended_at_.empty() && appended_at_.begin()->first <= n) {
+    cluster_->entry_committed(ctx.now(), ctx.now() - appended_at_.begin()->second);
+    appended_at_.erase(appended_at_.begin());
+  }
   ctx.metrics().add("raft.commits");
   cluster_->node_committed(ctx, *this);
   apply_committed(ctx);

@@ -218,11 +218,16 @@ class RaftNode : public Process {
   std::vector<NodeId> prev_members_;      ///< the configuration before it
   int64_t config_index_ = 0;
   Time last_leader_contact_ = -1;         ///< when an AppendEntries of a current leader last came
+  NodeId catchup_node_ = kNoNode;         ///< leader: the learner whose catch-up rounds it times
+  int64_t round_target_ = 0;              ///< the leader's last index when the round began
+  Time round_start_ = 0;
   std::map<std::string, std::string> kv_; ///< the state machine
   /// Results of applied client operations, by (client, op_id), so a retry is answered, not re-run.
   std::map<std::pair<NodeId, uint64_t>, std::pair<bool, std::string>> applied_ops_;
   /// Leader: client requests waiting for their entry to apply, by log index.
   std::map<int64_t, std::pair<NodeId, uint64_t>> waiting_;
+  /// Leader: when it appended each client entry not yet committed (for the commit latency).
+  std::map<int64_t, Time> appended_at_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +293,8 @@ class RaftClient : public Process {
 ///                     how many of its servers make a majority; learners: servers catching up
 ///   latency_p50_ms, latency_p99_ms  client operations answered ok in the last 2 s of simulated
 ///                     time: median and 99th percentile of their latency
+///   commit_p50_ms, commit_p99_ms  client entries committed in the last 2 s: time from the
+///                     leader appending the entry to a majority storing it (no client hops)
 ///   term.<name>, commit.<name>, applied.<name>, is_leader.<name>  per node (e.g. term.n1)
 class RaftCluster : public Model {
  public:
@@ -360,6 +367,8 @@ class RaftCluster : public Model {
   /// A leader appended the configuration entry of the pending change.
   /// A leader appended the configuration entry `e` of the pending change (null: nothing to do).
   void change_appended(Ctx& ctx, const LogEntry* e);
+  /// A leader committed a client entry it appended `latency` ago (hook for commit_p50_ms).
+  void entry_committed(Time at, Time latency);
   /// The `raft.add_server` / `raft.remove_server` Commands' effect.
   CommandResult request_change(bool add, const std::string& name);
 
@@ -385,6 +394,7 @@ class RaftCluster : public Model {
   std::vector<Time> write_ok_times_;
   std::deque<std::pair<Time, bool>> recent_;   ///< (finish time, ok) for availability
   std::deque<std::pair<Time, Time>> recent_latency_;  ///< (answer time, latency) of ok operations
+  std::deque<std::pair<Time, Time>> recent_commit_;   ///< (commit time, append-to-commit) of client entries
   // membership
   std::vector<NodeId> initial_members_;
   std::vector<NodeId> learners_;
