@@ -33,6 +33,65 @@ std::string RaftChecker::name(NodeId n) const {
   return it != names_.end() ? it->second : "node " + std::to_string(n);
 }
 
+std::string RaftChecker::names(const std::vector<NodeId>& ids) const {
+  std::string s;
+  for (NodeId id : ids) s += (s.empty() ? "" : ",") + name(id);
+  return "{" + s + "}";
+}
+
+void RaftChecker::check_config_entry(NodeId n, const RaftDisk& disk, int64_t index) {
+  const LogEntry& e = disk.log[static_cast<size_t>(index - 1)];
+  const auto key = std::make_pair(index, e.term);
+  if (membership_reported_.count(key)) return;
+  const int64_t prev = disk.config_index_before(index - 1);
+  const std::vector<NodeId>& before = prev ? disk.log[static_cast<size_t>(prev - 1)].cmd.members : initial_members_;
+  const std::vector<NodeId>& after = e.cmd.members;
+  size_t diff = 0;
+  for (NodeId id : before) diff += std::find(after.begin(), after.end(), id) == after.end() ? 1 : 0;
+  for (NodeId id : after) diff += std::find(before.begin(), before.end(), id) == before.end() ? 1 : 0;
+  if (diff > 1) {
+    membership_reported_[key] = true;
+    report("Membership: " + name(n) + "'s log changes the configuration by " + std::to_string(diff) +
+           " servers at once at index " + std::to_string(index) + " (" + names(before) + " to " + names(after) +
+           "); Raft adds or removes one server at a time.");
+    return;
+  }
+  if (prev > committed_index()) {
+    membership_reported_[key] = true;
+    report("Membership: " + name(n) + "'s log holds the configuration " + names(after) + " at index " +
+           std::to_string(index) + " (term " + std::to_string(e.term) + "), appended while the change at index " +
+           std::to_string(prev) + " (" + names(before) +
+           ") was not committed: two changes in flight, so two majorities may not overlap.");
+  }
+}
+
+void RaftChecker::leader_config(NodeId n, int64_t term, const std::vector<NodeId>& members) {
+  if (std::find(members.begin(), members.end(), n) != members.end()) return;
+  report("Membership: " + name(n) + " was elected leader in term " + std::to_string(term) +
+         " but is not a voter of its configuration " + names(members) + ".");
+}
+
+void RaftChecker::commit_quorum(NodeId n, int64_t term, int64_t commit_index, const RaftDisk& disk,
+                                const ConfigDisks& config) {
+  if (commit_index < 1 || commit_index > disk.last_index() || config.empty()) return;
+  const uint64_t want = chain_of(n, disk)[static_cast<size_t>(commit_index - 1)];
+  size_t holders = 0;
+  std::vector<NodeId> ids;
+  for (const auto& [id, d] : config) {
+    ids.push_back(id);
+    if (!d || d->last_index() < commit_index) continue;
+    if (chain_of(id, *d)[static_cast<size_t>(commit_index - 1)] == want) ++holders;
+  }
+  if (holders * 2 > config.size()) return;
+  const auto key = std::make_pair(-commit_index, term);
+  if (membership_reported_.count(key)) return;
+  membership_reported_[key] = true;
+  report("Commit Quorum: " + name(n) + ", leader in term " + std::to_string(term) + ", committed index " +
+         std::to_string(commit_index) + " held by only " + std::to_string(holders) + " of the " +
+         std::to_string(config.size()) + " servers of its configuration " + names(ids) + " (a majority is " +
+         std::to_string(config.size() / 2 + 1) + ").");
+}
+
 void RaftChecker::report(std::string sentence) {
   ++total_;
   if (violations_.size() < 100) violations_.push_back(std::move(sentence));
@@ -79,6 +138,7 @@ void RaftChecker::log_changed(NodeId n, const RaftDisk& disk, int64_t from_index
   const auto& chain = chain_of(n, disk);
   for (int64_t i = from_index; i <= disk.last_index(); ++i) {
     const LogEntry& e = disk.log[static_cast<size_t>(i - 1)];
+    if (e.cmd.kind == OpKind::Config) check_config_entry(n, disk, i);
     const auto key = std::make_pair(i, e.term);
     auto it = seen_.find(key);
     if (it == seen_.end()) {

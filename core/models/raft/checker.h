@@ -10,6 +10,12 @@
 //   Leader Completeness ... an entry committed by a leader is in the log of every later leader
 //                           (checked when a node becomes leader, and when a leader commits).
 //   State Machine Safety .. no two servers apply different entries at the same index.
+//   Membership ............ (Ongaro's dissertation §4.1) each configuration entry adds or removes
+//                           one server, and a log never holds a configuration change appended
+//                           while the previous one was uncommitted (at most one in flight).
+//                           Once membership has changed: every leader is a voter of its own
+//                           configuration when elected, and every index a leader commits is
+//                           held by a majority of the configuration it uses (Commit Quorum).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +32,17 @@ class RaftChecker {
  public:
   /// `names[id]` is the display name of node id (ids not listed print as "node <id>").
   void set_names(std::map<NodeId, std::string> names) { names_ = std::move(names); }
+  void set_name(NodeId id, std::string name) { names_[id] = std::move(name); }
+  /// The configuration every log starts with (before any configuration entry).
+  void set_initial_members(std::vector<NodeId> m) { initial_members_ = std::move(m); }
+
+  /// A server of a configuration and its disk (for the quorum checks).
+  using ConfigDisks = std::vector<std::pair<NodeId, const RaftDisk*>>;
+  /// Once membership changes: `n`, just elected leader of `term`, uses configuration `members`.
+  void leader_config(NodeId n, int64_t term, const std::vector<NodeId>& members);
+  /// Once membership changes: a leader of `term` committed `commit_index` using the configuration
+  /// `config` (each server with its disk). Checks a majority of it holds that entry.
+  void commit_quorum(NodeId n, int64_t term, int64_t commit_index, const RaftDisk& disk, const ConfigDisks& config);
 
   /// A node became leader of `term`. Checks Election Safety and Leader Completeness.
   void became_leader(NodeId n, int64_t term, const RaftDisk& disk);
@@ -65,11 +82,15 @@ class RaftChecker {
     std::string what;
   };
   std::string name(NodeId n) const;
+  std::string names(const std::vector<NodeId>& ids) const;
+  void check_config_entry(NodeId n, const RaftDisk& disk, int64_t index);
   void report(std::string sentence);
   /// Brings the hash chain of node n up to date with its log; returns it.
   const std::vector<uint64_t>& chain_of(NodeId n, const RaftDisk& disk);
 
   std::map<NodeId, std::string> names_;
+  std::vector<NodeId> initial_members_;
+  std::map<std::pair<int64_t, int64_t>, bool> membership_reported_;  ///< (index, term) or (-index, term)
   std::map<int64_t, NodeId> leaders_;                 ///< term -> leader
   std::map<NodeId, std::vector<uint64_t>> chains_;    ///< node -> chain[i-1] for index i
   std::map<std::pair<int64_t, int64_t>, Seen> seen_;  ///< (index, term) -> first holder

@@ -43,6 +43,7 @@ bool* rule_ref(RaftRules& r, const std::string& name) {
   if (n == "check_log_up_to_date") return &r.check_log_up_to_date;
   if (n == "commit_only_current_term") return &r.commit_only_current_term;
   if (n == "persist_vote") return &r.persist_vote;
+  if (n == "single_change") return &r.single_change;
   return nullptr;
 }
 
@@ -58,9 +59,12 @@ void RaftCluster::attach(World* w, std::vector<NodeId> servers, std::vector<Node
   world_ = w;
   servers_ = std::move(servers);
   clients_ = std::move(clients);
+  initial_members_ = servers_;
+  committed_members_ = servers_;
   std::map<NodeId, std::string> names;
   for (NodeId id : servers_) names[id] = w->node(id).name;
   checker_.set_names(std::move(names));
+  checker_.set_initial_members(servers_);
 }
 
 const RaftNode* RaftCluster::server(NodeId id) const {
@@ -75,8 +79,42 @@ const RaftDisk* RaftCluster::disk(NodeId id) const {
   return dynamic_cast<const RaftDisk*>(world_->node(id).disk.get());
 }
 
+const RaftNode* RaftCluster::top_leader() const {
+  const RaftNode* best = nullptr;
+  for (NodeId id : servers_) {
+    const RaftNode* n = server(id);
+    if (n && n->role() == Role::Leader && (!best || n->term() > best->term())) best = n;
+  }
+  return best;
+}
+
+std::vector<NodeId> RaftCluster::members() const {
+  if (const RaftNode* l = top_leader()) return l->members();
+  return committed_members_;
+}
+
+bool RaftCluster::removed(NodeId id) const {
+  if (!membership_changed_ || learner(id)) return false;
+  const auto m = members();
+  return std::find(m.begin(), m.end(), id) == m.end();
+}
+
 std::optional<double> RaftCluster::value(std::string_view key) const {
   if (!world_) return std::nullopt;
+  if (key == "members") return static_cast<double>(members().size());
+  if (key == "majority") return static_cast<double>(members().size() / 2 + 1);
+  if (key == "learners") return static_cast<double>(learners_.size());
+  if (key == "latency_p50_ms" || key == "latency_p99_ms" || key == "commit_p50_ms" || key == "commit_p99_ms") {
+    const bool commit = key == "commit_p50_ms" || key == "commit_p99_ms";
+    std::vector<Time> l;
+    for (const auto& [t, lat] : commit ? recent_commit_ : recent_latency_)
+      if (t > world_->now() - (commit ? 5 : 2) * kSec) l.push_back(lat);
+    if (l.empty()) return 0.0;
+    std::sort(l.begin(), l.end());
+    const double q = (key == "latency_p50_ms" || key == "commit_p50_ms") ? 0.5 : 0.99;
+    const size_t i = std::min(l.size() - 1, static_cast<size_t>(q * static_cast<double>(l.size())));
+    return static_cast<double>(l[i] / 100) / 10.0;  // ms with one decimal
+  }
   int64_t max_term = 0, max_commit = 0, up = 0, upgraded = 0, leaders = 0;
   int64_t top_leader_term = -1;
   for (NodeId id : servers_) {
@@ -134,6 +172,10 @@ std::optional<double> RaftCluster::value(std::string_view key) const {
     if (what == "applied") return static_cast<double>(n ? n->last_applied() : 0);
     if (what == "is_leader") return (n && n->role() == Role::Leader) ? 1.0 : 0.0;
     if (what == "log_length") return static_cast<double>(d ? d->last_index() : 0);
+    if (what == "member") {
+      const auto m = members();
+      return std::find(m.begin(), m.end(), *id) != m.end() ? 1.0 : 0.0;
+    }
   }
   return std::nullopt;
 }
@@ -155,6 +197,14 @@ std::vector<ValueDecl> RaftCluster::value_decls() const {
       {"upgrade_active", "bool", "", "1 while a rolling upgrade runs"},
       {"last_write_ok_ms", "number", "ms", "simulated time of the last successful write, -1 if none"},
       {"availability", "fraction", "", "share of client operations answered ok in the last second"},
+      {"members", "count", "", "servers in the configuration in use (the leader's, else the last committed one)"},
+      {"majority", "count", "", "servers that make a majority of that configuration"},
+      {"learners", "count", "", "added servers still catching up before they can vote"},
+      {"latency_p50_ms", "number", "ms", "median latency of the client operations answered ok in the last 2 s"},
+      {"latency_p99_ms", "number", "ms", "99th-percentile latency of the client operations answered ok in the last 2 s"},
+      {"commit_p50_ms", "number", "ms", "median time from the leader appending a client's entry to a majority storing it (entries committed in the last 2 s)"},
+      {"commit_p99_ms", "number", "ms", "99th percentile of that time (entries committed in the last 2 s)"},
+      {"member.<node>", "bool", "", "1 if the server is in the configuration in use"},
       {"term.<node>", "count", "", "a server's current term"},
       {"commit.<node>", "count", "", "a server's commit index"},
       {"applied.<node>", "count", "", "a server's last applied index"},
@@ -173,7 +223,9 @@ std::string RaftCluster::state_json() const {
     const RaftNode* n = server(id);
     if (!first) o << ",";
     first = false;
-    o << "{\"id\":" << id << ",\"name\":" << json_str(node.name) << ",\"status\":\"" << to_string(node.status)
+    o << "{\"id\":" << id << ",\"name\":" << json_str(node.name);
+    if (membership_changed_) o << ",\"member\":" << (removed(id) ? "\"removed\"" : learner(id) ? "\"learner\"" : "\"voter\"");
+    o << ",\"status\":\"" << to_string(node.status)
       << "\",\"version\":" << json_str(node.version) << ",\"role\":\"" << (n ? to_string(n->role()) : "down")
       << "\",\"term\":" << (d ? d->current_term : 0) << ",\"voted_for\":";
     if (d && d->voted_for != kNoNode) o << json_str(world_->node(d->voted_for).name); else o << "null";
@@ -243,6 +295,7 @@ void RaftCluster::node_role_changed(Ctx& ctx, const RaftNode& n) {
   if (n.role() != Role::Leader) return;
   const size_t before = checker_.total();
   checker_.became_leader(ctx.self(), n.term(), n.disk());
+  if (membership_changed_) checker_.leader_config(ctx.self(), n.term(), n.members());
   note_new_violations(ctx, before);
 }
 
@@ -256,11 +309,22 @@ void RaftCluster::node_committed(Ctx& ctx, const RaftNode& n) {
   if (n.role() != Role::Leader) return;
   const size_t before = checker_.total();
   checker_.leader_committed(ctx.self(), n.term(), n.commit_index(), n.disk());
+  if (membership_changed_) {
+    RaftChecker::ConfigDisks config;
+    for (NodeId id : n.members()) config.emplace_back(id, disk(id));
+    checker_.commit_quorum(ctx.self(), n.term(), n.commit_index(), n.disk(), config);
+  }
   note_new_violations(ctx, before);
 }
 
 void RaftCluster::node_applied(Ctx& ctx, const RaftNode& n, int64_t index, const LogEntry& e) {
   (void)n;
+  if (e.cmd.kind == OpKind::Config && index > committed_config_index_) {
+    committed_config_index_ = index;
+    committed_members_ = e.cmd.members;
+    // A learner in a committed configuration is a voter now.
+    for (NodeId id : e.cmd.members) learners_.erase(std::remove(learners_.begin(), learners_.end(), id), learners_.end());
+  }
   const size_t before = checker_.total();
   checker_.applied(ctx.self(), index, e);
   note_new_violations(ctx, before);
@@ -284,6 +348,8 @@ void RaftCluster::finish_record(Time at, bool ok) {
 
 void RaftCluster::op_completed(uint64_t id, bool is_write, Time at, const std::string& value) {
   history_.complete(id, at, value, true);
+  recent_latency_.emplace_back(at, at - invoke_time(id));
+  while (!recent_latency_.empty() && recent_latency_.front().first <= at - 2 * kSec) recent_latency_.pop_front();
   ++ops_ok_;
   --ops_pending_;
   if (is_write) {
@@ -302,6 +368,66 @@ void RaftCluster::op_timed_out(uint64_t id, Time at) {
 
 int64_t RaftCluster::writes_ok_since(Time t) const {
   return static_cast<int64_t>(write_ok_times_.end() - std::lower_bound(write_ok_times_.begin(), write_ok_times_.end(), t));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Membership changes
+// ---------------------------------------------------------------------------------------------
+
+void RaftCluster::entry_committed(Time at, Time latency) {
+  recent_commit_.emplace_back(at, latency);
+  while (!recent_commit_.empty() && recent_commit_.front().first <= at - 5 * kSec) recent_commit_.pop_front();
+}
+
+void RaftCluster::change_appended(Ctx& ctx, const LogEntry* e) {
+  if (pending_.empty()) return;
+  pending_.pop_front();
+  if (e) ctx.metrics().add("raft.config_changes");
+}
+
+CommandResult RaftCluster::request_change(bool add, const std::string& name) {
+  const std::string cmd = add ? "raft.add_server" : "raft.remove_server";
+  if (name.empty()) return CommandResult::fail(cmd + ": name= is required (e.g. name=n6)");
+  const std::vector<NodeId> now = members();
+  const auto id = world_->find_node(name);
+  const bool is_server = id && std::find(servers_.begin(), servers_.end(), *id) != servers_.end();
+  const bool is_member = id && std::find(now.begin(), now.end(), *id) != now.end();
+  if (id && !is_server) return CommandResult::fail(cmd + ": \"" + name + "\" is not a Raft server");
+  if (!add && !id) return CommandResult::fail(cmd + ": there is no server \"" + name + "\"");
+  if (add && is_member) return CommandResult::fail(cmd + ": " + name + " is already in the configuration");
+  if (!add && !is_member) return CommandResult::fail(cmd + ": " + name + " is not in the configuration");
+  if (!add && now.size() == 1) return CommandResult::fail(cmd + ": cannot remove the last server");
+  if (cfg_.rules.single_change) {
+    // One change at a time (§4.1): refuse while a change waits or its entry is uncommitted.
+    if (!pending_.empty())
+      return CommandResult::fail(cmd + ": a membership change is still in progress (" +
+                                 std::string(pending_.front().add ? "adding " : "removing ") +
+                                 world_->node(pending_.front().node).name +
+                                 "); Raft changes one server at a time, try again once it is committed");
+    if (const RaftNode* l = top_leader(); l && l->config_index() > l->commit_index())
+      return CommandResult::fail(cmd + ": a membership change is still in progress (the configuration at index " +
+                                 std::to_string(l->config_index()) +
+                                 " is not committed yet); Raft changes one server at a time, try again once it is committed");
+  }
+  membership_changed_ = true;
+  NodeId node = id ? *id : kNoNode;
+  if (add && !id) {
+    node = world_->add_node(
+        name, "raft",
+        [this](NodeId nid, Persistent* d) -> std::unique_ptr<Process> {
+          return std::make_unique<RaftNode>(this, nid, static_cast<RaftDisk*>(d));
+        },
+        std::make_unique<RaftDisk>());
+    servers_.push_back(node);
+    checker_.set_name(node, name);
+  }
+  if (add && !learner(node)) learners_.push_back(node);
+  pending_.push_back(MembershipChange{add, node});
+  Ctx(*world_, kNoNode)
+      .note(add ? "adding server" : "removing server",
+            name + (add ? ": it catches up as a learner, then the leader appends the configuration with it"
+                        : ": the leader appends the configuration without it"));
+  return CommandResult::success();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -424,7 +550,7 @@ std::string config_from_params(const std::map<std::string, std::string>& params,
       return "unknown parameter " + k + " (raft scenarios take nodes, clients, rate, keys, read_fraction, "
              "election_min_ms, election_max_ms, heartbeat_ms, op_timeout_ms, attempt_timeout_ms, restart_ms, "
              "max_append_entries, leader_noop, raft.check_log_up_to_date, raft.commit_only_current_term, "
-             "raft.persist_vote)";
+             "raft.persist_vote, raft.single_change)";
     }
   }
   if (cfg->election_min_us > cfg->election_max_us) return "election_min_ms must not exceed election_max_ms";
@@ -453,18 +579,31 @@ RaftCluster* build_raft_cluster(World& w, const RaftConfig& cfg) {
   w.register_command(CommandSpec{
       "raft.rule",
       N_("Switch a Raft protocol rule on or off (off only to see what the rule protects against)"),
-      {{"name", "string", true, N_("check_log_up_to_date, commit_only_current_term or persist_vote")},
+      {{"name", "string", true, N_("check_log_up_to_date, commit_only_current_term, persist_vote or single_change")},
        {"on", "bool", true, N_("true to follow the rule (the default), false to skip it")}},
       [cluster](World&, const Command& c) -> CommandResult {
         bool on = true;
         bool* rule = rule_ref(cluster->rules(), c.arg("name"));
         if (!rule)
           return CommandResult::fail("raft.rule: unknown rule \"" + c.arg("name") +
-                                     "\" (check_log_up_to_date, commit_only_current_term, persist_vote)");
+                                     "\" (check_log_up_to_date, commit_only_current_term, persist_vote, single_change)");
         if (!parse_bool(c.arg("on"), &on)) return CommandResult::fail("raft.rule: on must be true or false");
         *rule = on;
         return CommandResult::success();
       }});
+
+  w.register_command(CommandSpec{
+      "raft.add_server",
+      N_("Add a server to the Raft cluster: it starts empty, catches up as a non-voting learner, then the "
+         "leader appends a configuration with it (one change at a time)"),
+      {{"name", "string", true, N_("the new server's name, e.g. n6 (or a removed server's, to bring it back)")}},
+      [cluster](World&, const Command& c) { return cluster->request_change(true, c.arg("name")); }});
+  w.register_command(CommandSpec{
+      "raft.remove_server",
+      N_("Remove a server from the Raft cluster: the leader appends a configuration without it; a removed "
+         "leader steps down once that is committed"),
+      {{"name", "node", true, N_("a server in the configuration")}},
+      [cluster](World&, const Command& c) { return cluster->request_change(false, c.arg("name")); }});
 
   w.register_command(CommandSpec{
       "upgrade",

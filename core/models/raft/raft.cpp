@@ -30,6 +30,7 @@ std::string KvCommand::describe() const {
   switch (kind) {
     case OpKind::Put: return "put " + key + "=" + value;
     case OpKind::Get: return "get " + key;
+    case OpKind::Config: return "config " + value;
     case OpKind::Noop: break;
   }
   return "noop";
@@ -41,6 +42,10 @@ void KvCommand::hash_into(Hasher& h) const {
   h.str(value);
   h.i64(client);
   h.u64(op_id);
+  if (kind == OpKind::Config) {  // only config entries hash their members (older traces unchanged)
+    h.u64(members.size());
+    for (NodeId m : members) h.i64(m);
+  }
 }
 
 const char* to_string(Role r) {
@@ -140,8 +145,109 @@ void RaftNode::on_start(Ctx& ctx) {
     ctx.note("forgot vote", "raft.persist_vote is off: votedFor lost in the crash");
   }
   role_ = Role::Follower;
+  members_.clear();
+  update_config(nullptr, 1);  // the configuration is the latest one in the log on disk
   reset_election_deadline(ctx);
   cluster_->node_role_changed(ctx, *this);
+}
+
+void RaftNode::update_config(Ctx* ctx, int64_t from_index) {
+  const int64_t before = config_index_;
+  if (members_.empty() || from_index <= config_index_) {
+    // A truncation removed the configuration entry in use (or the node starts): read back.
+    const int64_t last = disk_->config_index_before(disk_->last_index());
+    const int64_t prev = last > 0 ? disk_->config_index_before(last - 1) : 0;
+    config_index_ = last;
+    members_ = last ? disk_->log[static_cast<size_t>(last - 1)].cmd.members : cluster_->initial_members();
+    prev_members_ = prev ? disk_->log[static_cast<size_t>(prev - 1)].cmd.members : cluster_->initial_members();
+  } else {
+    for (int64_t i = from_index; i <= disk_->last_index(); ++i) {
+      const KvCommand& c = disk_->log[static_cast<size_t>(i - 1)].cmd;
+      if (c.kind != OpKind::Config) continue;
+      prev_members_ = members_;
+      members_ = c.members;
+      config_index_ = i;
+    }
+  }
+  if (ctx && config_index_ != before) {
+    const std::string what = config_index_ ? disk_->log[static_cast<size_t>(config_index_ - 1)].cmd.describe()
+                                           : std::string("the initial configuration");
+    ctx->note("configuration", what + " (in use from now on, majority " + std::to_string(members_.size() / 2 + 1) +
+                                   (in_config(self_) ? ")" : "; this server is not a member)"));
+  }
+}
+
+int RaftNode::votes_in_config() const {
+  int n = 0;
+  for (const auto& [id, granted] : votes_)
+    if (granted && in_config(id)) ++n;
+  return n;
+}
+
+std::vector<NodeId> RaftNode::peers() {
+  std::vector<NodeId> out;
+  auto add = [&](NodeId p) {
+    if (p == self_ || std::find(out.begin(), out.end(), p) != out.end()) return;
+    out.push_back(p);
+    if (!next_.count(p)) {
+      next_[p] = disk_->last_index() + 1;
+      match_[p] = 0;
+    }
+  };
+  for (NodeId p : members_) add(p);
+  for (NodeId p : cluster_->learners()) add(p);
+  // A server this configuration removes still gets the entry that removes it (so it knows, and
+  // stops campaigning) until the change commits.
+  if (config_index_ > commit_index_)
+    for (NodeId p : prev_members_) add(p);
+  return out;
+}
+
+bool RaftNode::maybe_change_config(Ctx& ctx) {
+  const RaftCluster::MembershipChange* ch = cluster_->pending_change();
+  if (!ch || role_ != Role::Leader) return false;
+  // One change at a time (§4.1): the previous configuration entry must be committed first, and
+  // (the fix Ongaro posted to raft-dev in 2015) so must an entry of this leader's term.
+  if (cluster_->rules().single_change &&
+      (config_index_ > commit_index_ || disk_->term_at(commit_index_) != disk_->current_term))
+    return false;
+  std::vector<NodeId> next = members_;
+  if (ch->add) {
+    if (!in_config(ch->node)) {
+      // The new server first catches up as a non-voting learner (§4.2.1), in rounds: each round
+      // replicates up to the leader's log end when it began; once a round takes less than an
+      // election timeout, the server is close enough to join without stalling commits.
+      auto m = match_.find(ch->node);
+      if (m == match_.end()) return false;
+      if (catchup_node_ != ch->node) {
+        catchup_node_ = ch->node;
+        round_target_ = disk_->last_index();
+        round_start_ = ctx.now();
+        return false;
+      }
+      if (m->second < round_target_) return false;
+      if (ctx.now() - round_start_ > cluster_->config().election_min_us) {
+        round_target_ = disk_->last_index();
+        round_start_ = ctx.now();
+        return false;
+      }
+      next.push_back(ch->node);
+    }
+  } else {
+    next.erase(std::remove(next.begin(), next.end(), ch->node), next.end());
+  }
+  if (next == members_) {
+    cluster_->change_appended(ctx, nullptr);
+    return false;
+  }
+  LogEntry e;
+  e.term = disk_->current_term;
+  e.cmd.kind = OpKind::Config;
+  e.cmd.members = next;
+  for (NodeId id : next) e.cmd.value += (e.cmd.value.empty() ? "" : ",") + ctx.world().node(id).name;
+  append_local(ctx, e);  // in use from now on, before it commits (§4.1)
+  cluster_->change_appended(ctx, &e);
+  return true;
 }
 
 void RaftNode::set_term(int64_t term) {
@@ -166,6 +272,7 @@ void RaftNode::become_follower(Ctx& ctx, int64_t term) {
   const Role before = role_;
   set_term(term);
   if (before == Role::Leader) waiting_.clear();
+  appended_at_.clear();
   role_ = Role::Follower;
   if (before != Role::Follower) {
     leader_ = kNoNode;
@@ -176,6 +283,10 @@ void RaftNode::become_follower(Ctx& ctx, int64_t term) {
 }
 
 void RaftNode::start_election(Ctx& ctx) {
+  if (!in_config(self_)) {  // a learner or a removed server never campaigns (§4.2.1, §4.2.3)
+    reset_election_deadline(ctx);
+    return;
+  }
   role_ = Role::Candidate;
   disk_->current_term += 1;
   disk_->voted_for = self_;
@@ -186,11 +297,11 @@ void RaftNode::start_election(Ctx& ctx) {
   ctx.metrics().add("raft.elections");
   ctx.note("became candidate", "term " + std::to_string(disk_->current_term));
   cluster_->node_role_changed(ctx, *this);
-  if (static_cast<int>(votes_.size()) * 2 > static_cast<int>(cluster_->servers().size())) {
+  if (votes_in_config() * 2 > static_cast<int>(members_.size())) {
     become_leader(ctx);
     return;
   }
-  for (NodeId p : cluster_->servers()) {
+  for (NodeId p : members_) {
     if (p == self_) continue;
     auto r = std::make_shared<VoteRequest>();
     r->term = disk_->current_term;
@@ -208,11 +319,9 @@ void RaftNode::become_leader(Ctx& ctx) {
   match_.clear();
   in_flight_.clear();
   waiting_.clear();
-  for (NodeId p : cluster_->servers()) {
-    if (p == self_) continue;
-    next_[p] = disk_->last_index() + 1;
-    match_[p] = 0;
-  }
+  appended_at_.clear();
+  catchup_node_ = kNoNode;
+  peers();  // nextIndex = last log index + 1, matchIndex = 0 for every peer
   ctx.metrics().add("raft.leaders_elected");
   ctx.note("became leader", "term " + std::to_string(disk_->current_term));
   cluster_->node_role_changed(ctx, *this);
@@ -241,6 +350,8 @@ void RaftNode::on_timer(Ctx& ctx, TimerId, uint64_t tag) {
   }
   if ((tag & 0xff) == kTagHeartbeat) {
     if (role_ != Role::Leader || (tag >> 8) != heartbeat_gen_) return;
+    maybe_change_config(ctx);
+    if (role_ != Role::Leader) return;
     broadcast_append(ctx, false);
     ctx.set_timer(cluster_->config().heartbeat_us, kTagHeartbeat | (heartbeat_gen_ << 8));
   }
@@ -263,6 +374,19 @@ void RaftNode::on_message(Ctx& ctx, const Message& m) {
 }
 
 void RaftNode::handle_vote(Ctx& ctx, const Message& m, const VoteRequest& r) {
+  // Disruptive servers (§4.2.3): once membership has changed, a server that heard from a current
+  // leader within the minimum election timeout neither updates its term nor grants its vote, so
+  // a removed server that does not know it was removed cannot depose the leader.
+  if (cluster_->membership_changed() && r.term > disk_->current_term &&
+      (role_ == Role::Leader ||
+       (leader_ != kNoNode && last_leader_contact_ >= 0 &&
+        ctx.now() - last_leader_contact_ < cluster_->config().election_min_us))) {
+    auto reply = std::make_shared<VoteReply>();
+    reply->term = disk_->current_term;
+    reply->granted = false;
+    ctx.send(m.from, "vote_reply", reply, 60);
+    return;
+  }
   if (r.term > disk_->current_term) become_follower(ctx, r.term);
   // Figure 2, RequestVote rule 2: the candidate's log must be at least as up to date as ours
   // (§5.4.1): a later last term wins, and with equal last terms the longer log wins.
@@ -288,7 +412,7 @@ void RaftNode::handle_vote_reply(Ctx& ctx, const Message& m, const VoteReply& r)
   }
   if (role_ != Role::Candidate || r.term != disk_->current_term || !r.granted) return;
   votes_[m.from] = true;
-  if (static_cast<int>(votes_.size()) * 2 > static_cast<int>(cluster_->servers().size())) become_leader(ctx);
+  if (votes_in_config() * 2 > static_cast<int>(members_.size())) become_leader(ctx);
 }
 
 void RaftNode::handle_append(Ctx& ctx, const Message& m, const AppendRequest& r) {
@@ -302,6 +426,7 @@ void RaftNode::handle_append(Ctx& ctx, const Message& m, const AppendRequest& r)
   }
   if (r.term > disk_->current_term || role_ != Role::Follower) become_follower(ctx, r.term);
   leader_ = r.leader;
+  last_leader_contact_ = ctx.now();
   reset_election_deadline(ctx);
   reply->term = disk_->current_term;
   // Consistency check: our log must hold prev_log_index with prev_log_term.
@@ -357,6 +482,12 @@ void RaftNode::handle_append_reply(Ctx& ctx, const Message& m, const AppendReply
     match = std::max(match, std::min(r.match_index, disk_->last_index()));
     next = std::max(next, match + 1);
     advance_commit(ctx);
+    if (role_ != Role::Leader) return;  // removed from the configuration: stepped down
+    if (maybe_change_config(ctx)) {
+      broadcast_append(ctx, true);
+      advance_commit(ctx);
+      return;
+    }
     // Keep a lagging follower streaming, but only on a reply that made progress: a duplicated
     // or stale reply must not start a second stream (that would multiply messages).
     if (match > before && next <= disk_->last_index()) send_append(ctx, m.from);
@@ -394,6 +525,7 @@ void RaftNode::handle_client(Ctx& ctx, const Message& m, const ClientRequest& r)
   e.cmd = r.cmd;
   append_local(ctx, std::move(e));
   waiting_[disk_->last_index()] = {r.cmd.client, r.cmd.op_id};
+  appended_at_[disk_->last_index()] = ctx.now();
   broadcast_append(ctx, true);
   advance_commit(ctx);  // a one-node cluster commits at once
 }
@@ -403,7 +535,10 @@ void RaftNode::append_local(Ctx& ctx, LogEntry e) {
   log_changed(ctx, disk_->last_index());
 }
 
-void RaftNode::log_changed(Ctx& ctx, int64_t from_index) { cluster_->node_log_changed(ctx, *this, from_index); }
+void RaftNode::log_changed(Ctx& ctx, int64_t from_index) {
+  update_config(&ctx, from_index);
+  cluster_->node_log_changed(ctx, *this, from_index);
+}
 
 void RaftNode::send_append(Ctx& ctx, NodeId peer) {
   auto r = std::make_shared<AppendRequest>();
@@ -420,18 +555,23 @@ void RaftNode::send_append(Ctx& ctx, NodeId peer) {
 }
 
 void RaftNode::broadcast_append(Ctx& ctx, bool only_idle) {
-  for (NodeId p : cluster_->servers())
-    if (p != self_ && !(only_idle && in_flight_[p])) send_append(ctx, p);
+  for (NodeId p : peers())
+    if (!(only_idle && in_flight_[p])) send_append(ctx, p);
 }
 
 void RaftNode::advance_commit(Ctx& ctx) {
   if (role_ != Role::Leader) return;
   // The highest index stored on a majority (the leader counts itself with its whole log).
+  // Only the servers of the configuration in use count; a leader that this configuration
+  // removes manages the cluster without counting itself (§4.2.2).
   std::vector<int64_t> matches;
-  matches.push_back(disk_->last_index());
-  for (const auto& [peer, m] : match_) matches.push_back(m);
+  for (NodeId p : members_) {
+    if (p == self_) { matches.push_back(disk_->last_index()); continue; }
+    auto it = match_.find(p);
+    matches.push_back(it == match_.end() ? 0 : it->second);
+  }
   std::sort(matches.begin(), matches.end(), std::greater<int64_t>());
-  const size_t majority = cluster_->servers().size() / 2 + 1;
+  const size_t majority = members_.size() / 2 + 1;
   if (matches.size() < majority) return;
   const int64_t n = matches[majority - 1];
   if (n <= commit_index_) return;
@@ -439,9 +579,17 @@ void RaftNode::advance_commit(Ctx& ctx) {
   // earlier entries are then committed indirectly by the Log Matching property.
   if (cluster_->rules().commit_only_current_term && disk_->term_at(n) != disk_->current_term) return;
   commit_index_ = n;
+  while (!appended_at_.empty() && appended_at_.begin()->first <= n) {
+    cluster_->entry_committed(ctx.now(), ctx.now() - appended_at_.begin()->second);
+    appended_at_.erase(appended_at_.begin());
+  }
   ctx.metrics().add("raft.commits");
   cluster_->node_committed(ctx, *this);
   apply_committed(ctx);
+  if (!in_config(self_) && commit_index_ >= config_index_) {
+    ctx.note("stepped down", "the configuration without this server is committed");
+    become_follower(ctx, disk_->current_term);
+  }
 }
 
 void RaftNode::apply_committed(Ctx& ctx) {
@@ -449,7 +597,7 @@ void RaftNode::apply_committed(Ctx& ctx) {
     ++last_applied_;
     const LogEntry& e = disk_->log[static_cast<size_t>(last_applied_ - 1)];
     const auto op = std::make_pair(e.cmd.client, e.cmd.op_id);
-    if (e.cmd.kind != OpKind::Noop && !applied_ops_.count(op)) {
+    if (e.cmd.kind != OpKind::Noop && e.cmd.kind != OpKind::Config && !applied_ops_.count(op)) {
       if (e.cmd.kind == OpKind::Put) {
         kv_[e.cmd.key] = e.cmd.value;
         applied_ops_[op] = {false, std::string()};
@@ -482,13 +630,19 @@ std::vector<std::pair<std::string, std::string>> RaftNode::inspect() const {
     const World* w = cluster_->world();
     return w ? w->node(id).name : std::to_string(id);
   };
-  return {{"role", to_string(role_)},
+  std::vector<std::pair<std::string, std::string>> out = {{"role", to_string(role_)},
           {"term", std::to_string(disk_->current_term)},
           {"voted_for", name(disk_->voted_for)},
           {"leader", name(leader_)},
           {"log_length", std::to_string(disk_->last_index())},
           {"commit_index", std::to_string(commit_index_)},
           {"last_applied", std::to_string(last_applied_)}};
+  if (cluster_->membership_changed()) {
+    std::string m;
+    for (NodeId id : members_) m += (m.empty() ? "" : ",") + name(id);
+    out.push_back({"configuration", m});
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -505,7 +659,7 @@ void RaftClient::on_start(Ctx& ctx) {
 }
 
 NodeId RaftClient::next_server(Ctx& ctx, NodeId after) const {
-  const auto& s = cluster_->servers();
+  const std::vector<NodeId> s = cluster_->members();
   if (s.empty()) return kNoNode;
   for (size_t i = 0; i < s.size(); ++i)
     if (s[i] == after) return s[(i + 1) % s.size()];

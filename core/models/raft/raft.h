@@ -19,6 +19,7 @@
 // the node learns the commit index from the leader and rebuilds the map by replaying its log.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -44,6 +45,9 @@ struct RaftRules {
   bool check_log_up_to_date = true;      ///< RequestVote: refuse candidates whose log is behind
   bool commit_only_current_term = true;  ///< count replicas only for entries of the leader's term
   bool persist_vote = true;              ///< remember votedFor across a crash
+  /// Membership: a leader appends a configuration entry only once the previous one is committed
+  /// (and the add/remove Commands refuse a second change while one is in flight).
+  bool single_change = true;
 };
 
 /// Everything a cluster is built from (scenario parameters map onto these fields).
@@ -158,6 +162,12 @@ class RaftNode : public Process {
   Time election_reset_at() const { return election_reset_at_; }
   /// Candidate: the servers that granted their vote in this election (itself included).
   int votes_granted() const { return role_ == Role::Candidate ? static_cast<int>(votes_.size()) : 0; }
+  /// The configuration this server uses: the voting servers of the latest configuration entry in
+  /// its log (committed or not), or the cluster's initial servers; config_index() is that entry's
+  /// index (0 = the initial configuration).
+  const std::vector<NodeId>& members() const { return members_; }
+  int64_t config_index() const { return config_index_; }
+  bool in_config(NodeId id) const { return std::find(members_.begin(), members_.end(), id) != members_.end(); }
 
  private:
   void become_follower(Ctx& ctx, int64_t term);
@@ -177,6 +187,15 @@ class RaftNode : public Process {
   void apply_committed(Ctx& ctx);
   void append_local(Ctx& ctx, LogEntry e);
   void log_changed(Ctx& ctx, int64_t from_index);
+  /// Re-reads the configuration from the log (all of it when `from_index` <= the current
+  /// configuration's index, else only the entries from `from_index` on).
+  void update_config(Ctx* ctx, int64_t from_index);
+  /// Leader: the servers it replicates to (configuration, learners, servers just removed while
+  /// that removal is uncommitted), each with nextIndex/matchIndex.
+  std::vector<NodeId> peers();
+  /// Leader: appends the next requested membership change when the rules allow it.
+  bool maybe_change_config(Ctx& ctx);
+  int votes_in_config() const;
 
   RaftCluster* cluster_;
   NodeId self_;
@@ -195,11 +214,20 @@ class RaftNode : public Process {
   /// Leader: an AppendEntries to the peer awaits its reply. New entries are then not sent at once
   /// (the reply or the next heartbeat sends them), which bounds the messages per peer.
   std::map<NodeId, bool> in_flight_;
+  std::vector<NodeId> members_;           ///< configuration in use (see members())
+  std::vector<NodeId> prev_members_;      ///< the configuration before it
+  int64_t config_index_ = 0;
+  Time last_leader_contact_ = -1;         ///< when an AppendEntries of a current leader last came
+  NodeId catchup_node_ = kNoNode;         ///< leader: the learner whose catch-up rounds it times
+  int64_t round_target_ = 0;              ///< the leader's last index when the round began
+  Time round_start_ = 0;
   std::map<std::string, std::string> kv_; ///< the state machine
   /// Results of applied client operations, by (client, op_id), so a retry is answered, not re-run.
   std::map<std::pair<NodeId, uint64_t>, std::pair<bool, std::string>> applied_ops_;
   /// Leader: client requests waiting for their entry to apply, by log index.
   std::map<int64_t, std::pair<NodeId, uint64_t>> waiting_;
+  /// Leader: when it appended each client entry not yet committed (for the commit latency).
+  std::map<int64_t, Time> appended_at_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -261,6 +289,12 @@ class RaftClient : public Process {
 ///   upgraded          Raft nodes running the target version of the current/last upgrade
 ///   upgrade_active    1 while a rolling upgrade is in progress
 ///   last_write_ok_ms  simulated time (ms) of the last write answered ok, -1 if none
+///   members, majority the configuration in use (the leader's, else the last committed one) and
+///                     how many of its servers make a majority; learners: servers catching up
+///   latency_p50_ms, latency_p99_ms  client operations answered ok in the last 2 s of simulated
+///                     time: median and 99th percentile of their latency
+///   commit_p50_ms, commit_p99_ms  client entries committed in the last 2 s: time from the
+///                     leader appending the entry to a majority storing it (no client hops)
 ///   term.<name>, commit.<name>, applied.<name>, is_leader.<name>  per node (e.g. term.n1)
 class RaftCluster : public Model {
  public:
@@ -309,11 +343,43 @@ class RaftCluster : public Model {
   /// Starts a rolling upgrade (the `upgrade` Command's effect, after validation).
   void start_upgrade(const std::string& version, int batch, Time pause_us, Time restart_us);
 
+  // ---- membership changes (Ongaro's dissertation §4.1-4.3: one server at a time) ----
+  struct MembershipChange {
+    bool add = true;
+    NodeId node = kNoNode;
+  };
+  /// The servers the cluster was built with (every server's configuration until its log holds a
+  /// configuration entry).
+  const std::vector<NodeId>& initial_members() const { return initial_members_; }
+  /// The configuration in use: the current leader's, else the last committed one.
+  std::vector<NodeId> members() const;
+  /// Servers added by raft.add_server that the leaders replicate to before they become voters.
+  const std::vector<NodeId>& learners() const { return learners_; }
+  /// A server that is not in the configuration in use and not catching up to join it.
+  bool removed(NodeId id) const;
+  /// True once a membership Command has been accepted (the vote-disruption rule and the
+  /// checker's membership checks apply from then on; older runs are unchanged).
+  bool membership_changed() const { return membership_changed_; }
+  /// The change a leader should append next, or null.
+  const MembershipChange* pending_change() const { return pending_.empty() ? nullptr : &pending_.front(); }
+  /// Is the new server caught up enough for the leader to append the configuration with it?
+  bool learner(NodeId id) const { return std::find(learners_.begin(), learners_.end(), id) != learners_.end(); }
+  /// A leader appended the configuration entry of the pending change.
+  /// A leader appended the configuration entry `e` of the pending change (null: nothing to do).
+  void change_appended(Ctx& ctx, const LogEntry* e);
+  /// A leader committed a client entry it appended `latency` ago (hook for commit_p50_ms).
+  void entry_committed(Time at, Time latency);
+  /// The `raft.add_server` / `raft.remove_server` Commands' effect.
+  CommandResult request_change(bool add, const std::string& name);
+
  private:
   void note_new_violations(Ctx& ctx, size_t before);
   void upgrade_step();
   void upgrade_poll();
   void finish_record(Time at, bool ok);
+  /// The leader of the highest term among up servers, or null.
+  const RaftNode* top_leader() const;
+  void set_checker_configs();
 
   RaftConfig cfg_;
   World* world_ = nullptr;
@@ -327,6 +393,15 @@ class RaftCluster : public Model {
   Time last_write_ok_us_ = -1;
   std::vector<Time> write_ok_times_;
   std::deque<std::pair<Time, bool>> recent_;   ///< (finish time, ok) for availability
+  std::deque<std::pair<Time, Time>> recent_latency_;  ///< (answer time, latency) of ok operations
+  std::deque<std::pair<Time, Time>> recent_commit_;   ///< (commit time, append-to-commit) of client entries
+  // membership
+  std::vector<NodeId> initial_members_;
+  std::vector<NodeId> learners_;
+  std::deque<MembershipChange> pending_;
+  bool membership_changed_ = false;
+  int64_t committed_config_index_ = 0;
+  std::vector<NodeId> committed_members_;
   // rolling upgrade
   struct Upgrade {
     bool active = false;

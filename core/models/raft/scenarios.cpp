@@ -56,7 +56,8 @@ ScenarioInfo raft_scenario(const std::string& name, int nodes) {
       {"jitter_ms", "int", "ms", "0..10000", "1", "extra random delay, so messages may overtake"},
       {"raft.<rule>", "bool", "", "", "true",
        "switch a safety rule off (false) to see what it protects: raft.check_log_up_to_date, "
-       "raft.commit_only_current_term, raft.persist_vote", {}, "raft.persist_vote"},
+       "raft.commit_only_current_term, raft.persist_vote, raft.single_change (one membership change at a time)",
+       {}, "raft.persist_vote"},
   };
   return s;
 }

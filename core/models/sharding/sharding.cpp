@@ -3,6 +3,7 @@
 #include "models/sharding/sharding.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ostream>
 
 #include "util/format.h"
@@ -65,7 +66,10 @@ class ShardClient : public Process {
     if (!(cfg.hot_key > 0 && ctx.rng().bernoulli(cfg.hot_key)))
       key = static_cast<int>(ctx.rng().uniform_int(0, cfg.keys - 1));
     const NodeId to = model_->owner_of(key);
-    if (to != kNoNode) ctx.send_value(to, "get", static_cast<uint64_t>(key), 80);
+    if (to != kNoNode) {
+      model_->note_sent(to, ctx.now());
+      ctx.send_value(to, "get", static_cast<uint64_t>(key), 80);
+    }
     next(ctx);
   }
   void on_message(Ctx&, const Message&) override {}
@@ -92,6 +96,15 @@ void ShardModel::note_served(NodeId node, int key) {
   ++served_[node];
   ++requests_;
   if (key >= 0 && static_cast<size_t>(key) < key_requests_.size()) ++key_requests_[static_cast<size_t>(key)];
+}
+
+void ShardModel::note_sent(NodeId node, Time at) {
+  sent_.emplace_back(at, node);
+  ++sent_count_[node];
+  while (!sent_.empty() && sent_.front().first <= at - 5 * kSec) {
+    --sent_count_[sent_.front().second];
+    sent_.pop_front();
+  }
 }
 
 void ShardModel::reassign(World& w, std::optional<NodeId> leaving) {
@@ -186,6 +199,14 @@ std::optional<double> ShardModel::value(std::string_view key) const {
     return static_cast<double>(*std::max_element(key_requests_.begin(), key_requests_.end())) /
            static_cast<double>(requests_);
   }
+  if (key == "busiest_share" || key == "capacity_rps") {
+    int64_t mx = 0;
+    for (const auto& [n, c] : sent_count_) mx = std::max(mx, c);
+    const double share = sent_.empty() ? 0.0 : static_cast<double>(mx) / static_cast<double>(sent_.size());
+    if (key == "busiest_share") return share;
+    if (cfg_.service_us <= 0 || share <= 0) return 0.0;
+    return std::round(1e6 / static_cast<double>(cfg_.service_us) / share);
+  }
   if (key == "load_share_max") {
     if (requests_ == 0) return 0.0;
     int64_t mx = 0;
@@ -212,6 +233,8 @@ std::vector<ValueDecl> ShardModel::value_decls() const {
       {"keys_per_node_min", "count", "", "keys on the emptiest member"},
       {"hot_key_share", "fraction", "", "share of requests that went to the most requested key"},
       {"load_share_max", "fraction", "", "share of requests the busiest member served"},
+      {"busiest_share", "fraction", "", "share of the requests sent in the last 5 s that went to the busiest member"},
+      {"capacity_rps", "number", "1/s", "requests per second the store could take with that spread before its busiest member is full (0 without service_ms)"},
   };
 }
 

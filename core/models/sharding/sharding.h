@@ -20,11 +20,15 @@
 //   hot_key_owner      NodeId of the member that owns the hot key "key0" ({{node:hot_key_owner}})
 //   queue_max          requests waiting or in service on the fullest member (service_ms > 0)
 //   hot_key, rate      the load settings now
+//   busiest_share      share of the requests sent in the last 5 s that went to the busiest member
+//   capacity_rps       the request rate the store could take with that spread before its busiest
+//                      member is full: (1000 / service_ms) / busiest_share (0 when service_ms is 0)
 // With service_ms > 0 each request costs that much CPU on its node (one core), so a node can
 // serve at most 1000 / service_ms requests per second and a hot key's owner overloads: its
 // queue grows while the others idle. `shard.load [hot_key=F] [rate=R]` changes the load live.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -70,6 +74,8 @@ class ShardModel : public Model {
   /// Takes a member off the ring, moves its keys to the others, stops its node.
   CommandResult remove_node(World& w, const std::string& name);
   void note_served(NodeId node, int key);
+  /// The client sent a request to `node` at `at` (the demand per member, for capacity_rps).
+  void note_sent(NodeId node, Time at);
   /// Requests served per node since the start (the canvas turns them into a rate).
   const std::map<NodeId, int64_t>& served() const { return served_; }
 
@@ -82,6 +88,8 @@ class ShardModel : public Model {
   std::vector<NodeId> owner_;            ///< per key
   std::map<NodeId, int64_t> served_;     ///< requests served per node
   std::vector<int64_t> key_requests_;    ///< requests per key
+  std::deque<std::pair<Time, NodeId>> sent_;  ///< requests sent in the last 2 s (time, member)
+  std::map<NodeId, int64_t> sent_count_;      ///< per member, over sent_
   int64_t requests_ = 0;
   int64_t moved_last_ = 0, moved_total_ = 0;
   int64_t moved_modulo_last_ = 0;

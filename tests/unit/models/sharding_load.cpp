@@ -73,3 +73,34 @@ TEST_CASE("sharding: shard.load validates") {
   CHECK(m->value("rate").value() == 50);
   CHECK(m->value("hot_key").value() == doctest::Approx(0.2));
 }
+
+TEST_CASE("sharding: a fifth machine adds about a fifth of capacity; with a hot key it adds none") {
+  // capacity_rps = (1000 / service_ms) / the busiest member's share of the last 5 s of requests.
+  double sum_ratio = 0;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    std::string err;
+    auto w = build_world("sharding", seed, {{"nodes", "4"}, {"keys", "1000"}, {"rate", "400"}, {"service_ms", "4"}}, &err);
+    REQUIRE_MESSAGE(w, err);
+    auto* m = w->find_model<ShardModel>();
+    w->run_until(6 * kSec);
+    const double four = m->value("capacity_rps").value();
+    CHECK(four > 700);   // 250 per machine, the busiest one gets about 0.3 of the requests
+    CHECK(four < 1000);  // never more than 4 x 250
+    REQUIRE(apply(*w, "shard.add_node name=s5").ok);
+    w->run_until(12 * kSec);
+    const double five = m->value("capacity_rps").value();
+    CHECK(five > 1.08 * four);
+    CHECK(five <= 1250);
+    sum_ratio += five / four;
+    // A hot key: the owner of key0 gets 70% and more; the capacity falls to about 250 / 0.75.
+    REQUIRE(apply(*w, "shard.load hot_key=0.7").ok);
+    w->run_until(18 * kSec);
+    const double hot = m->value("capacity_rps").value();
+    CHECK(hot < 360);
+    REQUIRE(apply(*w, "shard.add_node name=s6").ok);
+    w->run_until(24 * kSec);
+    CHECK(m->value("capacity_rps").value() < 1.05 * hot);  // a sixth machine adds nothing
+  }
+  CHECK(sum_ratio / 10 > 1.15);  // on average about a fifth more
+  CHECK(sum_ratio / 10 < 1.3);
+}
