@@ -230,6 +230,7 @@ int DevopsModel::commit(Ctx& ctx, int team, bool bad, bool broken, bool by_learn
     send_to_build(ctx, id);
     if (first < 0) first = id;
   }
+  if (by_learner) ++learner_commits_;
   ctx.metrics().add("devops.commits");
   return first;
 }
@@ -522,6 +523,7 @@ std::optional<double> DevopsModel::value(std::string_view key) const {
   if (key == "canary_catch") return cfg_.canary_catch;
   if (key == "train_interval_s") return static_cast<double>(cfg_.train_us) / 1e6;
   if (key == "bad_rate") return cfg_.bad_rate;
+  if (key == "my_commits") return static_cast<double>(learner_commits_);
   if (key == "my_change_bad") {
     const int id = learner_change_[cfg_.services_side ? 0 : 1];
     return id >= 0 && changes_[static_cast<size_t>(id)].bad ? 1.0 : 0.0;
@@ -541,6 +543,7 @@ std::vector<ValueDecl> DevopsModel::value_decls() const {
       {"canary_catch", "fraction", "", "chance that the canary sees a bad change's errors"},
       {"train_interval_s", "number", "s", "the monolith's release train leaves this often (1 s stands for 1 hour)"},
       {"bad_rate", "fraction", "", "chance that a new change has a bug the tests miss"},
+      {"my_commits", "count", "", "changes the learner committed with devops.commit"},
       {"my_change_bad", "bool", "", "1 when the learner's last change (devops.commit) has a bug"},
       {"<side>.committed", "count", "", "changes the teams committed (fixes not counted)"},
       {"<side>.changes_waiting", "count", "", "changes committed and not yet being built (the monolith: waiting for the train)"},

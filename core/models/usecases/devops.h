@@ -161,6 +161,7 @@ class DevopsModel : public Model {
   Time train_last_ = 0;                 ///< when the last train left (or the start)
   std::vector<int64_t> version_;        ///< per service, then the monolith: production version
   int learner_change_[2] = {-1, -1};    ///< the last change committed with devops.commit, per side
+  int64_t learner_commits_ = 0;         ///< devops.commit calls that committed
   std::vector<std::string> violations_;
 };
 
