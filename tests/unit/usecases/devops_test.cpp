@@ -211,6 +211,15 @@ TEST_CASE("devops: a faster train deploys more often, and one side can be built 
   CHECK(m->find_node("cart-build") == std::nullopt);
   m->run_until(20 * kSec);
   CHECK(val(*m, "monolith.deploys") >= 1);
+  // The teams are the first nodes, so each side alone gets the very same commits (for two
+  // worlds shown side by side): the same count, the same monolith as in the world with both.
+  s->run_until(20 * kSec);
+  auto both = make(7);
+  both->run_until(20 * kSec);
+  CHECK(val(*s, "services.committed") == val(*m, "monolith.committed"));
+  CHECK(val(*m, "monolith.committed") == val(*both, "monolith.committed"));
+  CHECK(val(*m, "monolith.lead_time_s") == val(*both, "monolith.lead_time_s"));
+  CHECK(val(*s, "services.lead_time_s") == val(*both, "services.lead_time_s"));
 }
 
 TEST_CASE("devops: bad parameters and commands are refused, the world unchanged") {
