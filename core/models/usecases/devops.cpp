@@ -153,7 +153,7 @@ class Train : public Process {
     const int r = model_->depart_train(ctx.now());
     if (r >= 0) {
       ctx.note("train leaves", std::to_string(model_->releases()[static_cast<size_t>(r)].changes.size()) + " change(s)");
-      ctx.send_value(ctx.world().find_node("mono-build").value_or(kNoNode), "release", static_cast<uint64_t>(r));
+      model_->forward(ctx, model_->mono_build(), "release", r);
     }
     schedule(ctx);
   }
@@ -208,7 +208,7 @@ int DevopsModel::new_change(int side, int team, Time now, bool bad, bool broken,
 void DevopsModel::send_to_build(Ctx& ctx, int id) {
   DevopsChange& c = changes_[static_cast<size_t>(id)];
   if (c.side == 1) {
-    ctx.send_value(train_, "commit", static_cast<uint64_t>(id));
+    forward(ctx, train_, "commit", id);
     return;
   }
   DevopsRelease r;
@@ -218,7 +218,7 @@ void DevopsModel::send_to_build(Ctx& ctx, int id) {
   r.changes = {id};
   c.release = r.id;
   releases_.push_back(r);
-  ctx.send_value(service_stages_[static_cast<size_t>(c.team)][0], "commit", static_cast<uint64_t>(r.id));
+  forward(ctx, service_stages_[static_cast<size_t>(c.team)][0], "commit", r.id);
 }
 
 int DevopsModel::commit(Ctx& ctx, int team, bool bad, bool broken, bool by_learner) {
@@ -241,6 +241,17 @@ void DevopsModel::commit_fix(Ctx& ctx, int bad_id) {
   const int id = new_change(b.side, b.team, ctx.now(), false, false, bad_id, false);
   ctx.note("fix committed", std::string(kSideName[b.side]) + ": fixes change #" + std::to_string(bad_id));
   send_to_build(ctx, id);
+}
+
+void DevopsModel::forward(Ctx& ctx, NodeId to, const char* kind, int item) {
+  if (ctx.world().node(to).status == NodeStatus::Up) {
+    ctx.send_value(to, kind, static_cast<uint64_t>(item));
+    return;
+  }
+  // The stage is down: the job waits in its queue (a CI server's queue is on disk) and the
+  // stage takes it when it is back.
+  ctx.note("queued for a stage that is down", ctx.world().node(to).name);
+  arrive(to, item);
 }
 
 void DevopsModel::arrive(NodeId node, int item) {
@@ -315,7 +326,7 @@ bool DevopsModel::end_stage(Ctx& ctx, int id) {
   switch (stage_kind(r.side, r.stage)) {
     case Kind::Build:
       r.stage = 1;
-      ctx.send_value(stages[1], "built", static_cast<uint64_t>(id));
+      forward(ctx, stages[1], "built", id);
       return false;
     case Kind::Test: {
       std::vector<int> keep;
@@ -345,7 +356,7 @@ bool DevopsModel::end_stage(Ctx& ctx, int id) {
         return true;
       }
       r.stage = r.side == 0 && cfg_.canary ? 2 : static_cast<int>(stages.size()) - 1;
-      ctx.send_value(stages[static_cast<size_t>(r.stage)], "tested", static_cast<uint64_t>(id));
+      forward(ctx, stages[static_cast<size_t>(r.stage)], "tested", id);
       return false;
     }
     case Kind::Canary:
@@ -363,7 +374,7 @@ bool DevopsModel::end_stage(Ctx& ctx, int id) {
         return false;
       }
       r.stage = 3;
-      ctx.send_value(stages[3], "canary ok", static_cast<uint64_t>(id));
+      forward(ctx, stages[3], "canary ok", id);
       return false;
     case Kind::Deploy: go_live(ctx, r); return false;
   }

@@ -25,7 +25,9 @@
 // "test", "production"). Messages: "commit" (team -> build or train), "release" (train ->
 // mono-build), "built", "tested", "canary ok" (stage -> next stage), "tests failed",
 // "rolled back", "alert" (stage -> team). A stage works on one release at a time; its queue is
-// kept in the model (a CI server's job queue on disk), so a crashed stage resumes when restarted.
+// kept in the model (a CI server's job queue on disk), so a crashed stage resumes when restarted,
+// and a job sent to a stage that is down waits in its queue (one already on the wire when the
+// stage crashes is lost with the message).
 // Commands: `devops.commit service=S [bad=true] [broken=true]`, `devops.canary on=true|false
 // [catch=P]`, `devops.train_interval hours=H`, `devops.bad_rate rate=P`.
 // Values: see value_decls() in devops.cpp. The checker (violations()) reports a change that ended
@@ -115,6 +117,9 @@ class DevopsModel : public Model {
   int commit(Ctx& ctx, int team, bool bad, bool broken, bool by_learner);
   /// The team of bad change `bad_id` commits its fix on the change's side.
   void commit_fix(Ctx& ctx, int bad_id);
+  /// Sends a release (to a stage) or a change (to the train) as message `kind`; when that node is
+  /// down the item goes straight into its queue instead, for when it is back.
+  void forward(Ctx& ctx, NodeId to, const char* kind, int item);
   /// A release message reached stage node `node`: queue it there.
   void arrive(NodeId node, int release);
   /// The train leaves: the waiting changes become one release; -1 if none wait.
@@ -134,6 +139,7 @@ class DevopsModel : public Model {
   Time train_last() const { return train_last_; }
   void set_train_last(Time t) { train_last_ = t; }
   NodeId train() const { return train_; }
+  NodeId mono_build() const { return mono_stages_.empty() ? kNoNode : mono_stages_[0]; }
   NodeId team_node(int team) const { return teams_[static_cast<size_t>(team)]; }
 
  private:

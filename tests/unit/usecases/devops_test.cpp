@@ -256,6 +256,16 @@ TEST_CASE("devops: a crashed stage resumes its queue when restarted") {
   REQUIRE(act(*w, "restart node=cart-build").ok);
   w->run_until(6 * kSec);
   CHECK(val(*w, "services.deploys") == 1);
+  // A job for a stage that is down waits in its queue.
+  REQUIRE(act(*w, "crash node=cart-test").ok);
+  REQUIRE(act(*w, "devops.commit service=cart").ok);
+  w->run_until(9 * kSec);
+  CHECK(val(*w, "services.in_pipeline") == 1);
+  CHECK(val(*w, "services.deploys") == 1);
+  REQUIRE(act(*w, "restart node=cart-test").ok);
+  w->run_until(12 * kSec);
+  CHECK(val(*w, "services.deploys") == 2);
+  CHECK(val(*w, "services.in_pipeline") == 0);
 }
 
 TEST_CASE("devops: the same seed gives the same trace") {
