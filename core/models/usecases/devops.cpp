@@ -152,7 +152,7 @@ class Train : public Process {
     model_->set_train_last(ctx.now());
     const int r = model_->depart_train(ctx.now());
     if (r >= 0) {
-      ctx.note("train leaves", std::to_string(model_->releases()[static_cast<size_t>(r)].changes.size()) + " change(s)");
+      ctx.note("release train left", std::to_string(model_->releases()[static_cast<size_t>(r)].changes.size()));
       model_->forward(ctx, model_->mono_build(), "release", r);
     }
     schedule(ctx);
@@ -368,7 +368,7 @@ bool DevopsModel::end_stage(Ctx& ctx, int id) {
           finish(c, DevopsChange::State::RolledBack, ctx.now());
           ctx.send_value(teams_[static_cast<size_t>(c.team)], "rolled back", static_cast<uint64_t>(cid));
         }
-        ctx.note("canary rollback", cfg_.services[static_cast<size_t>(r.service)] + ": the canary saw errors");
+        ctx.note("canary rolled back", cfg_.services[static_cast<size_t>(r.service)]);
         ctx.metrics().add("devops.canary_rollbacks");
         ctx.metrics().mark(ctx.now(), "rollback", cfg_.services[static_cast<size_t>(r.service)] + " canary rolled back");
         return false;
@@ -406,14 +406,14 @@ void DevopsModel::go_live(Ctx& ctx, DevopsRelease& r) {
     }
     if (all && f.restored_at < 0) {
       f.restored_at = ctx.now();
-      ctx.note("restored", who + ": the fix is live");
+      ctx.note("fix live", who);
       ctx.metrics().mark(ctx.now(), "restored", std::string(kSideName[r.side]) + " restored");
     }
   }
   if (bad) {
     r.failed = true;
     if (r.hurt_from < 0) r.hurt_from = ctx.now();
-    ctx.note("incident", who + ": a bad change reached every user");
+    ctx.note("bad change live", who);
     ctx.metrics().add(std::string("devops.incidents.") + kSideName[r.side]);
     ctx.metrics().mark(ctx.now(), "incident", who + " incident");
     ctx.set_timer(cfg_.detect_us, kTagDetect + static_cast<uint64_t>(r.id));

@@ -8,6 +8,7 @@
 
 #include "../world_util.h"
 #include "catalog/catalog.h"
+#include "models/narration.h"
 #include "models/usecases/devops.h"
 #include "scenario/scenario.h"
 
@@ -135,6 +136,14 @@ TEST_CASE("devops: the release train ships a bad change with everything until th
   CHECK(val(*w, "monolith.time_to_restore_s") == doctest::Approx(8.0));
   CHECK(val(*w, "monolith.change_failure_rate") == doctest::Approx(0.5));
   CHECK(val(*w, "services.time_to_restore_s") < 0.5);
+  // Said in words (the event log, the screen reader, run --narrate).
+  std::string said;
+  for (const auto& l : w->find_model<Narration>()->lines()) said += l.text + "\n";
+  CHECK(said.find("payment: the canary saw errors and rolled the change back") != std::string::npos);
+  CHECK(said.find("the release train left with 4 changes") != std::string::npos);
+  CHECK(said.find("monolith: a bad change reached every user") != std::string::npos);
+  CHECK(said.find("monolith: the fix is live, users are fine again") != std::string::npos);
+  CHECK(said.find("the release train left with 1 change\n") != std::string::npos);
 }
 
 TEST_CASE("devops: without the canary a bad change reaches every user of one service, fixed through its own pipeline") {
