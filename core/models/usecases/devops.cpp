@@ -121,7 +121,7 @@ class Stage : public Process {
     const int r = model_->current(self_);
     std::string work = "idle";
     if (r >= 0) work = std::to_string(model_->releases()[static_cast<size_t>(r)].changes.size()) + " change(s)";
-    return {{"role", kind_}, {"working_on", work}};
+    return {{"role", kind_}, {"working_on", work}, {"queued", std::to_string(model_->queued(self_))}};
   }
 
  private:

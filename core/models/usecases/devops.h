@@ -136,6 +136,7 @@ class DevopsModel : public Model {
   /// The release a stage node is working on (-1: idle), and the queue behind it.
   int current(NodeId node) const { return current_[static_cast<size_t>(node)]; }
   void set_current(NodeId node, int r) { current_[static_cast<size_t>(node)] = r; }
+  size_t queued(NodeId node) const { return queue_[static_cast<size_t>(node)].size(); }
   Time train_last() const { return train_last_; }
   void set_train_last(Time t) { train_last_ = t; }
   NodeId train() const { return train_; }
