@@ -187,6 +187,14 @@ int DevopsModel::service_index(std::string_view name) const {
   return -1;
 }
 
+std::vector<NodeId> DevopsModel::pipeline_nodes() const {
+  std::vector<NodeId> out;
+  for (const auto& st : service_stages_) out.insert(out.end(), st.begin(), st.end());
+  if (train_ != kNoNode) out.push_back(train_);
+  out.insert(out.end(), mono_stages_.begin(), mono_stages_.end());
+  return out;
+}
+
 const std::vector<NodeId>& DevopsModel::pipeline(const DevopsRelease& r) const {
   return r.side == 0 ? service_stages_[static_cast<size_t>(r.service)] : mono_stages_;
 }
@@ -238,7 +246,9 @@ int DevopsModel::commit(Ctx& ctx, int team, bool bad, bool broken, bool by_learn
 void DevopsModel::commit_fix(Ctx& ctx, int bad_id) {
   if (bad_id < 0 || static_cast<size_t>(bad_id) >= changes_.size()) return;
   const DevopsChange b = changes_[static_cast<size_t>(bad_id)];
+  if (!b.bad || b.fix >= 0) return;   // one fix per bad change (a duplicated alert)
   const int id = new_change(b.side, b.team, ctx.now(), false, false, bad_id, false);
+  changes_[static_cast<size_t>(bad_id)].fix = id;
   ctx.note("fix committed", std::string(kSideName[b.side]) + ": fixes change #" + std::to_string(bad_id));
   send_to_build(ctx, id);
 }
@@ -257,10 +267,18 @@ void DevopsModel::forward(Ctx& ctx, NodeId to, const char* kind, int item) {
 void DevopsModel::arrive(NodeId node, int item) {
   if (item < 0) return;
   if (node == train_) {
-    if (static_cast<size_t>(item) < changes_.size()) train_waiting_.push_back(item);
+    if (static_cast<size_t>(item) >= changes_.size()) return;
+    const DevopsChange& c = changes_[static_cast<size_t>(item)];
+    if (c.side != 1 || c.release >= 0 ||
+        std::find(train_waiting_.begin(), train_waiting_.end(), item) != train_waiting_.end())
+      return;
+    train_waiting_.push_back(item);
     return;
   }
   if (static_cast<size_t>(item) >= releases_.size()) return;
+  DevopsRelease& r = releases_[static_cast<size_t>(item)];
+  if (r.done || r.queued_stage == r.stage || pipeline(r)[static_cast<size_t>(r.stage)] != node) return;
+  r.queued_stage = r.stage;
   queue_[static_cast<size_t>(node)].push_back(item);
 }
 
@@ -311,11 +329,12 @@ Time DevopsModel::begin_stage(Ctx& ctx, int id) {
 void DevopsModel::finish(DevopsChange& c, DevopsChange::State s, Time now) {
   if (c.state == DevopsChange::State::Live || c.state == DevopsChange::State::RolledBack ||
       c.state == DevopsChange::State::Rejected)
-    violations_.push_back("change #" + std::to_string(c.id) + " (" + cfg_.services[static_cast<size_t>(c.team)] + ", " +
-                          kSideName[c.side] + ") ended twice");
+    violations_.push_back("Ends Once: change #" + std::to_string(c.id) + " (" + cfg_.services[static_cast<size_t>(c.team)] +
+                          ", " + kSideName[c.side] + ") ended twice");
   if (s == DevopsChange::State::Live && c.tests_failed)
-    violations_.push_back("change #" + std::to_string(c.id) + " (" + cfg_.services[static_cast<size_t>(c.team)] + ", " +
-                          kSideName[c.side] + ") went live although its tests failed");
+    violations_.push_back("No Untested Deploy: change #" + std::to_string(c.id) + " (" +
+                          cfg_.services[static_cast<size_t>(c.team)] + ", " + kSideName[c.side] +
+                          ") went live although its tests failed");
   c.state = s;
   if (s == DevopsChange::State::Live) c.live_at = now;
 }

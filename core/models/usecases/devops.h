@@ -31,8 +31,9 @@
 // Commands: `devops.commit service=S [bad=true] [broken=true]`, `devops.canary on=true|false
 // [catch=P]`, `devops.train_interval hours=H`, `devops.bad_rate rate=P`.
 // Values: see value_decls() in devops.cpp. The checker (violations()) reports a change that ended
-// twice or went live after its tests failed; `tests_gate=0` is a seeded bug that ships changes
-// whose tests failed.
+// twice ("Ends Once") or went live after its tests failed ("No Untested Deploy"); `tests_gate=0`
+// is a seeded bug that ships changes whose tests failed. `topolab-cli chaos --scenario devops`
+// runs fault campaigns against it (models/chaos/targets.cpp; docs/chaos.md).
 #pragma once
 
 #include <deque>
@@ -78,6 +79,7 @@ struct DevopsChange {
   bool tests_failed = false;
   Time live_at = -1;
   Time repaired_at = -1;    ///< a bad change: when its fix went live
+  int fix = -1;             ///< a bad change: the change that fixes it, once committed
 };
 
 /// A group of changes moving through one pipeline (services: one change; monolith: a train).
@@ -87,6 +89,7 @@ struct DevopsRelease {
   int service = -1;          ///< -1: the monolith
   std::vector<int> changes;
   int stage = 0;             ///< index into the pipeline's stage nodes
+  int queued_stage = -1;     ///< the stage whose queue has taken it (a duplicate message is ignored)
   bool caught = false;       ///< the canary will see its bug and roll it back
   Time hurt_from = -1;       ///< users started getting a bad change (canary or production)
   Time restored_at = -1;
@@ -120,7 +123,9 @@ class DevopsModel : public Model {
   /// Sends a release (to a stage) or a change (to the train) as message `kind`; when that node is
   /// down the item goes straight into its queue instead, for when it is back.
   void forward(Ctx& ctx, NodeId to, const char* kind, int item);
-  /// A release message reached stage node `node`: queue it there.
+  /// A release message reached stage node `node`: queue it there, unless it is not that stage's
+  /// turn or it is queued there already (the network may duplicate a message; a CI server
+  /// takes a job id once).
   void arrive(NodeId node, int release);
   /// The train leaves: the waiting changes become one release; -1 if none wait.
   int depart_train(Time now);
@@ -142,6 +147,9 @@ class DevopsModel : public Model {
   NodeId train() const { return train_; }
   NodeId mono_build() const { return mono_stages_.empty() ? kNoNode : mono_stages_[0]; }
   NodeId team_node(int team) const { return teams_[static_cast<size_t>(team)]; }
+  const std::vector<NodeId>& teams() const { return teams_; }
+  /// Every pipeline node: the services' stages, then the train and the monolith's stages.
+  std::vector<NodeId> pipeline_nodes() const;
 
  private:
   friend std::string build_devops(World& w, const DevopsConfig& cfg);

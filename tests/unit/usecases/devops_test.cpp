@@ -277,6 +277,23 @@ TEST_CASE("devops: a crashed stage resumes its queue when restarted") {
   CHECK(val(*w, "services.in_pipeline") == 0);
 }
 
+TEST_CASE("devops: a duplicated message does not run a release twice (found by a chaos campaign)") {
+  // Every message delivered twice: each stage must take a release once, the train a change once,
+  // a team write one fix per bad change.
+  auto w = make(11, quiet(Params{{"canary", "false"}}));
+  REQUIRE(act(*w, "set_link duplicate=1").ok);
+  w->run_until(kSec);
+  REQUIRE(act(*w, "devops.commit service=cart").ok);
+  REQUIRE(act(*w, "devops.commit service=payment bad=true").ok);
+  w->run_until(30 * kSec);
+  CHECK(w->find_model<DevopsModel>()->violations().empty());
+  CHECK(val(*w, "services.deploys") == 3);   // cart, the bad payment change, its fix
+  CHECK(val(*w, "services.production_version.payment") == 2);
+  CHECK(val(*w, "monolith.deploys") == 2);   // the train with both, the train with the one fix
+  CHECK(val(*w, "monolith.last_batch") == 1);
+  CHECK(w->find_model<DevopsModel>()->changes().size() == 6);   // 2 x 2 commits + 2 fixes
+}
+
 TEST_CASE("devops: the same seed gives the same trace") {
   uint64_t h[2];
   for (int i = 0; i < 2; ++i) {
