@@ -200,6 +200,7 @@ const std::vector<NodeId>& DevopsModel::pipeline(const DevopsRelease& r) const {
 }
 
 int DevopsModel::new_change(int side, int team, Time now, bool bad, bool broken, int fix_of, bool by_learner) {
+  ++epoch_;
   DevopsChange c;
   c.id = static_cast<int>(changes_.size());
   c.side = side;
@@ -305,6 +306,7 @@ int DevopsModel::take_next(NodeId node) {
 }
 
 Time DevopsModel::begin_stage(Ctx& ctx, int id) {
+  ++epoch_;
   DevopsRelease& r = releases_[static_cast<size_t>(id)];
   const bool mono = r.side == 1;
   switch (stage_kind(r.side, r.stage)) {
@@ -327,6 +329,7 @@ Time DevopsModel::begin_stage(Ctx& ctx, int id) {
 }
 
 void DevopsModel::finish(DevopsChange& c, DevopsChange::State s, Time now) {
+  ++epoch_;
   if (c.state == DevopsChange::State::Live || c.state == DevopsChange::State::RolledBack ||
       c.state == DevopsChange::State::Rejected)
     violations_.push_back("Ends Once: change #" + std::to_string(c.id) + " (" + cfg_.services[static_cast<size_t>(c.team)] +
@@ -340,6 +343,7 @@ void DevopsModel::finish(DevopsChange& c, DevopsChange::State s, Time now) {
 }
 
 bool DevopsModel::end_stage(Ctx& ctx, int id) {
+  ++epoch_;
   DevopsRelease& r = releases_[static_cast<size_t>(id)];
   const std::vector<NodeId>& stages = pipeline(r);
   switch (stage_kind(r.side, r.stage)) {
@@ -401,6 +405,7 @@ bool DevopsModel::end_stage(Ctx& ctx, int id) {
 }
 
 void DevopsModel::go_live(Ctx& ctx, DevopsRelease& r) {
+  ++epoch_;
   r.live = r.done = true;
   const size_t vi = r.side == 0 ? static_cast<size_t>(r.service) : cfg_.services.size();
   ++version_[vi];
@@ -449,76 +454,81 @@ void DevopsModel::detect(Ctx& ctx, int id) {
   }
 }
 
+const DevopsModel::SideStats& DevopsModel::stats(int side) const {
+  using S = DevopsChange::State;
+  SideStats& st = stats_[side];
+  if (stats_epoch_[side] == epoch_) return st;
+  // One pass over the side's changes and releases, again only after the model changed (the
+  // charts read ten keys four times a simulated second).
+  st = SideStats{};
+  std::vector<Time> lead, restore;
+  std::vector<bool> down(cfg_.services.size(), false);
+  for (const auto& c : changes_) {
+    if (c.side != side) continue;
+    st.committed += c.fix_of < 0 ? 1 : 0;
+    st.waiting += c.state == S::Waiting ? 1 : 0;
+    st.in_pipeline += c.state == S::InPipeline ? 1 : 0;
+    st.rejected += c.state == S::Rejected ? 1 : 0;
+    if (c.state != S::Live) continue;
+    ++st.live;
+    lead.push_back(c.live_at - c.commit_at);
+    if (c.bad && c.repaired_at < 0) down[static_cast<size_t>(c.team)] = true;
+  }
+  Time last_at = -1;
+  for (const auto& r : releases_) {
+    if (r.side != side) continue;
+    if (r.live) {
+      ++st.deploys;
+      st.changes_in_deploys += static_cast<int64_t>(r.changes.size());
+      // The newest release that went live (the services' pipelines run side by side, so take
+      // the highest live time; the later release on a tie).
+      const Time at = changes_[static_cast<size_t>(r.changes.front())].live_at;
+      if (at >= last_at) {
+        last_at = at;
+        st.last_batch = static_cast<int64_t>(r.changes.size());
+      }
+    }
+    st.failures += r.failed ? 1 : 0;
+    st.incidents += r.failed && r.live ? 1 : 0;
+    st.rollbacks += r.rolled_back ? 1 : 0;
+    if (r.failed && r.restored_at >= 0) restore.push_back(r.restored_at - r.hurt_from);
+  }
+  const int64_t k = std::count(down.begin(), down.end(), true);
+  st.down = side == 1 ? (k > 0 ? 1 : 0) : k;
+  st.lead_median_s = median(lead);
+  st.lead_max_s = lead.empty() ? 0.0 : static_cast<double>(*std::max_element(lead.begin(), lead.end())) / 1e6;
+  st.restore_median_s = median(restore);
+  stats_epoch_[side] = epoch_;
+  return st;
+}
+
 std::optional<double> DevopsModel::side_value(int side, std::string_view what) const {
   using S = DevopsChange::State;
   auto d = [](int64_t v) { return std::optional<double>(static_cast<double>(v)); };
   const Time now = world_->now();
-  if (what == "committed" || what == "changes_waiting" || what == "in_pipeline" || what == "live_changes" ||
-      what == "rejected" || what == "lead_time_s" || what == "lead_time_max_s" || what == "down") {
-    int64_t n = 0;
-    std::vector<Time> lead;
-    std::vector<bool> down(cfg_.services.size(), false);
-    for (const auto& c : changes_) {
-      if (c.side != side) continue;
-      if (what == "committed") n += c.fix_of < 0 ? 1 : 0;
-      else if (what == "changes_waiting") n += c.state == S::Waiting ? 1 : 0;
-      else if (what == "in_pipeline") n += c.state == S::InPipeline ? 1 : 0;
-      else if (what == "live_changes") n += c.state == S::Live ? 1 : 0;
-      else if (what == "rejected") n += c.state == S::Rejected ? 1 : 0;
-      else if (what == "down") {
-        if (c.bad && c.state == S::Live && c.repaired_at < 0) down[static_cast<size_t>(c.team)] = true;
-      } else if (c.state == S::Live) {
-        lead.push_back(c.live_at - c.commit_at);
-      }
-    }
-    if (what == "lead_time_s") return median(lead);
-    if (what == "lead_time_max_s") return lead.empty() ? 0.0 : static_cast<double>(*std::max_element(lead.begin(), lead.end())) / 1e6;
-    if (what == "down") {
-      const int64_t k = std::count(down.begin(), down.end(), true);
-      return d(side == 1 ? (k > 0 ? 1 : 0) : k);
-    }
-    return d(n);
-  }
-  if (what == "deploys" || what == "failures" || what == "incidents" || what == "canary_rollbacks" ||
-      what == "deploy_frequency" || what == "change_failure_rate" || what == "change_failure_pct" ||
-      what == "time_to_restore_s" || what == "changes_per_deploy" || what == "last_batch") {
-    int64_t deploys = 0, failures = 0, incidents = 0, rollbacks = 0, changes = 0, last = 0;
-    std::vector<Time> restore;
-    for (const auto& r : releases_) {
-      if (r.side != side) continue;
-      if (r.live) {
-        ++deploys;
-        changes += static_cast<int64_t>(r.changes.size());
-      }
-      failures += r.failed ? 1 : 0;
-      incidents += r.failed && r.live ? 1 : 0;
-      rollbacks += r.rolled_back ? 1 : 0;
-      if (r.failed && r.restored_at >= 0) restore.push_back(r.restored_at - r.hurt_from);
-    }
-    // The newest release that went live (releases go live in order on one side's pipelines
-    // only per service, so take the highest live_at).
-    Time last_at = -1;
-    for (const auto& r : releases_) {
-      if (r.side != side || !r.live) continue;
-      const Time at = changes_[static_cast<size_t>(r.changes.front())].live_at;
-      if (at >= last_at) {
-        last_at = at;
-        last = static_cast<int64_t>(r.changes.size());
-      }
-    }
-    const int64_t attempts = deploys + rollbacks;
-    const double cfr = attempts ? static_cast<double>(failures) / static_cast<double>(attempts) : 0.0;
-    if (what == "deploys") return d(deploys);
-    if (what == "failures") return d(failures);
-    if (what == "incidents") return d(incidents);
-    if (what == "canary_rollbacks") return d(rollbacks);
-    if (what == "deploy_frequency") return now > 0 ? static_cast<double>(deploys) * static_cast<double>(kDay) / static_cast<double>(now) : 0.0;
-    if (what == "change_failure_rate") return cfr;
-    if (what == "change_failure_pct") return round_to(100.0 * cfr, 0.1);
-    if (what == "time_to_restore_s") return median(restore);
-    if (what == "changes_per_deploy") return deploys ? round_to(static_cast<double>(changes) / static_cast<double>(deploys), 0.1) : 0.0;
-    return d(last);
-  }
+  const SideStats& st = stats(side);
+  if (what == "committed") return d(st.committed);
+  if (what == "changes_waiting") return d(st.waiting);
+  if (what == "in_pipeline") return d(st.in_pipeline);
+  if (what == "live_changes") return d(st.live);
+  if (what == "rejected") return d(st.rejected);
+  if (what == "lead_time_s") return st.lead_median_s;
+  if (what == "lead_time_max_s") return st.lead_max_s;
+  if (what == "down") return d(st.down);
+  if (what == "deploys") return d(st.deploys);
+  if (what == "failures") return d(st.failures);
+  if (what == "incidents") return d(st.incidents);
+  if (what == "canary_rollbacks") return d(st.rollbacks);
+  if (what == "last_batch") return d(st.last_batch);
+  if (what == "deploy_frequency")
+    return now > 0 ? static_cast<double>(st.deploys) * static_cast<double>(kDay) / static_cast<double>(now) : 0.0;
+  const int64_t attempts = st.deploys + st.rollbacks;
+  const double cfr = attempts ? static_cast<double>(st.failures) / static_cast<double>(attempts) : 0.0;
+  if (what == "change_failure_rate") return cfr;
+  if (what == "change_failure_pct") return round_to(100.0 * cfr, 0.1);
+  if (what == "time_to_restore_s") return st.restore_median_s;
+  if (what == "changes_per_deploy")
+    return st.deploys ? round_to(static_cast<double>(st.changes_in_deploys) / static_cast<double>(st.deploys), 0.1) : 0.0;
   // The learner's last change (devops.commit) on this side.
   if (what == "my_change" || what == "my_lead_time_s" || what == "my_restore_s") {
     const int id = learner_change_[side];

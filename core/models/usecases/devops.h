@@ -160,6 +160,13 @@ class DevopsModel : public Model {
   int new_change(int side, int team, Time now, bool bad, bool broken, int fix_of, bool by_learner);
   void send_to_build(Ctx& ctx, int change);
   std::optional<double> side_value(int side, std::string_view what) const;
+  /// What the side's value keys count, from one pass; recomputed only after the model changed.
+  struct SideStats {
+    int64_t committed = 0, waiting = 0, in_pipeline = 0, live = 0, rejected = 0, down = 0;
+    int64_t deploys = 0, failures = 0, incidents = 0, rollbacks = 0, changes_in_deploys = 0, last_batch = 0;
+    double lead_median_s = 0, lead_max_s = 0, restore_median_s = 0;
+  };
+  const SideStats& stats(int side) const;
   bool has_side(int side) const { return side == 0 ? cfg_.services_side : cfg_.monolith_side; }
 
   DevopsConfig cfg_;
@@ -178,6 +185,9 @@ class DevopsModel : public Model {
   int learner_change_[2] = {-1, -1};    ///< the last change committed with devops.commit, per side
   int64_t learner_commits_ = 0;         ///< devops.commit calls that committed
   std::vector<std::string> violations_;
+  uint64_t epoch_ = 0;                  ///< bumped by every change of the changes and releases
+  mutable SideStats stats_[2];
+  mutable uint64_t stats_epoch_[2] = {~0ull, ~0ull};
 };
 
 /// Builds the devops world into `w` (not started): nodes, the model and the devops.* Commands.
