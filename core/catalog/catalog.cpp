@@ -24,6 +24,7 @@ const std::vector<ScenarioInfo>& scenarios() {
     add_datajob_scenarios(v);
     add_feed_scenarios(v);
     add_cloud_scenarios(v);
+    add_devops_scenarios(v);
     return v;
   }();
   return all;

@@ -18,5 +18,6 @@ void add_game_scenarios(std::vector<ScenarioInfo>& v);         // multiplayer ga
 void add_datajob_scenarios(std::vector<ScenarioInfo>& v);      // data-processing job
 void add_feed_scenarios(std::vector<ScenarioInfo>& v);         // social feed fan-out
 void add_cloud_scenarios(std::vector<ScenarioInfo>& v);        // cloud platform: placement over zones
+void add_devops_scenarios(std::vector<ScenarioInfo>& v);       // DevOps pipelines: per-service pipelines vs a release train
 
 }  // namespace topo

@@ -84,6 +84,16 @@ std::vector<Spec> specs_for(const Model& m) {
   if (n == "cloud")
     return {key(n + ".services_up", "services_up"), key(n + ".replicas_running", "replicas_running"),
             key(n + ".servers_used", "servers_used")};
+  if (n == "devops") {
+    // One chart per DORA measure, a line per side that exists ("services", "monolith").
+    std::vector<Spec> out;
+    for (const char* kind : {"deploy_frequency", "lead_time_s", "change_failure_rate", "time_to_restore_s", "down"})
+      for (const char* side : {"services", "monolith"}) {
+        const std::string k = std::string(side) + "." + kind;
+        if (m.value(k)) out.push_back({k, How::Level, [k](const Model& mm) { return mm.value(k); }});
+      }
+    return out;
+  }
   if (n == "feed")
     return {key(n + ".posts_per_s", "posts_ok", How::Rate), key(n + ".queue_depth", "queue_depth"),
             key(n + ".read_latency_ms_p95", "read_latency_ms_p95")};

@@ -20,6 +20,8 @@
 //   game          game.divergence, game.snapshot_age_ms
 //   feed          feed.posts_per_s, feed.queue_depth, feed.read_latency_ms_p95
 //   cloud         cloud.services_up, cloud.replicas_running, cloud.servers_used
+//   devops        SIDE.deploy_frequency, SIDE.lead_time_s, SIDE.change_failure_rate,
+//                 SIDE.time_to_restore_s, SIDE.down for SIDE = services, monolith
 // The service worlds sample their own per-service and per-request-type series (services/controller.cpp).
 #pragma once
 

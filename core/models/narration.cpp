@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "models/services/services.h"
@@ -71,6 +72,7 @@ std::vector<std::pair<Time, std::string>> Narration::trace_lines(const World& w,
     const Time t = evs[i].t;
     std::vector<std::string> crashed, restarting, back;
     std::vector<std::pair<std::string, std::string>> leaders;   // (node, "term 2")
+    std::vector<std::string> devops;   // the devops model's pipeline events, in order
     bool healed = false, split = false;
     for (; i < evs.size() && evs[i].t == t; ++i) {
       const TraceEvent& e = evs[i];
@@ -82,6 +84,17 @@ std::vector<std::pair<Time, std::string>> Narration::trace_lines(const World& w,
         case TraceKind::Heal: healed = true; break;
         case TraceKind::Note:
           if (e.what == "became leader") leaders.push_back({name(e.node), e.detail});
+          // DevOps pipelines (models/usecases/devops): trains, incidents, rollbacks, fixes; not
+          // every deploy (the services deploy many times an hour).
+          else if (e.what == "release train left") {
+            const long k = std::atol(e.detail.c_str());
+            devops.push_back(format(trn("the release train left with %ld change", "the release train left with %ld changes", k), k));
+          } else if (e.what == "bad change live")
+            devops.push_back(format(tr("%s: a bad change reached every user"), e.detail.c_str()));
+          else if (e.what == "canary rolled back")
+            devops.push_back(format(tr("%s: the canary saw errors and rolled the change back"), e.detail.c_str()));
+          else if (e.what == "fix live")
+            devops.push_back(format(tr("%s: the fix is live, users are fine again"), e.detail.c_str()));
           break;
         default: break;
       }
@@ -110,6 +123,7 @@ std::vector<std::pair<Time, std::string>> Narration::trace_lines(const World& w,
       out.push_back({t, text});
     }
     if (healed) out.push_back({t, tr("the network healed")});
+    for (auto& line : devops) out.push_back({t, std::move(line)});
     for (const auto& [node, term] : leaders)
       out.push_back({t, term.rfind("term ", 0) == 0 ? format(tr("%s became leader in term %s"), node.c_str(), term.c_str() + 5)
                         : term.empty() ? format(tr("%s became leader"), node.c_str())

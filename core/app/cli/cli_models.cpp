@@ -40,7 +40,7 @@ std::string chaos_more_help(const Args& a) {
   chaos::Options opt;
   opt.scenario = flag(a, "scenario", "raft-5");
   std::string out = "\ncampaign options (--set chaos.K=V): " + std::string(chaos::Options::keys()) + "\n";
-  out += "scenarios with checkers: raft-3, raft-5, primary-backup, quorum, transfer-2pc, transfer-saga, shop\n\n";
+  out += "scenarios with checkers: raft-3, raft-5, primary-backup, quorum, transfer-2pc, transfer-saga, shop, devops\n\n";
   const std::string cr = checks_and_rules(opt);
   out += cr.empty() ? "scenario " + opt.scenario + " has no model with a checker\n" : "for scenario " + opt.scenario + ":\n" + cr;
   return out;
@@ -254,7 +254,7 @@ int cmd_check_history(const Args& a) {
 
 // ---- Flag tables (args.cpp checks every command line against these). ----------------------
 const Command kChaos = {"chaos", cmd_chaos, nullptr,
-    "fault campaigns (swarm, shrinking) against a model with a checker: raft-*, primary-backup, quorum, transfer-*, shop",
+    "fault campaigns (swarm, shrinking) against a model with a checker: raft-*, primary-backup, quorum, transfer-*, shop, devops",
     {{"scenario", "NAME", "the scenario (default raft-5)"},
      {"seeds", "N", "how many seeds (default 1)"},
      {"first-seed", "S", "the first seed (default 1)"},

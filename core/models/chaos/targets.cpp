@@ -1,5 +1,6 @@
 // The models' sides of a fault campaign (campaign.h): which nodes faults hit, where the leader
-// is, and what the verdict checks. Raft, primary-backup, quorum and the transfer protocols.
+// is, and what the verdict checks. Raft, primary-backup, quorum, the transfer protocols, the shop
+// and the DevOps pipelines.
 #include <algorithm>
 #include <functional>
 
@@ -9,6 +10,7 @@
 #include "models/replication/primary_backup.h"
 #include "models/replication/quorum.h"
 #include "models/services/services.h"
+#include "models/usecases/devops.h"
 #include "models/usecases/transfer.h"
 
 namespace topo::chaos {
@@ -237,6 +239,52 @@ class TransferTarget : public Target {
 };
 
 
+/// The DevOps pipelines (models/usecases/devops): faults hit the pipeline stages and the train
+/// (their queues survive a crash), partitions split teams from pipelines too. The checker: no
+/// change ends twice, none goes live after its tests failed; progress: changes still reach
+/// production after the heal.
+class DevopsTarget : public Target {
+ public:
+  explicit DevopsTarget(const usecases::DevopsModel& m) : m_(m) {}
+  std::vector<NodeId> servers() const override { return m_.pipeline_nodes(); }
+  std::vector<NodeId> everyone() const override {
+    std::vector<NodeId> s = m_.teams();
+    for (NodeId n : m_.pipeline_nodes()) s.push_back(n);
+    return s;
+  }
+  bool supports(Kind k) const override { return k != Kind::Slow; }
+  bool violated_now() const override { return !m_.violations().empty(); }
+  /// A train leaves every train interval, and its build, tests (twice, after pulling a broken
+  /// change) and deploy take a while more.
+  Time min_quiet_us() const override {
+    const auto& c = m_.config();
+    return c.train_us + c.mono_build_us + 2 * c.mono_test_us + c.mono_deploy_us + 2 * kSec;
+  }
+  void on_healed() override { live_at_heal_ = live(); }
+  void verdict(const Options& opt, Time healed_at, Result* r) const override {
+    (void)opt;
+    r->ops = static_cast<uint64_t>(m_.changes().size());
+    add_violations(m_.violations(), r);
+    if (live() <= live_at_heal_) {
+      r->stalled = true;
+      if (r->property.empty()) r->property = "progress";
+      r->problems.push_back("stalled: no change reached production in the quiet period after the heal at " +
+                            ms_text(healed_at) + " ms");
+    }
+  }
+  std::string checks(const Options&) const override {
+    return "Ends Once (a change goes live, is rolled back or is rejected once), No Untested Deploy, progress after the "
+           "heal";
+  }
+
+ private:
+  double live() const {
+    return m_.value("services.live_changes").value_or(0) + m_.value("monolith.live_changes").value_or(0);
+  }
+  const usecases::DevopsModel& m_;
+  double live_at_heal_ = 0;
+};
+
 /// The shop (core/models/services): the replicas of its first system are the servers; the
 /// model's audit (svc::Audit) records each client request's outcomes and which remote calls of
 /// its tree a replica answered.
@@ -330,13 +378,14 @@ std::unique_ptr<Target> make_target(World& w, std::string* error) {
                                       q->config().leader_mode);
   }
   if (auto* t = w.find_model<usecases::TransferModel>()) return std::make_unique<TransferTarget>(w, *t);
+  if (auto* d = w.find_model<usecases::DevopsModel>()) return std::make_unique<DevopsTarget>(*d);
   if (auto* m = w.find_model<svc::ServicesModel>()) {
     if (!m->graph().systems.empty()) {
       m->graph().audit.on = true;  // before the first request: the campaign's checks need it
       return std::make_unique<ShopTarget>(*m);
     }
   }
-  if (error) *error = "this scenario has no model with a checker (chaos runs raft-*, primary-backup, quorum, transfer-*, shop)";
+  if (error) *error = "this scenario has no model with a checker (chaos runs raft-*, primary-backup, quorum, transfer-*, shop, devops)";
   return nullptr;
 }
 
@@ -373,6 +422,8 @@ std::vector<Rule> rules_of(const std::string& scenario) {
              "a caller treats a non-200 answer as a failure (No Lost Order: no checkout confirmed whose payment failed)"},
             {"shop.count_retries_once", "false",
              "a failed retry leaves the retries-in-flight gauge once (In-flight Counts: never negative)"}};
+  if (scenario == "devops")
+    return {{"tests_gate", "0", "a change whose tests failed never goes to production (No Untested Deploy)"}};
   if (scenario == "quorum")
     return {{"r", "1", "R + W > N: every read quorum meets every write quorum (with w=2, n=3: r=1 reads stale)"}};
   if (scenario == "primary-backup")

@@ -124,7 +124,7 @@ TEST_CASE("chaos: --jobs and --shard give the serial campaign's results") {
 }
 
 TEST_CASE("chaos: every model with a checker has a target; a world without one is refused clearly") {
-  for (const char* sc : {"raft-5", "primary-backup", "quorum", "transfer-2pc", "transfer-saga", "shop"}) {
+  for (const char* sc : {"raft-5", "primary-backup", "quorum", "transfer-2pc", "transfer-saga", "shop", "devops"}) {
     std::string err;
     const chaos::Result r = chaos::run(1, options(sc), &err);
     CHECK_MESSAGE(err.empty(), sc << ": " << err);
@@ -197,6 +197,22 @@ TEST_CASE("chaos: a 2PC coordinator that does not log its decision breaks atomic
     }
   }
   CHECK(broken >= 1);
+}
+
+TEST_CASE("chaos: the devops pipelines ship no untested change under faults; with tests_gate=0 they do") {
+  auto good = options("devops");
+  auto bad = options("devops", {{"tests_gate", "0"}});
+  int broken = 0;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    const chaos::Result g = run(seed, good);
+    CHECK_MESSAGE(g.ok(), seed << ": " << (g.problems.empty() ? "" : g.problems.front()));
+    const chaos::Result b = run(seed, bad);
+    if (b.violation) {
+      ++broken;
+      CHECK(b.property == "No Untested Deploy");
+    }
+  }
+  CHECK(broken >= 4);
 }
 
 TEST_CASE("chaos: the synchronous primary-backup counterexamples campaigns found stay fixed") {
