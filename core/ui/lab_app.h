@@ -270,6 +270,12 @@ class LabApp {
   bool save_failed_ = false;      ///< said once in the event log
   std::string open_path_;         ///< the catalogue's "Open lesson file" field
   int free_play_pick_ = -1;
+  /// The catalogue's topic filter: a lesson tag, "" = every lesson.
+  std::string catalogue_topic_;
+  /// Whether catalogue entry `e` is shown under the topic filter.
+  bool catalogue_shows(const lesson::CatalogEntry& e) const;
+  /// Every topic (tag) of the catalogue, sorted by its words in the current language.
+  std::vector<std::string> catalogue_topics() const;
   bool recording_ = false;         ///< Record a lesson: on since start_recording()        ///< the catalogue's free-play scenario (-1: not chosen yet)
 };
 

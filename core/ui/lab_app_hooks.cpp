@@ -2,6 +2,7 @@
 #include "models/narration.h"
 #include "ui/lab_app_internal.h"
 #include "ui/tr.h"
+#include <algorithm>
 
 namespace topo::ui {
 
@@ -245,6 +246,17 @@ void LabApp::register_hooks() {
   };
   hooks_["ui.catalogue"] = [this](const HookArgs& h) -> std::string {
     show_catalogue(h.num("show", 1) != 0);
+    return kOk;
+  };
+  hooks_["ui.catalogue_topic"] = [this](const HookArgs& h) -> std::string {
+    const std::string name = h.str("name");
+    const auto topics = catalogue_topics();
+    if (!name.empty() && std::find(topics.begin(), topics.end(), name) == topics.end()) {
+      std::string list;
+      for (const auto& t : topics) list += (list.empty() ? "" : ", ") + t;
+      return fail("ui.catalogue_topic: no lesson is about \"" + name + "\" (topics: " + list + ")");
+    }
+    catalogue_topic_ = name;
     return kOk;
   };
   hooks_["ui.open_catalogue_lesson"] = [this](const HookArgs& h) -> std::string {

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -244,4 +245,37 @@ TEST_CASE("the lab in Spanish: the narration and the description speak Spanish; 
   REQUIRE(en.open_scenario("raft-5", 1));
   en.command_json(R"({"op":"ui.run_ms","value":1000})");
   CHECK(has(en.state_json(), "became leader in term"));
+}
+
+TEST_CASE("catalogue: the Topic picker lists only the lessons about a topic" DESKTOP_ONLY) {
+  TempDir d;
+  AppHarness h;
+  ui::LabApp app{desktop(d)};
+  h.frame(app);
+  size_t all = 0, about = 0;
+  for (const auto& e : app.catalogue()) {
+    ++all;
+    about += std::find(e.tags.begin(), e.tags.end(), "use case") != e.tags.end() ? 1 : 0;
+  }
+  REQUIRE(about >= 2);
+  REQUIRE(about < all);
+  auto listed = [&] {
+    const std::string s = app.state_json();
+    size_t n = 0;
+    for (size_t at = s.find("\"listed\":true"); at != std::string::npos; at = s.find("\"listed\":true", at + 1)) ++n;
+    return n;
+  };
+  CHECK(listed() == all);
+  REQUIRE(ok_json(app.command_json(R"({"op":"ui.catalogue_topic","name":"use case"})")));
+  h.frame(app);
+  CHECK(listed() == about);
+  CHECK(has(app.state_json(), "\"topic\":\"use case\""));
+  // An unknown topic is refused, naming the known ones; the filter stays.
+  const std::string bad = app.command_json(R"({"op":"ui.catalogue_topic","name":"knitting"})");
+  CHECK_FALSE(ok_json(bad));
+  CHECK(has(bad, "no lesson is about \\\"knitting\\\""));
+  CHECK(has(bad, "fault tolerance"));
+  CHECK(listed() == about);
+  REQUIRE(ok_json(app.command_json(R"({"op":"ui.catalogue_topic","name":""})")));
+  CHECK(listed() == all);
 }

@@ -1,6 +1,8 @@
 // The lesson catalogue (the desktop's start screen, and Lessons > All lessons): the bundled
 // lessons and the teacher's own with level, minutes and the learner's progress, "Continue" for
 // the last lesson, Free play, Open lesson file, Reset progress; and the saving of progress.
+#include <algorithm>
+#include <set>
 #include <filesystem>
 
 #include "lesson/recorder.h"
@@ -178,6 +180,18 @@ std::string LabApp::stop_recording() {
   return *text;
 }
 
+bool LabApp::catalogue_shows(const lesson::CatalogEntry& e) const {
+  return catalogue_topic_.empty() || std::find(e.tags.begin(), e.tags.end(), catalogue_topic_) != e.tags.end();
+}
+
+std::vector<std::string> LabApp::catalogue_topics() const {
+  std::set<std::string> all;
+  for (const auto& e : catalogue_) all.insert(e.tags.begin(), e.tags.end());
+  std::vector<std::string> v(all.begin(), all.end());
+  std::sort(v.begin(), v.end(), [](const std::string& a, const std::string& b) { return std::string(tr(a.c_str())) < tr(b.c_str()); });
+  return v;
+}
+
 std::string LabApp::catalogue_json() const {
   std::ostringstream o;
   o << "{\"shown\":" << (show_catalogue_ ? "true" : "false") << ",\"bundled_dir\":" << json_quote(bundled_lesson_dir())
@@ -191,9 +205,9 @@ std::string LabApp::catalogue_json() const {
     const std::string words = progress_words(store_.get(), e, &step, &done);
     o << (i ? "," : "") << "{\"id\":" << json_quote(e.id) << ",\"title\":" << json_quote(e.title)
       << ",\"source\":" << json_quote(e.source) << ",\"steps\":" << e.steps << ",\"progress\":" << json_quote(words)
-      << ",\"error\":" << json_quote(e.error) << "}";
+      << ",\"error\":" << json_quote(e.error) << ",\"listed\":" << (catalogue_shows(e) ? "true" : "false") << "}";
   }
-  o << "],\"continue\":";
+  o << "],\"topic\":" << json_quote(catalogue_topic_) << ",\"continue\":";
   std::optional<lesson::ProgressStore::Last> last = store_ ? store_->last() : std::nullopt;
   const lesson::CatalogEntry* e = last ? lesson::find_lesson(catalogue_, last->id) : nullptr;
   if (last && (!e || static_cast<size_t>(last->step) <= e->steps))
@@ -290,12 +304,34 @@ void LabApp::draw_catalogue() {
   }
   ImGui::Separator();
 
+  // Topics: the lessons' tags in words; picking one lists only the lessons about it.
+  const std::vector<std::string> topics = catalogue_topics();
+  if (topics.size() > 1) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(tr("Topic:"));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(em * 14);
+    if (ImGui::BeginCombo("##topic", catalogue_topic_.empty() ? tr("All topics") : tr(catalogue_topic_.c_str()))) {
+      if (ImGui::Selectable(tr("All topics"), catalogue_topic_.empty())) catalogue_topic_.clear();
+      for (const auto& t : topics)
+        if (ImGui::Selectable(tr(t.c_str()), t == catalogue_topic_)) catalogue_topic_ = t;
+      ImGui::EndCombo();
+    }
+    if (!catalogue_topic_.empty()) {
+      size_t n = 0;
+      for (const auto& e : catalogue_) n += catalogue_shows(e) ? 1 : 0;
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", format_msg(trn("%zu lesson", "%zu lessons", static_cast<long>(n)), n).c_str());
+    }
+  }
+
   // The lessons.
   const float footer = ImGui::GetFrameHeightWithSpacing() * 2.2f;
   ImGui::BeginChild("catalogue_list", ImVec2(0, -footer));
   std::string section;
   for (size_t i = 0; i < catalogue_.size(); ++i) {
     const auto& e = catalogue_[i];
+    if (!catalogue_shows(e)) continue;
     if (e.source != section) {
       section = e.source;
       if (section == "bundled") ImGui::SeparatorText(tr("Lessons"));
@@ -326,6 +362,11 @@ void LabApp::draw_catalogue() {
       if (!words.empty()) meta += "  |  " + words;
       ImGui::TextDisabled("%s", meta.c_str());
       if (!e.summary.empty()) ImGui::TextWrapped("%s", e.summary.c_str());
+      if (!e.tags.empty()) {
+        std::string words;
+        for (const auto& t : e.tags) words += (words.empty() ? "" : ", ") + std::string(tr(t.c_str()));
+        ImGui::TextDisabled(tr("Topics: %s"), words.c_str());
+      }
     }
     ImGui::EndGroup();
     ImGui::Spacing();
