@@ -119,9 +119,9 @@ class Stage : public Process {
 
   std::vector<std::pair<std::string, std::string>> inspect() const override {
     const int r = model_->current(self_);
-    std::string work = "idle";
-    if (r >= 0) work = std::to_string(model_->releases()[static_cast<size_t>(r)].changes.size()) + " change(s)";
-    return {{"role", kind_}, {"working_on", work}, {"queued", std::to_string(model_->queued(self_))}};
+    // The changes in the release this stage is working on (0 = idle): a number, worded by the UI.
+    const size_t work = r >= 0 ? model_->releases()[static_cast<size_t>(r)].changes.size() : 0;
+    return {{"role", kind_}, {"working_on", std::to_string(work)}, {"queued", std::to_string(model_->queued(self_))}};
   }
 
  private:
@@ -170,7 +170,7 @@ class Train : public Process {
     for (const auto& c : model_->changes())
       waiting += c.side == 1 && c.state == DevopsChange::State::Waiting && c.release < 0 ? 1 : 0;
     return {{"role", "release-train"},
-            {"every", std::to_string(model_->config().train_us / kMs) + " ms"},
+            {"every_ms", std::to_string(model_->config().train_us / kMs)},
             {"changes_waiting", std::to_string(waiting)}};
   }
 
@@ -794,10 +794,8 @@ namespace topo {
 
 void add_devops_scenarios(std::vector<ScenarioInfo>& v) {
   v.push_back({"devops",
-               "DevOps pipelines: the same teams' changes shipped by per-service build-test-canary-deploy pipelines and "
-               "by a monolith's release train, side by side, with the DORA measures of each (params: style, teams, "
-               "commit_every_s, bad_rate, broken_rate, canary, canary_catch, build_s, test_s, canary_s, deploy_s, "
-               "train_interval_s, mono_build_s, mono_test_s, mono_deploy_s, detect_s, rollback_s, latency_ms, tests_gate)",
+               N_("DevOps pipelines: the same teams' changes shipped by each service's build, test, canary and deploy "
+                  "pipeline and by a monolith's release train, side by side, with the four delivery measures of each"),
                usecases::build_devops_scenario});
   v.back().params = {
       {"style", "enum", "", "", "both", "which side to build: both side by side, only the services or only the monolith",
@@ -824,3 +822,22 @@ void add_devops_scenarios(std::vector<ScenarioInfo>& v) {
 }
 
 }  // namespace topo
+
+namespace topo::usecases {
+
+std::vector<Model::Word> DevopsModel::words() const {
+  return {
+      // Messages.
+      {"commit", N_("change pushed")}, {"built", N_("built")}, {"tested", N_("tested")}, {"canary ok", N_("canary passed")},
+      {"release", N_("release")}, {"tests failed", N_("tests failed")}, {"rolled back", N_("rolled back")},
+      {"alert", N_("alert: users see a bug")},
+      // Roles, fields and values in the Inspector.
+      {"team", N_("team")}, {"client:team", N_("team")}, {"build", N_("build")}, {"test", N_("test")},
+      {"canary", N_("canary")}, {"production", N_("production")}, {"release-train", N_("release train")},
+      {"service", N_("service")}, {"changes", N_("changes")},
+      {"working_on", N_("changes being worked on")}, {"every_ms", N_("leaves every (ms)")},
+      {"changes_waiting", N_("changes waiting")},
+  };
+}
+
+}  // namespace topo::usecases
