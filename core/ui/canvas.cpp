@@ -177,6 +177,7 @@ namespace {
 void auto_layout(const World& w, CanvasView& v, bool reset) {
   const auto& nodes = w.nodes();
   refresh_painters(w, v);
+  v.label_room = ImVec2(0, 0);
   for (const auto& p : v.painters)
     if (p->lays_out()) {   // a model that places its own nodes (the shop's cards)
       v.pos.assign(nodes.size(), ImVec2(0, 0));
@@ -360,6 +361,8 @@ void draw_canvas(const World& w, CanvasView& v, ImVec2 size, std::vector<Command
     lo = glm::min(lo, glm::vec2(gr.x - gr.half_w, gr.y - gr.half_h));
     hi = glm::max(hi, glm::vec2(gr.x + gr.half_w, gr.y + gr.half_h));
   }
+  lo -= gv(v.label_room);
+  hi += gv(v.label_room);
   const float area_top = origin.y + v.legend_h;
   // Margins: a node's shape and its labels reach past its centre (services: the cards include
   // everything, only the client's label and the edges' marks need room).

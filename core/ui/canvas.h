@@ -38,6 +38,9 @@ struct CanvasView {
     float half_w = 0, half_h = 0;
   };
   std::vector<Group> groups;
+  /// Room around the layout's bounding box, in layout units, for labels wider than the spacing
+  /// between nodes (a painter that lays the nodes out sets it; 0 otherwise).
+  ImVec2 label_room = ImVec2(0, 0);
   /// Service worlds: depth runs top to bottom (a tall pane) or left to right (a wide one).
   bool vertical = false;
   size_t wrap = 0;                    ///< cards per row (or column) before a level continues on the next

@@ -6,6 +6,7 @@
 #include "models/raft/raft.h"
 #include "models/replication/primary_backup.h"
 #include "models/replication/quorum.h"
+#include "ui/painters/devops_painter.h"
 #include "ui/painters/painter.h"
 #include "ui/painters/raft_painter.h"
 #include "ui/painters/replication_painters.h"
@@ -23,6 +24,7 @@ std::vector<std::unique_ptr<WorldPainter>> make_painters(const World& w) {
   add(make_pb_painter(w));
   add(make_quorum_painter(w));
   add(make_shard_painter(w));
+  add(make_devops_painter(w));
   return out;
 }
 
