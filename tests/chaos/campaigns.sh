@@ -24,7 +24,7 @@ seeds() { if [ $long = 1 ]; then echo 20000; else echo "$1"; fi; }
 
 if [ -z "$wasm" ]; then
 # 1. Correct configurations: a campaign passes (the contract's last line, exit 0).
-for spec in "raft-3 300" "quorum 150" "primary-backup 150 sync=1" "transfer-2pc 100" "transfer-saga 100" "shop 60"; do
+for spec in "raft-3 300" "raft-3 300 chaos.membership=true" "quorum 150" "primary-backup 150 sync=1" "transfer-2pc 100" "transfer-saga 100" "shop 60"; do
   set -- $spec
   n=$(seeds "$2")
   sets=(); [ $# -gt 2 ] && sets=(--set "$3")
@@ -74,6 +74,7 @@ found raft-5 16 3 "Election Safety" raft.persist_vote=false
 found raft-3 186 3 "Leader Completeness\|State Machine Safety\|not linearizable" raft.commit_only_current_term=false
 found raft-5 12 3 "Leader Completeness\|State Machine Safety\|not linearizable" raft.commit_only_current_term=false
 found raft-5 7 3 "Leader Completeness\|State Machine Safety\|not linearizable" raft.commit_only_current_term=false leader_noop=false
+found raft-3 5 3 "Membership" raft.single_change=false chaos.membership=true
 found quorum 1 3 "Read Your Acknowledged Writes" r=1
 found primary-backup 1 3 "Durability" sync=0
 found transfer-2pc 1 4 "Atomicity" transfer.log_decision=0

@@ -160,6 +160,7 @@ SwarmDraw draw_swarm(uint64_t seed, const Options& opt, const Target& t) {
     const bool on = (kind == Kind::Crash || kind == Kind::Reboot || kind == Kind::CrashLeader) ? opt.crashes
                     : (kind == Kind::Partition || kind == Kind::IsolateLeader || kind == Kind::Bridge) ? opt.partitions
                     : kind == Kind::LinkFaults                                                  ? opt.link_faults
+                    : kind == Kind::Membership                                                  ? opt.membership && opt.swarm
                                                                                                 : opt.slow;
     if (on && t.supports(kind)) allowed.push_back(kind);
   }
@@ -384,6 +385,12 @@ std::string swarm_fault(Runner& run, Rng& rng, const Options& opt, const SwarmDr
           return "";
       return "set_link from=" + run.name(cut.back().first) + " to=" + run.name(cut.back().second) + " loss=1";
     }
+    case Kind::Membership: {
+      // Applied here, leniently: the model may refuse a change while another is in flight.
+      const std::string text = t.membership_fault(rng);
+      if (!text.empty()) run.apply(text, true, true);
+      return "";
+    }
     case Kind::Slow: {
       static const int kFactors[] = {5, 10, 20, 50};
       if (up.empty()) return "";
@@ -407,6 +414,7 @@ const char* kind_name(Kind k) {
     case Kind::LinkFaults: return "link-faults";
     case Kind::Slow: return "slow";
     case Kind::Bridge: return "bridge";
+    case Kind::Membership: return "membership";
   }
   return "?";
 }
@@ -425,7 +433,7 @@ std::string SwarmDraw::describe() const {
 
 const char* Options::keys() {
   return "faulty_ms, quiet_ms, fault_every_ms, restart_max_ms, loss_max, duplicate_max, reorder_max, swarm, crashes, "
-         "partitions, link_faults, slow, linearizability";
+         "partitions, link_faults, slow, linearizability, membership";
 }
 
 std::string Options::set(const std::string& key, const std::string& value) {
@@ -445,9 +453,10 @@ std::string Options::set(const std::string& key, const std::string& value) {
     if (!is_num || d < 0 || d > 1) return bad("a probability from 0 to 1");
     (key == "loss_max" ? loss_max : key == "duplicate_max" ? duplicate_max : reorder_max) = d;
   } else if (key == "swarm" || key == "crashes" || key == "partitions" || key == "link_faults" || key == "slow" ||
-             key == "linearizability") {
+             key == "linearizability" || key == "membership") {
     if (!is_bool) return bad("true or false");
     (key == "swarm"        ? swarm
+     : key == "membership" ? membership
      : key == "crashes"    ? crashes
      : key == "partitions" ? partitions
      : key == "link_faults" ? link_faults
@@ -473,6 +482,7 @@ std::string Options::describe() const {
     s += " set_link loss<=" + prob_text(loss_max) + " duplicate<=" + prob_text(duplicate_max) +
          " reorder<=" + prob_text(reorder_max);
   if (slow && swarm) s += " slow (where the world has CPUs to slow)";
+  if (membership && swarm) s += " membership (add/remove a server)";
   s += "; params:";
   if (params.empty()) s += " (defaults)";
   for (const auto& [k, v] : params) s += " " + k + "=" + v;

@@ -45,8 +45,9 @@ enum class Kind : uint8_t {
   LinkFaults,      ///< loss / duplication / reordering on a link, a node or everywhere
   Slow,            ///< a gray failure: one server's CPU 5-50x slower
   Bridge,          ///< Jepsen's bridge: two sides that cannot talk, one server in the middle sees both
+  Membership,      ///< add or remove a server (Raft; only with chaos.membership=true)
 };
-constexpr int kKinds = 8;
+constexpr int kKinds = 9;
 const char* kind_name(Kind k);
 
 struct Options {
@@ -65,6 +66,7 @@ struct Options {
   double reorder_max = 0.3;
   Time restart_delay_max_us = 300 * kMs;  ///< a restart takes uniformly [0, max]
   bool check_linearizability = true;
+  bool membership = false;          ///< swarm only: add/remove servers at runtime (Raft)
 
   /// Sets an option from `chaos.KEY=VALUE` text. Returns an error message or "".
   std::string set(const std::string& key, const std::string& value);
@@ -115,6 +117,9 @@ class Target {
   /// The node a fault of kind `k` should hit now, if the model has a preference (a Raft reboot: a
   /// server that voted in its term while another up server is still in an earlier term).
   virtual std::optional<NodeId> aim(Kind k) const { (void)k; return std::nullopt; }
+  /// A membership change to try now ("raft.add_server name=n6"; the model may refuse it), or ""
+  /// when the model has none.
+  virtual std::string membership_fault(Rng& rng) { (void)rng; return ""; }
   /// Commands the campaign may use beyond the engine's (e.g. "slow" for services).
   virtual bool supports(Kind k) const { (void)k; return true; }
   /// True once the model has seen a violation of what verdict() checks (cheap: no

@@ -63,12 +63,33 @@ void check_progress(const kv::History& h, Time healed_at, const Options& opt, bo
 
 class RaftTarget : public Target {
  public:
-  RaftTarget(World& w, const raft::RaftCluster& c) : w_(w), c_(c) {
-    everyone_ = c.servers();
-    everyone_.insert(everyone_.end(), c.clients().begin(), c.clients().end());
-  }
+  RaftTarget(World& w, raft::RaftCluster& c) : w_(w), c_(c) {}
   std::vector<NodeId> servers() const override { return c_.servers(); }
-  std::vector<NodeId> everyone() const override { return everyone_; }
+  /// Servers (those added at runtime too) and clients.
+  std::vector<NodeId> everyone() const override {
+    std::vector<NodeId> e = c_.servers();
+    e.insert(e.end(), c_.clients().begin(), c_.clients().end());
+    return e;
+  }
+  /// Adds a server (up to 7 voters) or removes a random voter (down to 2); nothing while a change
+  /// waits for a leader. (A change whose predecessor is still uncommitted is tried: the model
+  /// refuses it unless raft.single_change is off.)
+  std::string membership_fault(Rng& rng) override {
+    if (c_.pending_change()) return "";
+    const auto members = c_.members();
+    const bool add = members.size() <= 2 || (members.size() < 7 && rng.bernoulli(0.5));
+    if (add) {
+      // Bring back a removed server, or start a new one.
+      std::vector<NodeId> out;
+      for (NodeId id : c_.servers())
+        if (c_.removed(id)) out.push_back(id);
+      if (!out.empty() && rng.bernoulli(0.5))
+        return "raft.add_server name=" + w_.node(out[static_cast<size_t>(rng.uniform_int(0, static_cast<int64_t>(out.size()) - 1))]).name;
+      return "raft.add_server name=n" + std::to_string(c_.servers().size() + 1);
+    }
+    const NodeId victim = members[static_cast<size_t>(rng.uniform_int(0, static_cast<int64_t>(members.size()) - 1))];
+    return "raft.remove_server name=" + w_.node(victim).name;
+  }
   std::optional<NodeId> leader() const override {
     std::optional<NodeId> best;
     int64_t term = -1;
@@ -128,13 +149,13 @@ class RaftTarget : public Target {
   }
   std::string checks(const Options& opt) const override {
     return std::string("Election Safety, Log Matching, Leader Completeness, State Machine Safety") +
+           (opt.membership ? ", Membership, Commit Quorum" : "") +
            (opt.check_linearizability ? ", linearizability" : "") + ", progress after the heal";
   }
 
  private:
   World& w_;
-  const raft::RaftCluster& c_;
-  std::vector<NodeId> everyone_;
+  raft::RaftCluster& c_;
 };
 
 /// The key-value stores of core/models/replication: their recorder's history and checkers.

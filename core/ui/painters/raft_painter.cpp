@@ -164,12 +164,21 @@ class RaftPainter : public WorldPainter {
   }
 
   void over_nodes(const PaintContext& pc) override {
-    const int n_servers = static_cast<int>(c_->servers().size());
     for (NodeId id : c_->servers()) {
       const raft::RaftNode* s = c_->server(id);
-      if (!s) continue;
       const ImVec2 c = pc.screen(id);
       const float r = pc.radius(id);
+      // Membership changes: a removed server is greyed out and labelled; a new server that is
+      // still catching up (no vote yet) is labelled too.
+      if (c_->membership_changed() && (c_->removed(id) || c_->learner(id))) {
+        const bool removed = c_->removed(id);
+        if (removed) pc.dl->AddCircleFilled(c, r + 3.0f, (pc.backing & 0x00FFFFFF) | 0xB0000000, 40);
+        label(pc.dl, std::max(12.0f, pc.font_px * 0.85f), ImVec2(c.x, c.y - r - 12.0f - pc.font_px),
+              removed ? palette::grey : palette::sky_blue, pc.backing,
+              removed ? tr("removed") : tr("learner: catching up, no vote"));
+        if (removed) continue;
+      }
+      if (!s) continue;
       const double left = raft_timer_remaining(*s, pc.now);
       if (left >= 0.0) {
         // The ring drains clockwise from twelve o'clock: what is left is drawn, a faint full
@@ -184,7 +193,7 @@ class RaftPainter : public WorldPainter {
         }
       }
       if (s->role() == raft::Role::Candidate) {
-        const std::string v = "votes " + std::to_string(s->votes_granted()) + "/" + std::to_string(n_servers);
+        const std::string v = "votes " + std::to_string(s->votes_granted()) + "/" + std::to_string(s->members().size());
         label(pc.dl, std::max(12.0f, pc.font_px * 0.85f), ImVec2(c.x, c.y - r - 12.0f - pc.font_px), palette::orange, pc.backing, v);
       }
     }

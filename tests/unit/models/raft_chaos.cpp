@@ -154,3 +154,29 @@ TEST_CASE("raft: the recorded client history round-trips through JSON lines and 
   CHECK(kv::check_linearizable(h).ok());
   CHECK(c->value("ops_ok").value_or(0) > 100);
 }
+
+TEST_CASE("raft chaos: adding and removing servers under faults keeps safety; two changes in flight are found") {
+  // chaos.membership (swarm only): the nemesis also adds servers (new or removed ones, up to 7
+  // voters) and removes voters (down to 2), one change at a time.
+  const std::map<std::string, std::string> on = {{"chaos.swarm", "true"}, {"chaos.membership", "true"}};
+  ChaosOptions o = options("raft-3", on);
+  size_t changes = 0;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    ChaosResult r = run(seed, o);
+    INFO("seed " << seed << ": " << (r.problems.empty() ? "" : r.problems[0]));
+    CHECK_FALSE(r.violation);
+    CHECK_FALSE(r.stalled);
+    for (const auto& f : r.schedule)
+      if (f.command.rfind("raft.add_server", 0) == 0 || f.command.rfind("raft.remove_server", 0) == 0) ++changes;
+  }
+  CHECK(changes > 40);
+  // raft.single_change=false: a leader appends a change while the previous one is uncommitted.
+  auto bad = on;
+  bad["raft.single_change"] = "false";
+  std::vector<std::string> problems;
+  const uint64_t seed = first_violation(options("raft-3", bad), 60, &problems);
+  REQUIRE(seed != 0);
+  INFO("seed " << seed << ": " << problems[0]);
+  CHECK(mentions(problems, "Membership"));
+  CHECK_FALSE(run(seed, o).violation);  // the same seed with the rule on
+}
