@@ -7,6 +7,7 @@
 
 #include "catalog/catalog.h"
 #include "lesson/compare.h"
+#include "lesson/replay.h"
 #include "lesson/runner.h"
 #include "lesson/validator.h"
 
@@ -244,4 +245,25 @@ TEST_CASE("compare: [compare] structure errors, and worlds in a one-world lesson
   }
   CHECK(saw_world);
   CHECK(saw_count);
+}
+
+TEST_CASE("compare: replaying both worlds' logs rebuilds the same two worlds (rewind)") {
+  CheckResult c = check(kCompare);
+  REQUIRE(c.ok());
+  auto r = Runner::create(*c.lesson, WorldSource::builtin(), Mode::Autoplay, nullptr);
+  REQUIRE(r);
+  REQUIRE(autoplay(*r).ok);
+  const World& l = r->host().side(0)->world();
+  const World& rt = r->host().side(1)->world();
+  std::string err;
+  auto back = replay_lesson(*c.lesson, WorldSource::builtin(), l.command_log(), l.now(), 2, l.seed(), &err, &rt.command_log());
+  INFO(err);
+  REQUIRE(back);
+  REQUIRE(back->comparing());
+  CHECK(back->step_index() == 2);
+  CHECK(back->host().side(0)->world().trace().hash() == l.trace().hash());
+  CHECK(back->host().side(1)->world().trace().hash() == rt.trace().hash());
+  CHECK(back->host().side(1)->world().command_log().size() == rt.command_log().size());
+  // Without the right world's log a compare lesson cannot be replayed.
+  CHECK_FALSE(replay_lesson(*c.lesson, WorldSource::builtin(), l.command_log(), l.now(), 2, l.seed(), &err));
 }
