@@ -3,6 +3,8 @@
 // each world's trace.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "catalog/catalog.h"
@@ -266,4 +268,35 @@ TEST_CASE("compare: replaying both worlds' logs rebuilds the same two worlds (re
   CHECK(back->host().side(1)->world().command_log().size() == rt.command_log().size());
   // Without the right world's log a compare lesson cannot be replayed.
   CHECK_FALSE(replay_lesson(*c.lesson, WorldSource::builtin(), l.command_log(), l.now(), 2, l.seed(), &err));
+}
+
+TEST_CASE("compare: lesson 16 holds for a learner who lingers 20 s before each Next") {
+  // Interactive play: each predict answered with its expect, each task done with its solution,
+  // and 20 simulated seconds of reading before Next (the worlds keep running meanwhile). Every
+  // gate must still be reached: no claim depends on the learner being quick.
+  std::ifstream in(std::string(TOPOLAB_SOURCE_DIR) + "/lessons/16-same-fault-two-architectures.toml");
+  std::stringstream text;
+  text << in.rdbuf();
+  CheckResult c = check(text.str());
+  REQUIRE(c.ok());
+  auto r = Runner::create(*c.lesson, WorldSource::builtin(), Mode::Interactive, nullptr);
+  REQUIRE(r);
+  while (!r->finished()) {
+    const Step& st = r->step();
+    for (int guard = 0; guard < 12000 && !r->step_complete(); ++guard) {
+      if (r->awaiting_predict()) r->answer_predict(st.predict->expect);
+      if (st.quiz && r->state().quiz_answer < 0) r->answer_quiz(st.quiz->correct);
+      if (r->state().phase == Phase::Task) r->apply_solution();
+      r->advance(kEvalStepUs);
+    }
+    INFO("step " << r->step_index() + 1 << " \"" << st.title << "\"");
+    std::string fails;
+    for (const auto& f : r->state().failures) fails += f + "; ";
+    INFO(fails);
+    CHECK(r->step_complete());
+    CHECK(r->state().failures.empty());
+    if (st.predict) CHECK(r->state().predict_outcome == st.predict->expect);
+    r->advance(20 * kSec);
+    r->next();
+  }
 }
