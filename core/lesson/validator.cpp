@@ -1,6 +1,7 @@
 // Lesson validation against a built world; action placeholders; text rendering; action listing.
 #include "lesson/validator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -549,9 +550,14 @@ void validate_compare(const Lesson& l, const WorldSource& source, Diagnostics& d
     }
     for (const auto& arg : a.args) {
       const size_t dot = arg.key.find('.');
-      if (dot != std::string::npos && side_index(arg.key.substr(0, dot)) < 0)
+      if (dot == std::string::npos) continue;
+      const int side = side_index(arg.key.substr(0, dot));
+      if (side < 0)
         d.push_back({arg.key_pos, "\"" + arg.key + "\": a world's own value is written left." + arg.key.substr(dot + 1) +
                                       " or right." + arg.key.substr(dot + 1)});
+      else if (std::find(sides.begin(), sides.end(), side) == sides.end())
+        d.push_back({arg.key_pos, "\"" + arg.key + "\" is for the " + side_name(side) + " world, but the action runs only on the " +
+                                      side_name(1 - side) + " (world = \"" + side_name(1 - side) + "\")"});
     }
     for (int side : sides) dry_run(side_action(a, side), cw[side], d);
   };

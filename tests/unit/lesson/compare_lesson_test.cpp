@@ -210,6 +210,12 @@ TEST_CASE("compare: the validator checks each world's part at its line and colum
   REQUIRE(c.diags.size() == 1);
   CHECK(c.diags[0].message.find("unknown node \"n9\"") != std::string::npos);
 
+  // A per-world value for a world the action does not run in.
+  c = check(with(kCompare, "restart world=right node=@crashed", "restart world=right left.node=@crashed node=@crashed"));
+  REQUIRE(c.diags.size() == 1);
+  CHECK(c.diags[0].pos.col == 28);
+  CHECK(c.diags[0].message.find("\"left.node\" is for the left world, but the action runs only on the right") != std::string::npos);
+
   // Text placeholders: the inner key's column.
   c = check(with(kCompare, "{{right.nodes.total}}", "{{right.nodes.totl}}"));
   REQUIRE(c.diags.size() == 1);
