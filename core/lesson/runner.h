@@ -7,6 +7,9 @@
 // answered at any time. The UI reads the state (step, rendered text, task status, hints due, goal
 // progress, answers, completion), sends the learner's Commands and answers, and saves/restores
 // progress as a small text blob. autoplay() plays a lesson end to end with its solutions.
+// A compare lesson's two worlds (lesson/compare.h) are one CompareWorld to the runner: its
+// conditions read CompareFacts (left.KEY / right.KEY), its text is filled from both worlds, and
+// each action runs in the world(s) its `world` argument names.
 #pragma once
 
 #include <memory>
