@@ -419,10 +419,14 @@ class Parser {
         if (t.text == "count" && peek().k == Tok::K::LParen) {
           next();
           Tok sel = next();
-          if (sel.k != Tok::K::Key || !is_selector_text(sel.text))
+          // count(@crashed), or in a compare lesson count(left.@crashed): a world, then the selector.
+          const size_t world_dot = sel.text.find(".@");
+          const size_t at = world_dot != std::string::npos && sel.text.find('.') == world_dot ? world_dot + 1 : 0;
+          if (sel.k != Tok::K::Key || !is_selector_text(std::string_view(sel.text).substr(at)))
             return fail(sel.pos, "count(...) counts the nodes a selector matches, like count(@crashed)");
           Diagnostics d;
-          if (!parse_selector(sel.text, sel.pos, d)) return fail(d.front().pos, d.front().message);
+          if (!parse_selector(std::string_view(sel.text).substr(at), {sel.pos.line, sel.pos.col + static_cast<int>(at)}, d))
+            return fail(d.front().pos, d.front().message);
           if (peek().k != Tok::K::RParen) return fail(peek().pos, "expected \")\" to close count(");
           next();
           o.kind = Operand::Kind::Count;

@@ -152,12 +152,21 @@ struct ScenarioRef {
   Pos pos;
 };
 
+/// `[compare]`: a lesson with two worlds side by side on one clock (lesson/compare.h). The left
+/// world is the lesson's `scenario` (its seed is the seed of both); this holds the right one.
+struct CompareRef {
+  ScenarioRef right;
+  std::string title[2];   ///< the worlds' titles over each half of the canvas ("" = the scenario's name)
+  Pos pos;
+};
+
 struct Lesson {
   int format = kFormatVersion;
   std::string id, title, summary, level, author;
   int minutes = 0;
   std::vector<std::string> tags;
-  ScenarioRef scenario;
+  ScenarioRef scenario;   ///< the world (in a compare lesson: the left world, from [compare] left)
+  std::optional<CompareRef> compare;   ///< present for a compare lesson
   std::vector<Step> steps;
   Pos id_pos;
 };

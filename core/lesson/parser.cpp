@@ -214,6 +214,22 @@ class Reader {
     for (auto&& [k, v] : t) {
       std::string key(k.str());
       if (key == "action") continue;
+      if (auto* side = v.as_table(); side && (key == "left" || key == "right")) {
+        // A compare lesson's per-world values: left = { node = "@leader" } (or left.node = ...).
+        for (auto&& [sk, sv] : *side) {
+          ActionArg arg;
+          arg.key = key + "." + std::string(sk.str());
+          arg.key_pos = pos_of(sk.source());
+          arg.value_pos = sv.is_string() ? content_pos(sv) : pos(sv);
+          if (auto* x = sv.as_string()) arg.value = x->get();
+          else if (auto* x = sv.as_integer()) arg.value = std::to_string(x->get());
+          else if (auto* x = sv.as_floating_point()) arg.value = format_number(x->get());
+          else if (auto* x = sv.as_boolean()) arg.value = x->get() ? "true" : "false";
+          else { error(pos(sv), "\"" + arg.key + "\" must be text, a number or true/false"); ok = false; continue; }
+          a.args.push_back(std::move(arg));
+        }
+        continue;
+      }
       ActionArg arg;
       arg.key = key;
       arg.key_pos = pos_of(k.source());
@@ -544,9 +560,30 @@ class Reader {
     return s;
   }
 
+  /// name and params of a scenario reference ([scenario], or left/right of [compare]).
+  void scenario_ref(const toml::table& st, const std::string& where, ScenarioRef& s) {
+    if (auto v = str(st, "name", where, true, &s.name_pos)) s.name = *v;
+    if (auto* p = st.get("params")) {
+      s.params_pos = pos(*p);
+      if (auto* pt = p->as_table()) {
+        for (auto&& [k, v] : *pt) {
+          std::string key(k.str());
+          s.param_pos[key] = pos_of(k.source());
+          if (auto* x = v.as_string()) s.params[key] = x->get();
+          else if (auto* x = v.as_integer()) s.params[key] = std::to_string(x->get());
+          else if (auto* x = v.as_floating_point()) s.params[key] = format_number(x->get());
+          else if (auto* x = v.as_boolean()) s.params[key] = x->get() ? "true" : "false";
+          else error(pos(v), "scenario parameter \"" + key + "\" must be text, a number or true/false");
+        }
+      } else {
+        error(pos(*p), "\"params\" must be a table like { nodes = 5 }, not " + std::string(type_name(p->type())));
+      }
+    }
+  }
+
   std::optional<Lesson> lesson(const toml::table& root) {
     Lesson l;
-    check_keys(root, {"format", "id", "title", "summary", "level", "minutes", "tags", "author", "scenario", "step"},
+    check_keys(root, {"format", "id", "title", "summary", "level", "minutes", "tags", "author", "scenario", "compare", "step"},
                "the lesson");
     Pos fp;
     if (auto f = integer(root, "format", "the lesson", true, &fp)) {
@@ -579,39 +616,62 @@ class Reader {
     if (auto* n = root.get("tags")) {
       for (auto& h : names(*n, "\"tags\"")) l.tags.push_back(h.name);
     }
-    // [scenario]
+    // [scenario], or [compare] with two of them
+    const toml::node* cmp = root.get("compare");
     if (auto* n = root.get("scenario")) {
+      if (cmp) error(pos(*cmp), "a lesson has [scenario] (one world) or [compare] (two worlds), not both");
       if (auto* st = n->as_table()) {
         ScenarioRef& s = l.scenario;
         s.pos = pos(*n);
         check_keys(*st, {"name", "seed", "params"}, "[scenario]");
-        if (auto v = str(*st, "name", "[scenario]", true, &s.name_pos)) s.name = *v;
+        scenario_ref(*st, "[scenario]", s);
         Pos sp;
         if (auto v = integer(*st, "seed", "[scenario]", false, &sp)) {
           if (*v < 0) error(sp, "\"seed\" must be 0 or more");
           else s.seed = static_cast<uint64_t>(*v);
         }
-        if (auto* p = st->get("params")) {
-          s.params_pos = pos(*p);
-          if (auto* pt = p->as_table()) {
-            for (auto&& [k, v] : *pt) {
-              std::string key(k.str());
-              s.param_pos[key] = pos_of(k.source());
-              if (auto* x = v.as_string()) s.params[key] = x->get();
-              else if (auto* x = v.as_integer()) s.params[key] = std::to_string(x->get());
-              else if (auto* x = v.as_floating_point()) s.params[key] = format_number(x->get());
-              else if (auto* x = v.as_boolean()) s.params[key] = x->get() ? "true" : "false";
-              else error(pos(v), "scenario parameter \"" + key + "\" must be text, a number or true/false");
-            }
-          } else {
-            error(pos(*p), "\"params\" must be a table like { nodes = 5 }, not " + std::string(type_name(p->type())));
-          }
-        }
       } else {
         error(pos(*n), "\"scenario\" must be a table: write [scenario] on its own line, then name = \"raft-5\"");
       }
+    } else if (cmp) {
+      if (auto* ct = cmp->as_table()) {
+        CompareRef c;
+        c.pos = pos(*cmp);
+        check_keys(*ct, {"left", "right", "seed"}, "[compare]");
+        Pos sp;
+        uint64_t seed = 1;
+        if (auto v = integer(*ct, "seed", "[compare]", false, &sp)) {
+          if (*v < 0) error(sp, "\"seed\" must be 0 or more");
+          else seed = static_cast<uint64_t>(*v);
+        }
+        for (int side = 0; side < 2; ++side) {
+          const char* name = side == 0 ? "left" : "right";
+          const std::string where = std::string("[compare] ") + name;
+          ScenarioRef& s = side == 0 ? l.scenario : c.right;
+          s.pos = c.pos;
+          s.seed = seed;
+          const toml::node* w = ct->get(name);
+          if (!w) {
+            error(c.pos, std::string("[compare] is missing \"") + name + "\": write " + name +
+                             " = { name = \"raft-5\" } (the world on the " + name + ")");
+            continue;
+          }
+          auto* wt = w->as_table();
+          if (!wt) {
+            error(pos(*w), std::string("\"") + name + "\" must be a table like { name = \"shop\", params = { resilience = \"off\" } }");
+            continue;
+          }
+          s.pos = pos(*w);
+          check_keys(*wt, {"name", "params", "title"}, where);
+          scenario_ref(*wt, where, s);
+          if (auto v = str(*wt, "title", where, false)) c.title[side] = *v;
+        }
+        l.compare = std::move(c);
+      } else {
+        error(pos(*cmp), "\"compare\" must be a table: write [compare] on its own line, then left = { name = \"raft-5\" } and right = { name = \"shop\" }");
+      }
     } else {
-      error({1, 1}, "the lesson is missing [scenario] (which world it runs in)");
+      error({1, 1}, "the lesson is missing [scenario] (which world it runs in) or [compare] (two worlds side by side)");
     }
     // [[step]]
     if (auto* n = root.get("step")) {

@@ -17,7 +17,10 @@ namespace topo::lesson {
 /// 0-based `step` around that world. The step's own actions are in the log already, so they are
 /// not applied again. Null with `error` set on a bad step, an unbuildable world or a command the
 /// world refuses.
+/// A compare lesson ([compare], lesson/compare.h) replays both worlds: `log` into the left one and
+/// `right_log` (required then) into the right one, each from the same seed.
 std::unique_ptr<Runner> replay_lesson(Lesson L, const WorldSource& source, const std::vector<LoggedCommand>& log,
-                                      Time until_us, size_t step, uint64_t seed, std::string* error);
+                                      Time until_us, size_t step, uint64_t seed, std::string* error,
+                                      const std::vector<LoggedCommand>* right_log = nullptr);
 
 }  // namespace topo::lesson

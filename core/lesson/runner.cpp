@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "lesson/compare.h"
 #include "lesson/validator.h"
 
 namespace topo::lesson {
@@ -65,6 +66,16 @@ std::unique_ptr<Runner> Runner::create(Lesson lesson, const WorldSource& source,
     if (error) *error = "cannot build scenario \"" + lesson.scenario.name + "\": " + err;
     return nullptr;
   }
+  if (lesson.compare) {
+    // The right world: its own scenario, the same seed, the same clock.
+    const ScenarioRef& r = lesson.compare->right;
+    auto right = source.make(r.name, lesson.scenario.seed, r.params, &err);
+    if (!right) {
+      if (error) *error = "cannot build scenario \"" + r.name + "\": " + err;
+      return nullptr;
+    }
+    host = std::make_unique<CompareWorld>(std::move(host), std::move(right));
+  }
   std::unique_ptr<Runner> r(new Runner(std::move(lesson), std::move(host), mode));
   r->enter_step(0);
   return r;
@@ -80,8 +91,45 @@ void Runner::fail_at(Pos where, std::string what) {
   fail(std::move(what));
 }
 
+std::unique_ptr<Facts> Runner::facts(bool with_baseline) const {
+  const Baseline* b = with_baseline ? &state_.baseline : nullptr;
+  if (LessonWorld* r = host_->side(1))
+    return std::make_unique<CompareFacts>(host_->side(0)->world(), r->world(), state_.started_us, b);
+  return std::make_unique<WorldFacts>(world(), state_.started_us, b);
+}
+
+std::string Runner::render(const std::string& text) const {
+  if (LessonWorld* r = host_->side(1))
+    return render_compare_text(text, host_->side(0)->world(), r->world(), state_.started_us, &state_.baseline);
+  return render_text(text, world(), state_.started_us, &state_.baseline);
+}
+
 void Runner::run_action(const Action& a, const char* what) {
   std::string err;
+  if (host_->side(1)) {
+    // A compare lesson: each world named by `world` resolves its own part of the action (its
+    // selectors, its left./right. values) and records the Commands in its own Session.
+    const std::vector<int> sides = action_sides(a);
+    if (sides.empty()) {
+      fail_at(a.pos, std::string(what) + " \"" + a.text() + "\": say which world: world=left, world=right or world=both");
+      return;
+    }
+    for (int side : sides) {
+      const Action mine = side_action(a, side);
+      auto cmds = resolve_actions(mine, host_->side(side)->world(), state_.started_us, &err);
+      if (!cmds) {
+        fail_at(a.pos, std::string(what) + " \"" + mine.text() + "\" (" + side_name(side) + "): " + err);
+        continue;
+      }
+      for (auto cmd : *cmds) {
+        cmd.args["world"] = side_name(side);
+        auto res = host_->apply(cmd);
+        if (res.ok) note(std::string(what) + ": " + cmd.to_text());
+        else fail_at(a.pos, std::string(what) + " \"" + cmd.to_text() + "\" failed: " + res.error);
+      }
+    }
+    return;
+  }
   auto cmds = resolve_actions(a, world(), state_.started_us, &err, &state_.baseline);
   if (!cmds) {
     fail_at(a.pos, std::string(what) + " \"" + a.text() + "\": " + err);
@@ -95,11 +143,11 @@ void Runner::run_action(const Action& a, const char* what) {
 }
 
 std::string Runner::text() const {
-  return step().live_text ? render_text(step().text, world(), state_.started_us, &state_.baseline) : state_.start_text;
+  return step().live_text ? render(step().text) : state_.start_text;
 }
 
 std::string Runner::fill(const std::string& text) const {
-  return text.find("{{") == std::string::npos ? text : render_text(text, world(), state_.started_us, &state_.baseline);
+  return text.find("{{") == std::string::npos ? text : render(text);
 }
 
 void Runner::enter_step(size_t i) {
@@ -134,9 +182,9 @@ void Runner::enter_step(size_t i) {
     };
     from_actions(s.actions);
     if (s.task) from_actions(s.task->solution);
-    state_.baseline = capture_baseline(world(), state_.started_us, keys);
+    state_.baseline = capture_baseline(*facts(false), keys);
   }
-  state_.start_text = render_text(s.text, world(), state_.started_us, &state_.baseline);   // before the `do`
+  state_.start_text = render(s.text);   // before the `do`
   for (const auto& a : s.actions) run_action(a, "do");
   if (s.predict) state_.predict = Gate::Pending;
   if (s.task) state_.task = Gate::Pending;
@@ -163,8 +211,8 @@ void Runner::begin_phase(Phase p) {
     case Phase::Predict: state_.predict = Gate::Active; break;
     case Phase::Task: {
       state_.task = Gate::Active;
-      WorldFacts f(world(), state_.started_us, &state_.baseline);
-      if (topo::lesson::evaluate(s.task->check.root, f) && mode_ != Mode::Interactive) state_.task_done_before_acting = true;
+      auto f = facts();
+      if (topo::lesson::evaluate(s.task->check.root, *f) && mode_ != Mode::Interactive) state_.task_done_before_acting = true;
       if (mode_ == Mode::Autoplay) apply_solution();
       break;
     }
@@ -184,7 +232,8 @@ void Runner::apply_solution() {
 void Runner::evaluate() {
   const Step& s = step();
   const Time now = world().now();
-  WorldFacts f(world(), state_.started_us, &state_.baseline);
+  auto fp = facts();
+  const Facts& f = *fp;
   for (int guard = 0; guard < 8 && state_.phase != Phase::Done; ++guard) {
     const Time in_phase = now - state_.phase_started_us;
     switch (state_.phase) {
@@ -515,7 +564,8 @@ AutoplayResult autoplay(Runner& r) {
       if (s.task) add(s.task->check);
       if (s.wait) add(s.wait->until);
       if (s.goal) add(s.goal->check);
-      WorldFacts f(r.world(), r.state().started_us, &r.state().baseline);
+      auto fp = r.facts();
+      const Facts& f = *fp;
       std::vector<std::string> seen;
       for (const Operand* k : keys) {
         if (std::find(seen.begin(), seen.end(), k->key) != seen.end()) continue;

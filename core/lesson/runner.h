@@ -7,6 +7,9 @@
 // answered at any time. The UI reads the state (step, rendered text, task status, hints due, goal
 // progress, answers, completion), sends the learner's Commands and answers, and saves/restores
 // progress as a small text blob. autoplay() plays a lesson end to end with its solutions.
+// A compare lesson's two worlds (lesson/compare.h) are one CompareWorld to the runner: its
+// conditions read CompareFacts (left.KEY / right.KEY), its text is filled from both worlds, and
+// each action runs in the world(s) its `world` argument names.
 #pragma once
 
 #include <memory>
@@ -94,6 +97,12 @@ class Runner {
   /// in from the world now.
   std::string fill(const std::string& text) const;
 
+  /// The values conditions read now: one world's WorldFacts, or a compare lesson's CompareFacts
+  /// (left.KEY / right.KEY); start.KEY from the step's baseline unless `with_baseline` is false.
+  std::unique_ptr<Facts> facts(bool with_baseline = true) const;
+  /// True for a compare lesson (two worlds, lesson/compare.h).
+  bool comparing() const { return lesson_.compare.has_value(); }
+
   /// True while a predict waits for the learner's answer (the world does not run meanwhile).
   bool awaiting_predict() const;
   /// Runs the world `dt_us` of simulated time (less while a predict awaits), evaluating the
@@ -134,6 +143,8 @@ class Runner {
   void fail_at(Pos where, std::string what);
   /// Resolves and applies one lesson action (`do` or a solution), recording it as `what`.
   void run_action(const Action& a, const char* what);
+  /// {{...}} filled in from the world(s) now, start.KEY from the step's baseline.
+  std::string render(const std::string& text) const;
   void note(std::string what);
   struct Hold {
     Time since = -1;

@@ -1,11 +1,13 @@
 // Lesson validation against a built world; action placeholders; text rendering; action listing.
 #include "lesson/validator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <set>
 #include <sstream>
 
+#include "lesson/compare.h"
 #include "lesson/selector.h"
 #include "scenario/reference.h"
 
@@ -354,15 +356,18 @@ void validate_action(const Action& a, const World& w, Diagnostics& d) {
   }
 }
 
-void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d) {
-  const ScenarioRef& s = l.scenario;
-  if (s.name.empty()) return;   // the parser reported it
+namespace {
+
+/// Builds the world of one scenario reference for validation, reporting an unknown scenario,
+/// undeclared parameters and a world that cannot be built at their places; null on failure.
+std::unique_ptr<LessonWorld> build_checked(const ScenarioRef& s, uint64_t seed, const WorldSource& source, Diagnostics& d) {
+  if (s.name.empty()) return nullptr;   // the parser reported it
   std::vector<std::string> names = source.names ? source.names() : std::vector<std::string>{};
   bool known = false;
   for (auto& n : names) if (n == s.name) known = true;
   if (!known) {
     d.push_back({s.name_pos, "unknown scenario \"" + s.name + "\"" + did_you_mean(s.name, names)});
-    return;
+    return nullptr;
   }
   // Parameters against the scenario's declaration (scenario/declare.h), each at its place.
   if (const ScenarioInfo* info = find_scenario(s.name); info && !info->params.empty()) {
@@ -378,12 +383,12 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
       d.push_back({kp, "scenario \"" + s.name + "\" has no parameter \"" + k + "\"" + did_you_mean(k, declared) +
                            " (its parameters: " + list + "; see topolab-cli scenarios --params " + s.name + ")"});
     }
-    if (bad) return;
+    if (bad) return nullptr;
   }
   std::string err;
   std::unique_ptr<LessonWorld> lw;
   try {
-    lw = source.make(s.name, s.seed, s.params, &err);
+    lw = source.make(s.name, seed, s.params, &err);
   } catch (const std::exception& e) {
     err = e.what();
   }
@@ -394,35 +399,230 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
       if (err.find("\"" + k + "\"") != std::string::npos || err.find(k + "=") != std::string::npos ||
           err.find(k + " ") == 0 || err.find(" " + k) != std::string::npos) { p = kp; break; }
     d.push_back({p, "scenario \"" + s.name + "\" cannot be built: " + err});
+    return nullptr;
+  }
+  return lw;
+}
+
+/// One world a lesson is checked against: the world, a scratch copy the actions are tried on, in
+/// lesson order, to catch names only the models know (services, request types, strategies), and
+/// the scenario's name for messages.
+struct CheckWorld {
+  std::unique_ptr<LessonWorld> world, scratch;
+  std::string scenario;
+};
+
+/// Checks one action against world `cw` and tries it on the scratch world. Only "unknown ..."
+/// answers of the scratch world are reported: other refusals may depend on what happened before
+/// in the real run.
+void dry_run(const Action& a, CheckWorld& cw, Diagnostics& d) {
+  const World& w = cw.world->world();
+  const size_t before = d.size();
+  validate_action(a, w, d);
+  if (d.size() != before || !cw.scratch) return;
+  for (const auto& arg : a.args) if (is_placeholder(arg.value) || arg.value.find('@') != std::string::npos) return;
+  std::string err;
+  auto cmd = resolve_action(a, cw.scratch->world(), 0, &err);
+  if (!cmd) return;
+  CommandResult res = cw.scratch->apply(*cmd);
+  if (res.ok || res.error.find("unknown") == std::string::npos) return;
+  Pos p = a.op_pos;
+  for (const auto& arg : a.args)
+    if (res.error.find("\"" + arg.value + "\"") != std::string::npos ||
+        res.error.find("'" + arg.value + "'") != std::string::npos) { p = arg.value_pos; break; }
+  d.push_back({p, res.error});
+}
+
+const char* kNeedsWorld = "in a compare lesson a value names its world: left.KEY or right.KEY (like left.availability); "
+                          "only time_s, time_ms and elapsed_s are shared";
+
+/// World `side`'s part of a compare condition: its keys and counts without their "left."/"right.",
+/// positions moved onto the inner key; the other world's operands become plain numbers (so only
+/// this world's keys are checked). Keys with no world are reported once (side 0).
+Operand side_operand(const Operand& o, int side, Diagnostics& d) {
+  Operand out = o;
+  for (auto& x : out.args) x = side_operand(x, side, d);
+  if (o.kind != Operand::Kind::Key && o.kind != Operand::Kind::Count) return out;
+  const SideKey sk = split_side_key(o.key);
+  if (sk.side < 0) {
+    const std::string bare = o.key.rfind("start.", 0) == 0 ? o.key.substr(6) : o.key;
+    if (o.kind == Operand::Kind::Key && is_clock_key(bare) && side == 0) return out;
+    if (side == 0) {
+      if (o.kind == Operand::Kind::Count)
+        d.push_back({o.pos, "in a compare lesson count() names its world: count(left." + o.key + ") or count(right." + o.key + ")"});
+      else
+        d.push_back({o.pos, std::string(kNeedsWorld) + ", not \"" + o.key + "\""});
+    }
+  } else if (sk.side == side) {
+    out.key = sk.key;
+    out.pos.col += sk.offset;
+    return out;
+  }
+  Operand n;
+  n.kind = Operand::Kind::Number;
+  n.text = "0";
+  n.pos = o.pos;
+  return n;
+}
+
+Expr side_expr(const Expr& e, int side, Diagnostics& d) {
+  Expr out = e;
+  for (auto& k : out.kids) k = side_expr(k, side, d);
+  out.a = side_operand(e.a, side, d);
+  out.b = side_operand(e.b, side, d);
+  return out;
+}
+
+void check_compare_condition(const Condition& c, CheckWorld* cw, Diagnostics& d) {
+  for (int side = 0; side < 2; ++side) {
+    Condition mine = c;
+    mine.root = side_expr(c.root, side, d);
+    check_condition(mine, cw[side].world->world(), cw[side].scenario, d);
+  }
+}
+
+void check_compare_text(const std::string& text, Pos base, CheckWorld* cw, Diagnostics& d) {
+  size_t i = 0;
+  while ((i = text.find("{{", i)) != std::string::npos) {
+    const size_t e = text.find("}}", i);
+    Pos p = base;
+    for (size_t k = 0; k < i; ++k) { if (text[k] == '\n') { ++p.line; p.col = 1; } else ++p.col; }
+    if (e == std::string::npos) { d.push_back({p, "unclosed {{ in text: write {{left.term}}"}); return; }
+    std::string key = text.substr(i + 2, e - i - 2);
+    Pos kp{p.line, p.col + 2};
+    const bool as_node = key.rfind("node:", 0) == 0;
+    if (as_node) { key = key.substr(5); kp.col += 5; }
+    const SideKey sk = split_side_key(key);
+    const std::string bare = key.rfind("start.", 0) == 0 ? key.substr(6) : key;
+    if (sk.side < 0 && !is_clock_key(bare)) {
+      d.push_back({kp, std::string(kNeedsWorld) + ", not \"" + key + "\""});
+    } else {
+      const int side = sk.side < 0 ? 0 : sk.side;
+      const std::string inner = sk.side < 0 ? key : sk.key;
+      const int offset = sk.side < 0 ? 0 : sk.offset;
+      // The placeholder as one world reads it, placed so its key keeps its column.
+      const std::string head = as_node ? "{{node:" : "{{";
+      const Pos at{kp.line, kp.col + offset - static_cast<int>(head.size())};
+      check_text_placeholders(head + inner + "}}", at, cw[side].world->world(), cw[side].scenario, d);
+    }
+    i = e + 2;
+  }
+}
+
+/// highlight/camera/chart names in a compare lesson: a name is fine when either world has it.
+template <typename F>
+void check_either(const std::vector<Highlight>& hs, CheckWorld* cw, F check, Diagnostics& d) {
+  for (const auto& h : hs) {
+    Diagnostics d0, d1;
+    check(std::vector<Highlight>{h}, cw[0].world->world(), d0);
+    if (d0.empty()) continue;
+    check(std::vector<Highlight>{h}, cw[1].world->world(), d1);
+    if (!d1.empty()) d.insert(d.end(), d0.begin(), d0.end());
+  }
+}
+
+void validate_compare(const Lesson& l, const WorldSource& source, Diagnostics& d) {
+  CheckWorld cw[2];
+  const ScenarioRef* refs[2] = {&l.scenario, &l.compare->right};
+  bool ok = true;
+  for (int side = 0; side < 2; ++side) {
+    cw[side].scenario = refs[side]->name;
+    cw[side].world = build_checked(*refs[side], l.scenario.seed, source, d);
+    if (!cw[side].world) { ok = false; continue; }
+    try {
+      std::string e2;
+      cw[side].scratch = source.make(refs[side]->name, l.scenario.seed, refs[side]->params, &e2);
+    } catch (const std::exception&) {
+    }
+  }
+  if (!ok) return;
+  auto action = [&](const Action& a) {
+    const std::vector<int> sides = action_sides(a);
+    if (sides.empty()) {
+      Pos p = a.op_pos;
+      std::string v;
+      for (const auto& arg : a.args)
+        if (arg.key == "world") { p = arg.value_pos; v = arg.value; }
+      d.push_back({p, v.empty() ? "in a compare lesson every action says its world: world = \"left\", \"right\" or \"both\""
+                                : "\"world\" must be \"left\", \"right\" or \"both\", not \"" + v + "\"" +
+                                      did_you_mean(v, {"left", "right", "both"})});
+      return;
+    }
+    for (const auto& arg : a.args) {
+      const size_t dot = arg.key.find('.');
+      if (dot == std::string::npos) continue;
+      const int side = side_index(arg.key.substr(0, dot));
+      if (side < 0)
+        d.push_back({arg.key_pos, "\"" + arg.key + "\": a world's own value is written left." + arg.key.substr(dot + 1) +
+                                      " or right." + arg.key.substr(dot + 1)});
+      else if (std::find(sides.begin(), sides.end(), side) == sides.end())
+        d.push_back({arg.key_pos, "\"" + arg.key + "\" is for the " + side_name(side) + " world, but the action runs only on the " +
+                                      side_name(1 - side) + " (world = \"" + side_name(1 - side) + "\")"});
+    }
+    for (int side : sides) dry_run(side_action(a, side), cw[side], d);
+  };
+  for (const auto& st : l.steps) {
+    check_compare_text(st.text, st.text_pos, cw, d);
+    for (const auto& a : st.actions) action(a);
+    if (st.wait) check_compare_condition(st.wait->until, cw, d);
+    if (st.goal) check_compare_condition(st.goal->check, cw, d);
+    if (st.task) {
+      check_compare_condition(st.task->check, cw, d);
+      for (const auto& a : st.task->solution) action(a);
+    }
+    if (st.predict)
+      for (const auto& c : st.predict->choices)
+        if (c.when) check_compare_condition(*c.when, cw, d);
+    check_either(st.highlight, cw, [](const std::vector<Highlight>& h, const World& w, Diagnostics& dd) { check_names(h, w, true, dd); }, d);
+    check_either(st.chart, cw, [](const std::vector<Highlight>& h, const World& w, Diagnostics& dd) { check_charts(h, w, dd); }, d);
+    if (st.camera)
+      check_either(st.camera->focus, cw, [](const std::vector<Highlight>& h, const World& w, Diagnostics& dd) { check_names(h, w, false, dd); }, d);
+  }
+}
+
+/// Keys and arguments that only make sense with two worlds, in a one-world lesson.
+void check_no_worlds(const Lesson& l, Diagnostics& d) {
+  auto action = [&](const Action& a) {
+    for (const auto& arg : a.args)
+      if (arg.key == "world" || arg.key.rfind("left.", 0) == 0 || arg.key.rfind("right.", 0) == 0)
+        d.push_back({arg.key_pos, "\"" + arg.key + "\" names a world: only a compare lesson ([compare], two worlds) has them"});
+  };
+  auto cond = [&](const Condition& c) {
+    std::vector<const Operand*> counts;
+    collect_counts(c.root, counts);
+    for (const Operand* k : counts)
+      if (!is_selector_text(k->key))
+        d.push_back({k->pos, "count(" + k->key + ") names a world: only a compare lesson ([compare], two worlds) has them; write count(" +
+                                 k->key.substr(k->key.find('@')) + ")"});
+  };
+  for (const auto& st : l.steps) {
+    for (const auto& a : st.actions) action(a);
+    if (st.task) { for (const auto& a : st.task->solution) action(a); cond(st.task->check); }
+    if (st.wait) cond(st.wait->until);
+    if (st.goal) cond(st.goal->check);
+    if (st.predict) for (const auto& c : st.predict->choices) if (c.when) cond(*c.when);
+  }
+}
+
+}  // namespace
+
+void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d) {
+  if (l.compare) {
+    validate_compare(l, source, d);
     return;
   }
-  const World& w = lw->world();
-  // A scratch world the actions are tried on, in lesson order, to catch names only the models
-  // know (services, request types, strategies). Only "unknown ..." answers are reported: other
-  // refusals may depend on what happened before in the real run.
-  std::unique_ptr<LessonWorld> scratch;
+  check_no_worlds(l, d);
+  const ScenarioRef& s = l.scenario;
+  CheckWorld cw;
+  cw.scenario = s.name;
+  cw.world = build_checked(s, s.seed, source, d);
+  if (!cw.world) return;
+  const World& w = cw.world->world();
   try {
     std::string e2;
-    scratch = source.make(s.name, s.seed, s.params, &e2);
+    cw.scratch = source.make(s.name, s.seed, s.params, &e2);
   } catch (const std::exception&) {
   }
-  auto dry_run = [&](const Action& a) {
-    if (!scratch) return;
-    const size_t before = d.size();
-    validate_action(a, w, d);
-    if (d.size() != before) return;
-    for (const auto& arg : a.args) if (is_placeholder(arg.value) || arg.value.find('@') != std::string::npos) return;
-    std::string err;
-    auto cmd = resolve_action(a, scratch->world(), 0, &err);
-    if (!cmd) return;
-    CommandResult res = scratch->apply(*cmd);
-    if (res.ok || res.error.find("unknown") == std::string::npos) return;
-    Pos p = a.op_pos;
-    for (const auto& arg : a.args)
-      if (res.error.find("\"" + arg.value + "\"") != std::string::npos ||
-          res.error.find("'" + arg.value + "'") != std::string::npos) { p = arg.value_pos; break; }
-    d.push_back({p, res.error});
-  };
   for (const auto& st : l.steps) {
     check_text_placeholders(st.text, st.text_pos, w, s.name, d);
     // The step's other texts are filled in too when shown (Runner::fill); each is checked from
@@ -439,12 +639,12 @@ void validate_lesson(const Lesson& l, const WorldSource& source, Diagnostics& d)
     }
     if (st.quiz)
       for (const auto& c : st.quiz->choices) check_text_placeholders(c.explain, c.pos, w, s.name, d);
-    for (const auto& a : st.actions) dry_run(a);
+    for (const auto& a : st.actions) dry_run(a, cw, d);
     if (st.wait) check_condition(st.wait->until, w, s.name, d);
     if (st.goal) check_condition(st.goal->check, w, s.name, d);
     if (st.task) {
       check_condition(st.task->check, w, s.name, d);
-      for (const auto& a : st.task->solution) dry_run(a);
+      for (const auto& a : st.task->solution) dry_run(a, cw, d);
     }
     if (st.predict)
       for (const auto& c : st.predict->choices)

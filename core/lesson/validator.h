@@ -3,7 +3,8 @@
 // CommandSpecs, node/service/panel names, value keys in conditions (asked of the engine facts and
 // each Model::value), and goals that cannot hold (a success rate above 1, a hold longer than the
 // timeout). Every problem is a Diagnostic with a line and column and, where one is close, a
-// "did you mean" suggestion.
+// "did you mean" suggestion. A compare lesson ([compare], lesson/compare.h) builds both worlds
+// and checks each world's part of every condition, text and action against that world.
 #pragma once
 
 #include <optional>

@@ -132,8 +132,11 @@ void collect_baseline_keys(std::string_view text, std::vector<std::string>& out)
 }
 
 Baseline capture_baseline(const World& w, Time step_started_us, const std::vector<std::string>& keys) {
+  return capture_baseline(WorldFacts(w, step_started_us), keys);
+}
+
+Baseline capture_baseline(const Facts& f, const std::vector<std::string>& keys) {
   Baseline b;
-  WorldFacts f(w, step_started_us);
   for (const auto& k : keys)
     if (auto v = f.get(k)) b.emplace(k, std::move(*v));
   return b;

@@ -28,6 +28,11 @@ class LessonWorld {
   virtual void run_until(Time t) = 0;
   /// The Session behind this world, if there is one (the UI uses it to rewind).
   virtual Session* session() { return nullptr; }
+  /// A compare lesson's world `i` (0 left, 1 right; lesson/compare.h); null in a one-world lesson.
+  virtual LessonWorld* side(int i) {
+    (void)i;
+    return nullptr;
+  }
 };
 
 /// Wraps a Session (the normal case) or a bare, started World (tests).
@@ -85,6 +90,8 @@ void collect_baseline_keys(const Expr& e, std::vector<std::string>& out);
 void collect_baseline_keys(std::string_view text, std::vector<std::string>& out);
 /// The value of each key now, keyed by the key (keys with no value are left out).
 Baseline capture_baseline(const World& w, Time step_started_us, const std::vector<std::string>& keys);
+/// The same, read from any Facts (a compare lesson's two worlds).
+Baseline capture_baseline(const Facts& f, const std::vector<std::string>& keys);
 
 /// The engine's own value keys (WorldFacts answers them in every world), declared once.
 const std::vector<ValueDecl>& engine_value_decls();

@@ -189,8 +189,12 @@ void auto_layout(const World& w, CanvasView& v, bool reset) {
   v.pos.resize(nodes.size());
   std::vector<NodeId> servers, clients;
   for (const auto& n : nodes) (is_client(*n) ? clients : servers).push_back(n->id);
+  // A server added at runtime (raft.add_server, shard.add_node) re-spaces the whole ring, so it
+  // does not land on top of its neighbour; clients keep their places.
+  bool new_server = false;
+  for (NodeId id : servers) new_server = new_server || static_cast<size_t>(id) >= placed;
   for (size_t i = 0; i < servers.size(); ++i) {
-    if (static_cast<size_t>(servers[i]) < placed) continue;
+    if (!new_server && static_cast<size_t>(servers[i]) < placed) continue;
     float a = -kPi / 2 + 2 * kPi * static_cast<float>(i) / static_cast<float>(std::max<size_t>(1, servers.size()));
     v.pos[static_cast<size_t>(servers[i])] = ImVec2(std::cos(a) * 0.62f, std::sin(a) * 0.62f);
   }

@@ -179,6 +179,30 @@ const World* LabApp::world() const {
   return session_ ? &session_->world() : nullptr;
 }
 
+World* LabApp::lesson_side(int side) {
+  if (!runner_) return nullptr;
+  lesson::LessonWorld* right = runner_->host().side(1);
+  if (!right) return nullptr;
+  return &runner_->host().side(side)->world();
+}
+
+const World* LabApp::lesson_side(int side) const { return const_cast<LabApp*>(this)->lesson_side(side); }
+
+void LabApp::setup_lesson_compare() {
+  twin_canvas_ = CanvasView{};
+  inspected_side_ = 0;
+  tools_world_ = "left";
+  if (!lesson_side(1)) return;
+  auto_layout(*lesson_side(1), twin_canvas_, true);
+  const lesson::Lesson& L = runner_->lesson();
+  compare_title_[0] = !L.compare->title[0].empty() ? L.compare->title[0] : L.scenario.name;
+  compare_title_[1] = !L.compare->title[1].empty() ? L.compare->title[1] : L.compare->right.name;
+  if (compare_title_[0] == compare_title_[1]) {
+    compare_title_[0] = "left: " + compare_title_[0];
+    compare_title_[1] = "right: " + compare_title_[1];
+  }
+}
+
 std::string LabApp::bundled_lesson_dir() { return platform::bundled_lesson_dir(); }
 
 namespace {
@@ -285,6 +309,8 @@ bool LabApp::open_lesson_text(const std::string& name, const std::string& text, 
   lesson_path_.clear();
   canvas_ = CanvasView{};
   auto_layout(runner_->world(), canvas_, true);
+  setup_lesson_compare();
+  charts_side_ = 0;
   carry_us_ = 0.0;
   log_trace_seen_ = 0;
   log_narration_seen_ = 0;
@@ -300,20 +326,31 @@ bool LabApp::open_lesson_text(const std::string& name, const std::string& text, 
 
 void LabApp::close_lesson() {
   save_progress();
+  const bool compared = lesson_side(1) != nullptr;
   runner_.reset();
   lesson_path_.clear();
   canvas_ = CanvasView{};
+  if (compared) {
+    twin_canvas_ = CanvasView{};
+    compare_title_[0].clear();
+    compare_title_[1].clear();
+  }
   if (session_) auto_layout(session_->world(), canvas_, true);
 }
 
 void LabApp::enter_lesson_step() {
   if (!runner_ || runner_->finished()) return;
   const lesson::Step& st = runner_->step();
-  canvas_.highlight.clear();
-  for (const auto& h : st.highlight) canvas_.highlight.push_back(h.name);
-  if (st.camera) {
-    for (const auto& h : st.camera->focus) canvas_.highlight.push_back(h.name);
-    if (st.camera->fit) { canvas_.pan = ImVec2(0, 0); canvas_.zoom = static_cast<float>(st.camera->zoom); }
+  // A compare lesson's highlight and camera apply to both canvases (a name shows where it exists).
+  const bool two = lesson_side(1) != nullptr;
+  for (CanvasView* v : {&canvas_, &twin_canvas_}) {
+    if (v == &twin_canvas_ && !two) break;
+    v->highlight.clear();
+    for (const auto& h : st.highlight) v->highlight.push_back(h.name);
+    if (st.camera) {
+      for (const auto& h : st.camera->focus) v->highlight.push_back(h.name);
+      if (st.camera->fit) { v->pan = ImVec2(0, 0); v->zoom = static_cast<float>(st.camera->zoom); }
+    }
   }
   if (st.speed) speed_ = std::clamp(*st.speed, 0.01, 100.0);
   if (!st.chart.empty()) {   // the step's `chart`: those charts first and open, on the Charts tab
@@ -343,6 +380,12 @@ void LabApp::poll_lesson_file(double wall_dt) {
 CommandResult LabApp::apply(const Command& c) {
   if (!world()) return CommandResult::fail("no world is open");
   if (!runner_) return apply_to(c, 0);
+  if (lesson_side(1) && !c.args.count("world")) {
+    // A compare lesson: a Command with no world goes where the Tools tab points.
+    Command named = c;
+    named.args["world"] = tools_world_;
+    return apply(named);
+  }
   CommandResult r = runner_->apply(c);
   if (r.ok) {
     log_line("[" + fmt_time(world()->now()) + "] " + c.to_text());
@@ -453,7 +496,7 @@ void LabApp::track_step() {
 }
 
 bool LabApp::rebuild_lesson(const std::vector<LoggedCommand>& log, Time until_us, size_t step, uint64_t seed,
-                            std::string* error) {
+                            std::string* error, const std::vector<LoggedCommand>& right_log) {
   const lesson::WorldSource builtin = lesson::WorldSource::builtin();
   lesson::CheckResult checked = lesson::check_lesson(lesson_text_, builtin);
   if (!checked.ok()) {
@@ -461,9 +504,12 @@ bool LabApp::rebuild_lesson(const std::vector<LoggedCommand>& log, Time until_us
     return false;
   }
   lesson::Lesson L = *checked.lesson;
-  auto r = lesson::replay_lesson(std::move(L), builtin, log, until_us, step, seed, error);
+  const bool two = L.compare.has_value();
+  auto r = lesson::replay_lesson(std::move(L), builtin, log, until_us, step, seed, error, two ? &right_log : nullptr);
   if (!r) return false;
   runner_ = std::move(r);
+  twin_canvas_.trace_seen = 0;
+  twin_canvas_.links.clear();
   lesson_step_seen_ = static_cast<size_t>(-1);
   carry_us_ = 0.0;
   canvas_.trace_seen = 0;
@@ -488,9 +534,12 @@ bool LabApp::rewind_to(Time t, std::string* error) {
     const size_t step = step_starts_[k].second;
     step_starts_.resize(k + 1);   // the step keeps its original start time
     const std::vector<LoggedCommand> log = runner_->world().command_log();
+    // A compare lesson: the right world's own log too (each Session recorded its own commands).
+    std::vector<LoggedCommand> right_log;
+    if (const World* r = lesson_side(1)) right_log = r->command_log();
     const uint64_t seed = runner_->world().seed();
     std::unique_ptr<lesson::Runner> keep = std::move(runner_);
-    if (!rebuild_lesson(log, t, step, seed, error)) {
+    if (!rebuild_lesson(log, t, step, seed, error, right_log)) {
       runner_ = std::move(keep);
       track_step();
       return false;
@@ -531,6 +580,15 @@ void LabApp::key_space() { playing_ = !playing_; }
 void LabApp::key_right() {
   if (!world()) return;
   playing_ = false;
+  if (World* right = lesson_side(1)) {
+    // A compare lesson: the next event of either world, through the runner (both worlds run to
+    // the same time and the step's gates are evaluated).
+    World& left = *lesson_side(0);
+    auto a = left.next_event_time(), b = right->next_event_time();
+    std::optional<Time> t = a && (!b || *a <= *b) ? a : b;
+    if (t) runner_->advance(std::max<Time>(1, *t - left.now()));
+    return;
+  }
   if (twin_) {
     // The next event of either world; both stay at the same simulated time.
     auto a = session_->world().next_event_time(), b = twin_->world().next_event_time();
@@ -610,12 +668,14 @@ void LabApp::advance(double wall_dt) {
   slowed_ = false;
   if (clock.slow_motion && wall > 0.0) {
     std::vector<const World*> shown{&w};
-    if (twin_) shown.push_back(&twin_->world());
+    // The second world on screen: free play's twin, or a compare lesson's right world.
+    const World* other = twin_ ? &twin_->world() : lesson_side(1);
+    if (other) shown.push_back(other);
     auto now = [&] { return w.now(); };
     auto next = [&] {
       std::optional<Time> a = w.next_event_time();
-      if (twin_) {
-        std::optional<Time> b = twin_->world().next_event_time();
+      if (other) {
+        std::optional<Time> b = other->next_event_time();
         if (b && (!a || *b < *a)) a = b;
       }
       return a;
@@ -750,7 +810,8 @@ void LabApp::draw_canvas_pane(ImVec2 size) {
     ImGui::TextWrapped(tr("No world is open. Pick a scenario from the Scenario menu."));
     return;
   }
-  if (!twin_ || runner_) {
+  const bool lesson_two = lesson_side(1) != nullptr;
+  if ((!twin_ || runner_) && !lesson_two) {
     std::vector<Command> issued;
     draw_canvas(*world(), canvas_, size, &issued);
     for (const auto& c : issued) apply(c);
@@ -767,21 +828,43 @@ void LabApp::draw_canvas_pane(ImVec2 size) {
   for (int side = 0; side < 2; ++side) {
     if (side && !stacked) ImGui::SameLine();
     ImGui::BeginChild(side ? "compare_right" : "compare_left", each);
-    Session& s = side ? *twin_ : *session_;
+    World& sw = lesson_two ? *lesson_side(side) : (side ? *twin_ : *session_).world();
+    CanvasView& view = side ? twin_canvas_ : canvas_;
     ImGui::PushStyleColor(ImGuiCol_Text, palette::sky_blue);
     ImGui::TextUnformatted(compare_title_[side].c_str());
     ImGui::PopStyleColor();
     ImGui::SameLine();
-    ImGui::TextDisabled(tr("%zu commands, %zu in flight"), s.world().command_log().size(), (side ? twin_canvas_ : canvas_).in_flight);
+    ImGui::TextDisabled(tr("%zu commands, %zu in flight"), sw.command_log().size(), view.in_flight);
+    const NodeId before = view.selected;
     std::vector<Command> issued;
-    draw_canvas(s.world(), side ? twin_canvas_ : canvas_, ImGui::GetContentRegionAvail(), &issued);
+    draw_canvas(sw, view, ImGui::GetContentRegionAvail(), &issued);
     ImGui::EndChild();
-    for (const auto& c : issued) apply_to(c, side);
+    if (lesson_two && view.selected != before && view.selected != kNoNode) {
+      // The Inspector follows the canvas clicked last; the other one lets go of its selection.
+      inspected_side_ = side;
+      (side ? canvas_ : twin_canvas_).selected = kNoNode;
+    }
+    for (const auto& c : issued) {
+      if (!lesson_two) { apply_to(c, side); continue; }
+      Command named = c;   // a compare lesson: the Command goes to the world it was issued in
+      named.args["world"] = lesson::side_name(side);
+      apply(named);
+    }
   }
 }
 
 void LabApp::draw_charts() {
-  if (const World* w = world()) draw_charts_panel(*w, charts_, marker_kind_for);   // ui/panels/charts_panel
+  const World* w = world();
+  if (!w) return;
+  if (lesson_side(1)) {
+    // A compare lesson: the charts of one world at a time, picked by its title.
+    for (int side = 0; side < 2; ++side) {
+      if (side) ImGui::SameLine();
+      if (ImGui::RadioButton((compare_title_[side] + "##charts_side" + std::to_string(side)).c_str(), charts_side_ == side)) charts_side_ = side;
+    }
+    if (charts_side_ == 1) w = lesson_side(1);
+  }
+  draw_charts_panel(*w, charts_, marker_kind_for);   // ui/panels/charts_panel
 }
 
 }  // namespace topo::ui

@@ -109,7 +109,8 @@ class LabApp {
   /// {"op":"ui.key","key":"left"} (a keyboard shortcut: space, left, right, plus, minus, f),
   /// {"op":"ui.reload_lesson","from":"start"|"step"}, {"op":"ui.compare","left":"shop",
   /// "right":"shop-monolith","left_params":"k=v k=v","right_params":"","seed":1} and
-  /// {"op":"ui.compare_off"}). Returns {"ok":true} or {"ok":false,"error":..}.
+  /// {"op":"ui.compare_off"}, {"op":"ui.tools_world","value":"left"|"right"|"both"} (a compare
+  /// lesson: where the Tools tab's Commands go)). Returns {"ok":true} or {"ok":false,"error":..}.
   std::string command_json(const std::string& json);
 
   Session* session() { return session_.get(); }
@@ -120,6 +121,13 @@ class LabApp {
   const CanvasView& canvas() const { return canvas_; }
   /// Side-by-side mode: the second world (null when not comparing) and its canvas.
   Session* twin() { return twin_.get(); }
+  /// A compare lesson's world `side` (0 left, 1 right; lesson/compare.h), null when the open
+  /// lesson has one world or no lesson is open. Its canvases are canvas() and twin_canvas().
+  World* lesson_side(int side);
+  const World* lesson_side(int side) const;
+  /// The world the Tools tab issues Commands to in a compare lesson: "left", "right" or "both".
+  const std::string& tools_world() const { return tools_world_; }
+  void set_tools_world(const std::string& w) { tools_world_ = w; }
   const CanvasView& twin_canvas() const { return twin_canvas_; }
   /// The Tools tab's Actions form (tests fill its inputs and click its Apply button).
   CommandFormState& actions_form() { return actions_form_; }
@@ -197,13 +205,20 @@ class LabApp {
   /// Records the lesson step that is current now (for rewinding inside a lesson).
   void track_step();
   /// Rebuilds the open lesson with its world replayed from `log` up to `until_us`, placed at
-  /// 0-based `step` (that step's actions are in the log already, so they are not applied again).
+  /// 0-based `step` (that step's actions are in the log already, so they are not applied again);
+  /// a compare lesson's right world from `right_log`.
   bool rebuild_lesson(const std::vector<LoggedCommand>& log, Time until_us, size_t step, uint64_t seed,
-                      std::string* error);
+                      std::string* error, const std::vector<LoggedCommand>& right_log = {});
   /// Applies `c` to the world `first` (0 = left/main, 1 = twin) and, in side-by-side mode, to the
   /// other world too when the nodes it names exist there.
   CommandResult apply_to(const Command& c, int first);
   void run_twin_to(Time t);
+  /// Sets up the second canvas and the titles when the open lesson is a compare lesson.
+  void setup_lesson_compare();
+  /// The world and canvas the Inspector shows: the side whose canvas was clicked last.
+  int inspected_side_ = 0;
+  int charts_side_ = 0;   ///< a compare lesson: the world whose charts the Charts tab shows
+  std::string tools_world_ = "left";
 
   AppOptions opt_;
   std::unique_ptr<Session> session_;

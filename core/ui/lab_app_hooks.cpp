@@ -68,14 +68,25 @@ std::string LabApp::state_json() const {
     o << ",\"comfort\":{\"reduced_motion\":" << (reduced_motion_ ? "true" : "false") << ",\"text_scale\":" << text_scale_ << "}";
     o << ",\"description\":{\"id\":" << description_id_ << ",\"text\":" << json_quote(description_) << "}";
   }
-  if (twin_ && session_ && !runner_)
-    o << ",\"compare\":{\"left\":" << world_brief_json(*session_, canvas_) << ",\"right\":" << world_brief_json(*twin_, twin_canvas_)
-      << ",\"titles\":[" << json_quote(compare_title_[0]) << "," << json_quote(compare_title_[1]) << "]}";
+  // Side by side: free play's two worlds, or a compare lesson's (each through its Session).
+  const Session* pair[2] = {nullptr, nullptr};
+  if (twin_ && session_ && !runner_) {
+    pair[0] = session_.get();
+    pair[1] = twin_.get();
+  } else if (lesson_side(1) && runner_->host().side(0)->session() && runner_->host().side(1)->session()) {
+    pair[0] = runner_->host().side(0)->session();
+    pair[1] = runner_->host().side(1)->session();
+  }
+  if (pair[0])
+    o << ",\"compare\":{\"left\":" << world_brief_json(*pair[0], canvas_) << ",\"right\":" << world_brief_json(*pair[1], twin_canvas_)
+      << ",\"titles\":[" << json_quote(compare_title_[0]) << "," << json_quote(compare_title_[1]) << "]"
+      << ",\"lesson\":" << (runner_ ? "true" : "false") << ",\"tools_world\":" << json_quote(tools_world_)
+      << ",\"inspected\":" << json_quote(lesson::side_name(inspected_side_)) << "}";
   else
     o << ",\"compare\":null";
   // What the last frame drew (CSS pixels of the page = ImGui coordinates), for tests and tools.
   {
-    const bool two = twin_ && session_ && !runner_;
+    const bool two = pair[0] != nullptr;
     auto pane = [&](const char* name, const CanvasView& v) {
       std::ostringstream p;
       p << "{\"world\":\"" << name << "\",\"x\":" << v.origin.x << ",\"y\":" << v.origin.y << ",\"w\":" << v.size.x
@@ -105,7 +116,7 @@ std::string LabApp::state_json() const {
       }
     };
     add_edges(two ? "left" : "main", canvas_, world());
-    if (two) add_edges("right", twin_canvas_, &twin_->world());
+    if (two) add_edges("right", twin_canvas_, &pair[1]->world());
     o << edges << "]";
   }
   o << "}";
@@ -152,7 +163,7 @@ std::string LabApp::command_json(const std::string& json) {
   int side = 0;
   for (auto& [k, v] : *m) {
     if (k == "world") side = v == "right" ? 1 : 0;   // side by side: the world the command is aimed at
-    else c.args[k] = v;
+    if (k != "world" || lesson_side(1)) c.args[k] = v;   // a compare lesson's runner reads "world" itself
   }
   CommandResult r = runner_ ? apply(c) : apply_to(c, side);
   return r.ok ? kOk : fail(r.error);
@@ -201,6 +212,13 @@ void LabApp::register_hooks() {
     if (h.str("left").empty() || h.str("right").empty()) return fail("ui.compare: needs \"left\" and \"right\" scenarios");
     return open_compare(h.str("left"), lp, h.str("right"), rp, static_cast<uint64_t>(h.num("seed", static_cast<double>(opt_.seed))))
                ? kOk : fail(error_);
+  };
+  hooks_["ui.tools_world"] = [this](const HookArgs& h) -> std::string {
+    const std::string v = h.str("value");
+    if (!lesson_side(1)) return fail("ui.tools_world: no compare lesson is open");
+    if (v != "left" && v != "right" && v != "both") return fail("ui.tools_world: \"left\", \"right\" or \"both\", not \"" + v + "\"");
+    tools_world_ = v;
+    return kOk;
   };
   hooks_["ui.compare_off"] = [this](const HookArgs& h) -> std::string {
     close_compare();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "imgui.h"
+#include "lesson/compare.h"
 #include "lesson/validator.h"
 #include "lesson/world_facts.h"
 #include "scenario/json.h"

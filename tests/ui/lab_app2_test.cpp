@@ -1,6 +1,7 @@
 // The lab app, headless, part 2: keyboard shortcuts (Space, Right, Left, +/-, F), the Raft
 // log in the Inspector, side-by-side mode (two worlds, shared time, Commands mirrored when the
-// nodes exist in both), rewinding inside a lesson, a shared lesson moment replayed exactly, and
+// nodes exist in both), a compare lesson (two worlds, each canvas' Commands to its own world),
+// rewinding inside a lesson, a shared lesson moment replayed exactly, and
 // reloading a lesson from its file.
 #include <doctest/doctest.h>
 
@@ -465,4 +466,70 @@ solution = ["crash node=n1"]
   // ... with each parameter's declared unit, range and default (issue 17's one declaration).
   CHECK(A.find(R"({"name":"delay_ms","type":"duration","required":false,"help":"time spent restarting","unit":"ms","range":">= 0","default":"0"})") !=
         std::string::npos);
+}
+
+TEST_CASE("compare lesson: two worlds on one clock; each canvas' Commands go to its own world") {
+  AppHarness h;
+  ui::LabApp app({"ping", 1, ""});
+  REQUIRE(app.open_lesson_file(lesson_path("16-same-fault-two-architectures.toml")));
+  REQUIRE(app.lesson_side(0));
+  REQUIRE(app.lesson_side(1));
+  World& left = *app.lesson_side(0);
+  World& right = *app.lesson_side(1);
+  CHECK(left.find_node("n1"));
+  CHECK(right.find_node("payment-1"));
+  app.command_json(R"({"op":"ui.speed","value":1})");
+  for (int i = 0; i < 20; ++i) h.frame(app);
+  CHECK(left.now() > 0);
+  CHECK(left.now() == right.now());
+  const std::string state = app.state_json();
+  CHECK(state.find("\"compare\":{\"left\":{\"scenario\":\"raft-5\"") != std::string::npos);
+  CHECK(state.find("\"titles\":[\"Raft store (5 copies of the data)\",\"Microservice shop\"],\"lesson\":true") != std::string::npos);
+  // Both canvases drew their nodes.
+  REQUIRE(app.twin_canvas().screen.size() == right.nodes().size());
+  REQUIRE(app.canvas().screen.size() == left.nodes().size());
+
+  // The right canvas' context menu crashes a node of the right world only.
+  app.command_json(R"({"op":"ui.pause"})");
+  const size_t pay = static_cast<size_t>(*right.find_node("payment-1"));
+  h.click(app, app.twin_canvas().screen[pay], ImGuiMouseButton_Right);
+  ImVec2 item(-1, -1);
+  for (const auto& [label, pos] : app.twin_canvas().menu_items)
+    if (label == "Crash") item = pos;
+  REQUIRE(item.x >= 0);
+  h.click(app, item, ImGuiMouseButton_Left);
+  CHECK(right.command_log().size() == 1);
+  CHECK(left.command_log().empty());
+  CHECK(right.node(static_cast<NodeId>(pay)).status != NodeStatus::Up);
+  // Clicking a node of the right canvas points the Inspector at the right world.
+  CHECK(app.state_json().find("\"inspected\":\"right\"") != std::string::npos);
+
+  // Through the hook: a Command names its world; one without goes where the Tools tab points.
+  REQUIRE(ok(app.command_json(R"({"op":"crash","world":"left","node":"n2"})")));
+  CHECK(left.command_log().size() == 1);
+  CHECK(right.command_log().size() == 1);
+  REQUIRE(ok(app.command_json(R"({"op":"ui.tools_world","value":"both"})")));
+  REQUIRE(ok(app.command_json(R"({"op":"heal"})")));
+  CHECK(left.command_log().size() == 2);
+  CHECK(right.command_log().size() == 2);
+  CHECK_FALSE(ok(app.command_json(R"({"op":"ui.tools_world","value":"middle"})")));
+  h.frame(app);
+
+  // Rewinding rebuilds both worlds from their own logs, still on one clock.
+  app.command_json(R"({"op":"ui.run_ms","value":500})");
+  const Time before = app.lesson_side(0)->now();
+  // To 200 ms before now: after the three commands, which are replayed in each world.
+  REQUIRE(ok(app.command_json("{\"op\":\"ui.rewind_ms\",\"value\":" + std::to_string((before - 200 * kMs) / 1000) + "}")));
+  REQUIRE(app.lesson_side(1));
+  CHECK(app.lesson_side(0)->now() == app.lesson_side(1)->now());
+  CHECK(app.lesson_side(0)->now() < before);
+  CHECK(app.lesson_side(0)->command_log().size() == 2);
+  CHECK(app.lesson_side(1)->command_log().size() == 2);
+  h.frame(app);
+
+  // Closing the lesson leaves one world and no comparison.
+  app.close_lesson();
+  h.frame(app);
+  CHECK_FALSE(app.lesson_side(1));
+  CHECK(app.state_json().find("\"compare\":null") != std::string::npos);
 }

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "imgui.h"
 #include "models/replication/primary_backup.h"
@@ -110,4 +111,28 @@ TEST_CASE("each world's legend names its encodings, and its frames draw") {
     for (const auto& it : app.canvas().legend) found = found || it.label.find(words) != std::string::npos;
     CHECK_MESSAGE(found, sc);
   }
+}
+
+TEST_CASE("canvas: a server added at runtime re-spaces the ring instead of landing on a neighbour") {
+  std::string err;
+  auto w = build_world("raft-5", 1, {}, &err);
+  REQUIRE_MESSAGE(w, err);
+  w->run_until(1 * kSec);
+  ui::CanvasView v;
+  ui::auto_layout(*w, v, true);
+  REQUIRE(w->apply({"raft.add_server", {{"name", "n6"}}}).ok);
+  ui::auto_layout(*w, v, false);
+  float closest = 1e9f;
+  std::vector<NodeId> servers;
+  for (const auto& n : w->nodes())
+    if (n->name.size() == 2 && n->name[0] == 'n') servers.push_back(n->id);
+  REQUIRE(servers.size() == 6);
+  for (NodeId a : servers)
+    for (NodeId b : servers)
+      if (a < b) {
+        const ImVec2 pa = v.pos[static_cast<size_t>(a)], pb = v.pos[static_cast<size_t>(b)];
+        closest = std::min(closest, std::hypot(pa.x - pb.x, pa.y - pb.y));
+      }
+  // Six evenly spaced on a ring of radius 0.62: neighbours 0.62 apart (they were 0.2 apart).
+  CHECK(closest > 0.55f);
 }

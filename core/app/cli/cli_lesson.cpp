@@ -187,7 +187,10 @@ int run_lesson(const std::string& file, bool autoplay_on, bool narrate, bool sho
   }
   std::string err;
   const Lesson& l = *c.lesson;
-  std::cout << "lesson " << l.id << ": \"" << l.title << "\" (scenario " << l.scenario.name << ", seed "
+  std::cout << "lesson " << l.id << ": \"" << l.title << "\" ("
+            << (l.compare ? "compare left " + l.scenario.name + " | right " + l.compare->right.name
+                          : "scenario " + l.scenario.name)
+            << ", seed "
             << l.scenario.seed << (autoplay_on ? ", autoplay" : ", nobody acting") << ")\n";
   auto r = Runner::create(*c.lesson, src, autoplay_on ? Mode::Autoplay : Mode::Unassisted, &err);
   if (!r) { std::cerr << file << ": " << err << "\n"; return 1; }
@@ -211,7 +214,16 @@ int run_lesson(const std::string& file, bool autoplay_on, bool narrate, bool sho
   std::cout << "lesson " << l.id << ": " << res.steps.size() - bad << "/" << res.steps.size() << " steps reached"
             << (res.ok ? "" : ", " + std::to_string(bad) + " failed") << ", simulated time " << format_time(r->world().now())
             << "\n";
-  if (narrate) print_narration(r->world(), std::cout);
+  if (narrate) {
+    if (LessonWorld* right = r->host().side(1)) {
+      std::cout << "left (" << l.scenario.name << "):\n";
+      print_narration(r->host().side(0)->world(), std::cout);
+      std::cout << "right (" << l.compare->right.name << "):\n";
+      print_narration(right->world(), std::cout);
+    } else {
+      print_narration(r->world(), std::cout);
+    }
+  }
   return res.ok ? 0 : 1;
 }
 

@@ -1,5 +1,6 @@
 // The Inspector tab: the selected node, with what the world's model painters add (a Raft server's log, ...).
 #include "ui/lab_app_internal.h"
+#include "ui/palette.h"
 #include "ui/tr.h"
 
 #include <map>
@@ -43,16 +44,24 @@ const char* field_words(const World& w, const std::string& key) {
 
 void LabApp::draw_inspector() {
   if (!world()) return;
-  const World& w = *world();
-  if (canvas_.selected < 0 || static_cast<size_t>(canvas_.selected) >= w.nodes().size()) {
+  // A compare lesson: the world whose canvas was clicked last.
+  const bool right = lesson_side(1) && inspected_side_ == 1;
+  const World& w = right ? *lesson_side(1) : *world();
+  const CanvasView& view = right ? twin_canvas_ : canvas_;
+  if (lesson_side(1)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, palette::sky_blue);
+    ImGui::TextUnformatted(compare_title_[right ? 1 : 0].c_str());
+    ImGui::PopStyleColor();
+  }
+  if (view.selected < 0 || static_cast<size_t>(view.selected) >= w.nodes().size()) {
     ImGui::TextWrapped(tr("Click a node to inspect it. Right-click a node to crash, restart or slow it."));
     ImGui::Separator();
     ImGui::Text("%s   %s", format_msg(trn("%zu node", "%zu nodes", static_cast<long>(w.nodes().size())), w.nodes().size()).c_str(),
-                format_msg(trn("%zu message in flight", "%zu messages in flight", static_cast<long>(canvas_.in_flight)),
-                           canvas_.in_flight).c_str());
+                format_msg(trn("%zu message in flight", "%zu messages in flight", static_cast<long>(view.in_flight)),
+                           view.in_flight).c_str());
     return;
   }
-  const Node& n = w.node(canvas_.selected);
+  const Node& n = w.node(view.selected);
   ImGui::Text("%s", n.name.c_str());
   const char* role_words = model_words(w, n.role);
   ImGui::TextDisabled("%s", tr(role_words ? role_words : n.role.c_str()));
@@ -75,7 +84,7 @@ void LabApp::draw_inspector() {
       ImGui::EndTable();
     }
   }
-  for (auto& p : canvas_.painters) p->draw_inspector(w, n.id);   // what the model knows (a Raft server's log, ...)
+  for (auto& p : view.painters) p->draw_inspector(w, n.id);   // what the model knows (a Raft server's log, ...)
 }
 
 }  // namespace topo::ui

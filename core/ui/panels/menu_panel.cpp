@@ -30,20 +30,23 @@ void LabApp::draw_menu() {
     // Side by side: two worlds under the same load (same seed) and the same injected faults.
     struct Preset { const char* label; const char* left; const char* lp; const char* right; const char* rp; const char* tip; };
     static const Preset kPresets[] = {
-        {"Microservices vs monolith", "shop", "", "shop-monolith", "",
-         "The same shop as eight services and as one monolith, same load. Slow or crash a part and compare."},
-        {"Shop without vs with resilience", "shop", "resilience=off", "shop", "resilience=on",
-         "Timeouts, retries, breakers and bulkheads off (left) and on (right). Same nodes: a fault you inject hits both."},
-        {"Slow payment: without vs with resilience", "shop", "resilience=off payment.slow=20 fault_at_ms=5000", "shop",
-         "resilience=on payment.slow=20 fault_at_ms=5000", "Payment gets 20x slower at t = 5 s in both worlds."},
-        {"Raft: 3 vs 5 servers", "raft-3", "", "raft-5", "", "Crash n1 (in both) and compare how each cluster copes."},
+        {N_("Microservices vs monolith"), "shop", "", "shop-monolith", "",
+         N_("The same shop as eight services and as one monolith, same load. Slow or crash a part and compare.")},
+        {N_("Shop without vs with resilience"), "shop", "resilience=off", "shop", "resilience=on",
+         N_("Timeouts, retries, breakers and bulkheads off (left) and on (right). Same nodes: a fault you inject hits both.")},
+        {N_("Slow payment: without vs with resilience"), "shop", "resilience=off payment.slow=20 fault_at_ms=5000", "shop",
+         "resilience=on payment.slow=20 fault_at_ms=5000", N_("Payment gets 20x slower at t = 5 s in both worlds.")},
+        {N_("Raft: 3 vs 5 servers"), "raft-3", "", "raft-5", "", N_("Crash n1 (in both) and compare how each cluster copes.")},
+        {N_("Raft store vs microservice shop"), "raft-5", "", "shop", "",
+         N_("The same faults in two architectures: crash Raft's leader and a payment machine, or cut each network in two. "
+            "Lesson 16 walks through it.")},
     };
     for (const auto& pr : kPresets) {
-      if (ImGui::MenuItem(pr.label)) {
+      if (ImGui::MenuItem(tr(pr.label))) {
         std::string e1, e2;
         open_compare(pr.left, parse_params_text(pr.lp, &e1), pr.right, parse_params_text(pr.rp, &e2), opt_.seed);
       }
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", pr.tip);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(pr.tip));
     }
     if (twin_) {
       ImGui::Separator();

@@ -9,7 +9,23 @@ using namespace detail;
 void LabApp::draw_tools() {
   World* wp = world();
   if (!wp) return;
+  // A compare lesson: the tools act on the world picked here (both: the left one's names).
+  const bool two = lesson_side(1) != nullptr;
+  if (two) {
+    ImGui::TextUnformatted(tr("Apply to:"));
+    const char* const kWorlds[] = {"left", "right", "both"};
+    const char* const kLabels[] = {N_("left"), N_("right"), N_("both")};
+    for (int i = 0; i < 3; ++i) {
+      ImGui::SameLine();
+      if (ImGui::RadioButton(tr(kLabels[i]), tools_world_ == kWorlds[i])) {
+        if (tools_world_ != kWorlds[i]) tool_group_.clear();
+        tools_world_ = kWorlds[i];
+      }
+    }
+    if (tools_world_ == "right") wp = lesson_side(1);
+  }
   World& w = *wp;
+  const CanvasView& view = two && tools_world_ == "right" ? twin_canvas_ : canvas_;
   auto issue = [&](Command c) { apply(c); };
   ImGui::TextWrapped(tr("Every tool issues a Command; the Event log lists them."));
 
@@ -52,12 +68,12 @@ void LabApp::draw_tools() {
   // ---- Actions: every other Command kind of the world (upgrade, quorum.set, transfer.fail, ...) ----
   // (Folded in a service world, whose own tools below come first.)
   bool own_tools = false;
-  for (const auto& p : canvas_.painters) own_tools = own_tools || p->has_tools();
+  for (const auto& p : view.painters) own_tools = own_tools || p->has_tools();
   if (ImGui::CollapsingHeader(tr("Actions"), own_tools ? 0 : ImGuiTreeNodeFlags_DefaultOpen))
     command_form("##actions", w, actions_form_, [&](const Command& c) { return apply(c); });
 
   // ---- What the world's model painters offer (the shop: scaling, deployments, faults, edges) ----
-  for (auto& p : canvas_.painters) p->draw_tools(w, issue);
+  for (auto& p : view.painters) p->draw_tools(w, issue);
 }
 
 }  // namespace topo::ui
