@@ -8,37 +8,13 @@
 
 #include "models/raft/raft.h"
 #include "catalog/catalog.h"
+#include "raft_world.h"
 #include "scenario/scenario.h"
 
 using namespace topo;
 using topo::raft::RaftCluster;
 using topo::raft::Role;
-
-namespace {
-
-struct RaftWorld {
-  std::unique_ptr<World> w;
-  RaftCluster* c = nullptr;
-  RaftWorld(const std::string& scenario, uint64_t seed, const Params& p = {}) {
-    std::string err;
-    w = build_world(scenario, seed, p, &err);
-    REQUIRE_MESSAGE(w, err);
-    c = w->find_model<RaftCluster>();
-    REQUIRE(c);
-  }
-  CommandResult apply(const std::string& text) {
-    std::string err;
-    auto cmd = Command::parse(text, &err);
-    REQUIRE_MESSAGE(cmd, err);
-    return w->apply(*cmd);
-  }
-  void run_ms(int64_t ms) { w->run_until(w->now() + ms * kMs); }
-  double v(const char* key) const { return c->value(key).value_or(-99); }
-  NodeId leader() const { return static_cast<NodeId>(v("leader")); }
-  std::string name(NodeId id) const { return w->node(id).name; }
-};
-
-}  // namespace
+using topo::test::RaftWorld;
 
 TEST_CASE("raft: an election gives exactly one leader, and every node follows it in its term") {
   for (uint64_t seed : {1, 2, 3}) {
