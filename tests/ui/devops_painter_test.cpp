@@ -22,7 +22,10 @@ TEST_CASE("devops painter: one lane per pipeline, stages left to right, the trai
     const auto slots = ui::devops_slots(*w, *m);
     CHECK(slots.size() == w->nodes().size());   // every node placed
     std::set<std::pair<int, float>> taken;
-    for (const auto& [id, s] : slots) CHECK_MESSAGE(taken.insert({s.column, s.lane}).second, w->node(id).name);
+    for (const auto& slot : slots) {   // (no structured binding: doctest's message captures it)
+      const std::string name = w->node(slot.first).name;
+      CHECK_MESSAGE(taken.insert({slot.second.column, slot.second.lane}).second, name);
+    }
     auto at = [&](const char* name) { return slots.at(*w->find_node(name)); };
     if (std::string(style) != "monolith") {
       CHECK(at("cart-team").column < at("cart-build").column);
