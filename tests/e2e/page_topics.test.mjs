@@ -38,7 +38,7 @@ test('the Topic picker filters the catalogue, by keyboard and by link', { skip }
   await page.selectOption('#cat-topic', 'use case');
   assert.deepEqual(await cards(page), useCases);
   assert.match(await page.textContent('#cat-status'), new RegExp(`^${useCases.length} lessons about “use case”`));
-  await shot(page, 'page-topics');
+  await shot(page, 'page-topics.png');
   await page.selectOption('#cat-topic', '');
   assert.deepEqual(await cards(page), lessons.map((l) => l.id));
   await context.close();
