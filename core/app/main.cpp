@@ -7,6 +7,8 @@
 // value is an error, exit 2.
 #ifdef __EMSCRIPTEN__
 #include <GLES3/gl3.h>
+
+#include "app/web_gl_mirror.h"   // glViewport goes through the GL state mirror
 #else
 #include <SDL.h>
 #include <SDL_opengl.h>
@@ -385,6 +387,10 @@ int main(int argc, char** argv) {
 #endif
 
   topo::app::startup_mark("style_ms");
+  // The font atlas (every glyph of the UI font rasterised once) is built here rather than inside
+  // the first NewFrame, so that the start-up marks tell it apart from the shaders.
+  io.Fonts->Build();
+  topo::app::startup_mark("font_atlas_ms");
   topo::ui::LabApp app(opt.app);
   if (!opt.open_link.empty()) open_link(app, opt.open_link);
   if (!opt.tab.empty()) app.show_tab(opt.tab);
@@ -462,6 +468,9 @@ int main(int argc, char** argv) {
     SDL_GL_SwapWindow(window);
 #endif
     if (frame == 1) topo::app::startup_mark("first_frame_drawn_ms");
+#ifdef __EMSCRIPTEN__
+    if (frame == 2) topo::app::web::check_deferred_gl_status();   // nothing waits for the GPU now
+#endif
     if (app.wants_quit()) done = true;
   }
   TOPOLAB_MAIN_LOOP_END;

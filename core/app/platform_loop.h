@@ -22,10 +22,16 @@ inline std::function<void()> g_frame;
 inline void run_frame() { g_frame(); }
 /// A start-up mark for the page: topolabPage.timings[name] = milliseconds since navigation start
 /// (docs/performance.md, "First frame").
+/// Each mark is also a performance.mark("topolab:NAME"), so that a browser trace shows it
+/// (tests/e2e/startup_trace.mjs). "first_frame_drawn_ms" also tells the page, by the
+/// "topolab-first-frame" event, that the lab has drawn (web/js/page.js starts then).
 inline void startup_mark(const char* name) {
   EM_ASM({
+    var name = UTF8ToString($0);
     var t = window.topolabPage && window.topolabPage.timings;
-    if (t && !t[UTF8ToString($0)]) t[UTF8ToString($0)] = performance.now();
+    if (t && !t[name]) t[name] = performance.now();
+    if (performance.mark) performance.mark('topolab:' + name);
+    if (name === 'first_frame_drawn_ms') window.dispatchEvent(new Event('topolab-first-frame'));
   }, name);
 }
 }  // namespace topo::app

@@ -108,14 +108,7 @@ CompareFacts::CompareFacts(const World& left, const World& right, Time step_star
     : l_(left), r_(right), started_(step_started_us), baseline_(baseline) {}
 
 std::optional<Value> CompareFacts::get(std::string_view key) const {
-  if (key.rfind("start.", 0) == 0) {
-    const std::string_view base = key.substr(6);
-    if (baseline_) {
-      auto it = baseline_->find(base);
-      if (it != baseline_->end()) return it->second;
-    }
-    return get(base);
-  }
+  if (key.rfind("start.", 0) == 0) return get_start_key(key, baseline_, *this);
   if (is_clock_key(key)) return WorldFacts(l_, started_).get(key);
   const SideKey sk = split_side_key(key);
   if (sk.side < 0) return std::nullopt;

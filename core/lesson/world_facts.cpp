@@ -68,15 +68,17 @@ bool is_text_key(std::string_view key) {
   return field == "status" || field == "version" || field == "kind" || field == "role";
 }
 
-std::optional<Value> WorldFacts::get(std::string_view key) const {
-  if (key.rfind("start.", 0) == 0) {
-    const std::string_view base = key.substr(6);
-    if (baseline_) {
-      auto it = baseline_->find(base);
-      if (it != baseline_->end()) return it->second;
-    }
-    return get(base);
+std::optional<Value> get_start_key(std::string_view key, const Baseline* baseline, const Facts& now) {
+  const std::string_view base = key.substr(6);   // after "start."
+  if (baseline) {
+    auto it = baseline->find(base);
+    if (it != baseline->end()) return it->second;
   }
+  return now.get(base);
+}
+
+std::optional<Value> WorldFacts::get(std::string_view key) const {
+  if (key.rfind("start.", 0) == 0) return get_start_key(key, baseline_, *this);
   if (key.find('@') != std::string_view::npos) {
     // One value only: a selector matching one node (arithmetic and comparisons go through expand).
     auto keys = expand(key);

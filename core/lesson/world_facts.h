@@ -84,6 +84,9 @@ class WorldFacts : public Facts {
   const Baseline* baseline_;
 };
 
+/// A "start.X" key (`key` starts with "start."): X's value when the step began, from `baseline`,
+/// else X now, read from `now` (WorldFacts and CompareFacts both answer them this way).
+std::optional<Value> get_start_key(std::string_view key, const Baseline* baseline, const Facts& now);
 /// The baseline keys ("start.X" -> "X") a condition reads, appended to `out` (no duplicates).
 void collect_baseline_keys(const Expr& e, std::vector<std::string>& out);
 /// The same for the {{start.X}} placeholders of a text.

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -120,7 +121,8 @@ class Model {
   using Word = std::pair<const char*, const char*>;
   /// This model's words, each marked N_() so the UI can show it translated (tr()). An identifier
   /// with no words is shown as it is, which the UI's pseudo-locale test reports.
-  virtual std::vector<Word> words() const { return {}; }
+  /// A static table: the canvas looks words up for every label it draws, every frame.
+  virtual std::span<const Word> words() const { return {}; }
 };
 
 /// Makes the process for a node at start and at every restart.

@@ -16,7 +16,7 @@ trap 'kill $xvfb 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
 export DISPLAY=$display
 echo "# machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-marks="main_ms sdl_init_ms window_ms gl_context_ms style_ms app_ms device_objects_ms first_frame_drawn_ms"
+marks="main_ms sdl_init_ms window_ms gl_context_ms style_ms font_atlas_ms app_ms device_objects_ms first_frame_drawn_ms"
 firsts=()
 for i in $(seq "$runs"); do
   rm -rf "$work/home"; mkdir -p "$work/home"

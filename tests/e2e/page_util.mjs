@@ -136,6 +136,14 @@ export async function newPage(browser, opts = {}) {
   return { context, page, errors };
 }
 
+/// Lets the browser finish its own start-up before a timed load. Headless Chromium opens every
+/// new context in a new window, whose toolbar (a "top-chrome" WebUI renderer: the omnibox popup)
+/// loads for 1-2 s of CPU; on a 2-core machine that ran beside the page and slowed every step of
+/// its start-up. A student's browser has its window open already. SETTLE_MS (default 3000).
+export async function settle(page) {
+  await page.waitForTimeout(Number(process.env.SETTLE_MS || 3000));
+}
+
 /// Navigates and waits until the page has handled its link (catalogue or lab shown).
 export async function gotoPage(page, url, timeout = 60000) {
   await page.goto(url);

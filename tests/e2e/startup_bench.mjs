@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { distDir, siteDir, missingSite, launch, startNginx, newPage, waitPage } from './page_util.mjs';
+import { distDir, siteDir, missingSite, launch, startNginx, newPage, waitPage, settle } from './page_util.mjs';
 
 const site = path.resolve(process.argv[2] || (missingSite(distDir()) ? siteDir() : distDir()));
 const why = missingSite(site);
@@ -26,7 +26,7 @@ const raw = size('topolab.wasm') + size('topolab.js');
 const gzip = gz('topolab.wasm') + gz('topolab.js');
 
 const ORDER = ['loader_ms', 'webgl_ms', 'catalogue_ms', 'wasm_response_ms', 'js_loaded_ms', 'wasm_downloaded_ms', 'font_ms',
-  'instantiated_ms', 'runtime_ms', 'ready_ms', 'main_ms', 'gl_context_ms', 'style_ms', 'app_ms',
+  'instantiated_ms', 'runtime_ms', 'ready_ms', 'main_ms', 'gl_context_ms', 'style_ms', 'font_atlas_ms', 'app_ms',
   'device_objects_ms', 'first_frame_drawn_ms', 'first_frame_ms'];
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
@@ -36,6 +36,7 @@ const rows = [];
 try {
   for (let i = 0; i < runs; i++) {
     const { context, page } = await newPage(browser);
+    await settle(page);
     await page.goto(nginx.url + query);
     await waitPage(page);
     const t = await page.evaluate(() => ({ ...window.topolabPage.timings,

@@ -12,6 +12,7 @@
   const mark = (name) => {
     const t = window.topolabPage && window.topolabPage.timings;
     if (t && !t[name]) t[name] = performance.now();
+    if (performance.mark) performance.mark('topolab:' + name);   // seen in a browser trace
   };
   mark('loader_ms');
 
@@ -103,6 +104,15 @@
   // own context, on its canvas, with the attributes the module asks for (core/app/web_platform.cpp):
   // the module then gets this context back instead of creating a second one.
   const canvas = $('canvas');
+  // The drawing buffer is made at the size the lab will use (its CSS size times the pixel ratio,
+  // as core/app/web_platform.cpp's fit_canvas computes it): resizing it later, in main(), made the
+  // GPU process reallocate it while main() waited (about 80 ms in software rendering).
+  const box = canvas.getBoundingClientRect();
+  const ratio = window.devicePixelRatio || 1;
+  if (box.width > 0 && box.height > 0) {
+    canvas.width = Math.round(box.width * ratio);
+    canvas.height = Math.round(box.height * ratio);
+  }
   if (!canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false })) {
     problem(t('This browser cannot create a WebGL2 context (WebGL may be switched off or blocked for this graphics card).'));
     return;

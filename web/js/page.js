@@ -646,16 +646,16 @@
     window.dispatchEvent(new Event('topolab-page-ready'));
   }
 
-  /// Waits until the lab's main loop runs (the module is initialised a moment before main()).
+  /// Waits until the lab has drawn its first frame (the module is initialised a moment before
+  /// main(); main() says "topolab-first-frame" when the frame is drawn), then for the browser's
+  /// next frame, when the first one is on the screen.
+  let labDrew = false;
+  window.addEventListener('topolab-first-frame', () => { labDrew = true; });
   function whenLabDraws() {
     return new Promise((resolve) => {
-      const check = () => {
-        let s = null;
-        try { s = labState(); } catch (e) { s = null; }
-        if (s && typeof s.frames === 'number' && s.frames >= 1) resolve(s);
-        else requestAnimationFrame(check);
-      };
-      check();
+      const next = () => requestAnimationFrame(() => resolve());
+      if (labDrew) next();
+      else window.addEventListener('topolab-first-frame', next, { once: true });
     });
   }
 

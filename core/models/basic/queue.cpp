@@ -124,10 +124,11 @@ QueueModel* build_queue(World& w, const std::string& name, const QueueConfig& cf
 
 namespace topo::basic {
 
-std::vector<Model::Word> QueueModel::words() const {
-  return {
+std::span<const Model::Word> QueueModel::words() const {
+  static constexpr Model::Word kWords[] = {
       {"queue", N_("queue")},
   };
+  return kWords;
 }
 
 }  // namespace topo::basic

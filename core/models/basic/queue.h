@@ -21,7 +21,7 @@ struct QueueConfig {
 /// The station's results: customers served and their time in system (arrival to work done).
 class QueueModel : public Model {
  public:
-  std::vector<Word> words() const override;
+  std::span<const Word> words() const override;
   QueueModel(std::string name, QueueConfig cfg) : name_(std::move(name)), cfg_(cfg) {}
   std::string name() const override { return name_; }
   /// Keys: customers_served, customers_arrived, mean_time_in_system_s, mean_time_in_system_ms,

@@ -69,12 +69,13 @@ int SystemRt::find_edge(std::string_view from, std::string_view to) const {
 
 namespace topo::svc {
 
-std::vector<Model::Word> ServicesModel::words() const {
-  return {
+std::span<const Model::Word> ServicesModel::words() const {
+  static constexpr Model::Word kWords[] = {
       // A replica's state and canary flag in the Inspector.
       {"starting", N_("starting")}, {"ready", N_("ready")}, {"draining", N_("draining")}, {"stopped", N_("stopped")},
       {"yes", N_("yes")}, {"no", N_("no")},
   };
+  return kWords;
 }
 
 }  // namespace topo::svc

@@ -256,7 +256,7 @@ struct Graph {
 /// The Model of a world with one or more service systems.
 class ServicesModel : public Model {
  public:
-  std::vector<Word> words() const override;
+  std::span<const Word> words() const override;
   explicit ServicesModel(std::shared_ptr<Graph> g) : g_(std::move(g)) {}
   std::string name() const override { return "services"; }
   void report_metrics(std::ostream& out) const override;

@@ -312,10 +312,11 @@ std::string build_sharding(World& w, const ShardConfig& cfg) {
 
 namespace topo::sharding {
 
-std::vector<Model::Word> ShardModel::words() const {
-  return {
+std::span<const Model::Word> ShardModel::words() const {
+  static constexpr Model::Word kWords[] = {
       {"shard", N_("shard")},
   };
+  return kWords;
 }
 
 }  // namespace topo::sharding

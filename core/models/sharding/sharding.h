@@ -50,7 +50,7 @@ struct ShardConfig {
 
 class ShardModel : public Model {
  public:
-  std::vector<Word> words() const override;
+  std::span<const Word> words() const override;
   explicit ShardModel(ShardConfig cfg) : cfg_(std::move(cfg)) {}
   std::string name() const override { return "sharding"; }
   void report_metrics(std::ostream& out) const override;

@@ -665,8 +665,8 @@ void add_cloud_scenarios(std::vector<ScenarioInfo>& v) {
 
 namespace topo::usecases {
 
-std::vector<Model::Word> CloudModel::words() const {
-  return {
+std::span<const Model::Word> CloudModel::words() const {
+  static constexpr Model::Word kWords[] = {
       // Messages.
       {"start", N_("start a replica")},
       // Roles, fields and values in the Inspector.
@@ -675,6 +675,7 @@ std::vector<Model::Word> CloudModel::words() const {
       {"zone", N_("zone")}, {"replicas", N_("replicas")}, {"cpu_used", N_("CPU used")}, {"storage_copy", N_("copy of the files")},
       {"yes", N_("yes")}, {"no", N_("no")},
   };
+  return kWords;
 }
 
 }  // namespace topo::usecases

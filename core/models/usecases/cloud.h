@@ -77,7 +77,7 @@ struct CloudCopy {
 
 class CloudModel : public Model {
  public:
-  std::vector<Word> words() const override;
+  std::span<const Word> words() const override;
   explicit CloudModel(CloudConfig cfg) : cfg_(std::move(cfg)) {}
   std::string name() const override { return "cloud"; }
   void report_metrics(std::ostream& out) const override;

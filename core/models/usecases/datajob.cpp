@@ -562,14 +562,15 @@ void add_datajob_scenarios(std::vector<ScenarioInfo>& v) {
 
 namespace topo::usecases {
 
-std::vector<Model::Word> JobModel::words() const {
-  return {
+std::span<const Model::Word> JobModel::words() const {
+  static constexpr Model::Word kWords[] = {
       // Messages.
       {"assign", N_("assign a task")}, {"hello", N_("worker joins")}, {"kill", N_("stop the task")},
       // Roles and values in the Inspector.
       {"coordinator", N_("coordinator")}, {"worker", N_("worker")}, {"idle", N_("idle")}, {"map", N_("map")},
       {"reduce", N_("reduce")}, {"done", N_("done")}, {"on", N_("on")}, {"off", N_("off")}, {"yes", N_("yes")}, {"no", N_("no")},
   };
+  return kWords;
 }
 
 }  // namespace topo::usecases

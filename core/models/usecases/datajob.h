@@ -65,7 +65,7 @@ struct JobStats {
 
 class JobModel : public Model {
  public:
-  std::vector<Word> words() const override;
+  std::span<const Word> words() const override;
   explicit JobModel(JobConfig cfg) : cfg_(cfg) {}
   std::string name() const override { return "datajob"; }
   void report_metrics(std::ostream& out) const override;

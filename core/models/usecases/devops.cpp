@@ -825,8 +825,8 @@ void add_devops_scenarios(std::vector<ScenarioInfo>& v) {
 
 namespace topo::usecases {
 
-std::vector<Model::Word> DevopsModel::words() const {
-  return {
+std::span<const Model::Word> DevopsModel::words() const {
+  static constexpr Model::Word kWords[] = {
       // Messages.
       {"commit", N_("change pushed")}, {"built", N_("built")}, {"tested", N_("tested")}, {"canary ok", N_("canary passed")},
       {"release", N_("release")}, {"tests failed", N_("tests failed")}, {"rolled back", N_("rolled back")},
@@ -838,6 +838,7 @@ std::vector<Model::Word> DevopsModel::words() const {
       {"working_on", N_("changes being worked on")}, {"every_ms", N_("leaves every (ms)")},
       {"changes_waiting", N_("changes waiting")},
   };
+  return kWords;
 }
 
 }  // namespace topo::usecases

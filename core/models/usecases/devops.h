@@ -98,7 +98,7 @@ struct DevopsRelease {
 
 class DevopsModel : public Model {
  public:
-  std::vector<Word> words() const override;
+  std::span<const Word> words() const override;
   explicit DevopsModel(DevopsConfig cfg) : cfg_(std::move(cfg)) {}
   std::string name() const override { return "devops"; }
   void report_metrics(std::ostream& out) const override;

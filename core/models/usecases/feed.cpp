@@ -672,8 +672,8 @@ void add_feed_scenarios(std::vector<ScenarioInfo>& v) {
 
 namespace topo::usecases {
 
-std::vector<Model::Word> FeedModel::words() const {
-  return {
+std::span<const Model::Word> FeedModel::words() const {
+  static constexpr Model::Word kWords[] = {
       // Messages.
       {"enqueue", N_("queue a notification")}, {"fanout", N_("fan-out to timelines")}, {"fanout_ok", N_("fan-out done")},
       {"store", N_("store a post")}, {"stored", N_("post stored")}, {"posted", N_("post published")},
@@ -683,6 +683,7 @@ std::vector<Model::Word> FeedModel::words() const {
       {"fan-out on hybrid", N_("fan-out on write, except celebrities")}, {"timeline cache", N_("timeline cache")},
       {"post store", N_("post store")}, {"queue", N_("queue")}, {"notifier", N_("notifier")},
   };
+  return kWords;
 }
 
 }  // namespace topo::usecases

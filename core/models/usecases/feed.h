@@ -38,7 +38,7 @@ struct FeedConfig {
 /// The feed's counters and latency windows. Value keys (see value()).
 class FeedModel : public Model {
  public:
-  std::vector<Word> words() const override;
+  std::span<const Word> words() const override;
   FeedModel(const World* w, FeedConfig cfg) : world_(w), cfg_(cfg) {}
   std::string name() const override { return "feed"; }
   /// Keys: mode (0 write, 1 read, 2 hybrid), posts_ok, posts_failed, reads_ok, reads_failed,

@@ -621,12 +621,13 @@ void add_game_scenarios(std::vector<ScenarioInfo>& v) {
 
 namespace topo::usecases {
 
-std::vector<Model::Word> GameModel::words() const {
-  return {
+std::span<const Model::Word> GameModel::words() const {
+  static constexpr Model::Word kWords[] = {
       // Roles and values in the Inspector.
       {"game-server", N_("game server")}, {"player", N_("player")}, {"player client", N_("player")}, {"primary", N_("primary")},
       {"standby", N_("standby")}, {"idle", N_("idle")}, {"none", N_("none")},
   };
+  return kWords;
 }
 
 }  // namespace topo::usecases

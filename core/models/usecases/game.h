@@ -36,7 +36,7 @@ struct Avatar {
 /// The game's world-wide state and measurements. Value keys (see value()).
 class GameModel : public Model {
  public:
-  std::vector<Word> words() const override;
+  std::span<const Word> words() const override;
   GameModel(const World* w, GameConfig cfg) : world_(w), cfg_(cfg) {}
   std::string name() const override { return "game"; }
   /// Keys: tick (the authoritative tick), players (count), players_connected (players that got a

@@ -1005,8 +1005,8 @@ void add_transfer_scenarios(std::vector<ScenarioInfo>& v) {
 
 namespace topo::usecases {
 
-std::vector<Model::Word> TransferModel::words() const {
-  return {
+std::span<const Model::Word> TransferModel::words() const {
+  static constexpr Model::Word kWords[] = {
       // Messages.
       {"credit", N_("credit")}, {"debit", N_("debit")}, {"balance", N_("balance")}, {"step_ok", N_("step done")},
       {"step_fail", N_("step failed")}, {"vote", N_("vote (yes or no)")},
@@ -1014,6 +1014,7 @@ std::vector<Model::Word> TransferModel::words() const {
       {"coordinator", N_("coordinator")}, {"bank", N_("bank")}, {"auditor", N_("auditor")}, {"saga", N_("saga")},
       {"2pc", N_("two-phase commit")},
   };
+  return kWords;
 }
 
 }  // namespace topo::usecases

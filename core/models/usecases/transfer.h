@@ -86,7 +86,7 @@ struct TransferConfig {
 
 class TransferModel : public Model {
  public:
-  std::vector<Word> words() const override;
+  std::span<const Word> words() const override;
   explicit TransferModel(TransferConfig cfg) : cfg_(cfg) {}
   std::string name() const override { return "transfer"; }
   void report_metrics(std::ostream& out) const override;
