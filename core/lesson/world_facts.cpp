@@ -219,7 +219,7 @@ std::vector<std::string> service_names(const World& w) {
 }
 
 const std::vector<ValueDecl>& engine_value_decls() {
-  static const std::vector<ValueDecl> v = {
+  static const std::vector<ValueDecl> v = value_decl_table({
       {"time_s", "number", "s", "simulated time since the start"},
       {"time_ms", "number", "ms", "simulated time since the start"},
       {"elapsed_s", "number", "s", "simulated seconds since the current step started"},
@@ -243,7 +243,7 @@ const std::vector<ValueDecl>& engine_value_decls() {
       {"node.<node>.<field>", "text", "", "any field the inspector shows for the node (role, term, ...)"},
       {"counter.<counter>", "count", "", "an engine counter (0 until first counted)"},
       {"gauge.<gauge>", "number", "", "an engine gauge (0 until first set)"},
-  };
+  });
   return v;
 }
 

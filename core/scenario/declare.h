@@ -9,6 +9,7 @@
 // non-empty part of it.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,18 @@ struct ValueDecl {
   std::string help = {};
   std::vector<std::string> enum_names = {};  ///< "enum": the name of 0, 1, 2, ... ("closed", "open", ...)
 };
+
+/// One row of a value_decls() table, all string literals. A braced list of these is constant
+/// data; a braced list of ValueDecl built each of its strings in code of its own (about 50 KB of
+/// the web page's module for the models' tables, issue 21).
+struct ValueDeclRow {
+  const char* pattern;
+  const char* type;
+  const char* unit;
+  const char* help;
+  std::initializer_list<const char*> enum_names = {};
+};
+/// The ValueDecls of a table of rows, in order: `return value_decl_table({{"n", "count", "", "replicas"}, ...});`
+std::vector<ValueDecl> value_decl_table(std::initializer_list<ValueDeclRow> rows);
 
 }  // namespace topo

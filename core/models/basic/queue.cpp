@@ -78,7 +78,7 @@ std::optional<double> QueueModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> QueueModel::value_decls() const {
-  std::vector<ValueDecl> v = {
+  std::vector<ValueDecl> v = value_decl_table({
       {"customers_served", "count", "", "customers served"},
       {"customers_arrived", "count", "", "customers arrived"},
       {"mean_time_in_system_s", "number", "s", "mean time from arrival to departure"},
@@ -86,7 +86,7 @@ std::vector<ValueDecl> QueueModel::value_decls() const {
       {"lambda_per_sec", "number", "1/s", "arrival rate"},
       {"mu_per_sec", "number", "1/s", "service rate of one server"},
       {"servers", "count", "", "servers (CPU cores)"},
-  };
+  });
   if (hist) {
     v.push_back({"p50_time_in_system_ms", "number", "ms", "median time in the system"});
     v.push_back({"p99_time_in_system_ms", "number", "ms", "99th percentile time in the system"});

@@ -181,7 +181,7 @@ std::optional<double> RaftCluster::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> RaftCluster::value_decls() const {
-  return {
+  return value_decl_table({
       {"leader_count", "count", "", "servers that believe they lead in the highest term (more than 1 = split brain)"},
       {"leaders", "count", "", "servers in the leader role, any term"},
       {"leader", "node-id", "", "the leader's node number, -1 if none ({{node:leader}} in text, node={leader} in actions)"},
@@ -210,7 +210,7 @@ std::vector<ValueDecl> RaftCluster::value_decls() const {
       {"applied.<node>", "count", "", "a server's last applied index"},
       {"is_leader.<node>", "bool", "", "1 if the server is in the leader role"},
       {"log_length.<node>", "count", "", "entries in the server's log"},
-  };
+  });
 }
 
 std::string RaftCluster::state_json() const {

@@ -198,7 +198,7 @@ void KvRecorder::report(std::ostream& out, const std::string& model) const {
 }
 
 const std::vector<ValueDecl>& kv_client_value_decls() {
-  static const std::vector<ValueDecl> decls = {
+  static const std::vector<ValueDecl> decls = value_decl_table({
       {"ops", "count", "", "client operations so far"},
       {"ops_ok", "count", "", "operations answered ok"},
       {"ops_failed", "count", "", "operations that failed"},
@@ -214,7 +214,7 @@ const std::vector<ValueDecl>& kv_client_value_decls() {
       {"p99_ms", "number", "ms", "99th percentile latency, failed and given-up operations included"},
       {"p50_ok_ms", "number", "ms", "median latency of the successful operations only"},
       {"p99_ok_ms", "number", "ms", "99th percentile latency of the successful operations only"},
-  };
+  });
   return decls;
 }
 

@@ -486,13 +486,13 @@ std::optional<double> PbModel::value(std::string_view key) const {
 
 std::vector<ValueDecl> PbModel::value_decls() const {
   std::vector<ValueDecl> out = kv_client_value_decls();
-  const std::vector<ValueDecl> own = {
+  const std::vector<ValueDecl> own = value_decl_table({
       {"lost_writes", "count", "", "acknowledged writes the current primary does not have"},
       {"unreplicated", "count", "", "writes the primary has that a backup lacks"},
       {"failovers", "count", "", "times a backup took over"},
       {"primary", "number", "", "1-based number of the primary server, 0 if none (not a node number)"},
       {"view", "count", "", "the primary's view number, 0 if none"},
-  };
+  });
   out.insert(out.end(), own.begin(), own.end());
   return out;
 }

@@ -378,7 +378,7 @@ std::optional<double> QuorumModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> QuorumModel::value_decls() const {
-  std::vector<ValueDecl> out = {
+  std::vector<ValueDecl> out = value_decl_table({
       {"n", "count", "", "replicas"},
       {"r", "count", "", "replicas a read waits for"},
       {"w", "count", "", "replicas a write waits for"},
@@ -386,7 +386,7 @@ std::vector<ValueDecl> QuorumModel::value_decls() const {
       {"overlap", "bool", "", "1 when R + W > N (every read meets the latest write)"},
       {"read_repairs", "count", "", "stale replicas repaired by reads"},
       {"divergent_keys", "count", "", "keys whose up replicas disagree"},
-  };
+  });
   const auto& clients = kv_client_value_decls();
   out.insert(out.end(), clients.begin(), clients.end());
   return out;

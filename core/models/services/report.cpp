@@ -258,7 +258,7 @@ std::optional<double> ServicesModel::value(std::string_view key_in) const {
 }
 
 std::vector<ValueDecl> ServicesModel::value_decls() const {
-  std::vector<ValueDecl> v = {
+  std::vector<ValueDecl> v = value_decl_table({
       {"success_rate", "fraction", "", "share of all requests that succeeded, last window (10 s)"},
       {"availability", "fraction", "", "the same as success_rate"},
       {"success_pct", "number", "%", "success_rate in percent, rounded for text"},
@@ -308,7 +308,7 @@ std::vector<ValueDecl> ServicesModel::value_decls() const {
       {"timeout_ms.<edge>", "number", "ms", "the edge's active call timeout"},
       {"bulkhead.<edge>", "count", "", "the edge's bulkhead (calls in flight at most, 0 = off)"},
       {"fallback.<edge>", "bool", "", "1 if the edge has a fallback"},
-  };
+  });
   if (g_->multi()) {
     const size_t n = v.size();
     for (size_t i = 0; i < n; ++i) {

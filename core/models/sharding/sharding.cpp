@@ -217,7 +217,7 @@ std::optional<double> ShardModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> ShardModel::value_decls() const {
-  return {
+  return value_decl_table({
       {"nodes", "count", "", "ring members"},
       {"keys", "count", "", "keys on the ring"},
       {"vnodes", "count", "", "virtual nodes per member"},
@@ -235,7 +235,7 @@ std::vector<ValueDecl> ShardModel::value_decls() const {
       {"load_share_max", "fraction", "", "share of requests the busiest member served"},
       {"busiest_share", "fraction", "", "share of the requests sent in the last 5 s that went to the busiest member"},
       {"capacity_rps", "number", "1/s", "requests per second the store could take with that spread before its busiest member is full (0 without service_ms)"},
-  };
+  });
 }
 
 std::string ShardModel::state_json() const {

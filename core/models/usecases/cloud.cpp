@@ -419,7 +419,7 @@ std::optional<double> CloudModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> CloudModel::value_decls() const {
-  return {
+  return value_decl_table({
       {"policy", "enum", "", "the placement policy", {"spread", "pack"}},
       {"services_total", "count", "", "workloads (services) the platform runs"},
       {"services_up", "count", "", "workloads with at least one replica running"},
@@ -448,7 +448,7 @@ std::vector<ValueDecl> CloudModel::value_decls() const {
       {"replicas_wanted.<workload>", "count", "", "a workload's replicas asked for"},
       {"service_up.<workload>", "bool", "", "1 when the workload has a replica running"},
       {"zones.<workload>", "count", "", "zones where the workload has a replica running"},
-  };
+  });
 }
 
 std::vector<std::string> CloudModel::value_names(std::string_view placeholder) const {

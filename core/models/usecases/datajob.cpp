@@ -423,7 +423,7 @@ std::optional<double> JobModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> JobModel::value_decls() const {
-  return {
+  return value_decl_table({
       {"job", "count", "", "number of the current (or last) job, 0 before the first"},
       {"job_running", "bool", "", "1 while a job runs"},
       {"job_done", "bool", "", "1 when a job has finished and none runs"},
@@ -443,7 +443,7 @@ std::vector<ValueDecl> JobModel::value_decls() const {
       {"tasks_killed", "count", "", "task copies killed"},
       {"workers_alive", "count", "", "workers the coordinator believes alive"},
       {"speculation", "bool", "", "1 when speculation is on"},
-  };
+  });
 }
 
 std::string JobModel::state_json() const {

@@ -577,8 +577,7 @@ std::optional<double> DevopsModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> DevopsModel::value_decls() const {
-  const std::vector<std::string> states = {"none", "waiting", "in_pipeline", "live", "rolled_back", "rejected"};
-  std::vector<ValueDecl> v = {
+  std::vector<ValueDecl> v = value_decl_table({
       {"canary", "bool", "", "1 when the services' pipelines run a canary before production"},
       {"canary_catch", "fraction", "", "chance that the canary sees a bad change's errors"},
       {"train_interval_s", "number", "s", "the monolith's release train leaves this often (1 s stands for 1 hour)"},
@@ -607,11 +606,12 @@ std::vector<ValueDecl> DevopsModel::value_decls() const {
       {"<side>.time_to_restore_s", "number", "s",
        "time to restore: median time users had a bad change, until its rollback or fix was live (1 s = 1 hour)"},
       {"<side>.down", "count", "", "services with a bug in production now (the monolith: 1 or 0)"},
-      {"<side>.my_change", "enum", "", "the learner's last change (devops.commit) on this side", states},
+      {"<side>.my_change", "enum", "", "the learner's last change (devops.commit) on this side",
+       {"none", "waiting", "in_pipeline", "live", "rolled_back", "rejected"}},
       {"<side>.my_lead_time_s", "number", "s", "the learner's last change: commit to production (0 until live)"},
       {"<side>.my_restore_s", "number", "s",
        "the learner's last change, if bad: how long users have had it (so far, or until restored)"},
-  };
+  });
   if (cfg_.services_side)
     v.push_back({"services.production_version.<service>", "count", "", "deploys of a service so far (its version in production)"});
   if (cfg_.monolith_side) v.push_back({"monolith.production_version", "count", "", "deploys of the monolith so far"});

@@ -600,7 +600,7 @@ std::optional<double> FeedModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> FeedModel::value_decls() const {
-  return {
+  return value_decl_table({
       {"mode", "enum", "", "fan-out mode", {"write", "read", "hybrid"}},
       {"posts_ok", "count", "", "posts stored"},
       {"posts_failed", "count", "", "posts that failed"},
@@ -626,7 +626,7 @@ std::vector<ValueDecl> FeedModel::value_decls() const {
       {"posts_per_s", "number", "1/s", "the posts_per_s parameter"},
       {"reads_per_s", "number", "1/s", "the reads_per_s parameter"},
       {"celebrity_followers", "count", "", "the celebrity_followers parameter"},
-  };
+  });
 }
 
 std::string FeedModel::state_json() const {

@@ -556,7 +556,7 @@ std::optional<double> GameModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> GameModel::value_decls() const {
-  return {
+  return value_decl_table({
       {"tick", "count", "", "the server's tick"},
       {"players", "count", "", "players"},
       {"players_connected", "count", "", "players that hear from the server"},
@@ -577,7 +577,7 @@ std::vector<ValueDecl> GameModel::value_decls() const {
       {"tick_ms", "number", "ms", "the tick parameter"},
       {"replicate_every", "count", "", "the replicate_every parameter"},
       {"failover_ms", "number", "ms", "the failover_ms parameter"},
-  };
+  });
 }
 
 std::string GameModel::state_json() const {

@@ -835,7 +835,7 @@ std::optional<double> TransferModel::value(std::string_view key) const {
 }
 
 std::vector<ValueDecl> TransferModel::value_decls() const {
-  return {
+  return value_decl_table({
       {"transfers", "count", "", "transfers started"},
       {"committed", "count", "", "transfers committed"},
       {"aborted", "count", "", "transfers aborted"},
@@ -868,7 +868,7 @@ std::vector<ValueDecl> TransferModel::value_decls() const {
       {"in_progress", "count", "", "transfers the coordinator has not finished"},
       {"locks_held", "count", "", "locks the banks hold"},
       {"waiting", "count", "", "requests waiting for a lock"},
-  };
+  });
 }
 
 std::string TransferModel::state_json() const {
