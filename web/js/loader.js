@@ -99,31 +99,44 @@
     return {};   // the exports arrive later, through receive()
   }
 
-  // WebGL2, checked once the downloads are under way (the first context of a page starts the
-  // browser's GPU side, which takes a while in software rendering). The check creates the lab's
-  // own context, on its canvas, with the attributes the module asks for (core/app/web_platform.cpp):
-  // the module then gets this context back instead of creating a second one.
+  // WebGL2, checked once the downloads are under way and, when the lesson list comes quickly,
+  // after the catalogue has been painted: the first context of a page starts the browser's GPU
+  // side, which blocks this thread for 50-150 ms in software rendering, and the catalogue is
+  // what the learner looks at first. The check creates the lab's own context, on its canvas, with
+  // the attributes the module asks for (core/app/web_platform.cpp): the module then gets this
+  // context back instead of creating a second one. main() waits for it (a run dependency).
   const canvas = $('canvas');
-  // The drawing buffer is made at the size the lab will use (its CSS size times the pixel ratio,
-  // as core/app/web_platform.cpp's fit_canvas computes it): resizing it later, in main(), made the
-  // GPU process reallocate it while main() waited (about 80 ms in software rendering).
-  const box = canvas.getBoundingClientRect();
-  const ratio = window.devicePixelRatio || 1;
-  if (box.width > 0 && box.height > 0) {
-    canvas.width = Math.round(box.width * ratio);
-    canvas.height = Math.round(box.height * ratio);
+  const webglChecked = new Promise((resolve) => {
+    const check = () => {
+      // The drawing buffer is made at the size the lab will use (its CSS size times the pixel
+      // ratio, as web_platform.cpp's fit_canvas computes it): resizing it later, in main(), made
+      // the GPU process reallocate it while main() waited (about 80 ms in software rendering).
+      const box = canvas.getBoundingClientRect();
+      const ratio = window.devicePixelRatio || 1;
+      if (box.width > 0 && box.height > 0) {
+        canvas.width = Math.round(box.width * ratio);
+        canvas.height = Math.round(box.height * ratio);
+      }
+      const webglOk = !!canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false });
+      mark('webgl_ms');
+      if (!webglOk) problem(t('This browser cannot create a WebGL2 context (WebGL may be switched off or blocked for this graphics card).'));
+      resolve(webglOk);
+    };
+    const soon = new Promise((r) => setTimeout(r, 200));
+    Promise.race([window.topolabIndexRequest || null, soon])
+      .then(() => requestAnimationFrame(() => setTimeout(check, 0)));
+  });
+  function waitForWebGL() {
+    Module.addRunDependency('webgl');
+    // Without WebGL2 the dependency stays: main() never runs, the problem card says why.
+    webglChecked.then((ok) => { if (ok) Module.removeRunDependency('webgl'); });
   }
-  if (!canvas.getContext('webgl2', { alpha: false, depth: false, stencil: false, antialias: false })) {
-    problem(t('This browser cannot create a WebGL2 context (WebGL may be switched off or blocked for this graphics card).'));
-    return;
-  }
-  mark('webgl_ms');
   window.Module = {
     canvas,
     print: (t) => console.log(t),
     printErr: (t) => console.warn(t),
     onAbort: (what) => problem(t('The lab stopped with an error:') + ' ' + what),
-    preRun: [installFont],
+    preRun: [installFont, waitForWebGL],
     onRuntimeInitialized() {
       mark('runtime_ms');
       Module.topolab = {
