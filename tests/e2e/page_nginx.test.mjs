@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { distDir, missingSite, siteLessons, launch, startNginx, newPage, gotoPage, labState, visible, shot } from './page_util.mjs';
+import { distDir, missingSite, siteLessons, launch, startNginx, newPage, gotoPage, labState, visible, shot, settle } from './page_util.mjs';
 
 const dist = distDir();
 const missing = missingSite(dist);
@@ -45,6 +45,7 @@ test('the page loads from nginx, shows the catalogue, and a deep link opens a le
   const lessons = siteLessons(dist);
   assert.ok(lessons.length >= 1, 'dist/web has bundled lessons');
   const { context, page, errors } = await newPage(browser);
+  await settle(page);   // the new window's own start-up first, so the figure below is the page's
   await gotoPage(page, nginx.url);
   assert.ok(await visible(page, '#catalogue'), 'the catalogue is shown');
   const cards = await page.$$eval('#lesson-list .lesson h2', (hs) => hs.map((h) => h.textContent));

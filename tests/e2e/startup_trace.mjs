@@ -42,7 +42,7 @@ try {
   await browser.close();
   await nginx.close();
 }
-fs.writeFileSync(process.env.TRACE_OUT || "/tmp/trace.json", JSON.stringify(trace));
+if (process.env.TRACE_OUT) fs.writeFileSync(process.env.TRACE_OUT, JSON.stringify(trace));
 
 const events = trace.traceEvents || trace;
 // The renderer's main thread: the thread named CrRendererMain of the process that navigated.
