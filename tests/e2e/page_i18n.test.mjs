@@ -4,21 +4,12 @@
 // translatable message is wrapped in [ ] and accented: every text the page shows (catalogue,
 // lesson panel, buttons, labels, aria-labels) must be wrapped, so a string that cannot be
 // translated fails the test. The picker switches the language without a reload.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { siteDir, missingSite, launch, serveDir, newPage, gotoPage, labState, labCommand, visible, shot } from './page_util.mjs';
+import { newPage, gotoPage, labState, labCommand, visible, shot, siteSuite } from './page_util.mjs';
 
-const site = siteDir();
-const missing = missingSite(site);
-const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
-
-let lab, browser;
-before(async () => {
-  if (skip) return;
-  lab = await serveDir(site);
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await lab?.close(); });
+const env = siteSuite();
+const { skip } = env;
 
 const LESSON = '01-one-system-many-computers';
 
@@ -43,8 +34,8 @@ async function playToEnd(page, maxSteps = 30) {
 }
 
 test('?lang=es: the page, the catalogue and lesson 01 in Spanish, played to the end', { skip }, async () => {
-  const { context, page, errors } = await newPage(browser);
-  await gotoPage(page, lab.url + '?lang=es');
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url + '?lang=es');
   await page.waitForFunction(() => document.documentElement.lang === 'es');
   assert.ok(await visible(page, '#catalogue'));
   assert.equal((await page.textContent('#cat-sandbox')).trim(), 'Modo libre');
@@ -70,8 +61,8 @@ test('?lang=es: the page, the catalogue and lesson 01 in Spanish, played to the 
 });
 
 test('?lang=qps: every text the page shows is a translated message (the pseudo-locale wraps them all)', { skip }, async () => {
-  const { context, page, errors } = await newPage(browser);
-  await gotoPage(page, lab.url + '?lang=qps');
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url + '?lang=qps');
   await page.waitForFunction(() => document.documentElement.lang === 'en-XA');
   await page.waitForSelector('#lesson-list li');
   // Text that is data, not UI: lesson titles, summaries and topics, file names, the product name.
@@ -115,8 +106,8 @@ test('?lang=qps: every text the page shows is a translated message (the pseudo-l
 });
 
 test('the language picker switches the page and the lab without a reload, and is remembered', { skip }, async () => {
-  const { context, page, errors } = await newPage(browser);
-  await gotoPage(page, lab.url);
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url);
   await page.waitForSelector('#cat-lang option[value="es"]', { state: 'attached' });
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   await page.selectOption('#cat-lang', 'es');
@@ -130,8 +121,8 @@ test('the language picker switches the page and the lab without a reload, and is
 });
 
 test('Record a lesson on the page: play, stop, the lesson downloads, opens and plays to its end', { skip }, async () => {
-  const { context, page, errors } = await newPage(browser);
-  await gotoPage(page, lab.url + '?scenario=raft-3&seed=4');
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url + '?scenario=raft-3&seed=4');
   await page.waitForFunction(() => Module.topolab.state().scenario === 'raft-3');
   await page.click('#btn-record');
   await page.waitForFunction(() => Module.topolab.state().recording === true);

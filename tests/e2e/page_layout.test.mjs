@@ -1,21 +1,12 @@
 // The page's layout and keyboard use: the canvas fills the window at the device pixel ratio and
 // follows resizes; the catalogue works with Tab/Enter (keys in the page's own controls do not
 // reach the lab), Escape goes back to the lab; the lab buttons have accessible names.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { siteDir, missingSite, launch, serveDir, newPage, gotoPage, labState, visible, shot, frames } from './page_util.mjs';
+import { newPage, gotoPage, labState, visible, shot, frames, siteSuite } from './page_util.mjs';
 
-const site = siteDir();
-const missing = missingSite(site);
-const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
-
-let lab, browser;
-before(async () => {
-  if (skip) return;
-  lab = await serveDir(site);
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await lab?.close(); });
+const env = siteSuite();
+const { skip } = env;
 
 const canvasSize = (page) => page.evaluate(() => {
   const c = document.getElementById('canvas');
@@ -23,8 +14,8 @@ const canvasSize = (page) => page.evaluate(() => {
 });
 
 test('the canvas fills the window at the device pixel ratio and follows resizes', { skip }, async () => {
-  const { context, page, errors } = await newPage(browser, { deviceScaleFactor: 2 });
-  await gotoPage(page, lab.url + '?scenario=ping');
+  const { context, page, errors } = await newPage(env.browser, { deviceScaleFactor: 2 });
+  await gotoPage(page, env.lab.url + '?scenario=ping');
   let c = await canvasSize(page);
   assert.deepEqual(c, { w: 2560, h: 1600, cssW: 1280, cssH: 800, dpr: 2 });
   await page.setViewportSize({ width: 900, height: 600 });
@@ -38,8 +29,8 @@ test('the canvas fills the window at the device pixel ratio and follows resizes'
 });
 
 test('the catalogue works with the keyboard; Escape returns to the lab; buttons are named', { skip }, async () => {
-  const { context, page } = await newPage(browser);
-  await gotoPage(page, lab.url);
+  const { context, page } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url);
   assert.ok(await visible(page, '#catalogue'));
   const before = (await labState(page)).playing;
   // Tab moves between the catalogue's buttons; Space there must not reach the lab (play/pause).

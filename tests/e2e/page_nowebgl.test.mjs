@@ -2,31 +2,22 @@
 // problem card (role=alert), names what is missing, and the lab's main() never runs. The WebGL2
 // check runs after the catalogue is painted (web/js/loader.js, issue 21), so this also proves the
 // deferred check still stops the lab: the module downloads, but waits for the check.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { siteDir, missingSite, launch, serveDir, newPage, shot } from './page_util.mjs';
+import { newPage, shot, siteSuite } from './page_util.mjs';
 
-const site = siteDir();
-const missing = missingSite(site);
-const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
-
-let lab, browser;
-before(async () => {
-  if (skip) return;
-  lab = await serveDir(site);
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await lab?.close(); });
+const env = siteSuite();
+const { skip } = env;
 
 test('without WebGL2 the page says why, and the lab does not start', { skip }, async () => {
-  const { context, page } = await newPage(browser);
+  const { context, page } = await newPage(env.browser);
   await page.addInitScript(() => {
     const real = HTMLCanvasElement.prototype.getContext;
     HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
       return kind === 'webgl2' ? null : real.call(this, kind, ...rest);
     };
   });
-  await page.goto(lab.url);
+  await page.goto(env.lab.url);
   await page.waitForSelector('#problem:not(.hidden)', { timeout: 30000 });
   assert.match(await page.textContent('#problem-text'), /cannot create a WebGL2 context/);
   assert.equal(await page.getAttribute('#problem', 'role'), 'alert');

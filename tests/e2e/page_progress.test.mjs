@@ -1,21 +1,13 @@
 // Saved progress: a lesson started from the catalogue and moved on survives a reload (the address
 // bar follows the step, and the saved blob is given back with ui.restore_progress); the catalogue
 // shows how far the learner got and offers to continue; "Reset progress" forgets it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { siteDir, missingSite, siteLessons, launch, serveDir, newPage, gotoPage, waitPage, labState, labCommand, visible, shot } from './page_util.mjs';
+import { siteDir, siteLessons, newPage, gotoPage, waitPage, labState, labCommand, visible, shot, siteSuite } from './page_util.mjs';
 
 const site = siteDir();
-const missing = missingSite(site);
-const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
-
-let lab, browser;
-before(async () => {
-  if (skip) return;
-  lab = await serveDir(site);
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await lab?.close(); });
+const env = siteSuite();
+const { skip } = env;
 
 const stored = (page, id) => page.evaluate((id) => ({
   blob: localStorage.getItem('topolab:progress:' + id),
@@ -24,8 +16,8 @@ const stored = (page, id) => page.evaluate((id) => ({
 
 test('progress survives a reload; the catalogue shows it; reset clears it', { skip }, async () => {
   const lesson = siteLessons(site).find((l) => (l.steps || 3) >= 3) || siteLessons(site)[0];
-  const { context, page, errors } = await newPage(browser);
-  await gotoPage(page, lab.url);
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url);
   assert.ok(await visible(page, '#catalogue'));
   // Start the lesson from its card, with the keyboard.
   await page.focus(`#lesson-list [data-lesson="${lesson.id}"] button`);
@@ -55,7 +47,7 @@ test('progress survives a reload; the catalogue shows it; reset clears it', { sk
   await shot(page, 'page-progress-restored.png');
 
   // The bare address shows the catalogue with the progress and a "continue" offer.
-  await gotoPage(page, lab.url);
+  await gotoPage(page, env.lab.url);
   assert.ok(await visible(page, '#catalogue'));
   assert.match(await page.textContent(`[data-lesson="${lesson.id}"] .state`), /Step 3 of/);
   assert.ok(await visible(page, '#continue'));

@@ -3,26 +3,18 @@
 // hash, simulated time and nodes; so does the desktop lab (`topolab --open LINK`, when built). Also:
 // a damaged link says so instead of breaking the page; a replay file (a chaos counterexample) opens
 // at its moment with its scenario parameters, as the CLI and the desktop lab open it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { root } from './browser.mjs';
-import { siteDir, missingSite, siteLessons, launch, serveDir, newPage, gotoPage, labState, labCommand, visible, shot } from './page_util.mjs';
+import { siteDir, siteLessons, newPage, gotoPage, labState, labCommand, visible, shot, siteSuite } from './page_util.mjs';
 
 const site = siteDir();
-const missing = missingSite(site);
-const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
-
-let lab, browser;
-before(async () => {
-  if (skip) return;
-  lab = await serveDir(site);
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await lab?.close(); });
+const env = siteSuite();
+const { skip } = env;
 
 const world = (s) => ({
   scenario: s.scenario, seed: s.seed, time_us: s.time_us, trace_hash: s.trace_hash, commands: s.commands,
@@ -38,8 +30,8 @@ async function clickShare(page) {
 }
 
 test('a shared link with seed and command log reproduces the same world (scenario)', { skip }, async () => {
-  const { context, page, errors } = await newPage(browser);
-  await gotoPage(page, lab.url + '?scenario=ping&seed=11');
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url + '?scenario=ping&seed=11');
   assert.ok(await visible(page, '#topbar'), 'the lab is shown');
   let s = await labState(page);
   assert.equal(s.seed, 11);
@@ -57,7 +49,7 @@ test('a shared link with seed and command log reproduces the same world (scenari
   assert.ok(await visible(page, '#toast'), 'the page says the link was copied (or shows it)');
   await shot(page, 'page-share-original.png');
 
-  const other = await newPage(browser);
+  const other = await newPage(env.browser);
   await gotoPage(other.page, link);
   const r = await labState(other.page);
   assert.deepEqual(world(r), world(s));
@@ -92,8 +84,8 @@ function desktopOpens(link, s) {
 
 test('a shared moment inside a lesson rebuilds the same world', { skip }, async () => {
   const lesson = siteLessons(site)[0];
-  const { context, page } = await newPage(browser);
-  await gotoPage(page, `${lab.url}?lesson=${encodeURIComponent(lesson.id)}`);
+  const { context, page } = await newPage(env.browser);
+  await gotoPage(page, `${env.lab.url}?lesson=${encodeURIComponent(lesson.id)}`);
   await labCommand(page, { op: 'ui.pause' });
   await labCommand(page, { op: 'ui.run_ms', value: 300 });
   let s = await labState(page);
@@ -103,7 +95,7 @@ test('a shared moment inside a lesson rebuilds the same world', { skip }, async 
   s = await labState(page);
   const link = await clickShare(page);
   assert.match(link, new RegExp(`[?&]lesson=${lesson.id}`));
-  const other = await newPage(browser);
+  const other = await newPage(env.browser);
   await gotoPage(other.page, link);
   const r = await labState(other.page);
   assert.deepEqual(world(r), world(s));
@@ -112,8 +104,8 @@ test('a shared moment inside a lesson rebuilds the same world', { skip }, async 
 });
 
 test('a damaged shared link shows a message and the catalogue', { skip }, async () => {
-  const { context, page } = await newPage(browser);
-  await gotoPage(page, lab.url + '?scenario=ping&seed=2#at=5&log=z.!!notbase64');
+  const { context, page } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url + '?scenario=ping&seed=2#at=5&log=z.!!notbase64');
   assert.ok(await visible(page, '#message'));
   assert.match(await page.textContent('#message-title'), /damaged/);
   assert.ok(await visible(page, '#catalogue'));
@@ -123,8 +115,8 @@ test('a damaged shared link shows a message and the catalogue', { skip }, async 
 test('a replay file (a chaos counterexample) opens at its moment with its parameters; its link and the CLI agree', { skip }, async () => {
   const text = ['# Topolab replay', 'scenario raft-3', 'seed 7', 'set raft.persist_vote=false', 'at 1500000', 'log',
     '400000 crash node=n1', '900000 restart node=n1', '2000000 crash node=n2', ''].join('\n');
-  const { context, page, errors } = await newPage(browser);
-  await gotoPage(page, lab.url);
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url);
   await page.setInputFiles('#file-input', { name: 'raft-3-seed7.replay', mimeType: 'text/plain', buffer: Buffer.from(text) });
   await page.waitForFunction(() => { const s = Module.topolab.state(); return s.scenario === 'raft-3' && s.time_us === 1500000; });
   const s = await labState(page);
@@ -150,7 +142,7 @@ test('a replay file (a chaos counterexample) opens at its moment with its parame
   const now = await labState(page);
   const link = await clickShare(page);
   assert.match(link, /[?&]set=raft\.persist_vote%3Dfalse/);
-  const other = await newPage(browser);
+  const other = await newPage(env.browser);
   await gotoPage(other.page, link);
   await other.page.waitForFunction(() => Module.topolab.state().scenario === 'raft-3');
   assert.deepEqual(world(await labState(other.page)), world(now));

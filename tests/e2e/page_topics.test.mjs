@@ -1,21 +1,13 @@
 // Topics: the catalogue's Topic picker lists the lessons' tags (translated) and shows only the
 // lessons about the one picked, says how many in its status line, and a ?topic= link opens the
 // catalogue already filtered (a teacher's "all the use cases" link); an unknown topic shows all.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { siteDir, missingSite, siteLessons, launch, serveDir, newPage, gotoPage, shot } from './page_util.mjs';
+import { siteDir, siteLessons, newPage, gotoPage, shot, siteSuite } from './page_util.mjs';
 
 const site = siteDir();
-const missing = missingSite(site);
-const skip = missing ? `the web site is not built (${missing}): build the web preset (or set TOPOLAB_SITE)` : false;
-
-let lab, browser;
-before(async () => {
-  if (skip) return;
-  lab = await serveDir(site);
-  browser = await launch();
-});
-after(async () => { await browser?.close(); await lab?.close(); });
+const env = siteSuite();
+const { skip } = env;
 
 const cards = (page) => page.$$eval('#lesson-list li.lesson', (ls) => ls.map((l) => l.dataset.lesson));
 
@@ -25,8 +17,8 @@ test('the Topic picker filters the catalogue, by keyboard and by link', { skip }
   const useCases = about('use case');
   assert.ok(useCases.length >= 2 && useCases.length < lessons.length, 'the bundled lessons tag some use cases');
 
-  const { context, page, errors } = await newPage(browser);
-  await gotoPage(page, lab.url);
+  const { context, page, errors } = await newPage(env.browser);
+  await gotoPage(page, env.lab.url);
   await page.waitForSelector('#lesson-list li.lesson');
   assert.deepEqual(await cards(page), lessons.map((l) => l.id));
   const options = await page.$$eval('#cat-topic option', (os) => os.map((o) => o.value));
@@ -44,8 +36,8 @@ test('the Topic picker filters the catalogue, by keyboard and by link', { skip }
   await context.close();
 
   // A link with ?topic= opens the catalogue filtered; in Spanish the topics are translated.
-  const es = await newPage(browser);
-  await gotoPage(es.page, lab.url + '?topic=' + encodeURIComponent('fault tolerance') + '&lang=es');
+  const es = await newPage(env.browser);
+  await gotoPage(es.page, env.lab.url + '?topic=' + encodeURIComponent('fault tolerance') + '&lang=es');
   await es.page.waitForSelector('#lesson-list li.lesson');
   await es.page.waitForFunction(() => document.documentElement.lang === 'es');
   assert.equal(await es.page.$eval('#cat-topic', (s) => s.value), 'fault tolerance');
@@ -56,8 +48,8 @@ test('the Topic picker filters the catalogue, by keyboard and by link', { skip }
   await es.context.close();
 
   // An unknown topic shows every lesson.
-  const odd = await newPage(browser);
-  await gotoPage(odd.page, lab.url + '?topic=knitting');
+  const odd = await newPage(env.browser);
+  await gotoPage(odd.page, env.lab.url + '?topic=knitting');
   await odd.page.waitForSelector('#lesson-list li.lesson');
   assert.equal((await cards(odd.page)).length, lessons.length);
   await odd.context.close();
