@@ -25,7 +25,7 @@ const gz = (f) => (fs.existsSync(path.join(site, f + '.gz')) ? size(f + '.gz')
 const raw = size('topolab.wasm') + size('topolab.js');
 const gzip = gz('topolab.wasm') + gz('topolab.js');
 
-const ORDER = ['loader_ms', 'webgl_ms', 'catalogue_ms', 'wasm_response_ms', 'js_loaded_ms', 'wasm_downloaded_ms', 'font_ms',
+const ORDER = ['loader_ms', 'webgl_ms', 'catalogue_ms', 'catalogue_painted_ms', 'wasm_response_ms', 'js_loaded_ms', 'wasm_downloaded_ms', 'font_ms',
   'instantiated_ms', 'runtime_ms', 'ready_ms', 'main_ms', 'gl_context_ms', 'style_ms', 'font_atlas_ms', 'app_ms',
   'device_objects_ms', 'first_frame_drawn_ms', 'first_frame_ms'];
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -58,4 +58,5 @@ for (const k of keys) {
   console.log(`  ${k.padEnd(34)}` + v.map((x) => x.toFixed(0).padStart(9)).join('') + median(v).toFixed(0).padStart(9));
 }
 console.log(`# first frame median ${median(rows.map((r) => r.first_frame_ms)).toFixed(0)} ms` +
-  (rows[0].catalogue_ms !== undefined ? `, catalogue usable median ${median(rows.map((r) => r.catalogue_ms || 0)).toFixed(0)} ms` : ''));
+  (rows[0].catalogue_ms !== undefined ? `, catalogue usable median ${median(rows.map((r) => r.catalogue_ms || 0)).toFixed(0)} ms` +
+    ` (painted ${median(rows.map((r) => r.catalogue_painted_ms || 0)).toFixed(0)} ms)` : ''));
