@@ -34,7 +34,11 @@ export async function openLab(lab, query = '', frames = 30) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(lab.url + query);
-  await page.waitForFunction((n) => window.Module && Module.topolab && Module.topolab.state().frames >= n, frames, { timeout: 60000 });
+  // The lab has drawn `frames` frames and the page has handled its link (web/js/page.js start():
+  // until then a world the test opens stays behind the catalogue, and its nodes have no place on
+  // the screen yet).
+  await page.waitForFunction((n) => window.Module && Module.topolab && Module.topolab.state().frames >= n
+    && (!window.topolabPage || window.topolabPage.started), frames, { timeout: 60000 });
   return { page, errors };
 }
 
