@@ -43,6 +43,18 @@ export async function openLab(lab, query = '', frames = 30) {
 }
 
 export const state = (page) => page.evaluate(() => Module.topolab.state());
+
+/// The node `name` as the state reports it once a frame has drawn it, with its place on the
+/// screen (x, y): a state read right after a world was opened, before any frame, has none.
+export async function drawnNode(page, name, ms = 20000) {
+  const t0 = Date.now();
+  for (;;) {
+    const n = (await state(page)).nodes.find((x) => x.name === name);
+    if (n && n.x !== undefined) return n;
+    if (Date.now() - t0 > ms) throw new Error(`node ${name} was not drawn within ${ms} ms`);
+    await page.waitForTimeout(50);
+  }
+}
 export const command = (page, c) => page.evaluate((c) => Module.topolab.command(c), c);
 
 export async function screenshot(page, name) {

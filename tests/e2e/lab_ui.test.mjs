@@ -4,7 +4,7 @@
 // the menu; play/pause with the keyboard, single-step, rewind.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, state, command, screenshot } from './browser.mjs';
+import { startLab, openLab, state, command, screenshot, drawnNode } from './browser.mjs';
 
 let lab;
 before(async () => { lab = await startLab(); });
@@ -23,6 +23,7 @@ async function waitFor(page, pred, what, ms = 20000) {
 }
 
 async function clickMenu(page, node, label) {
+  node = await drawnNode(page, node.name);
   await page.mouse.click(node.x, node.y, { button: 'right' });
   const s = await waitFor(page, (s) => s.menu.some((m) => m.label === label), `menu item ${label}`);
   const item = s.menu.find((m) => m.label === label);

@@ -5,7 +5,7 @@
 // that reopens the same lesson, step and world. Screenshots go to build/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, state, command, screenshot } from './browser.mjs';
+import { startLab, openLab, state, command, screenshot, drawnNode } from './browser.mjs';
 import { siteDir, siteLessons, newPage, gotoPage, labState, labCommand } from './page_util.mjs';
 
 let lab;
@@ -27,10 +27,9 @@ test('the Inspector shows a Raft server\'s log, term, vote and commit index', as
   assert.equal((await command(page, { op: 'ui.scenario', name: 'raft-5', seed: 5 })).ok, true);
   await command(page, { op: 'ui.pause' });
   await command(page, { op: 'ui.run_ms', value: 3000 });
-  let s = await state(page);
-  const n = s.nodes.find((x) => x.name === 'n3');
+  const n = await drawnNode(page, 'n3');
   await page.mouse.click(n.x, n.y);
-  s = await waitFor(page, (s) => s.selected === 'n3', 'n3 selected by a click');
+  let s = await waitFor(page, (s) => s.selected === 'n3', 'n3 selected by a click');
   const r = s.inspector.raft;
   assert.ok(r, 'the inspector has a Raft section');
   assert.ok(r.term >= 1 && r.log_length > 0 && r.commit_index > 0, JSON.stringify({ term: r.term, len: r.log_length, ci: r.commit_index }));
